@@ -1,0 +1,23 @@
+//! Stage 3: checks over one policy. Each submodule reads the model (and, where
+//! grammar is concerned, the raw tree) and pushes diagnostics; none of them
+//! prints, filters by configuration or computes lines.
+
+mod grammar;
+
+pub use grammar::nearest;
+
+use crate::diagnostic::Diagnostic;
+use crate::lint::LintOptions;
+use crate::model::Policy;
+
+/// What every check may read besides the policy.
+pub struct Context<'a> {
+    /// The document's own text (for an embedded policy, just that document).
+    pub text: &'a str,
+    pub options: &'a LintOptions,
+}
+
+/// Runs every check on one policy document.
+pub fn run(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    grammar::check(policy, cx, out);
+}

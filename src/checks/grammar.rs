@@ -1,0 +1,461 @@
+//! Grammar checks: the document's shape against RAM's policy grammar
+//! (elements, their JSON types, required pairs, the length limit).
+
+use std::collections::HashMap;
+
+use super::Context;
+use crate::diagnostic::Diagnostic;
+use crate::model::{member, Policy, PolicyKind};
+use crate::parse::{Member, Node, Value};
+use crate::rules::Rule;
+use crate::source::Span;
+
+const TOP_LEVEL: &[&str] = &["Version", "Statement"];
+const STATEMENT: &[&str] = &[
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "Condition",
+    "Principal",
+];
+const PRINCIPAL_TYPES: &[&str] = &["RAM", "Service", "Federated"];
+
+pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let root = policy.root;
+    duplicate_keys(root, false, out);
+    policy_length(root, cx, out);
+    let open = Span::new(root.span.start, root.span.start + 1);
+
+    let Some(members) = root.as_object() else {
+        return;
+    };
+    for m in members {
+        element_name(m, TOP_LEVEL, &["Id"], out);
+    }
+    version(member(root, "Version"), open, out);
+    let Some(statement) = member(root, "Statement") else {
+        out.push(
+            Diagnostic::new(
+                Rule::InvalidStatement,
+                open,
+                "the policy has no `Statement` element",
+            )
+            .with_help("add \"Statement\": [ { \"Effect\": ..., \"Action\": ..., \"Resource\": ... } ]"),
+        );
+        return;
+    };
+    let Some(items) = statement.value.as_array() else {
+        let help = if statement.value.as_object().is_some() {
+            "RAM expects a list even for one statement: wrap the object in [ ]"
+        } else {
+            "`Statement` is an array of statement objects"
+        };
+        out.push(
+            Diagnostic::new(
+                Rule::InvalidStatement,
+                statement.value.span,
+                format!(
+                    "`Statement` must be an array, found {}",
+                    statement.value.type_name()
+                ),
+            )
+            .with_help(help),
+        );
+        return;
+    };
+    if items.is_empty() {
+        out.push(
+            Diagnostic::new(
+                Rule::InvalidStatement,
+                statement.value.span,
+                "`Statement` is empty",
+            )
+            .with_help("a policy needs one or more statements"),
+        );
+    }
+    for item in items {
+        if item.as_object().is_none() {
+            out.push(Diagnostic::new(
+                Rule::InvalidStatement,
+                item.span,
+                format!("a statement must be an object, found {}", item.type_name()),
+            ));
+        }
+    }
+    for statement in &policy.statements {
+        statement_shape(statement.node, policy.kind, out);
+    }
+}
+
+fn version(version: Option<&Member<'_>>, open: Span, out: &mut Vec<Diagnostic>) {
+    let Some(version) = version else {
+        out.push(
+            Diagnostic::new(Rule::InvalidVersion, open, "the policy has no `Version` element")
+                .with_help("add \"Version\": \"1\""),
+        );
+        return;
+    };
+    let value = &version.value;
+    let message = match &value.value {
+        Value::String(s) if s == "1" => return,
+        Value::String(s) => format!("`Version` must be \"1\", found \"{s}\""),
+        Value::Number(n) => format!("`Version` must be the string \"1\", found the number {n}"),
+        _ => format!("`Version` must be the string \"1\", found {}", value.type_name()),
+    };
+    out.push(
+        Diagnostic::new(Rule::InvalidVersion, value.span, message).with_help("write \"Version\": \"1\""),
+    );
+}
+
+fn statement_shape(node: &Node<'_>, kind: PolicyKind, out: &mut Vec<Diagnostic>) {
+    let open = Span::new(node.span.start, node.span.start + 1);
+    let members = node.as_object().unwrap_or(&[]);
+    for m in members {
+        element_name(m, STATEMENT, &["Sid", "NotResource"], out);
+    }
+    let present = |key: &str| members.iter().find(|m| m.key == key);
+
+    match present("Effect") {
+        None => out.push(
+            Diagnostic::new(Rule::InvalidEffect, open, "the statement has no `Effect` element")
+                .with_help("add \"Effect\": \"Allow\" or \"Effect\": \"Deny\""),
+        ),
+        Some(m) => effect(&m.value, out),
+    }
+
+    let action = present("Action");
+    let not_action = present("NotAction");
+    if action.is_none() && not_action.is_none() {
+        out.push(
+            Diagnostic::new(
+                Rule::MissingAction,
+                open,
+                "the statement has neither `Action` nor `NotAction`",
+            )
+            .with_help("add an `Action` element, such as \"Action\": \"ens:CreateImage\""),
+        );
+    }
+    let resource = present("Resource");
+    let not_resource = present("NotResource");
+    if kind == PolicyKind::Identity && resource.is_none() && not_resource.is_none() {
+        out.push(
+            Diagnostic::new(
+                Rule::MissingResource,
+                open,
+                "the statement has neither `Resource` nor `NotResource`",
+            )
+            .with_help("add a `Resource` element; operations without resource-level authorization take \"Resource\": \"*\""),
+        );
+    }
+    for (a, b) in [(action, not_action), (resource, not_resource)] {
+        if let (Some(a), Some(b)) = (a, b) {
+            let (first, second) = if a.key_span < b.key_span { (a, b) } else { (b, a) };
+            out.push(
+                Diagnostic::new(
+                    Rule::ConflictingElements,
+                    second.key_span,
+                    format!("a statement cannot have both `{}` and `{}`", a.key, b.key),
+                )
+                .with_label(first.key_span, format!("`{}` set here", first.key))
+                .with_help(format!("keep one of `{}` and `{}`", a.key, b.key)),
+            );
+        }
+    }
+    for m in members {
+        match m.key.as_ref() {
+            "Action" | "NotAction" | "Resource" | "NotResource" => string_list(m, out),
+            "Condition" => condition(&m.value, out),
+            "Principal" => principal(&m.value, out),
+            "Sid" if m.value.as_str().is_none() => out.push(Diagnostic::new(
+                Rule::InvalidValueType,
+                m.value.span,
+                format!("`Sid` must be a string, found {}", m.value.type_name()),
+            )),
+            _ => {}
+        }
+    }
+}
+
+/// Flags keys that are not in `known`, or that are only `undocumented`.
+fn element_name(m: &Member<'_>, known: &[&str], undocumented: &[&str], out: &mut Vec<Diagnostic>) {
+    let key = m.key.as_ref();
+    if known.contains(&key) {
+        return;
+    }
+    if undocumented.contains(&key) {
+        out.push(
+            Diagnostic::new(
+                Rule::UndocumentedElement,
+                m.key_span,
+                format!("`{key}` is not a documented RAM policy element"),
+            )
+            .with_help(match key {
+                "NotResource" => {
+                    "RAM may reject `NotResource` or ignore it; prefer `Resource` with the resources meant"
+                }
+                _ => "RAM's validator may reject the document; remove the element",
+            }),
+        );
+        return;
+    }
+    let candidates: Vec<&str> = known.iter().chain(undocumented).copied().collect();
+    let mut diagnostic = Diagnostic::new(
+        Rule::UnknownElement,
+        m.key_span,
+        format!("`{key}` is not a RAM policy element here"),
+    );
+    diagnostic = match nearest(key, &candidates) {
+        Some(best) => {
+            diagnostic.with_help(format!("did you mean `{best}`? element names are case-sensitive"))
+        }
+        None => diagnostic.with_help(format!("valid elements here: {}", known.join(", "))),
+    };
+    out.push(diagnostic);
+}
+
+/// The candidate closest to `word`: an exact match ignoring case, or the best
+/// Jaro similarity above 0.8 (Jaro, not Jaro-Winkler, which overrates long
+/// shared prefixes).
+pub fn nearest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    if let Some(same) = candidates.iter().find(|c| c.eq_ignore_ascii_case(word)) {
+        return Some(same);
+    }
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro(&lower, &c.to_ascii_lowercase()), *c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+fn effect(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
+    let diagnostic = match value.as_str() {
+        Some("Allow" | "Deny") => return,
+        Some(s) => {
+            let d = Diagnostic::new(
+                Rule::InvalidEffect,
+                value.span,
+                format!("`Effect` must be \"Allow\" or \"Deny\", found \"{s}\""),
+            );
+            match nearest(s, &["Allow", "Deny"]) {
+                Some(fix) => d.with_help(format!("values are case-sensitive: write \"{fix}\"")),
+                None => d.with_help("write \"Allow\" or \"Deny\""),
+            }
+        }
+        None => Diagnostic::new(
+            Rule::InvalidEffect,
+            value.span,
+            format!(
+                "`Effect` must be the string \"Allow\" or \"Deny\", found {}",
+                value.type_name()
+            ),
+        ),
+    };
+    out.push(diagnostic);
+}
+
+/// `Action`, `NotAction`, `Resource`, `NotResource`: a string or an array of strings.
+fn string_list(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
+    let name = m.key.as_ref();
+    match &m.value.value {
+        Value::String(s) if s.is_empty() => {
+            out.push(empty(m.value.span, format!("`{name}` is an empty string")))
+        }
+        Value::String(_) => {}
+        Value::Array(items) if items.is_empty() => out.push(empty(
+            m.value.span,
+            format!("`{name}` is an empty array: it matches nothing"),
+        )),
+        Value::Array(items) => {
+            for item in items {
+                match item.as_str() {
+                    Some("") => out.push(empty(item.span, format!("empty string in `{name}`"))),
+                    Some(_) => {}
+                    None => out.push(wrong_type(item, &format!("each `{name}` value must be a string"))),
+                }
+            }
+        }
+        _ => out.push(wrong_type(
+            &m.value,
+            &format!("`{name}` must be a string or an array of strings"),
+        )),
+    }
+}
+
+fn condition(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(operators) = value.as_object() else {
+        out.push(wrong_type(
+            value,
+            "`Condition` must be an object of operator blocks",
+        ));
+        return;
+    };
+    for op in operators {
+        let Some(entries) = op.value.as_object() else {
+            out.push(wrong_type(
+                &op.value,
+                &format!("the `{}` block must be an object of condition keys", op.key),
+            ));
+            continue;
+        };
+        for entry in entries {
+            let key = entry.key.as_ref();
+            match &entry.value.value {
+                Value::String(s) if s.is_empty() => {
+                    out.push(empty(entry.value.span, format!("`{key}` has an empty value")))
+                }
+                Value::String(_) => {}
+                Value::Array(items) if items.is_empty() => out.push(empty(
+                    entry.value.span,
+                    format!("`{key}` has no values: the condition can never hold"),
+                )),
+                Value::Array(items) => {
+                    for item in items {
+                        if item.as_str().is_none() {
+                            out.push(condition_value_type(item, key));
+                        }
+                    }
+                }
+                _ => out.push(condition_value_type(&entry.value, key)),
+            }
+        }
+    }
+}
+
+fn condition_value_type(value: &Node<'_>, key: &str) -> Diagnostic {
+    let d = wrong_type(value, &format!("values of `{key}` must be strings"));
+    match &value.value {
+        Value::Bool(b) => d.with_help(format!("RAM wants every value as a JSON string: write \"{b}\"")),
+        Value::Number(n) => d.with_help(format!("RAM wants every value as a JSON string: write \"{n}\"")),
+        _ => d,
+    }
+}
+
+fn principal(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(members) = value.as_object() else {
+        let d = Diagnostic::new(
+            Rule::InvalidPrincipal,
+            value.span,
+            format!("`Principal` must be an object, found {}", value.type_name()),
+        );
+        out.push(d.with_help("name the principal type: {\"RAM\": [\"acs:ram::<account-id>:root\"]}, {\"Service\": [...]} or {\"Federated\": [...]}"));
+        return;
+    };
+    for m in members {
+        if !PRINCIPAL_TYPES.contains(&m.key.as_ref()) {
+            let d = Diagnostic::new(
+                Rule::InvalidPrincipal,
+                m.key_span,
+                format!("`{}` is not a RAM principal type", m.key),
+            );
+            let help = match nearest(&m.key, PRINCIPAL_TYPES) {
+                Some(fix) => format!("did you mean `{fix}`?"),
+                None if m.key == "AWS" => "AWS principals do not exist in RAM: use `RAM` with an ARN such as acs:ram::<account-id>:root".into(),
+                None => "RAM principal types are `RAM`, `Service` and `Federated`".into(),
+            };
+            out.push(d.with_help(help));
+        }
+        let bad_values: Vec<&Node<'_>> = match &m.value.value {
+            Value::String(_) => Vec::new(),
+            Value::Array(items) => items.iter().filter(|i| i.as_str().is_none()).collect(),
+            _ => vec![&m.value],
+        };
+        for bad in bad_values {
+            out.push(Diagnostic::new(
+                Rule::InvalidPrincipal,
+                bad.span,
+                format!("principal values must be strings, found {}", bad.type_name()),
+            ));
+        }
+    }
+}
+
+fn wrong_type(value: &Node<'_>, expectation: &str) -> Diagnostic {
+    let found = match value.value {
+        Value::Array(_) => "an array (nested arrays are not allowed)",
+        _ => value.type_name(),
+    };
+    Diagnostic::new(
+        Rule::InvalidValueType,
+        value.span,
+        format!("{expectation}, found {found}"),
+    )
+}
+
+fn empty(span: Span, message: String) -> Diagnostic {
+    Diagnostic::new(Rule::EmptyValue, span, message)
+}
+
+/// Reports repeated keys in every object of the tree. Keys of a condition
+/// operator block (`fold_case`) also clash when equal up to ASCII case.
+fn duplicate_keys(node: &Node<'_>, fold_case: bool, out: &mut Vec<Diagnostic>) {
+    match &node.value {
+        Value::Array(items) => items.iter().for_each(|item| duplicate_keys(item, false, out)),
+        Value::Object(members) => {
+            repeated_keys(members, fold_case, out);
+            for m in members {
+                match m.value.as_object() {
+                    Some(blocks) if m.key == "Condition" && !fold_case => {
+                        // Operators are case-sensitive, so only their keys fold case.
+                        repeated_keys(blocks, false, out);
+                        blocks
+                            .iter()
+                            .for_each(|block| duplicate_keys(&block.value, true, out));
+                    }
+                    _ => duplicate_keys(&m.value, false, out),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn repeated_keys(members: &[Member<'_>], fold_case: bool, out: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<String, &Member<'_>> = HashMap::with_capacity(members.len());
+    for m in members {
+        let folded = if fold_case {
+            m.key.to_ascii_lowercase()
+        } else {
+            m.key.to_string()
+        };
+        let Some(first) = seen.get(&folded) else {
+            seen.insert(folded, m);
+            continue;
+        };
+        let message = if first.key == m.key {
+            format!("duplicate key `{}`", m.key)
+        } else {
+            format!("condition key `{}` repeats `{}` up to case", m.key, first.key)
+        };
+        out.push(
+            Diagnostic::new(Rule::DuplicateKey, m.key_span, message)
+                .with_label(first.key_span, "first defined here")
+                .with_help("merge the values into one key; parsers disagree on which duplicate wins"),
+        );
+    }
+}
+
+fn policy_length(root: &Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let limit = cx.options.max_policy_length;
+    let document = &cx.text[root.span.start..root.span.end];
+    let length = document.chars().count();
+    if length <= limit {
+        return;
+    }
+    let compact = document.chars().filter(|c| !c.is_whitespace()).count();
+    let help = if compact <= limit {
+        "without whitespace it fits; RAM does not document whether whitespace counts, so minify the document or split it"
+    } else {
+        "split the statements across several policies"
+    };
+    out.push(
+        Diagnostic::new(
+            Rule::PolicyTooLarge,
+            Span::new(root.span.start, root.span.start + 1),
+            format!("the policy is {length} characters long ({compact} without whitespace); RAM's limit is {limit}"),
+        )
+        .with_help(help),
+    );
+}

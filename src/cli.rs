@@ -1,0 +1,219 @@
+//! The command line: parses arguments, runs the pipeline over the inputs in
+//! parallel, prints from one thread in input order, and picks the exit code.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use rayon::prelude::*;
+
+use crate::diagnostic::Severity;
+use crate::discover::{discover, display_name, Input};
+use crate::lint::{lint_file, FileReport, LintOptions, Origin, RuleSettings};
+use crate::report::{self, Format, Style};
+use crate::rules::Rule;
+
+/// Exit codes, as documented in the README.
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "policy-check",
+    version,
+    about = "Lint Alibaba Cloud RAM policy documents",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub lint: LintArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every rule with its default severity and summary
+    Rules,
+    /// Show what a rule catches, why it matters, and a bad and a good example
+    Explain {
+        /// The rule id, such as `unknown-action`
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files or directories to lint; `-` reads standard input
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Name to show for standard input in findings
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Severities that make the run fail (exit 1)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "SEVERITY",
+        default_value = "error,security-warning"
+    )]
+    pub fail_on: Vec<Severity>,
+    /// Worker threads (default: available cores)
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+impl clap::ValueEnum for Severity {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Severity::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
+/// Runs the command; returns the process exit code.
+pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let result = match cli.command {
+        Some(Command::Rules) => list_rules(out).map(|()| EXIT_CLEAN),
+        Some(Command::Explain { rule }) => explain(&rule, out, err),
+        None => lint(cli.lint, stdin, out),
+    };
+    result.unwrap_or_else(|error| {
+        // A closed pipe (`policy-check | head`) is not worth a message.
+        if error.kind() != io::ErrorKind::BrokenPipe {
+            let _ = writeln!(err, "policy-check: {error}");
+        }
+        EXIT_ERROR
+    })
+}
+
+fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> io::Result<u8> {
+    let options = LintOptions::default();
+    let settings = RuleSettings::default();
+    let (inputs, walk_errors) = discover(&args.paths);
+    let stdin_name = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| "<stdin>".to_string());
+
+    let mut stdin_bytes = None;
+    if inputs.contains(&Input::Stdin) {
+        let mut bytes = Vec::new();
+        stdin.read_to_end(&mut bytes)?;
+        stdin_bytes = Some(bytes);
+    }
+    let lint_one = |input: &Input| -> Option<FileReport> {
+        match input {
+            Input::Stdin => {
+                let bytes = stdin_bytes.clone().unwrap_or_default();
+                lint_file(stdin_name.clone(), bytes, Origin::Named, &options, &settings)
+            }
+            Input::File { path, origin } => {
+                let name = display_name(path);
+                match read_regular_file(path) {
+                    Ok(bytes) => lint_file(name, bytes, *origin, &options, &settings),
+                    Err(message) => Some(FileReport::io_error(name, message)),
+                }
+            }
+        }
+    };
+    let mut reports: Vec<FileReport> = if inputs.len() <= 1 {
+        inputs.iter().filter_map(lint_one).collect()
+    } else {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(args.jobs.unwrap_or(0))
+            .build()
+            .map_err(io::Error::other)?;
+        // An indexed parallel iterator collects in input order, so output is
+        // the same whatever the thread count.
+        pool.install(|| inputs.par_iter().map(lint_one).collect::<Vec<_>>())
+            .into_iter()
+            .flatten()
+            .collect()
+    };
+    reports.extend(
+        walk_errors
+            .into_iter()
+            .map(|e| FileReport::io_error(e.name, e.message)),
+    );
+    reports.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let style = terminal_style();
+    let mut out = io::BufWriter::new(out);
+    report::write(args.format, &reports, style, &mut out)?;
+    out.flush()?;
+    Ok(exit_code(&reports, &args.fail_on))
+}
+
+fn read_regular_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    if !metadata.is_file() {
+        return Err(format!("`{}` is not a regular file", path.display()));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+}
+
+fn exit_code(reports: &[FileReport], fail_on: &[Severity]) -> u8 {
+    let diagnostics = || reports.iter().flat_map(|r| &r.diagnostics);
+    if diagnostics().any(|d| d.rule == Rule::IoError) {
+        EXIT_ERROR
+    } else if diagnostics().any(|d| fail_on.contains(&d.severity)) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// Colour and hyperlinks only on a terminal, and colour never under `NO_COLOR`.
+fn terminal_style() -> Style {
+    let terminal = io::stdout().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Style {
+        color: terminal && !no_color,
+        links: terminal,
+    }
+}
+
+fn list_rules(out: &mut dyn Write) -> io::Result<()> {
+    let width = Rule::ALL.iter().map(|r| r.id().len()).max().unwrap_or(0);
+    for rule in Rule::ALL {
+        let meta = rule.meta();
+        writeln!(
+            out,
+            "{:width$}  {:16}  {}",
+            meta.id,
+            meta.severity.as_str(),
+            meta.summary
+        )?;
+    }
+    Ok(())
+}
+
+fn explain(id: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let Some(rule) = Rule::from_id(id) else {
+        let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+        let hint = crate::checks::nearest(id, &ids)
+            .map(|n| format!("; did you mean `{n}`?"))
+            .unwrap_or_default();
+        writeln!(
+            err,
+            "policy-check: unknown rule `{id}`{hint} (`policy-check rules` lists them)"
+        )?;
+        return Ok(EXIT_ERROR);
+    };
+    let meta = rule.meta();
+    writeln!(out, "{} ({})\n\n{}\n", meta.id, meta.severity, meta.summary)?;
+    writeln!(out, "What it catches\n  {}\n", meta.what)?;
+    writeln!(out, "Why it matters\n  {}\n", meta.why)?;
+    if let Some(config) = meta.config {
+        writeln!(out, "With this policy-check.toml\n  {config}\n")?;
+    }
+    writeln!(out, "Bad\n  {}\n\nGood\n  {}", meta.bad, meta.good)?;
+    Ok(EXIT_CLEAN)
+}

@@ -1,0 +1,110 @@
+//! The one finding type every check produces and every reporter consumes.
+//!
+//! A diagnostic holds byte spans only; reporters turn them into lines and
+//! columns. Severity is filled from the rule table (and config) when a file's
+//! findings are finalised, so checks only say which rule fired.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::rules::Rule;
+use crate::source::Span;
+
+/// The four finding classes RAM's console validator and AWS Access Analyzer use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    SecurityWarning,
+    Warning,
+    Suggestion,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Error,
+        Severity::SecurityWarning,
+        Severity::Warning,
+        Severity::Suggestion,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::SecurityWarning => "security-warning",
+            Severity::Warning => "warning",
+            Severity::Suggestion => "suggestion",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|severity| severity.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown severity `{s}` (expected error, security-warning, warning or suggestion)")
+            })
+    }
+}
+
+/// A secondary span with a short noun phrase ("effect set here").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub span: Span,
+    pub labels: Vec<Label>,
+    /// RFC 9535 normalized path of the element the span is on, such as
+    /// `$['Statement'][0]['Action'][1]`; filled in when findings are finalised.
+    pub path: String,
+}
+
+impl Diagnostic {
+    /// A finding of `rule` at `span`, at the rule's default severity.
+    pub fn new(rule: Rule, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule,
+            severity: rule.default_severity(),
+            message: message.into(),
+            help: None,
+            span,
+            labels: Vec::new(),
+            path: String::new(),
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// The order findings are printed in within one file.
+    pub fn sort_key(&self) -> (usize, &'static str, usize) {
+        (self.span.start, self.rule.id(), self.span.end)
+    }
+}

@@ -1,0 +1,19 @@
+//! policy-check: a linter and offline authorization evaluator for Alibaba
+//! Cloud RAM policy documents.
+//!
+//! The pipeline, one module per stage:
+//! [`parse`] (bytes -> JSON tree with spans) -> [`model`] (typed policy view)
+//! -> [`checks`] (diagnostics, driven by the rule table in [`rules`]) ->
+//! [`report`] (human, JSON). [`lint`] runs the stages for one file,
+//! [`discover`] finds the files and [`cli`] ties it together.
+
+pub mod checks;
+pub mod cli;
+pub mod diagnostic;
+pub mod discover;
+pub mod lint;
+pub mod model;
+pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod source;

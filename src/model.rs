@@ -1,0 +1,288 @@
+//! Stage 2: the typed RAM policy view over a parsed JSON tree.
+//!
+//! The model is lenient: it keeps whatever is well typed and leaves the rest to
+//! the grammar checks, which read the raw tree and report it. Later checks and
+//! the evaluator can then rely on the model's types without re-validating.
+
+use crate::parse::{Member, Node, Value};
+use crate::source::{Span, Spanned};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+impl Effect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        }
+    }
+}
+
+/// Identity policies are attached to users, groups and roles; trust (and other
+/// resource) policies name a `Principal` and need no `Resource`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyKind {
+    Identity,
+    Trust,
+}
+
+#[derive(Debug)]
+pub struct Policy<'a> {
+    pub root: &'a Node<'a>,
+    pub kind: PolicyKind,
+    pub statements: Vec<Statement<'a>>,
+}
+
+/// `Action`/`NotAction` or `Resource`/`NotResource` with its string values.
+#[derive(Debug, Clone)]
+pub struct Element<'a> {
+    /// True for `NotAction` / `NotResource`.
+    pub negated: bool,
+    pub key_span: Span,
+    pub value_span: Span,
+    /// The string values (a lone string is a one-element list); values of
+    /// other types are left out here and reported by the grammar checks.
+    pub values: Vec<Spanned<&'a str>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConditionBlock<'a> {
+    /// The operator as written, qualifier included (`ForAllValues:StringEquals`).
+    pub operator: Spanned<&'a str>,
+    pub entries: Vec<ConditionEntry<'a>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConditionEntry<'a> {
+    pub key: Spanned<&'a str>,
+    pub value_span: Span,
+    pub values: Vec<Spanned<&'a str>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Statement<'a> {
+    pub index: usize,
+    pub node: &'a Node<'a>,
+    /// The effect, when it is exactly `Allow` or `Deny`.
+    pub effect: Option<Spanned<Effect>>,
+    pub action: Option<Element<'a>>,
+    pub resource: Option<Element<'a>>,
+    pub condition: Vec<ConditionBlock<'a>>,
+    pub condition_span: Option<Span>,
+    pub principal: Option<&'a Member<'a>>,
+}
+
+impl<'a> Statement<'a> {
+    pub fn is_allow(&self) -> bool {
+        matches!(
+            self.effect,
+            Some(Spanned {
+                value: Effect::Allow,
+                ..
+            })
+        )
+    }
+
+    pub fn is_deny(&self) -> bool {
+        matches!(
+            self.effect,
+            Some(Spanned {
+                value: Effect::Deny,
+                ..
+            })
+        )
+    }
+
+    /// Span of the opening `{`: where findings about a missing element point.
+    pub fn open_brace(&self) -> Span {
+        Span::new(self.node.span.start, self.node.span.start + 1)
+    }
+}
+
+/// The last member named `key`: with duplicate keys, most JSON parsers keep the
+/// last one, so that is what RAM most likely sees.
+pub fn member<'a>(node: &'a Node<'a>, key: &str) -> Option<&'a Member<'a>> {
+    node.as_object()?.iter().rev().find(|m| m.key == key)
+}
+
+impl<'a> Policy<'a> {
+    /// Builds the model, or `None` when the root is not an object.
+    pub fn from_root(root: &'a Node<'a>) -> Option<Policy<'a>> {
+        root.as_object()?;
+        let statements: Vec<Statement<'a>> = member(root, "Statement")
+            .and_then(|m| m.value.as_array())
+            .unwrap_or(&[])
+            .iter()
+            .filter(|node| node.as_object().is_some())
+            .enumerate()
+            .map(|(index, node)| Statement::from_node(index, node))
+            .collect();
+        let kind = if statements.iter().any(|s| s.principal.is_some()) {
+            PolicyKind::Trust
+        } else {
+            PolicyKind::Identity
+        };
+        Some(Policy {
+            root,
+            kind,
+            statements,
+        })
+    }
+}
+
+impl<'a> Statement<'a> {
+    fn from_node(index: usize, node: &'a Node<'a>) -> Statement<'a> {
+        let effect = member(node, "Effect").and_then(|m| {
+            let effect = match m.value.as_str()? {
+                "Allow" => Effect::Allow,
+                "Deny" => Effect::Deny,
+                _ => return None,
+            };
+            Some(Spanned::new(effect, m.value.span))
+        });
+        let condition_member = member(node, "Condition");
+        Statement {
+            index,
+            node,
+            effect,
+            action: element(node, "Action", "NotAction"),
+            resource: element(node, "Resource", "NotResource"),
+            condition: condition_member
+                .map(|m| condition_blocks(&m.value))
+                .unwrap_or_default(),
+            condition_span: condition_member.map(|m| m.value.span),
+            principal: member(node, "Principal"),
+        }
+    }
+}
+
+fn element<'a>(node: &'a Node<'a>, positive: &str, negative: &str) -> Option<Element<'a>> {
+    let (m, negated) = member(node, positive)
+        .map(|m| (m, false))
+        .or_else(|| member(node, negative).map(|m| (m, true)))?;
+    Some(Element {
+        negated,
+        key_span: m.key_span,
+        value_span: m.value.span,
+        values: string_values(&m.value),
+    })
+}
+
+/// A string, or the strings of an array; anything else contributes nothing.
+pub fn string_values<'a>(node: &'a Node<'a>) -> Vec<Spanned<&'a str>> {
+    match &node.value {
+        Value::String(s) => vec![Spanned::new(s.as_ref(), node.span)],
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|item| item.as_str().map(|s| Spanned::new(s, item.span)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn condition_blocks<'a>(node: &'a Node<'a>) -> Vec<ConditionBlock<'a>> {
+    let Some(operators) = node.as_object() else {
+        return Vec::new();
+    };
+    operators
+        .iter()
+        .filter_map(|op| {
+            let entries = op.value.as_object()?;
+            Some(ConditionBlock {
+                operator: Spanned::new(op.key.as_ref(), op.key_span),
+                entries: entries
+                    .iter()
+                    .map(|entry| ConditionEntry {
+                        key: Spanned::new(entry.key.as_ref(), entry.key_span),
+                        value_span: entry.value.span,
+                        values: string_values(&entry.value),
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// The RFC 9535 normalized path of the deepest element whose key or value
+/// holds `span`, such as `$['Statement'][0]['Action'][1]`.
+pub fn normalized_path(root: &Node<'_>, span: Span) -> String {
+    let mut path = String::from("$");
+    let mut node = root;
+    loop {
+        let next = match &node.value {
+            Value::Object(members) => members
+                .iter()
+                .find(|m| m.key_span.contains(span) || m.value.span.contains(span))
+                .map(|m| {
+                    push_name(&mut path, &m.key);
+                    &m.value
+                }),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find(|(_, item)| item.span.contains(span))
+                .map(|(i, item)| {
+                    path.push_str(&format!("[{i}]"));
+                    item
+                }),
+            _ => None,
+        };
+        match next {
+            Some(child) if child.span.contains(span) => node = child,
+            _ => return path,
+        }
+    }
+}
+
+fn push_name(path: &mut String, name: &str) {
+    path.push_str("['");
+    for c in name.chars() {
+        match c {
+            '\'' => path.push_str("\\'"),
+            '\\' => path.push_str("\\\\"),
+            '\u{8}' => path.push_str("\\b"),
+            '\u{c}' => path.push_str("\\f"),
+            '\n' => path.push_str("\\n"),
+            '\r' => path.push_str("\\r"),
+            '\t' => path.push_str("\\t"),
+            c if (c as u32) < 0x20 => path.push_str(&format!("\\u{:04x}", c as u32)),
+            c => path.push(c),
+        }
+    }
+    path.push_str("']");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    #[test]
+    fn model_reads_elements_with_spans() {
+        let text = r#"{"Version":"1","Statement":[{"Effect":"Deny","NotAction":["ens:A","ens:B"],"Resource":"*","Condition":{"Bool":{"acs:MFAPresent":"false"}}}]}"#;
+        let root = parse(text).root.expect("parses");
+        let policy = Policy::from_root(&root).expect("object");
+        assert_eq!(policy.kind, PolicyKind::Identity);
+        let statement = &policy.statements[0];
+        assert!(statement.is_deny());
+        let action = statement.action.as_ref().expect("action");
+        assert!(action.negated);
+        assert_eq!(action.values[1].value, "ens:B");
+        let span = action.values[1].span;
+        assert_eq!(&text[span.start..span.end], "\"ens:B\"");
+        assert_eq!(statement.condition[0].entries[0].values[0].value, "false");
+        assert_eq!(normalized_path(&root, span), "$['Statement'][0]['NotAction'][1]");
+    }
+
+    #[test]
+    fn normalized_paths_escape_names() {
+        let text = r#"{"it's\\":{"a":1}}"#;
+        let root = parse(text).root.expect("parses");
+        let inner = root.as_object().expect("object")[0].value.span;
+        assert_eq!(normalized_path(&root, inner), r"$['it\'s\\']");
+    }
+}

@@ -1,0 +1,230 @@
+//! `--format human`: miette graphical reports, then a one-line summary.
+//!
+//! miette's own `SourceCode` for strings rescans the file from its start for
+//! every label, which is quadratic on large files with many findings;
+//! [`IndexedSource`] answers the same questions from a line index.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use super::{count_by_severity, Style};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::FileReport;
+use crate::source::LineIndex;
+
+/// Width reports are wrapped at; fixed so output does not depend on the terminal.
+const WIDTH: usize = 100;
+
+pub fn write(reports: &[FileReport], style: Style, out: &mut dyn Write) -> io::Result<()> {
+    let handler = handler(style);
+    let mut rendered = String::new();
+    for report in reports.iter().filter(|r| !r.diagnostics.is_empty()) {
+        let source = IndexedSource::new(&report.name, &report.text);
+        for d in &report.diagnostics {
+            rendered.clear();
+            render(&handler, d, &source, &mut rendered);
+            out.write_all(rendered.as_bytes())?;
+        }
+    }
+    writeln!(out, "{}", summary(reports))
+}
+
+pub fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_links(style.links)
+        .with_width(WIDTH)
+}
+
+/// Renders one diagnostic against its file into `out`.
+pub fn render<S: SourceCode>(handler: &GraphicalReportHandler, d: &Diagnostic, source: &S, out: &mut String) {
+    let adapter = Adapter {
+        diagnostic: d,
+        source,
+    };
+    if handler.render_report(out, &adapter).is_err() {
+        // A span the source cannot show: fall back to the message alone.
+        out.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
+    }
+    out.push('\n');
+}
+
+/// "Found 3 problems (2 errors, 1 warning) in 2 of 5 files."
+pub fn summary(reports: &[FileReport]) -> String {
+    let counts = count_by_severity(reports);
+    let total: usize = counts.iter().sum();
+    let files = reports.len();
+    let noun = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if total == 0 {
+        return format!("No problems found in {}.", noun(files, "file"));
+    }
+    let parts: Vec<String> = Severity::ALL
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(severity, n)| noun(n, severity.as_str()))
+        .collect();
+    let with_findings = reports.iter().filter(|r| !r.diagnostics.is_empty()).count();
+    format!(
+        "Found {} ({}) in {} of {}.",
+        noun(total, "problem"),
+        parts.join(", "),
+        with_findings,
+        noun(files, "file")
+    )
+}
+
+struct Adapter<'a, S> {
+    diagnostic: &'a Diagnostic,
+    source: &'a S,
+}
+
+impl<S> fmt::Debug for Adapter<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diagnostic, f)
+    }
+}
+
+impl<S> fmt::Display for Adapter<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl<S> std::error::Error for Adapter<'_, S> {}
+
+impl<S: SourceCode> MietteDiagnostic for Adapter<'_, S> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let d = self.diagnostic;
+        Some(Box::new(format!("{}[{}]", d.severity, d.rule)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::SecurityWarning | Severity::Warning => miette::Severity::Warning,
+            Severity::Suggestion => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let d = self.diagnostic;
+        let primary = LabeledSpan::new_primary_with_span(None, (d.span.start, d.span.len()));
+        let secondary = d
+            .labels
+            .iter()
+            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, l.span.len())));
+        Some(Box::new(std::iter::once(primary).chain(secondary)))
+    }
+}
+
+/// A named source text with a line index, implementing miette's
+/// [`SourceCode`] in time logarithmic in the file size.
+pub struct IndexedSource<'a> {
+    name: &'a str,
+    text: &'a str,
+    index: LineIndex,
+}
+
+impl<'a> IndexedSource<'a> {
+    pub fn new(name: &'a str, text: &'a str) -> Self {
+        IndexedSource {
+            name,
+            text,
+            index: LineIndex::new(text),
+        }
+    }
+}
+
+impl SourceCode for IndexedSource<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let start = span.offset();
+        let end = start + span.len();
+        if end > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let index = &self.index;
+        let first_line = index.line_of(start);
+        let last_line = index.line_of(end.saturating_sub(1).max(start));
+        let first = first_line.saturating_sub(context_lines_before);
+        let last = (last_line + context_lines_after).min(index.line_count() - 1);
+        let (data_start, column) = if context_lines_before == 0 {
+            (start, start - index.line_start(first_line))
+        } else {
+            (index.line_start(first), 0)
+        };
+        let data_end = if last + 1 < index.line_count() {
+            index.line_start(last + 1)
+        } else {
+            self.text.len()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            &self.text.as_bytes()[data_start..data_end],
+            (data_start, data_end - data_start).into(),
+            first,
+            column,
+            last + 1,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rule;
+    use crate::source::Span;
+
+    /// The indexed source must render exactly as miette's own string source.
+    #[test]
+    fn indexed_source_renders_like_miettes_string_source() {
+        let text = "{\n  \"Version\": \"1\",\n  \"Statement\": [\n    {\"Effect\": \"allow\"}\n  ]\n}";
+        let spans = [
+            (0, 1),
+            (13, 16),
+            (24, 36),
+            (24, 60),
+            (text.len() - 1, 1),
+            (text.len(), 0),
+            (52, 59),
+        ];
+        let handler = handler(Style::default());
+        for (start, len) in spans {
+            let d = Diagnostic::new(Rule::InvalidEffect, Span::new(start, start + len), "m")
+                .with_label(Span::new(3, 12), "label");
+            let indexed = IndexedSource::new("p.json", text);
+            let mut ours = String::new();
+            render(&handler, &d, &indexed, &mut ours);
+
+            let named = miette::NamedSource::new("p.json", text.to_string());
+            let mut theirs = String::new();
+            render(&handler, &d, &named, &mut theirs);
+            assert_eq!(ours, theirs, "span {start}+{len}");
+        }
+    }
+}
