@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use rayon::prelude::*;
 
 use crate::diagnostic::Severity;
-use crate::discover::{discover, display_name, Input};
+use crate::discover::{discover, display_name, read_regular_file, Input};
 use crate::lint::{lint_file, FileReport, LintOptions, Origin, RuleSettings};
 use crate::report::{self, Format, Style};
 use crate::rules::Rule;
@@ -149,14 +149,6 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> io::Result
     report::write(args.format, &reports, style, &mut out)?;
     out.flush()?;
     Ok(exit_code(&reports, &args.fail_on))
-}
-
-fn read_regular_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    if !metadata.is_file() {
-        return Err(format!("`{}` is not a regular file", path.display()));
-    }
-    std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
 }
 
 fn exit_code(reports: &[FileReport], fail_on: &[Severity]) -> u8 {

@@ -87,3 +87,13 @@ pub fn display_name(path: &Path) -> String {
     let name = path.to_string_lossy();
     name.strip_prefix("./").unwrap_or(&name).to_string()
 }
+
+/// Reads a file that is expected to be a regular file; anything else (a FIFO,
+/// a device) is refused without being opened, so it cannot block the run.
+pub fn read_regular_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    if !metadata.is_file() {
+        return Err(format!("`{}` is not a regular file", path.display()));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+}

@@ -15,12 +15,18 @@ pub const DEFAULT_MAX_POLICY_LENGTH: usize = 6144;
 #[derive(Debug, Clone)]
 pub struct LintOptions {
     pub max_policy_length: usize,
+    /// Actions to treat as known although the built-in operation table lacks them.
+    pub extra_actions: Vec<String>,
+    /// Access levels a document may allow (`access-level-exceeded`); `None` allows all.
+    pub allowed_access_levels: Option<Vec<String>>,
 }
 
 impl Default for LintOptions {
     fn default() -> Self {
         LintOptions {
             max_policy_length: DEFAULT_MAX_POLICY_LENGTH,
+            extra_actions: Vec::new(),
+            allowed_access_levels: None,
         }
     }
 }

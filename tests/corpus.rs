@@ -1,0 +1,106 @@
+//! The real-policy corpus in `../shared/corpus/real/`: documents written by
+//! others, with their validity recorded in `SOURCES.md`. Strict JSON must be
+//! told apart exactly, valid documents must draw no error, and the documented
+//! mistakes must be reported.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use policy_check::diagnostic::{Diagnostic, Severity};
+use policy_check::lint::{lint_file, LintOptions, Origin, RuleSettings};
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real")
+}
+
+/// Every corpus document with its findings, keyed by file name.
+fn lint_corpus() -> BTreeMap<String, Vec<Diagnostic>> {
+    let entries = fs::read_dir(corpus_dir()).expect("../shared/corpus/real is present (it is in CI too)");
+    let mut results = BTreeMap::new();
+    for entry in entries {
+        let path = entry.expect("readable entry").path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+            continue;
+        };
+        if !name.ends_with(".json") {
+            continue;
+        }
+        let bytes = fs::read(&path).expect("readable corpus file");
+        let report = lint_file(
+            name.clone(),
+            bytes,
+            Origin::Named,
+            &LintOptions::default(),
+            &RuleSettings::default(),
+        )
+        .expect("named files are always linted");
+        results.insert(name, report.diagnostics);
+    }
+    assert_eq!(results.len(), 146, "the corpus has 146 documents");
+    results
+}
+
+/// File names whose recorded verdict in SOURCES.md starts with VALID.
+fn valid_documents() -> Vec<String> {
+    let sources = fs::read_to_string(corpus_dir().join("SOURCES.md")).expect("SOURCES.md");
+    sources
+        .lines()
+        .filter_map(|line| {
+            let name = line.strip_prefix("- `")?.split('`').next()?;
+            let verdict = line.rsplit(" | ").next()?;
+            verdict.starts_with("VALID").then(|| name.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn exactly_the_invalid_json_documents_get_invalid_json() {
+    let results = lint_corpus();
+    for (name, diagnostics) in &results {
+        let flagged = diagnostics.iter().any(|d| d.rule.id() == "invalid-json");
+        assert_eq!(flagged, name.contains("INVALID-JSON"), "{name}: {diagnostics:#?}");
+    }
+    assert_eq!(results.keys().filter(|n| n.contains("INVALID-JSON")).count(), 4);
+}
+
+#[test]
+fn valid_documents_draw_no_error() {
+    let results = lint_corpus();
+    let valid = valid_documents();
+    assert_eq!(valid.len(), 91, "SOURCES.md marks 91 documents VALID");
+    let mut failures = Vec::new();
+    for name in &valid {
+        let diagnostics = results
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} is listed but missing"));
+        for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+            failures.push(format!("{name}: {} {} at {}", d.rule, d.message, d.path));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "errors on VALID documents:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Mistakes SOURCES.md documents, and the rule that must report each.
+const DOCUMENTED_MISTAKES: &[(&str, &str, &str)] = &[("083-", "invalid-version", "$['Version']")];
+
+#[test]
+fn documented_mistakes_are_reported() {
+    let results = lint_corpus();
+    for (prefix, rule, path) in DOCUMENTED_MISTAKES {
+        let (name, diagnostics) = results
+            .iter()
+            .find(|(name, _)| name.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no corpus file starts with {prefix}"));
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.rule.id() == *rule && d.path.starts_with(path)),
+            "{name}: expected `{rule}` at {path}, got {diagnostics:#?}"
+        );
+    }
+}

@@ -1,0 +1,163 @@
+//! Rule fixtures and rule docs: every rule has inputs that make it fire (with
+//! a reviewed snapshot of the human output, so the span is visibly on the
+//! right token) and inputs that keep it silent, and its documented `bad` and
+//! `good` examples behave as documented.
+//!
+//! Layout: `testdata/rules/<rule-id>/fail-*.json` (+ `fail-*.snap`) and
+//! `pass-*.json`, with an optional `policy-check.toml` beside them.
+//! Regenerate snapshots with `UPDATE_SNAPSHOTS=1 cargo test --test rules`,
+//! then review the diff.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use policy_check::config::Config;
+use policy_check::lint::{lint_file, LintOptions, Origin, RuleSettings};
+use policy_check::report::{human, Style};
+use policy_check::rules::Rule;
+
+/// Rules whose input is not a document's text, tested through the CLI instead.
+const NOT_TEXT_RULES: &[Rule] = &[Rule::IoError];
+
+fn rules_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules")
+}
+
+fn options_from(config: Option<&str>, file_name: &str) -> LintOptions {
+    match config {
+        Some(text) => {
+            Config::parse(text)
+                .expect("fixture config is valid")
+                .settings_for(file_name)
+                .0
+        }
+        None => LintOptions::default(),
+    }
+}
+
+fn lint_only(rule: Rule, name: String, text: &str, options: &LintOptions) -> policy_check::lint::FileReport {
+    lint_file(
+        name,
+        text.as_bytes().to_vec(),
+        Origin::Named,
+        options,
+        &RuleSettings::only(rule),
+    )
+    .expect("named files are always linted")
+}
+
+#[test]
+fn every_rule_has_firing_and_silent_fixtures() {
+    let mut missing = Vec::new();
+    for rule in Rule::ALL.iter().filter(|r| !NOT_TEXT_RULES.contains(r)) {
+        let dir = rules_dir().join(rule.id());
+        let names: Vec<String> = fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for prefix in ["fail-", "pass-"] {
+            if !names
+                .iter()
+                .any(|n| n.starts_with(prefix) && n.ends_with(".json"))
+            {
+                missing.push(format!("{}: no {prefix}*.json", rule.id()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "missing fixtures:\n{}", missing.join("\n"));
+}
+
+#[test]
+fn fixtures_fire_exactly_where_their_snapshots_say() {
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let mut failures = Vec::new();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(rules_dir())
+        .expect("testdata/rules exists")
+        .map(|e| e.expect("readable entry").path())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let id = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let Some(rule) = Rule::from_id(&id) else {
+            failures.push(format!("testdata/rules/{id}: no rule has this id"));
+            continue;
+        };
+        let config = fs::read_to_string(dir.join("policy-check.toml")).ok();
+        let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+            .expect("readable fixture folder")
+            .map(|e| e.expect("readable entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        for file in files {
+            let file_name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let shown = format!("testdata/rules/{id}/{file_name}");
+            let text = fs::read_to_string(&file).expect("fixtures are UTF-8");
+            let options = options_from(config.as_deref(), &file_name);
+            let report = lint_only(rule, shown.clone(), &text, &options);
+            if file_name.starts_with("pass-") {
+                if !report.diagnostics.is_empty() {
+                    failures.push(format!("{shown}: expected silence, got {:?}", report.diagnostics));
+                }
+                continue;
+            }
+            if report.diagnostics.is_empty() {
+                failures.push(format!("{shown}: `{id}` did not fire"));
+                continue;
+            }
+            let mut rendered = Vec::new();
+            human::write(std::slice::from_ref(&report), Style::default(), &mut rendered).expect("renders");
+            let rendered = String::from_utf8(rendered).expect("UTF-8 output");
+            let snap = file.with_extension("snap");
+            match fs::read_to_string(&snap) {
+                _ if update => fs::write(&snap, &rendered).expect("write snapshot"),
+                Ok(expected) if expected == rendered => {}
+                Ok(expected) => failures.push(format!(
+                    "{shown}: output differs from its snapshot\n--- expected\n{expected}\n--- actual\n{rendered}"
+                )),
+                Err(_) => failures.push(format!("{shown}: no snapshot (run with UPDATE_SNAPSHOTS=1)\n{rendered}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn documented_examples_behave_as_documented() {
+    let mut failures = Vec::new();
+    for rule in Rule::ALL.iter().filter(|r| !NOT_TEXT_RULES.contains(r)) {
+        let meta = rule.meta();
+        let options = options_from(meta.config, "example.json");
+        let fires = |text: &str| {
+            !lint_only(*rule, String::new(), text, &options)
+                .diagnostics
+                .is_empty()
+        };
+        if !fires(meta.bad) {
+            failures.push(format!("{}: the `bad` example does not fire", meta.id));
+        }
+        if fires(meta.good) {
+            failures.push(format!("{}: the `good` example fires", meta.id));
+        }
+        let clean = policy_check::lint::lint_text(meta.good, &options);
+        let errors: Vec<_> = clean
+            .iter()
+            .filter(|d| d.severity == policy_check::diagnostic::Severity::Error)
+            .collect();
+        if !errors.is_empty() {
+            failures.push(format!("{}: the `good` example has errors: {errors:?}", meta.id));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
