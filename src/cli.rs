@@ -8,7 +8,9 @@ use clap::{Args, Parser, Subcommand};
 use rayon::prelude::*;
 
 use crate::diagnostic::Severity;
-use crate::discover::{discover, display_name, read_regular_file, Input};
+use crate::discover::{
+    discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
+};
 use crate::lint::{lint_file, FileReport, LintOptions, Origin, RuleSettings};
 use crate::report::{self, Format, Style};
 use crate::rules::Rule;
@@ -65,6 +67,9 @@ pub struct LintArgs {
     /// Worker threads (default: available cores)
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// Largest file to read (such as 512K or 10MiB); larger files are reported, not read
+    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = parse_size)]
+    pub max_file_size: u64,
 }
 
 impl clap::ValueEnum for Severity {
@@ -104,19 +109,20 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> io::Result
 
     let mut stdin_bytes = None;
     if inputs.contains(&Input::Stdin) {
-        let mut bytes = Vec::new();
-        stdin.read_to_end(&mut bytes)?;
-        stdin_bytes = Some(bytes);
+        stdin_bytes = Some(read_limited(stdin, args.max_file_size, 0)?);
     }
     let lint_one = |input: &Input| -> Option<FileReport> {
         match input {
-            Input::Stdin => {
-                let bytes = stdin_bytes.clone().unwrap_or_default();
-                lint_file(stdin_name.clone(), bytes, Origin::Named, &options, &settings)
-            }
+            Input::Stdin => match stdin_bytes.clone().flatten() {
+                Some(bytes) => lint_file(stdin_name.clone(), bytes, Origin::Named, &options, &settings),
+                None => Some(FileReport::io_error(
+                    stdin_name.clone(),
+                    too_large(&stdin_name, args.max_file_size),
+                )),
+            },
             Input::File { path, origin } => {
                 let name = display_name(path);
-                match read_regular_file(path) {
+                match read_regular_file(path, args.max_file_size) {
                     Ok(bytes) => lint_file(name, bytes, *origin, &options, &settings),
                     Err(message) => Some(FileReport::io_error(name, message)),
                 }
