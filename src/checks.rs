@@ -2,6 +2,7 @@
 //! grammar is concerned, the raw tree) and pushes diagnostics; none of them
 //! prints, filters by configuration or computes lines.
 
+mod conditions;
 mod grammar;
 
 pub use grammar::nearest;
@@ -20,4 +21,5 @@ pub struct Context<'a> {
 /// Runs every check on one policy document.
 pub fn run(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     grammar::check(policy, cx, out);
+    conditions::check(policy, out);
 }

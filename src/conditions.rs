@@ -17,3 +17,5 @@ pub use vocabulary::{
     is_well_formed_key, vocabulary, AwsOnly, Compare, Family, GlobalKey, Operator, ParsedOperator, Qualifier,
     Quantifier, Vocabulary,
 };
+
+pub(crate) use glob::matches as glob_matches;

@@ -86,7 +86,36 @@ fn valid_documents_draw_no_error() {
 }
 
 /// Mistakes SOURCES.md documents, and the rule that must report each.
-const DOCUMENTED_MISTAKES: &[(&str, &str, &str)] = &[("083-", "invalid-version", "$['Version']")];
+const DOCUMENTED_MISTAKES: &[(&str, &str, &str)] = &[
+    ("083-", "invalid-version", "$['Version']"),
+    // Conditions: a statement element written as a key, an undocumented
+    // global key, a masked IP address.
+    (
+        "061-",
+        "invalid-condition-key",
+        "$['Statement'][0]['Condition']['StringNotLike']['Action']",
+    ),
+    (
+        "062-",
+        "invalid-condition-key",
+        "$['Statement'][0]['Condition']['StringNotLike']['Action']",
+    ),
+    (
+        "098-",
+        "invalid-condition-key",
+        "$['Statement'][1]['Condition']['StringNotLike']['Resource']",
+    ),
+    (
+        "111-",
+        "unknown-global-condition-key",
+        "$['Statement'][0]['Condition']['StringEquals']['acs:PublicAccess']",
+    ),
+    (
+        "125-",
+        "condition-value-type",
+        "$['Statement'][0]['Condition']['IpAddress']['acs:SourceIp']",
+    ),
+];
 
 #[test]
 fn documented_mistakes_are_reported() {

@@ -120,7 +120,9 @@ pub fn parse_date_time(text: &str) -> Result<Instant, String> {
         return Err(shape.into());
     }
     if b.len() == 10 {
-        return Err(format!("a date without a time: write `{text}T00:00:00Z`"));
+        return Err(format!(
+            "no time of day; write `{text}T00:00:00Z` for midnight UTC"
+        ));
     }
     if b.get(10) != Some(&b'T') || b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
         return Err(shape.into());
@@ -352,7 +354,7 @@ mod tests {
         let bad = [
             (
                 "2026-12-31",
-                "a date without a time: write `2026-12-31T00:00:00Z`",
+                "no time of day; write `2026-12-31T00:00:00Z` for midnight UTC",
             ),
             (
                 "2026-12-31T23:00:00",

@@ -19,16 +19,6 @@ pub enum Family {
 }
 
 impl Family {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Family::String => "string",
-            Family::Numeric => "numeric",
-            Family::Date => "date",
-            Family::Bool => "bool",
-            Family::Ip => "ip",
-        }
-    }
-
     /// What a value of this family looks like, for messages.
     pub fn expected(self) -> &'static str {
         match self {
@@ -171,19 +161,6 @@ impl Vocabulary {
             qualifier,
             operator: self.operator(name)?,
         })
-    }
-
-    /// Every accepted spelling: the operators, bare and qualified.
-    pub fn operator_spellings(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.operators.iter().map(|op| op.name.clone()).collect();
-        for qualifier in &self.qualifiers {
-            names.extend(
-                self.operators
-                    .iter()
-                    .map(|op| format!("{}:{}", qualifier.name, op.name)),
-            );
-        }
-        names
     }
 
     /// The global key `key` is, matched exactly (prefix keys need a
@@ -377,7 +354,6 @@ mod tests {
         assert!(v.parse_operator("stringEquals").is_none());
         assert!(v.parse_operator("ForAnyValues:StringEquals").is_none());
         assert!(v.parse_operator("ForAllValues:Bogus").is_none());
-        assert_eq!(v.operator_spellings().len(), 21 * 3);
         assert!(v.aws_only("StringEqualsIfExists").is_some());
         assert!(v.aws_only("ArnLike").is_some());
         assert!(v.aws_only("StringEqual").is_none());
