@@ -324,6 +324,10 @@ fn value_types(
     let written = block.operator.value;
     for value in &entry.values {
         let text = value.value;
+        if text.is_empty() {
+            // empty-value reports it.
+            continue;
+        }
         let (what, result) = match op.family {
             Family::String => continue,
             Family::Numeric => ("a number", values::parse_number(text).err()),

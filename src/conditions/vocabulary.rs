@@ -190,14 +190,17 @@ impl Vocabulary {
             .find(|a| a.action.eq_ignore_ascii_case(action))
     }
 
-    /// Whether a key of `service` is a federation key valid with `action`.
+    /// Whether a key of `service` is a federation key valid with `action`,
+    /// or with some action the pattern `action` covers (`sts:*`).
     pub fn is_federation_key(&self, service: &str, action: &str) -> bool {
         let action = action.to_ascii_lowercase();
         self.federation.iter().any(|f| {
             f.services.iter().any(|s| s.eq_ignore_ascii_case(service))
-                && f.actions
-                    .iter()
-                    .any(|pattern| glob::matches(&pattern.to_ascii_lowercase(), &action))
+                && f.actions.iter().any(|pattern| {
+                    let pattern = pattern.to_ascii_lowercase();
+                    glob::matches(&pattern, &action)
+                        || glob::matches(&action, &pattern.replace(['*', '?'], ""))
+                })
         })
     }
 }
@@ -364,6 +367,8 @@ mod tests {
         assert!(v.global_key("acs:SourceIP").is_none());
         assert!(v.is_federation_key("saml", "sts:AssumeRoleWithSAML"));
         assert!(v.is_federation_key("oidc", "STS:AssumeRole"));
+        assert!(v.is_federation_key("oidc", "sts:*"));
+        assert!(!v.is_federation_key("oidc", "sts:GetCallerIdentity"));
         assert!(!v.is_federation_key("oidc", "ens:CreateImage"));
         assert!(v.action_keys("ENS:createimage").is_some());
         assert!(is_well_formed_key("kms:tag/acs:rds:instance-encryption"));
