@@ -128,7 +128,10 @@ pub fn lint_file(
             return None;
         }
     }
-    diagnostics.extend(parse_diagnostics(&parsed.errors));
+    // Past an undecodable byte the parser sees U+FFFD; an error on that very
+    // character would only repeat the UTF-8 finding.
+    let undecodable = diagnostics.first().map(|d| d.span);
+    diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
     if let Some(root) = &parsed.root {
         check_document(root, &text, options, &mut diagnostics);
     }
