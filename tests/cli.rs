@@ -214,6 +214,11 @@ fn walking_skips_hidden_folders_and_non_policies_but_named_files_are_linted() {
             ("policies/p.json", BAD_EFFECT),
             ("policies/.cache/p.json", BAD_EFFECT),
             ("policies/package.json", r#"{"name": "x"}"#),
+            (
+                "policies/tsconfig.json",
+                "{\n  // not strict JSON, and not a policy\n  \"compilerOptions\": {}\n}\n",
+            ),
+            ("policies/broken.json", "{\"Version\": \"1\", \"Statement\": [,]}"),
             ("policies/notes.txt", BAD_EFFECT),
             ("policies/UPPER.JSON", BAD_EFFECT),
         ],
@@ -225,10 +230,13 @@ fn walking_skips_hidden_folders_and_non_policies_but_named_files_are_linted() {
         .iter()
         .map(|d| d["file"].as_str().expect("file"))
         .collect();
-    assert_eq!(files, ["policies/UPPER.JSON", "policies/p.json"]);
     assert_eq!(
-        report["files"], 2,
-        "package.json is not a policy and is not counted"
+        files,
+        ["policies/UPPER.JSON", "policies/broken.json", "policies/p.json"]
+    );
+    assert_eq!(
+        report["files"], 3,
+        "package.json and tsconfig.json are not policies and are not counted"
     );
     let named = json(&policy_check(
         &["--format", "json", "policies/package.json"],
