@@ -6,8 +6,9 @@ use crate::conditions::{
     is_well_formed_key, values, vocabulary, Family, GlobalKey, ParsedOperator, Quantifier,
 };
 use crate::diagnostic::Diagnostic;
-use crate::model::{ConditionBlock, ConditionEntry, Element, Policy, Statement};
+use crate::model::{ConditionBlock, ConditionEntry, Policy, Statement};
 use crate::rules::Rule;
+use crate::source::Spanned;
 
 /// Statement elements that authors mistake for condition keys.
 const ELEMENTS: &[&str] = &[
@@ -195,8 +196,9 @@ fn global_key(entry: &ConditionEntry<'_>, out: &mut Vec<Diagnostic>) -> Option<&
     None
 }
 
-/// Reports a service key none of the statement's actions can carry: the
-/// request never has it, so the condition is decided by its absence.
+/// Reports a service key none of the statement's actions can carry, or that
+/// a documented action of its service lacks: such requests never have it, so
+/// the condition is decided by its absence.
 fn unsupported_key(
     statement: &Statement<'_>,
     parsed: Option<ParsedOperator>,
@@ -214,7 +216,27 @@ fn unsupported_key(
     let Some(action) = statement.action.as_ref().filter(|a| !a.negated) else {
         return;
     };
-    if action.values.is_empty() || action.values.iter().any(|a| can_carry(a.value, key, service)) {
+    let v = vocabulary();
+    let unable: Vec<&Spanned<&str>> = action
+        .values
+        .iter()
+        .filter(|a| !can_carry(a.value, key, service))
+        .collect();
+    let every = !action.values.is_empty() && unable.len() == action.values.len();
+    // When other actions may carry the key, still report the documented
+    // actions of its own service that cannot (`ens:CreateImage` next to
+    // `ens:DescribeImages`): their requests are decided by its absence.
+    let documented: Vec<&Spanned<&str>> = unable
+        .iter()
+        .copied()
+        .filter(|a| {
+            a.value
+                .split_once(':')
+                .is_some_and(|(s, _)| s.eq_ignore_ascii_case(service))
+                && v.action_keys(a.value).is_some()
+        })
+        .collect();
+    if !every && documented.is_empty() {
         return;
     }
     // Without the key a positive operator is false; a negated one, and
@@ -224,21 +246,39 @@ fn unsupported_key(
         Some(Quantifier::Any) => false,
         None => p.operator.negated,
     });
-    let consequence = match (holds_without, statement.is_allow(), statement.is_deny()) {
-        (false, true, _) => "so this Allow can never match",
-        (false, _, true) => "so this Deny never applies",
-        (false, _, _) => "so the condition never holds",
-        (true, true, _) => "so the condition always holds and does not restrict this Allow",
-        (true, _, true) => "so the condition always holds and does not narrow this Deny",
-        (true, _, _) => "so the condition always holds",
+    let consequence = match (every, holds_without, statement.is_allow(), statement.is_deny()) {
+        (true, false, true, _) => "so this Allow can never match",
+        (true, false, _, true) => "so this Deny never applies",
+        (true, false, _, _) => "so the condition never holds",
+        (true, true, true, _) => "so the condition always holds and does not restrict this Allow",
+        (true, true, _, true) => "so the condition always holds and does not narrow this Deny",
+        (true, true, _, _) => "so the condition always holds",
+        (false, false, true, _) => "so this Allow never matches them",
+        (false, false, _, true) => "so this Deny never applies to them",
+        (false, false, _, _) => "so the condition never holds for them",
+        (false, true, true, _) => "so for them the condition always holds and does not restrict this Allow",
+        (false, true, _, true) => "so for them the condition always holds and does not narrow this Deny",
+        (false, true, _, _) => "so for them the condition always holds",
     };
-    let names = action_list(action);
-    let carrier = if action.values.len() == 1 {
-        names
+    let message = if every {
+        let names = list(&action.values);
+        let carrier = if action.values.len() == 1 {
+            names
+        } else {
+            format!("any of the statement's actions ({names})")
+        };
+        format!("`{key}` is not a condition key of {carrier}: requests never carry it, {consequence}")
     } else {
-        format!("any of the statement's actions ({names})")
+        let owner = if documented.len() == 1 {
+            "that action"
+        } else {
+            "those actions"
+        };
+        format!(
+            "`{key}` is not a condition key of {}: requests for {owner} never carry it, {consequence}",
+            list(&documented.iter().map(|a| **a).collect::<Vec<_>>())
+        )
     };
-    let v = vocabulary();
     let federation = v
         .federation
         .iter()
@@ -265,15 +305,15 @@ fn unsupported_key(
             "`{key}` belongs to the `{service}` service; move the condition to a statement of `{service}` actions, or use a global `acs:` key"
         ),
     };
-    out.push(
-        Diagnostic::new(
-            Rule::UnsupportedConditionKey,
-            entry.key.span,
-            format!("`{key}` is not a condition key of {carrier}: requests never carry it, {consequence}"),
-        )
-        .with_label(action.value_span, "actions set here")
-        .with_help(help),
-    );
+    let mut diagnostic = Diagnostic::new(Rule::UnsupportedConditionKey, entry.key.span, message);
+    diagnostic = if every {
+        diagnostic.with_label(action.value_span, "actions set here")
+    } else {
+        documented
+            .iter()
+            .fold(diagnostic, |d, a| d.with_label(a.span, "action named here"))
+    };
+    out.push(diagnostic.with_help(help));
 }
 
 /// Whether a request for (some action matching) `action` may carry `key`.
@@ -303,9 +343,8 @@ fn can_carry(action: &str, key: &str, key_service: &str) -> bool {
     }
 }
 
-fn action_list(action: &Element<'_>) -> String {
-    action
-        .values
+fn list(values: &[Spanned<&str>]) -> String {
+    values
         .iter()
         .map(|a| format!("`{}`", a.value))
         .collect::<Vec<_>>()
