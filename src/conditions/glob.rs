@@ -63,4 +63,24 @@ mod tests {
             assert_eq!(matches(pattern, text), expected, "{pattern:?} vs {text:?}");
         }
     }
+
+    /// The obvious exponential definition, as the oracle on short inputs.
+    fn reference(pattern: &[char], text: &[char]) -> bool {
+        match pattern.split_first() {
+            None => text.is_empty(),
+            Some(('*', rest)) => (0..=text.len()).any(|skip| reference(rest, &text[skip..])),
+            Some((&c, rest)) => text
+                .split_first()
+                .is_some_and(|(&t, tail)| (c == '?' || c == t) && reference(rest, tail)),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_the_reference(pattern in "[ab*?]{0,8}", text in "[abc]{0,10}") {
+            let p: Vec<char> = pattern.chars().collect();
+            let t: Vec<char> = text.chars().collect();
+            proptest::prop_assert_eq!(matches(&pattern, &text), reference(&p, &t));
+        }
+    }
 }

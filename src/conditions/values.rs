@@ -420,4 +420,37 @@ mod tests {
         );
         assert!(parse_bool("yes").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parsers_never_panic(text in "\\PC{0,40}") {
+            let _ = parse_ip_range(&text);
+            let _ = parse_date_time(&text);
+            let _ = parse_number(&text);
+            let _ = parse_bool(&text);
+        }
+
+        #[test]
+        fn date_like_text_never_panics(text in "[0-9T:+.Z-]{0,30}") {
+            let _ = parse_date_time(&text);
+        }
+
+        #[test]
+        fn numbers_order_like_floats(a in -1_000_000i64..1_000_000, b in -1_000_000i64..1_000_000, fa in 0u32..100, fb in 0u32..100) {
+            let (x, y) = (format!("{a}.{fa:02}"), format!("{b}.{fb:02}"));
+            // Exact hundredths, so the float comparison is exact too.
+            let hundredths = |whole: i64, frac: u32| whole * 100 + if whole < 0 { -i64::from(frac) } else { i64::from(frac) };
+            let expected = hundredths(a, fa).cmp(&hundredths(b, fb));
+            proptest::prop_assert_eq!(parse_number(&x).expect("number").cmp(&parse_number(&y).expect("number")), expected, "{} vs {}", x, y);
+        }
+
+        #[test]
+        fn offsets_shift_instants(hours in 0i64..24, minutes in 0i64..60, east in proptest::bool::ANY) {
+            let sign = if east { '+' } else { '-' };
+            let local = parse_date_time(&format!("2026-06-15T12:00:00{sign}{hours:02}:{minutes:02}")).expect("valid");
+            let utc = parse_date_time("2026-06-15T12:00:00Z").expect("valid");
+            let shift = (hours * 3600 + minutes * 60) * if east { -1 } else { 1 };
+            proptest::prop_assert_eq!(local.seconds - utc.seconds, shift);
+        }
+    }
 }
