@@ -299,7 +299,12 @@ fn allow_grants(
             .value
             .split_once(':')
             .is_none_or(|(service, _)| has_wildcard(service));
-        let message = if every_service {
+        let message = if every_service && covered.len() == 1 {
+            format!(
+                "`{}` covers the action of that name in every service, including {CREATE_IMAGE}",
+                value.value
+            )
+        } else if every_service {
             format!(
                 "`{}` covers actions of every service, including {CREATE_IMAGE} and {} other ens operations",
                 value.value,
