@@ -398,3 +398,35 @@ fn resources_covered(allow: &Statement<'_>, deny: &Statement<'_>) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_split_into_service_and_name() {
+        assert_eq!(split_action("ens:CreateImage"), Ok(("ens", "CreateImage")));
+        assert_eq!(split_action("yundun-*:*"), Ok(("yundun-*", "*")));
+        for bad in [
+            "1",
+            "ens:",
+            ":CreateImage",
+            "ens::X",
+            "ens:Create Image",
+            "ens/CreateImage",
+            "ens:Create,",
+        ] {
+            assert!(split_action(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_star_forms_mean_every_action() {
+        for every in ["*", "**", "*:*"] {
+            assert!(is_every_action(every), "{every}");
+        }
+        for not in ["", "ens:*", "*:Describe*", "*:", ":*"] {
+            assert!(!is_every_action(not), "{not}");
+        }
+    }
+}

@@ -263,3 +263,47 @@ fn service_mismatch(statement: &Statement<'_>, resource: &Element<'_>, out: &mut
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns_have_five_fields_and_a_service() {
+        assert_eq!(arn("*"), Ok(None));
+        assert_eq!(arn("acs:ram::123456789012****:root"), Ok(Some("ram")));
+        assert_eq!(arn("acs:oss:*:*:bucket/a:b"), Ok(Some("oss")));
+        for bad in [
+            "acs::ram::*",
+            "acs:ram:*:*",
+            "acs:ram:*:*:",
+            "arn:aws:s3:::b",
+            "ACS:ram:*:*:x",
+            "acs:ram:*:{#accountId}:x",
+        ] {
+            assert!(arn(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_found_whole() {
+        assert_eq!(placeholder("acs:oss:*:*:${var.b}/*"), Some("${var.b}"));
+        assert_eq!(placeholder("acs:ens:*:{#accountId}:x"), Some("{#accountId}"));
+        assert_eq!(placeholder("acs:oss:*:*:<bucket>"), Some("<bucket>"));
+        assert_eq!(placeholder("acs:oss:*:*:a{b}"), None);
+    }
+
+    #[test]
+    fn resource_coverage_does_not_span_slashes() {
+        assert!(covers_resource(
+            "acs:ens:*:*:instance/*",
+            "acs:ens:*:*:instance/i-1"
+        ));
+        assert!(covers_resource("*", "acs:kms:*:*:*/*"));
+        assert!(!covers_resource("acs:kms:*:*:*", "acs:kms:*:*:*/*"));
+        assert!(!covers_resource(
+            "acs:ens:*:*:instance/I-*",
+            "acs:ens:*:*:instance/i-1"
+        ));
+    }
+}
