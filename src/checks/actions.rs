@@ -2,6 +2,7 @@
 //! grammar and the operation catalogue, and what an Allow's actions really
 //! grant (broad wildcards, full access, NotAction, Allows a Deny overrides).
 
+use super::resources::covers_resource;
 use super::{nearest, Context};
 use crate::catalog::{catalog, Catalog};
 use crate::diagnostic::Diagnostic;
@@ -390,11 +391,10 @@ fn denied_by(deny: &Statement<'_>, action: &str) -> Option<Span> {
 fn resources_covered(allow: &Statement<'_>, deny: &Statement<'_>) -> bool {
     match (&allow.resource, &deny.resource) {
         (None, None) => true,
-        (Some(a), Some(d)) if !a.negated && !d.negated => a.values.iter().all(|r| {
-            d.values
-                .iter()
-                .any(|dr| wildcard::covers(dr.value, r.value, Case::Sensitive))
-        }),
+        (Some(a), Some(d)) if !a.negated && !d.negated => a
+            .values
+            .iter()
+            .all(|r| d.values.iter().any(|dr| covers_resource(dr.value, r.value))),
         _ => false,
     }
 }

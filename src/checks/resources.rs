@@ -127,7 +127,7 @@ fn placeholder(value: &str) -> Option<&str> {
 /// Alibaba's own policies list `acs:kms:*:*:*` next to `acs:kms:*:*:*/*` (and
 /// OSS buckets next to their objects), so a pattern only covers values with as
 /// many `/` as itself, unless it is `*`.
-fn covers_resource(general: &str, specific: &str) -> bool {
+pub(super) fn covers_resource(general: &str, specific: &str) -> bool {
     let slashes = |s: &str| s.matches('/').count();
     (is_every_resource(general) || slashes(general) == slashes(specific))
         && wildcard::covers(general, specific, Case::Sensitive)
