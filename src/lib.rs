@@ -7,6 +7,7 @@
 //! [`report`] (human, JSON). [`lint`] runs the stages for one file,
 //! [`discover`] finds the files and [`cli`] ties it together.
 
+pub mod catalog;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -18,3 +19,4 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod wildcard;
