@@ -6,7 +6,6 @@
 //! [`evaluate_condition`] a statement's whole `Condition` element.
 
 mod evaluate;
-mod glob;
 pub mod values;
 mod vocabulary;
 
@@ -17,5 +16,3 @@ pub use vocabulary::{
     is_well_formed_key, vocabulary, AwsOnly, Compare, Family, GlobalKey, Operator, ParsedOperator, Qualifier,
     Quantifier, Vocabulary,
 };
-
-pub(crate) use glob::matches as glob_matches;

@@ -9,6 +9,7 @@
 //! holds the condition vocabulary, value parsers and operator evaluation that
 //! the checks and the simulator share.
 
+pub mod catalog;
 pub mod checks;
 pub mod cli;
 pub mod conditions;
@@ -21,3 +22,4 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod wildcard;

@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{ConditionBlock, ConditionEntry, Policy, Statement};
 use crate::rules::Rule;
 use crate::source::Spanned;
+use crate::wildcard::{self, Case};
 
 /// Statement elements that authors mistake for condition keys.
 const ELEMENTS: &[&str] = &[
@@ -320,21 +321,17 @@ fn unsupported_key(
 /// Unknowns count as yes, so only certain cases are reported.
 fn can_carry(action: &str, key: &str, key_service: &str) -> bool {
     let v = vocabulary();
-    let Some((action_service, name)) = action.split_once(':') else {
+    let Some((action_service, _)) = action.split_once(':') else {
         // `*`, or a malformed action that invalid-action reports.
         return true;
     };
     if v.is_federation_key(key_service, action) {
         return true;
     }
-    let is_pattern = |s: &str| s.contains(['*', '?']);
-    if !crate::conditions::glob_matches(
-        &action_service.to_ascii_lowercase(),
-        &key_service.to_ascii_lowercase(),
-    ) {
+    if !wildcard::matches(action_service, key_service, Case::Insensitive) {
         return false;
     }
-    if is_pattern(action_service) || is_pattern(name) {
+    if wildcard::has_wildcard(action) {
         return true;
     }
     match v.action_keys(action) {

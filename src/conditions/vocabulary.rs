@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use super::glob;
+use crate::wildcard::{self, Case};
 
 /// The value type an operator compares, and the type of a known key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -180,7 +180,7 @@ impl Vocabulary {
     pub fn aws_only(&self, name: &str) -> Option<&AwsOnly> {
         self.aws_only
             .iter()
-            .find(|entry| glob::matches(&entry.pattern, name))
+            .find(|entry| wildcard::matches(&entry.pattern, name, Case::Sensitive))
     }
 
     /// The documented key list of `action` (case-insensitive), if any.
@@ -193,13 +193,11 @@ impl Vocabulary {
     /// Whether a key of `service` is a federation key valid with `action`,
     /// or with some action the pattern `action` covers (`sts:*`).
     pub fn is_federation_key(&self, service: &str, action: &str) -> bool {
-        let action = action.to_ascii_lowercase();
         self.federation.iter().any(|f| {
             f.services.iter().any(|s| s.eq_ignore_ascii_case(service))
                 && f.actions.iter().any(|pattern| {
-                    let pattern = pattern.to_ascii_lowercase();
-                    glob::matches(&pattern, &action)
-                        || glob::matches(&action, &pattern.replace(['*', '?'], ""))
+                    wildcard::matches(pattern, action, Case::Insensitive)
+                        || wildcard::matches(action, &pattern.replace(['*', '?'], ""), Case::Insensitive)
                 })
         })
     }
