@@ -2,6 +2,7 @@
 //! `Condition` against the vocabulary in [`crate::conditions`].
 
 use super::nearest;
+use crate::catalog::catalog;
 use crate::conditions::{
     is_well_formed_key, values, vocabulary, Family, GlobalKey, ParsedOperator, Quantifier,
 };
@@ -234,7 +235,7 @@ fn unsupported_key(
             a.value
                 .split_once(':')
                 .is_some_and(|(s, _)| s.eq_ignore_ascii_case(service))
-                && v.action_keys(a.value).is_some()
+                && documented_keys(a.value).is_some()
         })
         .collect();
     if !every && documented.is_empty() {
@@ -290,17 +291,17 @@ fn unsupported_key(
             .value
             .split_once(':')
             .is_some_and(|(s, _)| s.eq_ignore_ascii_case(service));
-        v.action_keys(a.value)
-            .filter(|entry| same_service && entry.keys.is_empty())
+        let op = catalog().lookup(a.value)?;
+        (same_service && op.condition_keys.as_ref().is_some_and(Vec::is_empty)).then_some(op)
     });
     let help = match (federation, keyless) {
         (Some(f), _) => format!(
             "`{service}:` keys come with identity federation: only requests to {} carry them, in a role's trust policy",
             f.actions.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
         ),
-        (None, Some(entry)) => format!(
+        (None, Some(op)) => format!(
             "`{}` supports no condition keys of its own; condition on global keys such as `acs:SourceIp` or `acs:CurrentTime` instead",
-            entry.action
+            op.action
         ),
         (None, None) => format!(
             "`{key}` belongs to the `{service}` service; move the condition to a statement of `{service}` actions, or use a global `acs:` key"
@@ -334,10 +335,13 @@ fn can_carry(action: &str, key: &str, key_service: &str) -> bool {
     if wildcard::has_wildcard(action) {
         return true;
     }
-    match v.action_keys(action) {
-        Some(entry) => entry.keys.iter().any(|k| k.eq_ignore_ascii_case(key)),
-        None => true,
-    }
+    documented_keys(action).is_none_or(|keys| keys.iter().any(|k| k.eq_ignore_ascii_case(key)))
+}
+
+/// The service condition keys the operation table documents for `action`;
+/// `None` when it does not say.
+fn documented_keys(action: &str) -> Option<&'static [&'static str]> {
+    catalog().lookup(action)?.condition_keys.as_deref()
 }
 
 fn list(values: &[Spanned<&str>]) -> String {

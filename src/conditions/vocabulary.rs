@@ -70,14 +70,6 @@ pub struct GlobalKey {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct ActionKeys {
-    pub action: String,
-    pub keys: Vec<String>,
-    pub source: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Federation {
     pub services: Vec<String>,
     pub actions: Vec<String>,
@@ -102,8 +94,6 @@ pub struct Vocabulary {
     pub operators: Vec<Operator>,
     #[serde(rename = "global-key")]
     pub global_keys: Vec<GlobalKey>,
-    #[serde(rename = "action-keys")]
-    pub action_keys: Vec<ActionKeys>,
     pub federation: Vec<Federation>,
     pub aws_only: Vec<AwsOnly>,
 }
@@ -181,13 +171,6 @@ impl Vocabulary {
         self.aws_only
             .iter()
             .find(|entry| wildcard::matches(&entry.pattern, name, Case::Sensitive))
-    }
-
-    /// The documented key list of `action` (case-insensitive), if any.
-    pub fn action_keys(&self, action: &str) -> Option<&ActionKeys> {
-        self.action_keys
-            .iter()
-            .find(|a| a.action.eq_ignore_ascii_case(action))
     }
 
     /// Whether a key of `service` is a federation key valid with `action`,
@@ -311,23 +294,8 @@ mod tests {
     }
 
     #[test]
-    fn action_federation_and_aws_entries_are_well_formed() {
+    fn federation_and_aws_entries_are_well_formed() {
         let v = vocabulary();
-        let mut seen = HashSet::new();
-        for entry in &v.action_keys {
-            assert!(is_well_formed_key(&entry.action), "{}", entry.action);
-            assert!(
-                seen.insert(entry.action.to_ascii_lowercase()),
-                "duplicate {}",
-                entry.action
-            );
-            assert!(
-                entry.keys.iter().all(|k| is_well_formed_key(k)),
-                "{}",
-                entry.action
-            );
-            assert!(!entry.source.is_empty());
-        }
         for f in &v.federation {
             assert!(f.actions.iter().all(|a| is_well_formed_key(a)));
             assert!(!f.services.is_empty() && !f.source.is_empty());
@@ -368,7 +336,6 @@ mod tests {
         assert!(v.is_federation_key("oidc", "sts:*"));
         assert!(!v.is_federation_key("oidc", "sts:GetCallerIdentity"));
         assert!(!v.is_federation_key("oidc", "ens:CreateImage"));
-        assert!(v.action_keys("ENS:createimage").is_some());
         assert!(is_well_formed_key("kms:tag/acs:rds:instance-encryption"));
         for bad in ["Action", "acs:", ":x", "ac s:x", "acs:Source Ip", "a_b:c"] {
             assert!(!is_well_formed_key(bad), "{bad}");
