@@ -1,4 +1,4 @@
-//! Condition checks: operators, keys and values of each statement's
+//! Stage 3 condition checks: operators, keys and values of each statement's
 //! `Condition` against the vocabulary in [`crate::conditions`].
 
 use super::nearest;
