@@ -53,8 +53,10 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
         Input::Stdin => (String::new(), Origin::Named),
         Input::File { path, origin } => (display_name(path), *origin),
     });
+    // By shown name: `x.json` named and `./x.json` walked are one file, and
+    // the named one (sorted first) is kept because named files are always linted.
     inputs.dedup_by(|a, b| match (a, b) {
-        (Input::File { path: a, .. }, Input::File { path: b, .. }) => a == b,
+        (Input::File { path: a, .. }, Input::File { path: b, .. }) => display_name(a) == display_name(b),
         (Input::Stdin, Input::Stdin) => true,
         _ => false,
     });

@@ -78,6 +78,16 @@ fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     }
 }
 
+/// Hostile files whose text never mentions `Statement` or `Version`: walked,
+/// they are skipped as "not a policy" (like any other JSON file in the tree),
+/// so the runs below also name them, and named files are always linted.
+const NOT_POLICIES: [&str; 4] = [
+    "deep-array.json",
+    "deep-object.json",
+    "empty.json",
+    "garbage.json",
+];
+
 /// The hostile files of issue 7, and for each the rule and a piece of the
 /// message it must be reported with.
 fn build_hostile_tree(root: &Path) -> Vec<(&'static str, &'static str, &'static str)> {
@@ -87,6 +97,10 @@ fn build_hostile_tree(root: &Path) -> Vec<(&'static str, &'static str, &'static 
 
     write("deep-array.json", "[".repeat(200_000).as_bytes());
     write("deep-object.json", "{\"a\":".repeat(200_000).as_bytes());
+    write(
+        "deep-policy.json",
+        format!("{{\"Version\": \"1\", \"Statement\": {}", "[".repeat(200_000)).as_bytes(),
+    );
     write(
         "huge-number.json",
         b"{\"Version\": \"1\", \"Statement\": [], \"N\": 1e999999}",
@@ -136,6 +150,7 @@ fn build_hostile_tree(root: &Path) -> Vec<(&'static str, &'static str, &'static 
         ("ok/policy.json", "invalid-effect", "allow"),
         ("deep-array.json", "invalid-json", "nesting deeper than"),
         ("deep-object.json", "invalid-json", "nesting deeper than"),
+        ("deep-policy.json", "invalid-json", "nesting deeper than"),
         ("huge-number.json", "invalid-json", "number out of range"),
         ("lone-surrogate.json", "invalid-json", "surrogate"),
         ("reversed-surrogates.json", "invalid-json", "surrogate"),
@@ -206,7 +221,9 @@ fn hostile_tree_is_reported_without_hang_or_change() {
     let expected = build_hostile_tree(&root);
     let before = fingerprint(&root);
 
-    let output = run_in(&root, &["--format", "json", "--max-file-size", "2M", "."], b"");
+    let mut args = vec!["--format", "json", "--max-file-size", "2M", "."];
+    args.extend(NOT_POLICIES);
+    let output = run_in(&root, &args, b"");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(
@@ -244,7 +261,9 @@ fn hostile_tree_is_reported_without_hang_or_change() {
 fn human_output_accounts_for_the_same_files() {
     let root = scratch("hostile-human");
     let expected = build_hostile_tree(&root);
-    let output = run_in(&root, &["--max-file-size", "2M"], b"");
+    let mut args = vec!["--max-file-size", "2M", "."];
+    args.extend(NOT_POLICIES);
+    let output = run_in(&root, &args, b"");
     assert_eq!(output.status.code(), Some(2));
     let stdout = String::from_utf8_lossy(&output.stdout);
     for (file, rule, _) in &expected {
@@ -355,4 +374,28 @@ fn max_file_size_applies_to_stdin_and_named_files() {
 
     let output = run_in(&dir, &["--max-file-size", "ten"], b"");
     assert_eq!(output.status.code(), Some(2), "a bad size is a usage error");
+}
+
+#[test]
+fn walked_files_that_are_not_policies_are_skipped_but_named_ones_are_linted() {
+    let root = scratch("not-policies");
+    build_hostile_tree(&root);
+    let walked = run_in(&root, &["--format", "json", "--max-file-size", "2M", "."], b"");
+    let files: Vec<String> = diagnostics(&walked)
+        .iter()
+        .map(|d| d["file"].as_str().unwrap_or_default().to_string())
+        .collect();
+    for name in NOT_POLICIES {
+        assert!(!files.iter().any(|f| f == name), "{name} was linted while walked");
+    }
+    let mut args = vec!["--format", "json", "--max-file-size", "2M", ".", "ok/policy.json"];
+    args.extend(NOT_POLICIES);
+    let named = run_in(&root, &args, b"");
+    let found = diagnostics(&named);
+    for name in NOT_POLICIES {
+        assert!(found.iter().any(|d| d["file"] == name), "{name} named");
+    }
+    // Named and walked, it is one file with one finding, not two.
+    let ordinary = found.iter().filter(|d| d["file"] == "ok/policy.json").count();
+    assert_eq!(ordinary, 1, "{found:#?}");
 }
