@@ -49,7 +49,9 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
             });
         }
     }
-    inputs.sort_by_key(|input| match input {
+    // Cached: the key allocates, and a comparison sort would rebuild it
+    // twice per comparison.
+    inputs.sort_by_cached_key(|input| match input {
         Input::Stdin => (String::new(), Origin::Named),
         Input::File { path, origin } => (display_name(path), *origin),
     });

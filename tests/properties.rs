@@ -183,3 +183,34 @@ fn every_seed_passes_the_checks() {
         }
     }
 }
+
+/// `nearest` without its pruning: the suggestion must not change when the
+/// cheap bound rules candidates out.
+fn nearest_by_brute_force<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    if let Some(same) = candidates.iter().find(|c| c.eq_ignore_ascii_case(word)) {
+        return Some(same);
+    }
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro(&lower, &c.to_ascii_lowercase()), *c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn pruned_nearest_suggests_what_brute_force_does(
+        word in "[a-eA-E:é]{0,10}",
+        candidates in prop::collection::vec("[a-eA-E:é]{0,10}", 0..12),
+    ) {
+        let candidates: Vec<&str> = candidates.iter().map(String::as_str).collect();
+        prop_assert_eq!(
+            policy_check::checks::nearest(&word, &candidates),
+            nearest_by_brute_force(&word, &candidates)
+        );
+    }
+}
