@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::diagnostic::Severity;
 use crate::discover::{
     discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
+    DEFAULT_MAX_FILE_SIZE,
 };
 use crate::lint::{lint_file, FileReport, LintOptions, Origin, RuleSettings};
 use crate::report::{self, Format, Style};
@@ -72,7 +73,7 @@ pub struct LintArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     /// Largest file to read (such as 512K or 10MiB); larger files are reported, not read
-    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = DEFAULT_MAX_FILE_SIZE, value_parser = parse_size)]
     pub max_file_size: u64,
 }
 

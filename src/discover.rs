@@ -114,9 +114,10 @@ pub fn display_name(path: &Path) -> String {
     name.strip_prefix("./").unwrap_or(&name).to_string()
 }
 
-/// Files larger than this are reported instead of read: ten times the largest
-/// ROS template body the service accepts, and a thousand times RAM's policy limit.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+/// Files larger than this are reported instead of read: twenty times the
+/// largest template body ROS's CreateStack accepts (524,288 bytes), and over
+/// 1,700 times RAM's 6,144-character policy limit.
+pub const DEFAULT_MAX_FILE_SIZE: &str = "10MiB";
 
 /// Reads a file that is expected to be a regular file of at most `max_size`
 /// bytes. Anything else (a FIFO, a device) is refused without being opened, so
@@ -224,7 +225,10 @@ mod tests {
         assert!(parse_size("10MB").is_err(), "decimal or binary is ambiguous");
         assert!(parse_size("ten").is_err());
         assert!(parse_size("99999999999G").is_err());
-        assert_eq!(format_size(DEFAULT_MAX_FILE_SIZE), "10 MiB");
+        assert_eq!(
+            parse_size(DEFAULT_MAX_FILE_SIZE).map(format_size),
+            Ok("10 MiB".into())
+        );
         assert_eq!(format_size(1536), "1536 B");
         assert_eq!(format_size(0), "0 B");
     }
@@ -243,7 +247,7 @@ mod tests {
         let Input::File { path, .. } = &inputs[0] else {
             panic!("expected a file input, got {inputs:?}");
         };
-        let message = read_regular_file(path, DEFAULT_MAX_FILE_SIZE).expect_err("the file is gone");
+        let message = read_regular_file(path, 1 << 20).expect_err("the file is gone");
         assert!(message.contains("No such file"), "{message}");
     }
 
