@@ -193,16 +193,15 @@ fn operations(n: usize) -> String {
 /// Values repeated, or covered by another value of the same element.
 fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
     let values: Vec<&Spanned<&str>> = element.values.iter().filter(|v| !v.value.is_empty()).collect();
-    for (i, value) in values.iter().enumerate() {
-        let cover = values.iter().enumerate().find(|&(j, other)| {
-            j != i
-                && wildcard::covers(other.value, value.value, Case::Insensitive)
-                // Two values that cover each other are one value twice: report the later.
-                && !(j > i && wildcard::covers(value.value, other.value, Case::Insensitive))
-        });
-        let Some((j, other)) = cover else {
+    let texts: Vec<&str> = values.iter().map(|v| v.value).collect();
+    let covers = wildcard::first_covers(&texts, Case::Insensitive, |general, specific| {
+        wildcard::covers(general, specific, Case::Insensitive)
+    });
+    for (i, (value, j)) in values.iter().zip(covers).enumerate() {
+        let Some(j) = j else {
             continue;
         };
+        let other = values[j];
         let diagnostic = if value.value == other.value {
             Diagnostic::new(
                 Rule::RedundantAction,

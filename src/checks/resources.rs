@@ -136,13 +136,10 @@ pub(super) fn covers_resource(general: &str, specific: &str) -> bool {
 /// Values repeated, or covered by another value of the same element.
 fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
     let values: Vec<&Spanned<&str>> = element.values.iter().filter(|v| !v.value.is_empty()).collect();
-    for (i, value) in values.iter().enumerate() {
-        let cover = values.iter().enumerate().find(|&(j, other)| {
-            j != i
-                && covers_resource(other.value, value.value)
-                && !(j > i && covers_resource(value.value, other.value))
-        });
-        let Some((_, other)) = cover else {
+    let texts: Vec<&str> = values.iter().map(|v| v.value).collect();
+    let covers = wildcard::first_covers(&texts, Case::Sensitive, covers_resource);
+    for (value, j) in values.iter().zip(covers) {
+        let Some(other) = j.map(|j| values[j]) else {
             continue;
         };
         let diagnostic = if value.value == other.value {
