@@ -20,6 +20,11 @@ use crate::source::LineIndex;
 /// Width reports are wrapped at; fixed so output does not depend on the terminal.
 const WIDTH: usize = 100;
 
+/// Findings further than this many bytes into their line (minified JSON) are
+/// shown without a snippet: miette pads up to a label's column with a format
+/// width, which panics past 65,535, and rescans the line for every label.
+const MAX_SNIPPET_COLUMN: usize = 10_000;
+
 pub fn write(reports: &[FileReport], style: Style, out: &mut dyn Write) -> io::Result<()> {
     let handler = handler(style);
     let mut rendered = String::new();
@@ -27,7 +32,11 @@ pub fn write(reports: &[FileReport], style: Style, out: &mut dyn Write) -> io::R
         let source = IndexedSource::new(&report.name, &report.text);
         for d in &report.diagnostics {
             rendered.clear();
-            render(&handler, d, &source, &mut rendered);
+            if source.can_show(d) {
+                render(&handler, d, &source, &mut rendered);
+            } else {
+                render_without_snippet(&handler, d, &source, &mut rendered);
+            }
             out.write_all(rendered.as_bytes())?;
         }
     }
@@ -50,12 +59,35 @@ pub fn render<S: SourceCode>(handler: &GraphicalReportHandler, d: &Diagnostic, s
     let adapter = Adapter {
         diagnostic: d,
         source,
+        snippet: true,
     };
     if handler.render_report(out, &adapter).is_err() {
         // A span the source cannot show: fall back to the message alone.
         out.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
     }
     out.push('\n');
+}
+
+/// Renders one diagnostic with its location instead of a source snippet.
+fn render_without_snippet(
+    handler: &GraphicalReportHandler,
+    d: &Diagnostic,
+    source: &IndexedSource<'_>,
+    out: &mut String,
+) {
+    let adapter = Adapter {
+        diagnostic: d,
+        source,
+        snippet: false,
+    };
+    if handler.render_report(out, &adapter).is_err() {
+        out.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
+    }
+    let at = source.index.line_column(source.text, d.span.start);
+    out.push_str(&format!(
+        "  at {}:{}:{} (the line is too long to show)\n\n",
+        source.name, at.line, at.column
+    ));
 }
 
 /// "Found 3 problems (2 errors, 1 warning) in 2 of 5 files."
@@ -86,6 +118,7 @@ pub fn summary(reports: &[FileReport]) -> String {
 struct Adapter<'a, S> {
     diagnostic: &'a Diagnostic,
     source: &'a S,
+    snippet: bool,
 }
 
 impl<S> fmt::Debug for Adapter<'_, S> {
@@ -124,10 +157,13 @@ impl<S: SourceCode> MietteDiagnostic for Adapter<'_, S> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self.source)
+        self.snippet.then_some(self.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if !self.snippet {
+            return None;
+        }
         let d = self.diagnostic;
         let primary = LabeledSpan::new_primary_with_span(None, (d.span.start, d.span.len()));
         let secondary = d
@@ -153,6 +189,20 @@ impl<'a> IndexedSource<'a> {
             text,
             index: LineIndex::new(text),
         }
+    }
+}
+
+impl IndexedSource<'_> {
+    /// Whether every span of `d` starts and ends near enough to the start of
+    /// its line for miette to draw it.
+    fn can_show(&self, d: &Diagnostic) -> bool {
+        std::iter::once(d.span)
+            .chain(d.labels.iter().map(|l| l.span))
+            .flat_map(|span| [span.start, span.end])
+            .all(|offset| {
+                let offset = offset.min(self.text.len());
+                offset - self.index.line_start(self.index.line_of(offset)) <= MAX_SNIPPET_COLUMN
+            })
     }
 }
 
@@ -199,6 +249,33 @@ mod tests {
     use super::*;
     use crate::rules::Rule;
     use crate::source::Span;
+
+    /// Minified JSON puts findings at columns past 65,535, where miette's
+    /// padding panics: they are shown with their location instead.
+    #[test]
+    fn findings_far_into_a_long_line_render_without_a_snippet() {
+        let text = format!("[{}\"x\"]", " ".repeat(70_000));
+        let report = FileReport {
+            name: "min.json".into(),
+            diagnostics: vec![
+                Diagnostic::new(Rule::InvalidDocument, Span::new(70_001, 70_004), "far")
+                    .with_label(Span::new(0, 1), "near"),
+                Diagnostic::new(Rule::InvalidDocument, Span::new(0, 1), "near"),
+            ],
+            text,
+        };
+        let mut out = Vec::new();
+        write(std::slice::from_ref(&report), Style::default(), &mut out).expect("writes to a Vec");
+        let out = String::from_utf8(out).expect("UTF-8");
+        assert!(
+            out.contains("at min.json:1:70002 (the line is too long to show)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("[min.json:1:1]"),
+            "the near finding keeps its snippet: {out}"
+        );
+    }
 
     /// The indexed source must render exactly as miette's own string source.
     #[test]
