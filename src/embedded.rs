@@ -41,7 +41,9 @@ pub fn lint_host(
 ) -> FileReport {
     let (text, mut diagnostics) = decode(bytes);
     let parsed = parse::parse(&text);
-    diagnostics.extend(parse_diagnostics(&parsed.errors));
+    // As in `lint_file`: no parse error on the undecodable byte itself.
+    let undecodable = diagnostics.first().map(|d| d.span);
+    diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
     if let Some(root) = &parsed.root {
         let value = to_value(root);
         let mut seen = Vec::new();
