@@ -229,9 +229,11 @@ fn rule_levels(
             })?;
             let level = match level.get_ref().as_str() {
                 "off" => None,
-                other => Some(other.parse::<Severity>().map_err(|message| ConfigError {
+                other => Some(other.parse::<Severity>().map_err(|_| ConfigError {
                     span: span_of(level),
-                    message: format!("{message}, or off"),
+                    message: format!(
+                        "unknown level `{other}` (expected off, error, security-warning, warning or suggestion)"
+                    ),
                 })?),
             };
             Ok((rule, level))

@@ -383,7 +383,7 @@ fn config_errors_point_into_the_toml() {
         ),
         (
             "[rules]\nempty-value = \"loud\"\n",
-            "unknown severity `loud`",
+            "unknown level `loud` (expected off, error, security-warning, warning or suggestion)",
             "\"loud\"",
         ),
         ("fail-on = [\"fatal\"]\n", "unknown severity `fatal`", "\"fatal\""),
