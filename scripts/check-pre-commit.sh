@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the pre-commit hook manifest with real pre-commit, as a user would:
-# a scratch consumer repo whose .pre-commit-config.yaml points at a local
+# a copy of testdata/workflow/example-repo as the consumer, whose generated
+# .pre-commit-config.yaml points at a local
 # clone of this repository (at its HEAD commit), then `pre-commit run` and a
 # blocked and an allowed `git commit`. Needs git, cargo and pre-commit
 # (`pip install pre-commit`); the first run builds the hook in release mode.
@@ -16,7 +17,9 @@ git clone --quiet "$here" "$work/hook-repo"
 rev=$(git -C "$here" rev-parse HEAD)
 git -C "$work/hook-repo" checkout --quiet "$rev"
 
-mkdir -p "$work/consumer/policies/readonly"
+# The consumer is the example repository: a config file, nested policy
+# folders (one excluded), a ROS template and a package.json.
+cp -R "$here/testdata/workflow/example-repo" "$work/consumer"
 cd "$work/consumer"
 git init --quiet
 git config user.email check@example.invalid
@@ -28,20 +31,16 @@ repos:
     hooks:
       - id: policy-check
 YAML
-cat > policy-check.toml <<'TOML'
-exclude = ["vendor/**"]
-[rules]
-undocumented-element = "off"
-TOML
-printf '{"name": "not-a-policy"}\n' > package.json
-cat > policies/readonly/viewer.json <<'JSON'
-{
-  "Version": "1",
-  "Statement": [{"Sid": "View", "Effect": "Allow", "Action": "ens:DescribeImages", "Resource": "*"}]
-}
-JSON
 git add -A
-echo "== pre-commit run --all-files (clean files: expect Passed)"
+echo "== pre-commit run --all-files on the example (expect Failed: viewer.json has an empty Resource)"
+if pre-commit run --all-files; then
+  echo "FAIL: the example's empty Resource was not reported" >&2
+  exit 1
+fi
+sed 's/"Resource": \[\]/"Resource": "*"/' policies/readonly/viewer.json > viewer.tmp
+mv viewer.tmp policies/readonly/viewer.json
+git add -A
+echo "== after fixing it: pre-commit run --all-files (expect Passed)"
 pre-commit run --all-files
 git commit --quiet -m "clean policies"
 pre-commit install
