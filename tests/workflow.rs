@@ -621,4 +621,14 @@ fn example_repository_end_to_end() {
         "templates/ros-stack.json:13:25: error[invalid-effect] `Effect` must be \"Allow\" or \"Deny\", found \"allow\"\n"
     );
     assert_eq!(output.status.code(), Some(1));
+
+    // Every document a ROS template can hold: managed policies, a role's
+    // trust policy (Principal, no Resource) and its inline policies.
+    let all = "$.Resources.*.Properties..['PolicyDocument','AssumeRolePolicyDocument']";
+    let output = run_in(&example, &["--format", "short", "--jsonpath", all, "templates"]);
+    assert_eq!(
+        stdout(&output),
+        "templates/ros-stack.json:13:25: error[invalid-effect] `Effect` must be \"Allow\" or \"Deny\", found \"allow\"\n\
+         templates/ros-stack.json:57:84: warning[empty-value] `Resource` is an empty array: it matches nothing\n"
+    );
 }
