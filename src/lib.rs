@@ -7,6 +7,7 @@
 //! [`report`] (human, JSON). [`lint`] runs the stages for one file,
 //! [`discover`] finds the files and [`cli`] ties it together.
 
+pub mod catalog;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -20,3 +21,4 @@ pub mod report;
 pub mod rules;
 pub mod settings;
 pub mod source;
+pub mod wildcard;
