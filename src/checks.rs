@@ -2,6 +2,7 @@
 //! grammar is concerned, the raw tree) and pushes diagnostics; none of them
 //! prints, filters by configuration or computes lines.
 
+mod access;
 mod actions;
 mod grammar;
 mod resources;
@@ -24,4 +25,5 @@ pub fn run(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     grammar::check(policy, cx, out);
     actions::check(policy, cx, out);
     resources::check(policy, cx, out);
+    access::check(policy, cx, out);
 }

@@ -328,10 +328,48 @@ fn max_policy_length_is_configurable() {
 }
 
 #[test]
-fn extra_actions_is_accepted() {
-    let output = with_config("extra-actions = [\"ens:SomeNewerApi\"]\n", &["p.json"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(stdout(&output).contains("invalid-effect"));
+fn extra_actions_are_known_actions() {
+    let newer = r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ens:SomeNewerApi", "Resource": "*"}]}"#;
+    let dir = scratch(&[("p.json", newer)]);
+    let output = run_in(&dir, &["--format", "short"]);
+    assert!(
+        stdout(&output).contains("error[unknown-action]"),
+        "{}",
+        stdout(&output)
+    );
+    fs::write(
+        dir.join("policy-check.toml"),
+        "extra-actions = [\"ens:SomeNewerApi\"]\n",
+    )
+    .expect("write");
+    let output = run_in(&dir, &["--format", "short"]);
+    assert_eq!(stdout(&output), "");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn the_access_ceiling_applies_only_under_its_override() {
+    let create = r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": ["ens:DescribeImages", "ens:Create*"], "Resource": "*"}]}"#;
+    let config = "[[overrides]]\nfiles = [\"readonly/**\"]\nallowed-access-levels = [\"list\", \"get\"]\n\
+                  [[overrides]]\nfiles = [\"builders/**\"]\nallowed-access-levels = [\"list\", \"get\", \"create\"]\n";
+    let dir = scratch(&[
+        ("policy-check.toml", config),
+        ("readonly/p.json", create),
+        ("builders/p.json", create),
+        ("admin/p.json", create),
+    ]);
+    let output = run_in(&dir, &["--format", "short", "--ignore", "broad-action-wildcard"]);
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.starts_with(
+            "readonly/p.json:1:85: error[access-level-exceeded] beyond the levels allowed here (list, get), \
+             `ens:Create*` allows"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("create (`"), "{text}");
+    assert_eq!(output.status.code(), Some(1));
 }
 
 #[test]
@@ -608,6 +646,7 @@ fn example_repository_end_to_end() {
     assert_eq!(
         stdout(&output),
         "policies/admin/image-builder.json:5:7: suggestion[undocumented-element] `Sid` is not a documented RAM policy element\n\
+         policies/readonly/viewer.json:6:65: error[access-level-exceeded] `ens:CreateImage` is a create operation, beyond the levels allowed here (list, get)\n\
          policies/readonly/viewer.json:7:19: error[empty-value] `Resource` is an empty array: it matches nothing\n"
     );
     assert_eq!(output.status.code(), Some(1));
