@@ -4,6 +4,7 @@
 
 mod access;
 mod actions;
+mod conditions;
 mod grammar;
 mod resources;
 
@@ -25,5 +26,6 @@ pub fn run(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     grammar::check(policy, cx, out);
     actions::check(policy, cx, out);
     resources::check(policy, cx, out);
+    conditions::check(policy, out);
     access::check(policy, cx, out);
 }
