@@ -312,6 +312,8 @@ fn explain(id: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8>
     writeln!(out, "What it catches\n  {}\n", meta.what)?;
     writeln!(out, "Why it matters\n  {}\n", meta.why)?;
     if let Some(config) = meta.config {
+        // Every line indented, so multi-line TOML stays readable.
+        let config = config.lines().collect::<Vec<_>>().join("\n  ");
         writeln!(out, "With this policy-check.toml\n  {config}\n")?;
     }
     writeln!(out, "Bad\n  {}\n\nGood\n  {}", meta.bad, meta.good)?;
