@@ -59,7 +59,9 @@ impl RunSettings {
                 ..RunSettings::default()
             });
         };
-        let name = crate::discover::display_name(explicit.unwrap_or(&file));
+        // As given, or relative to the working directory when found.
+        let shown = explicit.unwrap_or_else(|| file.strip_prefix(cwd).unwrap_or(&file));
+        let name = crate::discover::display_name(shown);
         let text = std::fs::read_to_string(&file)
             .map_err(|e| LoadError::Io(format!("cannot read configuration `{name}`: {e}")))?;
         let config = Config::parse(&text).map_err(|error| LoadError::Invalid {
