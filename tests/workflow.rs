@@ -674,3 +674,45 @@ fn example_repository_end_to_end() {
          templates/ros-stack.json:57:84: warning[empty-value] `Resource` is an empty array: it matches nothing\n"
     );
 }
+
+#[test]
+fn example_repository_in_sarif_and_github_formats() {
+    let example = repo().join("testdata/workflow/example-repo");
+    let output = run_in(&example, &["--format", "sarif"]);
+    assert_eq!(output.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("SARIF is JSON");
+    let (schemas, index) = sarif_validator();
+    if let Err(error) = schemas.validate(&log, index) {
+        panic!("SARIF does not match the 2.1.0 schema: {error:#}");
+    }
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let ceiling = results
+        .iter()
+        .find(|r| r["ruleId"] == "access-level-exceeded")
+        .expect("access-level-exceeded result");
+    // The statement's Effect is a secondary label: a related location.
+    let related = &ceiling["relatedLocations"][0];
+    assert_eq!(related["message"]["text"], "allowed by this statement");
+    assert_eq!(related["physicalLocation"]["region"]["startLine"], 5);
+    assert_eq!(
+        ceiling["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "policies/readonly/viewer.json"
+    );
+    // The configured level, not the rule's default, is the result's level.
+    let sid = results
+        .iter()
+        .find(|r| r["ruleId"] == "undocumented-element")
+        .expect("undocumented-element result");
+    assert_eq!(sid["level"], "note");
+
+    let output = run_in(&example, &["--format", "github"]);
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("::notice file=policies/admin/image-builder.json,line=5,col=7,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("::error file=policies/readonly/viewer.json,line=6,col=65,endLine=6,endColumn=82,"),
+        "{text}"
+    );
+}

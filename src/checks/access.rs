@@ -28,7 +28,7 @@ pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         Some(level) => Some((op.action, level)),
     };
     let ceiling = if allowed.is_empty() {
-        "none".to_string()
+        "no level".to_string()
     } else {
         allowed.join(", ")
     };
