@@ -181,7 +181,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     }
     let lint_bytes = |name: String, settings_path: &std::path::Path, bytes: Vec<u8>, origin: Origin| {
         let (options, rule_settings) = settings.for_file(&cwd, settings_path);
-        match &args.jsonpath {
+        match settings.jsonpath_for(&cwd, settings_path, args.jsonpath.as_ref()) {
             Some(query) => Some(lint_host(name, bytes, query, &options, &rule_settings)),
             None => lint_file(name, bytes, origin, &options, &rule_settings),
         }

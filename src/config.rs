@@ -10,6 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::Severity;
+use crate::embedded::Query;
 use crate::lint::{LintOptions, RuleSettings};
 use crate::rules::Rule;
 use crate::source::Span;
@@ -36,6 +37,7 @@ struct RawConfig {
 struct RawOverride {
     files: Vec<Spanned<String>>,
     allowed_access_levels: Option<Vec<Spanned<String>>>,
+    jsonpath: Option<Spanned<String>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
 }
@@ -59,6 +61,8 @@ pub struct Config {
 pub struct Override {
     pub files: GlobSet,
     pub allowed_access_levels: Option<Vec<String>>,
+    /// Files here are hosts: lint the policies this expression selects.
+    pub jsonpath: Option<Query>,
     pub rules: Vec<(Rule, Level)>,
 }
 
@@ -104,6 +108,16 @@ impl Config {
                 Ok(Override {
                     files: globs(&o.files)?.unwrap_or_else(GlobSet::empty),
                     allowed_access_levels: levels,
+                    jsonpath: o
+                        .jsonpath
+                        .as_ref()
+                        .map(|expression| {
+                            Query::parse(expression.get_ref()).map_err(|message| ConfigError {
+                                span: span_of(expression),
+                                message,
+                            })
+                        })
+                        .transpose()?,
                     rules: rule_levels(&o.rules)?,
                 })
             })
@@ -142,6 +156,16 @@ impl Config {
             }
         }
         (options, settings)
+    }
+
+    /// The `--jsonpath` expression the last matching override gives the
+    /// file at `relative_path`, if any.
+    pub fn jsonpath_for(&self, relative_path: &str) -> Option<&Query> {
+        self.overrides
+            .iter()
+            .rev()
+            .filter(|o| o.files.is_match(relative_path))
+            .find_map(|o| o.jsonpath.as_ref())
     }
 
     /// Whether a file found by walking (at `relative_path`, as for

@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Severity;
+use crate::embedded::Query;
 use crate::lint::{LintOptions, Origin, RuleSettings};
 use crate::rules::Rule;
 
@@ -118,6 +119,12 @@ impl RunSettings {
             settings.set(*rule, None);
         }
         (options, settings)
+    }
+
+    /// The JSONPath expression that makes the file at `path` a host of
+    /// embedded policies: `--jsonpath`, else the configuration's override.
+    pub fn jsonpath_for<'s>(&'s self, cwd: &Path, path: &Path, cli: Option<&'s Query>) -> Option<&'s Query> {
+        cli.or_else(|| self.config.jsonpath_for(&self.relative(cwd, path)?))
     }
 
     /// `path` relative to the configuration file's folder, `/`-separated;

@@ -447,6 +447,11 @@ fn config_errors_point_into_the_toml() {
             "",
         ),
         (
+            "[[overrides]]\nfiles = [\"a/**\"]\njsonpath = \"$.Resources[\"\n",
+            "invalid JSONPath expression",
+            "\"$.Resources[\"",
+        ),
+        (
             "[[overrides]]\nfiles = [\"a/**\"]\nrules = { nope = \"off\" }\n",
             "unknown rule `nope`",
             "nope",
@@ -644,16 +649,20 @@ fn example_repository_end_to_end() {
     let example = repo().join("testdata/workflow/example-repo");
     let output = run_in(&example, &["--format", "short"]);
     // Legacy policies are excluded, package.json is not a policy, the
-    // readonly override raises empty-value to an error, and the top-level
-    // rules table lowers undocumented-element.
+    // readonly override raises empty-value to an error and sets the access
+    // ceiling, the top-level rules table lowers undocumented-element, and
+    // the templates override lints the documents inside the ROS template.
     assert_eq!(
         stdout(&output),
         "policies/admin/image-builder.json:5:7: suggestion[undocumented-element] `Sid` is not a documented RAM policy element\n\
          policies/readonly/viewer.json:6:65: error[access-level-exceeded] `ens:CreateImage` is a create operation, beyond the levels allowed here (list, get)\n\
-         policies/readonly/viewer.json:7:19: error[empty-value] `Resource` is an empty array: it matches nothing\n"
+         policies/readonly/viewer.json:7:19: error[empty-value] `Resource` is an empty array: it matches nothing\n\
+         templates/ros-stack.json:13:25: error[invalid-effect] `Effect` must be \"Allow\" or \"Deny\", found \"allow\"\n\
+         templates/ros-stack.json:57:84: warning[empty-value] `Resource` is an empty array: it matches nothing\n"
     );
     assert_eq!(output.status.code(), Some(1));
 
+    // `--jsonpath` on the command line wins over the configuration's.
     let output = run_in(
         &example,
         &["--format", "short", "--jsonpath", ROS_QUERY, "templates"],
