@@ -190,3 +190,27 @@ fn escape_lengths(raw: &str) -> (usize, usize) {
         _ => (2, 1),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_map_covers_whole_escapes() {
+        // Content `a"é😀b` written as `a\"\u00e9\ud83d\ude00b` at offset 10.
+        let raw = r#"a\"\u00e9\ud83d\ude00b"#;
+        let map = EscapeMap::new(raw, 10);
+        // `"` (decoded 1..2) is `\"` (host 11..13).
+        assert_eq!(map.span(Span::new(1, 2)), Span::new(11, 13));
+        // `é` (2..4) is `\u00e9` (13..19); the emoji (4..8) is both escapes.
+        assert_eq!(map.span(Span::new(2, 4)), Span::new(13, 19));
+        assert_eq!(map.span(Span::new(4, 8)), Span::new(19, 31));
+        // An offset inside a character still covers the whole escape.
+        assert_eq!(map.span(Span::new(5, 6)), Span::new(19, 31));
+        // Empty spans at the end stay before the closing quote.
+        assert_eq!(
+            map.span(Span::new(9, 9)),
+            Span::new(10 + raw.len(), 10 + raw.len())
+        );
+    }
+}
