@@ -17,4 +17,5 @@ pub mod model;
 pub mod parse;
 pub mod report;
 pub mod rules;
+pub mod simulate;
 pub mod source;
