@@ -35,7 +35,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List every rule with its default severity and summary
-    Rules,
+    Rules {
+        /// Print a Markdown table (as in the README)
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Show what a rule catches, why it matters, and a bad and a good example
     Explain {
         /// The rule id, such as `unknown-action`
@@ -80,7 +84,7 @@ impl clap::ValueEnum for Severity {
 /// Runs the command; returns the process exit code.
 pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match cli.command {
-        Some(Command::Rules) => list_rules(out).map(|()| EXIT_CLEAN),
+        Some(Command::Rules { markdown }) => list_rules(markdown, out).map(|()| EXIT_CLEAN),
         Some(Command::Explain { rule }) => explain(&rule, out, err),
         None => lint(cli.lint, stdin, out),
     };
@@ -172,17 +176,30 @@ fn terminal_style() -> Style {
     }
 }
 
-fn list_rules(out: &mut dyn Write) -> io::Result<()> {
+fn list_rules(markdown: bool, out: &mut dyn Write) -> io::Result<()> {
     let width = Rule::ALL.iter().map(|r| r.id().len()).max().unwrap_or(0);
+    if markdown {
+        writeln!(out, "| rule | severity | what it reports |\n|---|---|---|")?;
+    }
     for rule in Rule::ALL {
         let meta = rule.meta();
-        writeln!(
-            out,
-            "{:width$}  {:16}  {}",
-            meta.id,
-            meta.severity.as_str(),
-            meta.summary
-        )?;
+        if markdown {
+            writeln!(
+                out,
+                "| `{}` | {} | {} |",
+                meta.id,
+                meta.severity,
+                meta.summary.replace('|', "\\|")
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{:width$}  {:16}  {}",
+                meta.id,
+                meta.severity.as_str(),
+                meta.summary
+            )?;
+        }
     }
     Ok(())
 }

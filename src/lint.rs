@@ -117,14 +117,21 @@ pub fn lint_file(
         }
     };
     let parsed = parse::parse(&text);
-    if origin == Origin::Walked && diagnostics.is_empty() {
-        if let Some(root) = &parsed.root {
-            if !looks_like_policy(root) {
-                return None;
-            }
+    if origin == Origin::Walked {
+        let is_policy = match &parsed.root {
+            Some(root) => root.get("Statement").is_some() || root.get("Version").is_some(),
+            // Broken JSON cannot be asked for its keys; a file that never
+            // mentions them (a tsconfig.json with comments) is not a policy.
+            None => text.contains("\"Statement\"") || text.contains("\"Version\""),
+        };
+        if !is_policy {
+            return None;
         }
     }
-    diagnostics.extend(parse_diagnostics(&parsed.errors));
+    // Past an undecodable byte the parser sees U+FFFD; an error on that very
+    // character would only repeat the UTF-8 finding.
+    let undecodable = diagnostics.first().map(|d| d.span);
+    diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
     if let Some(root) = &parsed.root {
         check_document(root, &text, options, &mut diagnostics);
     }
@@ -167,10 +174,6 @@ pub fn parse_diagnostics(errors: &[parse::ParseError]) -> impl Iterator<Item = D
             None => diagnostic,
         }
     })
-}
-
-fn looks_like_policy(root: &Node<'_>) -> bool {
-    root.get("Statement").is_some() || root.get("Version").is_some()
 }
 
 /// Applies rule settings, fills in element paths and sorts into output order.

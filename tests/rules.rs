@@ -161,3 +161,30 @@ fn documented_examples_behave_as_documented() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The README's rule table lists exactly the built-in rules, with their data's
+/// severity and summary.
+#[test]
+fn readme_rule_table_matches_the_rule_data() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README.md");
+    let rows: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.starts_with("| `") && l.matches(" | ").count() == 2)
+        .collect();
+    let expected: Vec<String> = Rule::ALL
+        .iter()
+        .map(|r| {
+            format!(
+                "| `{}` | {} | {} |",
+                r.id(),
+                r.default_severity(),
+                r.meta().summary.replace('|', "\\|")
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows, expected,
+        "regenerate the table with `cargo run -q -- rules --markdown`"
+    );
+}
