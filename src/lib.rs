@@ -7,6 +7,7 @@
 //! [`report`] (human, JSON). [`lint`] runs the stages for one file,
 //! [`discover`] finds the files and [`cli`] ties it together.
 
+pub mod catalog;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -19,3 +20,4 @@ pub mod report;
 pub mod rules;
 pub mod simulate;
 pub mod source;
+pub mod wildcard;
