@@ -5,11 +5,14 @@
 //! [`parse`] (bytes -> JSON tree with spans) -> [`model`] (typed policy view)
 //! -> [`checks`] (diagnostics, driven by the rule table in [`rules`]) ->
 //! [`report`] (human, JSON). [`lint`] runs the stages for one file,
-//! [`discover`] finds the files and [`cli`] ties it together.
+//! [`discover`] finds the files and [`cli`] ties it together. [`conditions`]
+//! holds the condition vocabulary, value parsers and operator evaluation that
+//! the checks and the simulator share.
 
 pub mod catalog;
 pub mod checks;
 pub mod cli;
+pub mod conditions;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
