@@ -45,6 +45,10 @@ pub enum Command {
         /// The rule id, such as `unknown-action`
         rule: String,
     },
+    /// Decide offline whether the policies allow a request (default: ens:CreateImage on `*`)
+    Simulate(crate::simulate::SimulateArgs),
+    /// Run policy test files: cases with policies, a request and the expected outcome
+    Test(crate::simulate::TestArgs),
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +90,10 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
     let result = match cli.command {
         Some(Command::Rules { markdown }) => list_rules(markdown, out).map(|()| EXIT_CLEAN),
         Some(Command::Explain { rule }) => explain(&rule, out, err),
+        Some(Command::Simulate(args)) => {
+            crate::simulate::run_simulate(&args, terminal_style(), stdin, out, err)
+        }
+        Some(Command::Test(args)) => crate::simulate::run_tests(&args, out),
         None => lint(cli.lint, stdin, out),
     };
     result.unwrap_or_else(|error| {

@@ -165,12 +165,16 @@ impl Response {
             Response::Error { http_status, .. } | Response::Success { http_status, .. } => *http_status,
         }
     }
+}
 
-    /// The response body as the API shapes it, plus `HttpStatus` and a
-    /// `Simulated` marker so it is never mistaken for a real answer.
-    pub fn to_json(&self) -> Value {
-        let mut body = Map::new();
-        body.insert("HttpStatus".into(), self.http_status().into());
+/// The response body as the API shapes it, in the API's field order, plus
+/// `HttpStatus` and a `Simulated` marker so it is never mistaken for a real
+/// answer.
+impl serde::Serialize for Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("HttpStatus", &self.http_status())?;
         match self {
             Response::Error {
                 code,
@@ -178,9 +182,9 @@ impl Response {
                 request_id,
                 ..
             } => {
-                body.insert("RequestId".into(), request_id.clone().into());
-                body.insert("Code".into(), code.clone().into());
-                body.insert("Message".into(), message.clone().into());
+                map.serialize_entry("RequestId", request_id)?;
+                map.serialize_entry("Code", code)?;
+                map.serialize_entry("Message", message)?;
             }
             Response::Success {
                 code,
@@ -189,13 +193,13 @@ impl Response {
                 request_id,
                 ..
             } => {
-                body.insert("RequestId".into(), request_id.clone().into());
-                body.insert("Code".into(), (*code).into());
-                body.insert(id_field.clone(), id.clone().into());
+                map.serialize_entry("RequestId", request_id)?;
+                map.serialize_entry("Code", code)?;
+                map.serialize_entry(id_field, id)?;
             }
         }
-        body.insert("Simulated".into(), true.into());
-        Value::Object(body)
+        map.serialize_entry("Simulated", &true)?;
+        map.end()
     }
 }
 
@@ -335,20 +339,6 @@ impl ApiSpec {
             self.operation, self.api_version, self.as_of, self.source
         )
     }
-
-    /// The description of a code in the error table, for human output.
-    pub fn describe(&self, code: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.code == code || (e.code.contains("%s") && matches_template(&e.code, code)))
-            .and_then(|e| e.description.as_deref())
-    }
-}
-
-fn matches_template(template: &str, code: &str) -> bool {
-    template.split_once("%s").is_some_and(|(pre, post)| {
-        code.starts_with(pre) && code.ends_with(post) && code.len() > pre.len() + post.len()
-    })
 }
 
 impl Parameter {
@@ -517,6 +507,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    impl Response {
+        fn json(&self) -> Value {
+            serde_json::to_value(self).unwrap_or_default()
+        }
+    }
+
     fn create_image() -> &'static ApiSpec {
         spec_for("ens:createimage")
             .expect("the embedded data loads")
@@ -651,26 +647,26 @@ mod tests {
     fn responses_follow_the_error_table() {
         let spec = create_image();
         let missing = spec.respond(&check(json!({})), true, "s");
-        assert_eq!(missing.to_json()["Code"], "MissingParameter");
+        assert_eq!(missing.json()["Code"], "MissingParameter");
         assert_eq!(
-            missing.to_json()["Message"],
+            missing.json()["Message"],
             "The input parameters that is mandatory for processing this request is not supplied."
         );
         let invalid = spec.respond(&check(json!({ "ImageName": "1" })), false, "s");
         assert_eq!(invalid.code(), "InvalidParameter.ImageName");
         assert_eq!(
-            invalid.to_json()["Message"],
+            invalid.json()["Message"],
             "The specified field ImageName invalid. Please check it again."
         );
         let denied = spec.respond(&check(json!({ "ImageName": "ok" })), false, "s");
-        assert_eq!(denied.to_json()["Message"], "Permission denied.");
+        assert_eq!(denied.json()["Message"], "Permission denied.");
         assert_eq!(
             (denied.http_status(), denied.code().as_str()),
             (400, "NoPermission")
         );
         let ok = spec
             .respond(&check(json!({ "ImageName": "ok" })), true, "s")
-            .to_json();
+            .json();
         assert_eq!(
             (ok["HttpStatus"].clone(), ok["Code"].clone()),
             (json!(200), json!(0))
@@ -678,11 +674,11 @@ mod tests {
         assert_eq!(ok["Simulated"], true);
         let again = spec
             .respond(&check(json!({ "ImageName": "ok" })), true, "s")
-            .to_json();
+            .json();
         assert_eq!(ok, again, "ids are deterministic");
         let other = spec
             .respond(&check(json!({ "ImageName": "ok" })), true, "t")
-            .to_json();
+            .json();
         assert_ne!(ok["RequestId"], other["RequestId"]);
         let id = ok["RequestId"].as_str().unwrap_or_default();
         assert_eq!(id.split('-').map(str::len).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
@@ -704,10 +700,6 @@ mod tests {
             ]
         );
         assert!(spec.errors.iter().all(|e| e.http_status == 400));
-        assert_eq!(
-            spec.describe("CallInterface"),
-            Some("An error occurred when you call the operation.")
-        );
         assert!(spec.provenance().starts_with("ens:CreateImage API 2017-11-10"));
         assert!(spec_for("ens:DeleteImage").expect("loads").is_none());
     }
