@@ -75,6 +75,9 @@ pub struct Simulation {
     pub results: Vec<StatementResult>,
     pub decision: Decision,
     pub call: Option<ApiCall>,
+    /// Things worth knowing about the question itself (an uncatalogued
+    /// action, a resource RAM would not evaluate), in output order.
+    pub notes: Vec<String>,
 }
 
 impl Simulation {
@@ -218,13 +221,50 @@ pub fn simulate(
             response,
         }
     });
+    let mut notes = request_notes(&request);
+    if files.iter().all(|f| f.status != FileStatus::Evaluated) {
+        notes.push("no identity policy was evaluated, so nothing is allowed".to_string());
+    }
     Ok(Simulation {
         request,
         files,
         results,
         decision,
         call,
+        notes,
     })
+}
+
+/// Notes from the operation catalogue about the action and resource asked.
+fn request_notes(request: &Request) -> Vec<String> {
+    let catalog = crate::catalog::catalog();
+    let action = &request.action;
+    let service = action.split_once(':').map_or("", |(service, _)| service);
+    match catalog.lookup(action) {
+        Some(op) => {
+            let all_resources = op.resource_type == crate::catalog::ResourceType::AllResources;
+            if all_resources && request.resource != "*" {
+                vec![format!(
+                    "{} has no resource-level authorization: RAM evaluates it against `*`, \
+                     so ask with --resource '*'",
+                    op.action
+                )]
+            } else {
+                Vec::new()
+            }
+        }
+        None if catalog.is_catalogued(service) => {
+            let known: Vec<&str> = catalog.operations().iter().map(|op| op.action).collect();
+            let hint = crate::checks::nearest(action, &known)
+                .map(|n| format!(" (did you mean {n}?)"))
+                .unwrap_or_default();
+            vec![format!(
+                "{action} is not a known {} operation{hint}; statements are matched against it as written",
+                service.to_ascii_uppercase()
+            )]
+        }
+        None => Vec::new(),
+    }
 }
 
 /// Parses `KEY=V1,V2` into the key and its values; `KEY=` gives the key with

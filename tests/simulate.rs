@@ -862,3 +862,27 @@ fn failing_and_broken_test_files() {
         stdout(&output)
     );
 }
+
+#[test]
+fn notes_flag_uncatalogued_actions_and_resources_ram_would_not_ask_about() {
+    let allow = policy(&[statement("Allow", r#""Action": "ens:CreateImage""#, "")]);
+    let (doc, _) = simulate("notes", &[("p.json", &allow)], &["--action", "ens:CreateImag"]);
+    assert_eq!(doc["decision"], "implicit-deny");
+    let note = doc["notes"][0].as_str().unwrap_or_default();
+    assert!(note.contains("did you mean ens:CreateImage?"), "{note}");
+    let (doc, _) = simulate(
+        "notes",
+        &[("p.json", &allow)],
+        &["--resource", "acs:ens:*:1:image/m-1"],
+    );
+    assert!(doc["notes"][0]
+        .as_str()
+        .unwrap_or_default()
+        .contains("no resource-level authorization"));
+    let (doc, _) = simulate("notes", &[("p.json", &allow)], &["--action", "ecs:RunInstances"]);
+    assert_eq!(
+        doc["notes"],
+        serde_json::json!([]),
+        "services without a catalogue get no notes"
+    );
+}

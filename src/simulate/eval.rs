@@ -248,3 +248,136 @@ pub fn is_deciding(result: &StatementResult, decision: Decision) -> bool {
             Decision::ImplicitDeny => false,
         }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    fn results(text: &str, request: &Request) -> Vec<StatementResult> {
+        let root = parse(text).root.expect("parses");
+        let policy = Policy::from_root(&root).expect("object");
+        evaluate_policy(0, &policy, request).expect("evaluates")
+    }
+
+    fn ask(context: &[(&str, &[&str])]) -> Request {
+        let mut request = Request {
+            action: "ens:CreateImage".into(),
+            resource: "*".into(),
+            context: Vec::new(),
+        };
+        for (key, values) in context {
+            request.add_context(key, values.iter().map(|v| v.to_string()).collect());
+        }
+        request
+    }
+
+    fn slice(text: &str, span: Span) -> &str {
+        &text[span.start..span.end]
+    }
+
+    #[test]
+    fn reasons_and_spans_name_the_first_failing_check() {
+        let text = r#"{"Version":"1","Statement":[
+            {"Effect":"Allow","Action":"ens:Describe*","Resource":"*"},
+            {"Effect":"Allow","Action":"ens:CreateImage","Resource":"acs:ens:*:*:image/*"},
+            {"Effect":"Deny","NotAction":["ens:createimage"],"Resource":"*"},
+            {"Effect":"Allow","Action":"ens:*","Resource":"*","Condition":{"Bool":{"acs:SecureTransport":"true"}}}
+        ]}"#;
+        let found = results(text, &ask(&[("acs:securetransport", &["true"])]));
+        let summary: Vec<(bool, &str, &str)> = found
+            .iter()
+            .map(|r| (r.applies, r.reason.as_str(), slice(text, r.reason_span)))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    false,
+                    "Action `ens:Describe*` does not match `ens:CreateImage`",
+                    "\"ens:Describe*\""
+                ),
+                (
+                    false,
+                    "Resource `acs:ens:*:*:image/*` does not match `*`",
+                    "\"acs:ens:*:*:image/*\""
+                ),
+                (
+                    false,
+                    "NotAction `ens:createimage` excludes `ens:CreateImage`",
+                    "\"ens:createimage\""
+                ),
+                (
+                    true,
+                    "Action `ens:*` matches `ens:CreateImage`; Resource `*` matches `*`; \
+                     condition Bool `acs:SecureTransport`: `true` equals `true`",
+                    "\"Allow\""
+                ),
+            ]
+        );
+        let labels: Vec<&str> = found[3].evidence.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["matches ens:CreateImage", "matches *", "condition holds"]
+        );
+        assert_eq!(decide(&found), Decision::Allow);
+    }
+
+    #[test]
+    fn explicit_deny_beats_allow_and_nothing_is_an_implicit_deny() {
+        let allow = r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+        let deny = r#"{"Version":"1","Statement":[{"Effect":"Deny","Action":"ens:Create*","Resource":"*"}]}"#;
+        let mut both = results(allow, &ask(&[]));
+        both.extend(results(deny, &ask(&[])));
+        assert_eq!(decide(&both), Decision::ExplicitDeny);
+        let deciding: Vec<Effect> = both
+            .iter()
+            .filter(|r| is_deciding(r, Decision::ExplicitDeny))
+            .map(|r| r.effect)
+            .collect();
+        assert_eq!(deciding, [Effect::Deny], "the overridden Allow does not decide");
+        assert_eq!(
+            decide(&results(deny, &ask(&[]))),
+            Decision::ExplicitDeny,
+            "a Deny needs no Allow"
+        );
+        let other = Request {
+            action: "ecs:RunInstances".into(),
+            ..ask(&[])
+        };
+        let none = results(deny, &other);
+        assert_eq!((none.len(), decide(&none)), (1, Decision::ImplicitDeny));
+        assert_eq!(decide(&[]), Decision::ImplicitDeny);
+    }
+
+    #[test]
+    fn repeated_context_keys_merge_ignoring_case() {
+        let mut request = ask(&[("acs:SourceIp", &["192.0.2.1"])]);
+        request.add_context("ACS:SOURCEIP", vec!["192.0.2.2".into()]);
+        assert_eq!(
+            request.context,
+            [(
+                "acs:SourceIp".to_string(),
+                vec!["192.0.2.1".to_string(), "192.0.2.2".to_string()]
+            )]
+        );
+    }
+
+    #[test]
+    fn an_unparsable_condition_that_is_reached_is_an_error() {
+        let text = r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":"ens:CreateImage","Resource":"*","Condition":{"IpAddress":{"acs:SourceIp":"10.0.0.300/8"}}}]}"#;
+        let root = parse(text).root.expect("parses");
+        let policy = Policy::from_root(&root).expect("object");
+        let error =
+            evaluate_policy(3, &policy, &ask(&[("acs:SourceIp", &["10.0.0.1"])])).expect_err("bad CIDR");
+        assert_eq!((error.file, slice(text, error.span)), (3, "\"10.0.0.300/8\""));
+        let elsewhere = Request {
+            action: "ens:DeleteImage".into(),
+            ..ask(&[])
+        };
+        assert!(
+            evaluate_policy(3, &policy, &elsewhere).is_ok(),
+            "not reached when the action differs"
+        );
+    }
+}

@@ -103,8 +103,11 @@ pub fn write_human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::R
             writeln!(out, "  {}: {why}", file.name)?;
         }
     }
-    if sim.files.iter().all(|f| f.status != FileStatus::Evaluated) {
-        writeln!(out, "\nNo identity policy was evaluated, so nothing is allowed.")?;
+    if !sim.notes.is_empty() {
+        writeln!(out)?;
+        for note in &sim.notes {
+            writeln!(out, "note: {note}")?;
+        }
     }
     if let Some(call) = &sim.call {
         writeln!(out, "\nRequest, checked against the {}:", call.spec.provenance())?;
@@ -251,6 +254,7 @@ struct Document<'a> {
     decision: &'static str,
     statements: Vec<JsonStatement<'a>>,
     skipped: Vec<JsonSkipped<'a>>,
+    notes: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     request: Option<JsonRequest<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -353,6 +357,7 @@ pub fn write_json(sim: &Simulation, out: &mut dyn Write) -> io::Result<()> {
         decision: sim.decision.as_str(),
         statements,
         skipped,
+        notes: &sim.notes,
         request,
         response: sim.call.as_ref().map(|call| &call.response),
     };
