@@ -60,7 +60,7 @@ pub fn write_human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::R
             denied: sim.decision == Decision::ExplicitDeny,
         };
         if handler.render_report(&mut rendered, &snippet).is_err() {
-            rendered.push_str(&format!("{snippet}\n"));
+            rendered.push_str(&format!("{snippet}: {}\n", result.reason));
         }
         writeln!(out)?;
         out.write_all(rendered.as_bytes())?;
@@ -147,19 +147,17 @@ impl<S> fmt::Debug for Snippet<'_, S> {
 impl<S> fmt::Display for Snippet<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = self.result;
-        write!(
-            f,
-            "statement {} ({}) applies: {}",
-            r.index,
-            r.effect.as_str(),
-            r.reason
-        )
+        write!(f, "statement {} ({}) applies", r.index, r.effect.as_str())
     }
 }
 
 impl<S> std::error::Error for Snippet<'_, S> {}
 
 impl<S: SourceCode> MietteDiagnostic for Snippet<'_, S> {
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.result.reason))
+    }
+
     fn severity(&self) -> Option<miette::Severity> {
         Some(if self.denied {
             miette::Severity::Error
