@@ -41,7 +41,6 @@ pub struct Parameter {
     pub forbidden_prefixes: Vec<String>,
     pub values: Option<Vec<String>>,
     pub format: Option<Format>,
-    pub on_invalid: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -70,6 +69,7 @@ pub struct ErrorCode {
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Answers {
     pub missing_parameter: String,
+    pub invalid_parameter: String,
     pub permission_denied: String,
 }
 
@@ -204,17 +204,15 @@ impl serde::Serialize for Response {
 }
 
 impl ApiSpec {
-    /// Consistency of the data itself: every code the parameters and answers
-    /// name is in the error table.
+    /// Consistency of the data itself: every code the answers name is in the
+    /// error table, and every character class is known.
     fn check(&self) -> Result<(), String> {
-        let named = self
-            .parameters
-            .iter()
-            .filter_map(|p| p.on_invalid.as_deref())
-            .chain([
-                self.answers.missing_parameter.as_str(),
-                self.answers.permission_denied.as_str(),
-            ]);
+        let answers = &self.answers;
+        let named = [
+            &answers.missing_parameter,
+            &answers.invalid_parameter,
+            &answers.permission_denied,
+        ];
         for code in named {
             if self.error(code).is_none() {
                 return Err(format!("`{code}` is not in the error table"));
@@ -225,17 +223,6 @@ impl ApiSpec {
                 if !is_known_class(class) {
                     return Err(format!("{}: unknown character class `{class}`", p.name));
                 }
-            }
-            let has_rules = p.min_length.is_some()
-                || p.max_length.is_some()
-                || p.characters.is_some()
-                || p.first.is_some()
-                || !p.forbidden_prefixes.is_empty()
-                || p.values.is_some()
-                || p.format.is_some()
-                || p.kind == ParameterType::Boolean;
-            if has_rules && p.on_invalid.is_none() {
-                return Err(format!("{}: has rules but no `on-invalid` code", p.name));
             }
         }
         Ok(())
@@ -276,8 +263,9 @@ impl ApiSpec {
                 continue;
             };
             if let Err(detail) = p.check(value) {
-                let code = p.on_invalid.as_deref().unwrap_or("InvalidParameter.%s");
-                check.errors.push(self.answer(code, &p.name, detail));
+                check
+                    .errors
+                    .push(self.answer(&self.answers.invalid_parameter, &p.name, detail));
             }
         }
         for name in request.keys() {
@@ -683,6 +671,23 @@ mod tests {
         let id = ok["RequestId"].as_str().unwrap_or_default();
         assert_eq!(id.split('-').map(str::len).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
         assert!(ok["ImageId"].as_str().is_some_and(|i| i.starts_with("m-")));
+    }
+
+    #[test]
+    fn inconsistent_data_is_refused() {
+        let unknown_code = CREATE_IMAGE.replace(
+            "permission-denied = \"NoPermission\"",
+            "permission-denied = \"Forbidden\"",
+        );
+        let unknown_class = CREATE_IMAGE.replace("first = [\"letter\"", "first = [\"letters\"");
+        for (text, why) in [
+            (unknown_code, "`Forbidden` is not in the error table"),
+            (unknown_class, "unknown character class `letters`"),
+        ] {
+            assert_ne!(text, CREATE_IMAGE, "the replacement applies");
+            let spec: ApiSpec = toml::from_str(&text).expect("still parses");
+            assert!(spec.check().is_err_and(|e| e.contains(why)), "{why}");
+        }
     }
 
     #[test]
