@@ -2,7 +2,9 @@
 //! grammar is concerned, the raw tree) and pushes diagnostics; none of them
 //! prints, filters by configuration or computes lines.
 
+mod actions;
 mod grammar;
+mod resources;
 
 pub use grammar::nearest;
 
@@ -20,4 +22,6 @@ pub struct Context<'a> {
 /// Runs every check on one policy document.
 pub fn run(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     grammar::check(policy, cx, out);
+    actions::check(policy, cx, out);
+    resources::check(policy, cx, out);
 }

@@ -296,5 +296,5 @@ fn shipped_examples_lint_as_the_readme_says() {
         files.iter().all(|f| f.starts_with("testdata/examples/bad/")),
         "good examples stay clean: {files:?}"
     );
-    assert_eq!(files.len(), 4, "{files:?}");
+    assert_eq!(files.len(), 5, "{files:?}");
 }

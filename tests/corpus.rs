@@ -86,7 +86,23 @@ fn valid_documents_draw_no_error() {
 }
 
 /// Mistakes SOURCES.md documents, and the rule that must report each.
-const DOCUMENTED_MISTAKES: &[(&str, &str, &str)] = &[("083-", "invalid-version", "$['Version']")];
+const DOCUMENTED_MISTAKES: &[(&str, &str, &str)] = &[
+    ("083-", "invalid-version", "$['Version']"),
+    ("040-", "invalid-resource", "$['Statement'][0]['Resource'][0]"),
+    ("043-", "invalid-action", "$['Statement'][0]['Action']"),
+    ("094-", "redundant-action", "$['Statement'][0]['Action'][39]"),
+    ("094-", "redundant-action", "$['Statement'][0]['Action'][48]"),
+    ("021-", "redundant-action", "$['Statement'][0]['Action'][1]"),
+    ("089-", "redundant-action", "$['Statement'][1]['Action'][27]"),
+    ("091-", "redundant-action", "$['Statement'][0]['Action'][20]"),
+    ("091-", "redundant-action", "$['Statement'][1]['Action'][7]"),
+    ("091-", "redundant-action", "$['Statement'][1]['Action'][11]"),
+    ("142-", "redundant-action", "$['Statement'][0]['Action'][4]"),
+    ("004-", "redundant-action", "$['Statement'][0]['Action'][1]"),
+    ("023-", "invalid-resource", "$['Statement'][0]['Resource'][0]"),
+    ("118-", "invalid-resource", "$['Statement'][0]['Resource']"),
+    ("146-", "invalid-resource", "$['Statement'][0]['Resource'][0]"),
+];
 
 #[test]
 fn documented_mistakes_are_reported() {

@@ -1,0 +1,309 @@
+//! Resource checks: each `Resource` value against RAM's ARN grammar, and
+//! against the statement's actions (All Resources operations, services).
+
+use super::actions::{is_every_action, is_every_resource, split_action};
+use super::Context;
+use crate::catalog::{catalog, ResourceType};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Element, Policy, Statement};
+use crate::rules::Rule;
+use crate::source::Spanned;
+use crate::wildcard::{self, has_wildcard, Case};
+
+/// Action services documented to act on other services' resources: STS
+/// assumes RAM roles, SLB attaches ECS backends, DMS logs in to the databases
+/// of many services.
+const CROSS_SERVICE: &[(&str, &[&str])] = &[("sts", &["ram"]), ("slb", &["ecs"]), ("dms", &["*"])];
+
+const ARN_SHAPE: &str = "acs:<service>:<region>:<account-id>:<relative-id>";
+
+pub fn check(policy: &Policy<'_>, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for statement in &policy.statements {
+        let Some(resource) = &statement.resource else {
+            continue;
+        };
+        for value in &resource.values {
+            if let Err((reason, help)) = arn(value.value) {
+                out.push(
+                    Diagnostic::new(
+                        Rule::InvalidResource,
+                        value.span,
+                        format!("`{}` is not a valid resource: {reason}", value.value),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+        redundant(resource, out);
+        if resource.negated {
+            continue;
+        }
+        if statement.is_allow() {
+            all_resources_only(statement, resource, out);
+        }
+        service_mismatch(statement, resource, out);
+    }
+}
+
+/// The ARN's service field, or why the value is not `*` or an ARN. Empty
+/// values are empty-value's finding and pass here.
+fn arn(value: &str) -> Result<Option<&str>, (String, String)> {
+    if value.is_empty() || is_every_resource(value) {
+        return Ok(None);
+    }
+    let shape = || format!("RAM resources are `*` or `{ARN_SHAPE}`");
+    if value.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("arn:")) {
+        return Err((
+            "it is an AWS ARN".into(),
+            format!("{}; RAM does not know `arn:` ARNs", shape()),
+        ));
+    }
+    if value.chars().any(char::is_whitespace) {
+        return Err(("it contains whitespace".into(), shape()));
+    }
+    if let Some(placeholder) = placeholder(value) {
+        let help = if placeholder.starts_with("${") {
+            "render the template and check its output, or write the real value or `*`"
+        } else if placeholder.starts_with("{#") {
+            "this is the API reference's notation: write the real value or `*`"
+        } else {
+            "write the real value or `*`"
+        };
+        return Err((
+            format!("`{placeholder}` is a placeholder, not a value"),
+            help.into(),
+        ));
+    }
+    let fields: Vec<&str> = value.splitn(5, ':').collect();
+    if fields[0] != "acs" {
+        return Err(("it does not start with `acs:`".into(), shape()));
+    }
+    let [_, service, region, account, relative] = fields[..] else {
+        return Err((
+            format!("it has {} of the 5 fields of `{ARN_SHAPE}`", fields.len()),
+            "region and account may be empty or `*`, but every `:` must be there".into(),
+        ));
+    };
+    if service.is_empty() {
+        return Err((
+            "its service field is empty".into(),
+            format!(
+                "write the service code second, as in `acs:ram:*:*:*`; {}",
+                shape()
+            ),
+        ));
+    }
+    // `$accountId`-style shell placeholders, where no real value has a `$`.
+    if let Some(field) = [region, account].into_iter().find(|f| f.contains('$')) {
+        return Err((
+            format!("`{field}` is a placeholder, not a value"),
+            "write the real value or `*`".into(),
+        ));
+    }
+    if relative.is_empty() {
+        return Err((
+            "its relative id (after the fourth `:`) is empty".into(),
+            "name the resource, such as `instance/*`, or use `*`".into(),
+        ));
+    }
+    Ok(Some(service))
+}
+
+/// A documentation or template placeholder left in the value:
+/// `{#accountId}`, `${var.name}` or `<bucket-name>`.
+fn placeholder(value: &str) -> Option<&str> {
+    for (open, close) in [("{#", "}"), ("${", "}"), ("<", ">")] {
+        if let Some(start) = value.find(open) {
+            if let Some(len) = value[start..].find(close) {
+                return Some(&value[start..start + len + close.len()]);
+            }
+        }
+    }
+    None
+}
+
+/// Whether `general` covers `specific` as a resource. Resource ids are
+/// case-sensitive. Whether `*` crosses `/` in a resource is undocumented, and
+/// Alibaba's own policies list `acs:kms:*:*:*` next to `acs:kms:*:*:*/*` (and
+/// OSS buckets next to their objects), so a pattern only covers values with as
+/// many `/` as itself, unless it is `*`.
+pub(super) fn covers_resource(general: &str, specific: &str) -> bool {
+    let slashes = |s: &str| s.matches('/').count();
+    (is_every_resource(general) || slashes(general) == slashes(specific))
+        && wildcard::covers(general, specific, Case::Sensitive)
+}
+
+/// Values repeated, or covered by another value of the same element.
+fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
+    let values: Vec<&Spanned<&str>> = element.values.iter().filter(|v| !v.value.is_empty()).collect();
+    for (i, value) in values.iter().enumerate() {
+        let cover = values.iter().enumerate().find(|&(j, other)| {
+            j != i
+                && covers_resource(other.value, value.value)
+                && !(j > i && covers_resource(value.value, other.value))
+        });
+        let Some((_, other)) = cover else {
+            continue;
+        };
+        let diagnostic = if value.value == other.value {
+            Diagnostic::new(
+                Rule::RedundantResource,
+                value.span,
+                format!("`{}` is listed twice", value.value),
+            )
+            .with_label(other.span, "first listed here")
+        } else {
+            Diagnostic::new(
+                Rule::RedundantResource,
+                value.span,
+                format!("`{}` is already covered by `{}`", value.value, other.value),
+            )
+            .with_label(other.span, "covers it")
+        };
+        out.push(diagnostic.with_help(format!("remove `{}`", value.value)));
+    }
+}
+
+/// Named All Resources operations in a statement whose resources are all
+/// specific ARNs: the Allow never authorizes them.
+fn all_resources_only(statement: &Statement<'_>, resource: &Element<'_>, out: &mut Vec<Diagnostic>) {
+    if resource.values.is_empty() || resource.values.iter().any(|v| is_every_resource(v.value)) {
+        return;
+    }
+    let Some(action) = statement.action.as_ref().filter(|a| !a.negated) else {
+        return;
+    };
+    let catalog = catalog();
+    for value in &action.values {
+        if has_wildcard(value.value) {
+            continue;
+        }
+        let Some(op) = catalog.lookup(value.value) else {
+            continue;
+        };
+        if op.resource_type != ResourceType::AllResources {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                Rule::ResourceNotSupported,
+                value.span,
+                format!(
+                    "`{}` supports only All Resources, but no resource of this statement is `*`: the statement never authorizes it",
+                    op.action
+                ),
+            )
+            .with_label(resource.value_span, "resources set here")
+            .with_help(format!(
+                "{} has no resource-level authorization; grant it in a statement with \"Resource\": \"*\"",
+                op.action
+            )),
+        );
+    }
+}
+
+/// ARNs whose service none of the statement's actions belongs to.
+fn service_mismatch(statement: &Statement<'_>, resource: &Element<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(action) = statement.action.as_ref().filter(|a| !a.negated) else {
+        return;
+    };
+    let mut services = Vec::new();
+    for value in &action.values {
+        if is_every_action(value.value) {
+            return;
+        }
+        match split_action(value.value) {
+            // A wildcard service part may stand for the ARN's service.
+            Ok((service, _)) if has_wildcard(service) => return,
+            Ok((service, _)) => services.push(service),
+            Err(_) => {}
+        }
+    }
+    if services.is_empty() {
+        return;
+    }
+    for value in &resource.values {
+        let Ok(Some(service)) = arn(value.value) else {
+            continue;
+        };
+        let related = |s: &&str| {
+            s.eq_ignore_ascii_case(service)
+                || CROSS_SERVICE.iter().any(|(actions, resources)| {
+                    s.eq_ignore_ascii_case(actions)
+                        && resources
+                            .iter()
+                            .any(|r| *r == "*" || r.eq_ignore_ascii_case(service))
+                })
+        };
+        if has_wildcard(service) || services.iter().any(related) {
+            continue;
+        }
+        let mut listed: Vec<&str> = Vec::new();
+        for s in &services {
+            if !listed.iter().any(|l| l.eq_ignore_ascii_case(s)) {
+                listed.push(s);
+            }
+        }
+        out.push(
+            Diagnostic::new(
+                Rule::ResourceServiceMismatch,
+                value.span,
+                format!(
+                    "`{}` is a resource of `{service}`, but the statement's actions are of {}",
+                    value.value,
+                    listed
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .with_label(action.value_span, "actions set here")
+            .with_help("an action applies to resources of its own service, apart from documented cross-service cases; check the ARN's service field"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns_have_five_fields_and_a_service() {
+        assert_eq!(arn("*"), Ok(None));
+        assert_eq!(arn("acs:ram::123456789012****:root"), Ok(Some("ram")));
+        assert_eq!(arn("acs:oss:*:*:bucket/a:b"), Ok(Some("oss")));
+        for bad in [
+            "acs::ram::*",
+            "acs:ram:*:*",
+            "acs:ram:*:*:",
+            "arn:aws:s3:::b",
+            "ACS:ram:*:*:x",
+            "acs:ram:*:{#accountId}:x",
+        ] {
+            assert!(arn(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_found_whole() {
+        assert_eq!(placeholder("acs:oss:*:*:${var.b}/*"), Some("${var.b}"));
+        assert_eq!(placeholder("acs:ens:*:{#accountId}:x"), Some("{#accountId}"));
+        assert_eq!(placeholder("acs:oss:*:*:<bucket>"), Some("<bucket>"));
+        assert_eq!(placeholder("acs:oss:*:*:a{b}"), None);
+    }
+
+    #[test]
+    fn resource_coverage_does_not_span_slashes() {
+        assert!(covers_resource(
+            "acs:ens:*:*:instance/*",
+            "acs:ens:*:*:instance/i-1"
+        ));
+        assert!(covers_resource("*", "acs:kms:*:*:*/*"));
+        assert!(!covers_resource("acs:kms:*:*:*", "acs:kms:*:*:*/*"));
+        assert!(!covers_resource(
+            "acs:ens:*:*:instance/I-*",
+            "acs:ens:*:*:instance/i-1"
+        ));
+    }
+}
