@@ -886,3 +886,40 @@ fn notes_flag_uncatalogued_actions_and_resources_ram_would_not_ask_about() {
         "services without a catalogue get no notes"
     );
 }
+
+#[test]
+fn standard_input_is_a_policy_named_stdin() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let deny = policy(&[statement("Deny", r#""Action": "ens:*""#, "")]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policy-check"))
+        .args(["simulate", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("binary starts");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(deny.as_bytes())
+        .expect("write stdin");
+    let output = child.wait_with_output().expect("finishes");
+    let doc: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(doc["decision"], "explicit-deny");
+    assert_eq!(doc["statements"][0]["file"], "<stdin>");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_case_over_an_unusable_policy_is_an_error() {
+    let bad = policy(&[statement("Permit", r#""Action": "ens:CreateImage""#, "")]);
+    let tests = r#"{"cases": [{"name": "bad", "policies": ["bad.json"], "expect": "allow"}]}"#;
+    let dir = tree("test-unusable", &[("bad.json", &bad), ("t.json", tests)]);
+    let output = run(&["test", "t.json"], &dir);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stdout(&output),
+        "ERROR t.json: bad: unusable policy bad.json (run `policy-check` on it)\n0 passed, 1 failed\n"
+    );
+}
