@@ -75,6 +75,9 @@ pub struct Simulation {
     pub results: Vec<StatementResult>,
     pub decision: Decision,
     pub call: Option<ApiCall>,
+    /// Condition keys that statements matching the action and resource test
+    /// but the context lacks, sorted.
+    pub missing_context: Vec<String>,
     /// Things worth knowing about the question itself (an uncatalogued
     /// action, a resource RAM would not evaluate), in output order.
     pub notes: Vec<String>,
@@ -221,7 +224,21 @@ pub fn simulate(
             response,
         }
     });
+    let mut missing_context: Vec<String> = Vec::new();
+    for key in results.iter().flat_map(|r| &r.missing_context) {
+        if !missing_context.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+            missing_context.push(key.clone());
+        }
+    }
+    missing_context.sort_unstable();
     let mut notes = request_notes(&request);
+    if !missing_context.is_empty() {
+        notes.push(format!(
+            "missing context values: {} (the statements that test them were decided as if \
+             they were absent; give them with --context)",
+            missing_context.join(", ")
+        ));
+    }
     if files.iter().all(|f| f.status != FileStatus::Evaluated) {
         notes.push("no identity policy was evaluated, so nothing is allowed".to_string());
     }
@@ -231,6 +248,7 @@ pub fn simulate(
         results,
         decision,
         call,
+        missing_context,
         notes,
     })
 }

@@ -879,6 +879,31 @@ fn notes_flag_uncatalogued_actions_and_resources_ram_would_not_ask_about() {
         .as_str()
         .unwrap_or_default()
         .contains("no resource-level authorization"));
+    let conditional = policy(&[statement(
+        "Allow",
+        r#""Action": "ens:CreateImage""#,
+        r#", "Condition": {"Bool": {"acs:MFAPresent": "true"}, "IpAddress": {"acs:SourceIp": "192.0.2.0/24"}}"#,
+    )]);
+    let (doc, _) = simulate(
+        "notes",
+        &[("p.json", &conditional)],
+        &["--context", "acs:sourceip=192.0.2.1"],
+    );
+    assert_eq!(doc["missing_context"], serde_json::json!(["acs:MFAPresent"]));
+    assert!(doc["notes"][0]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("missing context values: acs:MFAPresent"));
+    let (doc, _) = simulate(
+        "notes",
+        &[("p.json", &conditional)],
+        &["--action", "ens:DeleteImage"],
+    );
+    assert_eq!(
+        doc["missing_context"],
+        serde_json::json!([]),
+        "only statements that match the action"
+    );
     let (doc, _) = simulate("notes", &[("p.json", &allow)], &["--action", "ecs:RunInstances"]);
     assert_eq!(
         doc["notes"],

@@ -76,6 +76,10 @@ pub struct StatementResult {
     /// For an applying statement: short labels on the action, resource and
     /// condition that made it apply.
     pub evidence: Vec<(Span, String)>,
+    /// Condition keys the statement tests that the request context lacks,
+    /// for statements whose Action and Resource matched: what AWS's
+    /// simulator calls missing context values.
+    pub missing_context: Vec<String>,
 }
 
 /// A condition that could not be evaluated: the request cannot be decided.
@@ -122,6 +126,7 @@ fn evaluate_statement(
         span: statement.node.span,
         reason_span,
         evidence: Vec::new(),
+        missing_context: Vec::new(),
     };
     let mut passed = Vec::new();
     let mut evidence = Vec::new();
@@ -146,6 +151,14 @@ fn evaluate_statement(
             Err((reason, span)) => return Ok(not_applying(reason, span)),
         }
     }
+    let mut missing_context: Vec<String> = Vec::new();
+    for entry in statement.condition.iter().flat_map(|block| &block.entries) {
+        let key = entry.key.value;
+        let known = missing_context.iter().any(|k| k.eq_ignore_ascii_case(key));
+        if context.get(key).is_none() && !known {
+            missing_context.push(key.to_string());
+        }
+    }
     let outcome = evaluate_condition(&statement.condition, context).map_err(|failure| {
         let message = match &failure.error {
             EvalError::RequestValue { .. } => format!("{} (check --context)", failure.error),
@@ -161,7 +174,10 @@ fn evaluate_statement(
         let span = outcome
             .span
             .unwrap_or(statement.condition_span.unwrap_or(effect_span));
-        return Ok(not_applying(outcome.reason, span));
+        return Ok(StatementResult {
+            missing_context,
+            ..not_applying(outcome.reason, span)
+        });
     }
     if let Some(span) = statement.condition_span {
         evidence.push((span, "condition holds".to_string()));
@@ -176,6 +192,7 @@ fn evaluate_statement(
         span: statement.node.span,
         reason_span: effect_span,
         evidence,
+        missing_context,
     })
 }
 
@@ -315,6 +332,10 @@ mod tests {
                 ),
             ]
         );
+        let missing: Vec<&Vec<String>> = found.iter().map(|r| &r.missing_context).collect();
+        assert!(missing.iter().all(|m| m.is_empty()), "{missing:?}");
+        let without = results(text, &ask(&[]));
+        assert_eq!(without[3].missing_context, ["acs:SecureTransport"]);
         let labels: Vec<&str> = found[3].evidence.iter().map(|(_, l)| l.as_str()).collect();
         assert_eq!(
             labels,

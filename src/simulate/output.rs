@@ -252,6 +252,7 @@ struct Document<'a> {
     decision: &'static str,
     statements: Vec<JsonStatement<'a>>,
     skipped: Vec<JsonSkipped<'a>>,
+    missing_context: &'a [String],
     notes: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     request: Option<JsonRequest<'a>>,
@@ -355,6 +356,7 @@ pub fn write_json(sim: &Simulation, out: &mut dyn Write) -> io::Result<()> {
         decision: sim.decision.as_str(),
         statements,
         skipped,
+        missing_context: &sim.missing_context,
         notes: &sim.notes,
         request,
         response: sim.call.as_ref().map(|call| &call.response),
