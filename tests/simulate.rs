@@ -948,3 +948,46 @@ fn a_case_over_an_unusable_policy_is_an_error() {
         "ERROR t.json: bad: unusable policy bad.json (run `policy-check` on it)\n0 passed, 1 failed\n"
     );
 }
+
+/// The human output of the README walkthrough, byte for byte. After an
+/// intended change, regenerate a snapshot by running, in testdata/simulate,
+/// the command the failure message prints.
+#[test]
+fn walkthrough_output_matches_its_snapshots() {
+    let cases: [(&str, &[&str]); 2] = [
+        (
+            "snapshots/office-https.txt",
+            &[
+                "--context",
+                "acs:SourceIp=203.0.113.7",
+                "--context",
+                "acs:SecureTransport=true",
+            ],
+        ),
+        (
+            "snapshots/after-end-date.txt",
+            &[
+                "--context",
+                "acs:SourceIp=203.0.113.7",
+                "--context",
+                "acs:SecureTransport=true",
+                "--context",
+                "acs:CurrentTime=2027-07-01T00:00:00Z",
+                "--request",
+                "request.json",
+            ],
+        ),
+    ];
+    for (snapshot, args) in cases {
+        let mut all = vec!["simulate", "policies"];
+        all.extend_from_slice(args);
+        let output = run(&all, &testdata());
+        let expected = fs::read_to_string(testdata().join(snapshot)).expect("snapshot");
+        assert_eq!(
+            stdout(&output),
+            expected,
+            "{snapshot}: policy-check {}",
+            all.join(" ")
+        );
+    }
+}
