@@ -3,6 +3,7 @@
 //! prints, filters by configuration or computes lines.
 
 mod actions;
+mod conditions;
 mod grammar;
 mod resources;
 
@@ -24,4 +25,5 @@ pub fn run(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     grammar::check(policy, cx, out);
     actions::check(policy, cx, out);
     resources::check(policy, cx, out);
+    conditions::check(policy, out);
 }

@@ -6,7 +6,6 @@
 //! [`evaluate_condition`] a statement's whole `Condition` element.
 
 mod evaluate;
-mod glob;
 pub mod values;
 mod vocabulary;
 

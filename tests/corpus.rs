@@ -102,6 +102,33 @@ const DOCUMENTED_MISTAKES: &[(&str, &str, &str)] = &[
     ("023-", "invalid-resource", "$['Statement'][0]['Resource'][0]"),
     ("118-", "invalid-resource", "$['Statement'][0]['Resource']"),
     ("146-", "invalid-resource", "$['Statement'][0]['Resource'][0]"),
+    // Conditions: a statement element written as a key, an undocumented
+    // global key, a masked IP address.
+    (
+        "061-",
+        "invalid-condition-key",
+        "$['Statement'][0]['Condition']['StringNotLike']['Action']",
+    ),
+    (
+        "062-",
+        "invalid-condition-key",
+        "$['Statement'][0]['Condition']['StringNotLike']['Action']",
+    ),
+    (
+        "098-",
+        "invalid-condition-key",
+        "$['Statement'][1]['Condition']['StringNotLike']['Resource']",
+    ),
+    (
+        "111-",
+        "unknown-global-condition-key",
+        "$['Statement'][0]['Condition']['StringEquals']['acs:PublicAccess']",
+    ),
+    (
+        "125-",
+        "condition-value-type",
+        "$['Statement'][0]['Condition']['IpAddress']['acs:SourceIp']",
+    ),
 ];
 
 #[test]

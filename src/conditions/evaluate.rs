@@ -19,13 +19,13 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::net::IpAddr;
 
-use super::glob;
 use super::values::{
     parse_bool, parse_date_time, parse_ip, parse_ip_range, parse_number, Decimal, Instant, IpRange,
 };
 use super::vocabulary::{vocabulary, Compare, Family, Operator, Quantifier};
 use crate::model::ConditionBlock;
 use crate::source::Span;
+use crate::wildcard::{self, Case};
 
 /// Whether one condition (or a whole `Condition` element) holds, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -333,8 +333,8 @@ fn matches(op: &Operator, p: &Typed, r: &Typed) -> bool {
     };
     match (p, r) {
         (Typed::Text(p), Typed::Text(r)) => match (op.wildcards, op.ignore_case) {
-            (true, true) => glob::matches(&p.to_lowercase(), &r.to_lowercase()),
-            (true, false) => glob::matches(p, r),
+            (true, true) => wildcard::matches(&p.to_lowercase(), &r.to_lowercase(), Case::Sensitive),
+            (true, false) => wildcard::matches(p, r, Case::Sensitive),
             (false, true) => p.to_lowercase() == r.to_lowercase(),
             (false, false) => p == r,
         },

@@ -18,11 +18,15 @@ impl IpRange {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.address, ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32u32.saturating_sub(u32::from(self.prefix)))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128u32.saturating_sub(u32::from(self.prefix)))
+                    .unwrap_or(0);
                 u128::from(net) & mask == u128::from(ip) & mask
             }
             _ => false,
@@ -120,7 +124,9 @@ pub fn parse_date_time(text: &str) -> Result<Instant, String> {
         return Err(shape.into());
     }
     if b.len() == 10 {
-        return Err(format!("a date without a time: write `{text}T00:00:00Z`"));
+        return Err(format!(
+            "no time of day; write `{text}T00:00:00Z` for midnight UTC"
+        ));
     }
     if b.get(10) != Some(&b'T') || b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
         return Err(shape.into());
@@ -352,7 +358,7 @@ mod tests {
         let bad = [
             (
                 "2026-12-31",
-                "a date without a time: write `2026-12-31T00:00:00Z`",
+                "no time of day; write `2026-12-31T00:00:00Z` for midnight UTC",
             ),
             (
                 "2026-12-31T23:00:00",
@@ -413,5 +419,38 @@ mod tests {
             Some("write `true` in lowercase")
         );
         assert!(parse_bool("yes").is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parsers_never_panic(text in "\\PC{0,40}") {
+            let _ = parse_ip_range(&text);
+            let _ = parse_date_time(&text);
+            let _ = parse_number(&text);
+            let _ = parse_bool(&text);
+        }
+
+        #[test]
+        fn date_like_text_never_panics(text in "[0-9T:+.Z-]{0,30}") {
+            let _ = parse_date_time(&text);
+        }
+
+        #[test]
+        fn numbers_order_like_floats(a in -1_000_000i64..1_000_000, b in -1_000_000i64..1_000_000, fa in 0u32..100, fb in 0u32..100) {
+            let (x, y) = (format!("{a}.{fa:02}"), format!("{b}.{fb:02}"));
+            // Exact hundredths, so the float comparison is exact too.
+            let hundredths = |whole: i64, frac: u32| whole * 100 + if whole < 0 { -i64::from(frac) } else { i64::from(frac) };
+            let expected = hundredths(a, fa).cmp(&hundredths(b, fb));
+            proptest::prop_assert_eq!(parse_number(&x).expect("number").cmp(&parse_number(&y).expect("number")), expected, "{} vs {}", x, y);
+        }
+
+        #[test]
+        fn offsets_shift_instants(hours in 0i64..24, minutes in 0i64..60, east in proptest::bool::ANY) {
+            let sign = if east { '+' } else { '-' };
+            let local = parse_date_time(&format!("2026-06-15T12:00:00{sign}{hours:02}:{minutes:02}")).expect("valid");
+            let utc = parse_date_time("2026-06-15T12:00:00Z").expect("valid");
+            let shift = (hours * 3600 + minutes * 60) * if east { -1 } else { 1 };
+            proptest::prop_assert_eq!(local.seconds - utc.seconds, shift);
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use super::glob;
+use crate::wildcard::{self, Case};
 
 /// The value type an operator compares, and the type of a known key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -19,16 +19,6 @@ pub enum Family {
 }
 
 impl Family {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Family::String => "string",
-            Family::Numeric => "numeric",
-            Family::Date => "date",
-            Family::Bool => "bool",
-            Family::Ip => "ip",
-        }
-    }
-
     /// What a value of this family looks like, for messages.
     pub fn expected(self) -> &'static str {
         match self {
@@ -80,14 +70,6 @@ pub struct GlobalKey {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct ActionKeys {
-    pub action: String,
-    pub keys: Vec<String>,
-    pub source: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Federation {
     pub services: Vec<String>,
     pub actions: Vec<String>,
@@ -112,8 +94,6 @@ pub struct Vocabulary {
     pub operators: Vec<Operator>,
     #[serde(rename = "global-key")]
     pub global_keys: Vec<GlobalKey>,
-    #[serde(rename = "action-keys")]
-    pub action_keys: Vec<ActionKeys>,
     pub federation: Vec<Federation>,
     pub aws_only: Vec<AwsOnly>,
 }
@@ -173,19 +153,6 @@ impl Vocabulary {
         })
     }
 
-    /// Every accepted spelling: the operators, bare and qualified.
-    pub fn operator_spellings(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.operators.iter().map(|op| op.name.clone()).collect();
-        for qualifier in &self.qualifiers {
-            names.extend(
-                self.operators
-                    .iter()
-                    .map(|op| format!("{}:{}", qualifier.name, op.name)),
-            );
-        }
-        names
-    }
-
     /// The global key `key` is, matched exactly (prefix keys need a
     /// non-empty tag key after the prefix).
     pub fn global_key(&self, key: &str) -> Option<&GlobalKey> {
@@ -203,24 +170,18 @@ impl Vocabulary {
     pub fn aws_only(&self, name: &str) -> Option<&AwsOnly> {
         self.aws_only
             .iter()
-            .find(|entry| glob::matches(&entry.pattern, name))
+            .find(|entry| wildcard::matches(&entry.pattern, name, Case::Sensitive))
     }
 
-    /// The documented key list of `action` (case-insensitive), if any.
-    pub fn action_keys(&self, action: &str) -> Option<&ActionKeys> {
-        self.action_keys
-            .iter()
-            .find(|a| a.action.eq_ignore_ascii_case(action))
-    }
-
-    /// Whether a key of `service` is a federation key valid with `action`.
+    /// Whether a key of `service` is a federation key valid with `action`,
+    /// or with some action the pattern `action` covers (`sts:*`).
     pub fn is_federation_key(&self, service: &str, action: &str) -> bool {
-        let action = action.to_ascii_lowercase();
         self.federation.iter().any(|f| {
             f.services.iter().any(|s| s.eq_ignore_ascii_case(service))
-                && f.actions
-                    .iter()
-                    .any(|pattern| glob::matches(&pattern.to_ascii_lowercase(), &action))
+                && f.actions.iter().any(|pattern| {
+                    wildcard::matches(pattern, action, Case::Insensitive)
+                        || wildcard::matches(action, &pattern.replace(['*', '?'], ""), Case::Insensitive)
+                })
         })
     }
 }
@@ -333,23 +294,8 @@ mod tests {
     }
 
     #[test]
-    fn action_federation_and_aws_entries_are_well_formed() {
+    fn federation_and_aws_entries_are_well_formed() {
         let v = vocabulary();
-        let mut seen = HashSet::new();
-        for entry in &v.action_keys {
-            assert!(is_well_formed_key(&entry.action), "{}", entry.action);
-            assert!(
-                seen.insert(entry.action.to_ascii_lowercase()),
-                "duplicate {}",
-                entry.action
-            );
-            assert!(
-                entry.keys.iter().all(|k| is_well_formed_key(k)),
-                "{}",
-                entry.action
-            );
-            assert!(!entry.source.is_empty());
-        }
         for f in &v.federation {
             assert!(f.actions.iter().all(|a| is_well_formed_key(a)));
             assert!(!f.services.is_empty() && !f.source.is_empty());
@@ -377,7 +323,6 @@ mod tests {
         assert!(v.parse_operator("stringEquals").is_none());
         assert!(v.parse_operator("ForAnyValues:StringEquals").is_none());
         assert!(v.parse_operator("ForAllValues:Bogus").is_none());
-        assert_eq!(v.operator_spellings().len(), 21 * 3);
         assert!(v.aws_only("StringEqualsIfExists").is_some());
         assert!(v.aws_only("ArnLike").is_some());
         assert!(v.aws_only("StringEqual").is_none());
@@ -388,8 +333,9 @@ mod tests {
         assert!(v.global_key("acs:SourceIP").is_none());
         assert!(v.is_federation_key("saml", "sts:AssumeRoleWithSAML"));
         assert!(v.is_federation_key("oidc", "STS:AssumeRole"));
+        assert!(v.is_federation_key("oidc", "sts:*"));
+        assert!(!v.is_federation_key("oidc", "sts:GetCallerIdentity"));
         assert!(!v.is_federation_key("oidc", "ens:CreateImage"));
-        assert!(v.action_keys("ENS:createimage").is_some());
         assert!(is_well_formed_key("kms:tag/acs:rds:instance-encryption"));
         for bad in ["Action", "acs:", ":x", "ac s:x", "acs:Source Ip", "a_b:c"] {
             assert!(!is_well_formed_key(bad), "{bad}");
