@@ -2,7 +2,6 @@
 //! operation's parameter table, and the response the API would give, both
 //! driven by `rules/operations/<operation>.api.toml`.
 
-use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -485,7 +484,7 @@ fn request_id(seed: &str) -> String {
         if i > 0 {
             id.push('-');
         }
-        let _ = write!(id, "{}", &hex[part]);
+        id.push_str(&hex[part]);
     }
     id
 }
