@@ -453,3 +453,45 @@ pub fn run_tests(args: &TestArgs, out: &mut dyn std::io::Write) -> std::io::Resu
         EXIT_CLEAN
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_arguments() {
+        let parsed = |arg: &str| parse_context(arg);
+        assert_eq!(
+            parsed("acs:SourceIp=192.0.2.1"),
+            Ok(("acs:SourceIp".into(), vec!["192.0.2.1".into()]))
+        );
+        assert_eq!(
+            parsed("acs:RequestTag/env=dev,test"),
+            Ok(("acs:RequestTag/env".into(), vec!["dev".into(), "test".into()]))
+        );
+        assert_eq!(
+            parsed("acs:Referer=a=b"),
+            Ok(("acs:Referer".into(), vec!["a=b".into()]))
+        );
+        assert_eq!(parsed("acs:UserAgent="), Ok(("acs:UserAgent".into(), Vec::new())));
+        assert!(parsed("acs:SourceIp").is_err());
+        assert!(parsed("=1.2.3.4").is_err());
+    }
+
+    #[test]
+    fn requested_actions_are_single_actions() {
+        assert!(check_action("ens:CreateImage").is_ok());
+        assert!(check_action("ecs:RunInstances").is_ok());
+        for bad in [
+            "ens:Create*",
+            "CreateImage",
+            "ens:",
+            ":CreateImage",
+            "ens:a:b",
+            "ens:Create Image",
+            "*",
+        ] {
+            assert!(check_action(bad).is_err(), "{bad}");
+        }
+    }
+}
