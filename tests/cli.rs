@@ -39,6 +39,15 @@ fn json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("JSON output ({e}): {}", stdout(output)))
 }
 
+/// One string field of every diagnostic in a JSON report, in output order.
+fn field<'a>(report: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    let diagnostics = report["diagnostics"].as_array().expect("diagnostics array");
+    diagnostics
+        .iter()
+        .map(|d| d[key].as_str().unwrap_or_else(|| panic!("string `{key}`")))
+        .collect()
+}
+
 /// A fresh directory holding `files` (path, content).
 fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
@@ -85,12 +94,7 @@ fn unreadable_paths_exit_2_and_the_rest_is_still_linted() {
     let output = policy_check(&["--format", "json", "missing.json", "bad.json"], &dir, None);
     assert_eq!(output.status.code(), Some(2));
     let report = json(&output);
-    let rules: Vec<&str> = report["diagnostics"]
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|d| d["rule"].as_str().expect("rule"))
-        .collect();
+    let rules = field(&report, "rule");
     assert_eq!(
         rules,
         ["invalid-effect", "io-error"],
@@ -224,12 +228,7 @@ fn walking_skips_hidden_folders_and_non_policies_but_named_files_are_linted() {
         ],
     );
     let report = json(&policy_check(&["--format", "json"], &dir, None));
-    let files: Vec<&str> = report["diagnostics"]
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|d| d["file"].as_str().expect("file"))
-        .collect();
+    let files = field(&report, "file");
     assert_eq!(
         files,
         ["policies/UPPER.JSON", "policies/broken.json", "policies/p.json"]
@@ -243,12 +242,7 @@ fn walking_skips_hidden_folders_and_non_policies_but_named_files_are_linted() {
         &dir,
         None,
     ));
-    let rules: Vec<&str> = named["diagnostics"]
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|d| d["rule"].as_str().expect("rule"))
-        .collect();
+    let rules = field(&named, "rule");
     assert_eq!(
         rules,
         ["invalid-statement", "invalid-version", "unknown-element"],
@@ -286,15 +280,10 @@ fn shipped_examples_lint_as_the_readme_says() {
     let output = policy_check(&["--format", "json", "testdata/examples"], root, None);
     assert_eq!(output.status.code(), Some(1));
     let report = json(&output);
-    let files: std::collections::BTreeSet<&str> = report["diagnostics"]
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|d| d["file"].as_str().expect("file"))
-        .collect();
+    let files: std::collections::BTreeSet<&str> = field(&report, "file").into_iter().collect();
     assert!(
         files.iter().all(|f| f.starts_with("testdata/examples/bad/")),
         "good examples stay clean: {files:?}"
     );
-    assert_eq!(files.len(), 5, "{files:?}");
+    assert_eq!(files.len(), 6, "{files:?}");
 }
