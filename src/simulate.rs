@@ -364,7 +364,7 @@ pub struct SimulateArgs {
 /// Arguments of `policy-check test`.
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
-    /// Test files (JSON) listing cases
+    /// Test files (JSON) listing cases; directories are searched for `*.test.json`
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }

@@ -100,9 +100,10 @@ pub struct Tally {
 }
 
 /// Runs every case of every file, printing one line per case.
-pub fn run(files: &[PathBuf], out: &mut dyn Write) -> io::Result<Tally> {
+pub fn run(paths: &[PathBuf], out: &mut dyn Write) -> io::Result<Tally> {
     let mut tally = Tally::default();
-    for path in files {
+    for path in test_files(paths) {
+        let path = &path;
         let name = crate::discover::display_name(path);
         let file = match read_test_file(path) {
             Ok(file) => file,
@@ -138,6 +139,28 @@ pub fn run(files: &[PathBuf], out: &mut dyn Write) -> io::Result<Tally> {
     }
     writeln!(out, "{} passed, {} failed", tally.passed, tally.failed)?;
     Ok(tally)
+}
+
+/// The named files, and in named directories every `*.test.json` (hidden
+/// directories skipped), each directory's files sorted by path.
+fn test_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".test.json"))
+            .map(walkdir::DirEntry::into_path)
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    files
 }
 
 enum CaseError {
