@@ -807,10 +807,16 @@ fn shipped_test_files_pass() {
     );
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
-    let last = text.lines().last().unwrap_or_default();
+    assert!(text.ends_with("\n14 passed, 0 failed\n"), "{text}");
+    let walked = stdout(&run(&["test", "."], &testdata()));
     assert!(
-        last.ends_with(" passed, 0 failed") && !last.starts_with('0'),
-        "{text}"
+        walked.starts_with("ok    guardrails.test.json: "),
+        "directories are searched for *.test.json, sorted: {walked}"
+    );
+    assert_eq!(
+        walked.lines().count(),
+        text.lines().count(),
+        "request.json and the policies are not test files"
     );
 }
 
