@@ -52,6 +52,10 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Decide offline whether the policies allow a request (default: ens:CreateImage on `*`)
+    Simulate(crate::simulate::SimulateArgs),
+    /// Run policy test files: cases with policies, a request and the expected outcome
+    Test(crate::simulate::TestArgs),
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +128,10 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
             clap_complete::generate(shell, &mut Cli::command(), "policy-check", &mut script);
             out.write_all(&script).map(|()| EXIT_CLEAN)
         }
+        Some(Command::Simulate(args)) => {
+            crate::simulate::run_simulate(&args, terminal_style(), stdin, out, err)
+        }
+        Some(Command::Test(args)) => crate::simulate::run_tests(&args, out),
         None => lint(cli.lint, stdin, out, err),
     };
     result.unwrap_or_else(|error| {
