@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
-use crate::discover::{discover, display_name, read_regular_file, Input};
+use crate::discover::{discover, display_name, read_regular_file, Input, DEFAULT_MAX_FILE_SIZE};
 use crate::lint::{lint_file, FileReport, LintOptions, Origin, RuleSettings};
 use crate::model::{Policy, PolicyKind};
 use crate::parse;
@@ -116,7 +116,7 @@ pub fn load_policies(paths: &[PathBuf], stdin: Option<(&str, &[u8])>) -> Vec<Pol
             }
             Input::File { path, origin } => {
                 let name = display_name(path);
-                match read_regular_file(path) {
+                match read_regular_file(path, DEFAULT_MAX_FILE_SIZE) {
                     Ok(bytes) => load_one(name, bytes, *origin),
                     Err(message) => Some(unreadable(name, message)),
                 }
@@ -318,7 +318,7 @@ pub fn check_action(action: &str) -> Result<(), String> {
 
 /// Reads a `--request` file: a JSON object of parameters.
 pub fn read_request(path: &std::path::Path) -> Result<Map<String, Value>, String> {
-    let bytes = read_regular_file(path)?;
+    let bytes = read_regular_file(path, DEFAULT_MAX_FILE_SIZE)?;
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(format!(

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::eval::{Decision, Request};
 use super::output::decision_line;
 use super::{check_action, load_policies, simulate, Failure, FileStatus, Simulation};
-use crate::discover::read_regular_file;
+use crate::discover::{read_regular_file, DEFAULT_MAX_FILE_SIZE};
 
 /// One test file.
 #[derive(Debug, Deserialize)]
@@ -173,7 +173,7 @@ enum CaseError {
 }
 
 fn read_test_file(path: &Path) -> Result<TestFile, String> {
-    let bytes = read_regular_file(path)?;
+    let bytes = read_regular_file(path, DEFAULT_MAX_FILE_SIZE)?;
     let file: TestFile = serde_json::from_slice(&bytes).map_err(|e| format!("not a valid test file: {e}"))?;
     if file.cases.is_empty() {
         return Err("the test file has no cases".to_string());
