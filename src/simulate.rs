@@ -155,12 +155,14 @@ fn load_one(name: String, bytes: Vec<u8>, origin: Origin) -> Option<PolicyFile> 
     let status = if !blocking.is_empty() {
         FileStatus::Unusable(blocking)
     } else {
-        match parse::parse(&text).root.as_ref().and_then(Policy::from_root) {
+        // Without blocking findings the text parses to an object, so the
+        // only question left is the policy's kind.
+        let parsed = parse::parse(&text);
+        match parsed.root.as_ref().and_then(Policy::from_root) {
             Some(policy) if policy.kind == PolicyKind::Trust => FileStatus::Skipped(
                 "a trust policy (its statements name a Principal), not an identity policy".to_string(),
             ),
-            Some(_) => FileStatus::Evaluated,
-            None => FileStatus::Skipped("not a policy document".to_string()),
+            _ => FileStatus::Evaluated,
         }
     };
     Some(PolicyFile {

@@ -41,9 +41,14 @@ pub fn decision_line(sim: &Simulation) -> String {
 }
 
 /// Where a statement is, as `file:line:column`.
-fn location(file: &PolicyFile, span: Span) -> String {
-    let at = LineIndex::new(&file.text).line_column(&file.text, span.start);
+fn location(file: &PolicyFile, index: &LineIndex, span: Span) -> String {
+    let at = index.line_column(&file.text, span.start);
     format!("{}:{}:{}", file.name, at.line, at.column)
+}
+
+/// One line index per file, built once: a file may hold many statements.
+fn line_indexes(files: &[PolicyFile]) -> Vec<LineIndex> {
+    files.iter().map(|f| LineIndex::new(&f.text)).collect()
 }
 
 pub fn write_human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::Result<()> {
@@ -72,6 +77,7 @@ pub fn write_human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::R
         .collect();
     if !others.is_empty() {
         writeln!(out, "\nOther statements:")?;
+        let indexes = line_indexes(&sim.files);
         for r in others {
             let file = &sim.files[r.file];
             let verdict = if r.applies {
@@ -82,7 +88,7 @@ pub fn write_human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::R
             writeln!(
                 out,
                 "  {} statement {} ({}): {verdict}: {}",
-                location(file, r.span),
+                location(file, &indexes[r.file], r.span),
                 r.index,
                 r.effect.as_str(),
                 r.reason
@@ -237,7 +243,7 @@ pub fn write_evaluation_error(
     {
         rendered = format!(
             "{}: cannot evaluate a condition: {message}\n",
-            location(file, span)
+            location(file, &LineIndex::new(&file.text), span)
         );
     }
     out.write_all(rendered.as_bytes())
@@ -298,12 +304,13 @@ struct JsonParameterError<'a> {
 }
 
 pub fn write_json(sim: &Simulation, out: &mut dyn Write) -> io::Result<()> {
+    let indexes = line_indexes(&sim.files);
     let statements = sim
         .results
         .iter()
         .map(|r| {
             let file = &sim.files[r.file];
-            let index = LineIndex::new(&file.text);
+            let index = &indexes[r.file];
             JsonStatement {
                 file: &file.name,
                 index: r.index,
@@ -311,8 +318,8 @@ pub fn write_json(sim: &Simulation, out: &mut dyn Write) -> io::Result<()> {
                 applies: r.applies,
                 deciding: is_deciding(r, sim.decision),
                 reason: &r.reason,
-                span: json_span(&index, &file.text, r.span),
-                reason_span: json_span(&index, &file.text, r.reason_span),
+                span: json_span(index, &file.text, r.span),
+                reason_span: json_span(index, &file.text, r.reason_span),
             }
         })
         .collect();
