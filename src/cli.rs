@@ -165,7 +165,16 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     };
     let (mut inputs, walk_errors) = discover(&args.paths);
     inputs.retain(|input| match input {
-        Input::Stdin => true,
+        // An editor linting an excluded file's buffer gets silence, as ruff
+        // gives with `--force-exclude --stdin-filename`.
+        Input::Stdin => args.stdin_filename.as_ref().is_none_or(|name| {
+            settings.selects(
+                &cwd,
+                std::path::Path::new(name),
+                Origin::Named,
+                args.force_exclude,
+            )
+        }),
         Input::File { path, origin } => settings.selects(&cwd, path, *origin, args.force_exclude),
     });
     let stdin_name = args
