@@ -8,7 +8,9 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use rayon::prelude::*;
 
 use crate::diagnostic::Severity;
-use crate::discover::{discover, display_name, read_regular_file, Input};
+use crate::discover::{
+    discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
+};
 use crate::embedded::{lint_host, Query};
 use crate::lint::{lint_file, FileReport, Origin};
 use crate::report::{self, Format, Style};
@@ -52,6 +54,10 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Decide offline whether the policies allow a request (default: ens:CreateImage on `*`)
+    Simulate(crate::simulate::SimulateArgs),
+    /// Run policy test files: cases with policies, a request and the expected outcome
+    Test(crate::simulate::TestArgs),
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +96,9 @@ pub struct LintArgs {
     /// Worker threads (default: available cores)
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// Largest file to read (such as 512K or 10MiB); larger files are reported, not read
+    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = parse_size)]
+    pub max_file_size: u64,
 }
 
 impl clap::ValueEnum for Rule {
@@ -124,6 +133,10 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
             clap_complete::generate(shell, &mut Cli::command(), "policy-check", &mut script);
             out.write_all(&script).map(|()| EXIT_CLEAN)
         }
+        Some(Command::Simulate(args)) => {
+            crate::simulate::run_simulate(&args, terminal_style(), stdin, out, err)
+        }
+        Some(Command::Test(args)) => crate::simulate::run_tests(&args, out),
         None => lint(cli.lint, stdin, out, err),
     };
     result.unwrap_or_else(|error| {
@@ -184,9 +197,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
 
     let mut stdin_bytes = None;
     if inputs.contains(&Input::Stdin) {
-        let mut bytes = Vec::new();
-        stdin.read_to_end(&mut bytes)?;
-        stdin_bytes = Some(bytes);
+        stdin_bytes = Some(read_limited(stdin, args.max_file_size, 0)?);
     }
     let lint_bytes = |name: String, settings_path: &std::path::Path, bytes: Vec<u8>, origin: Origin| {
         let (options, rule_settings) = settings.for_file(&cwd, settings_path);
@@ -204,16 +215,19 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     };
     let lint_one = |input: &Input| -> Option<FileReport> {
         match input {
-            Input::Stdin => {
-                let bytes = stdin_bytes.clone().unwrap_or_default();
+            Input::Stdin => match stdin_bytes.clone().flatten() {
                 // Per-path settings follow the name the editor gives stdin.
-                lint_bytes(
+                Some(bytes) => lint_bytes(
                     stdin_name.clone(),
                     std::path::Path::new(&stdin_name),
                     bytes,
                     Origin::Named,
-                )
-            }
+                ),
+                None => Some(FileReport::io_error(
+                    stdin_name.clone(),
+                    too_large(&stdin_name, args.max_file_size),
+                )),
+            },
             Input::File { path, origin } => {
                 let name = display_name(path);
                 let origin = if *origin == Origin::Named {
@@ -221,7 +235,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
                 } else {
                     *origin
                 };
-                match read_regular_file(path) {
+                match read_regular_file(path, args.max_file_size) {
                     Ok(bytes) => lint_bytes(name, path, bytes, origin),
                     Err(message) => Some(FileReport::io_error(name, message)),
                 }

@@ -1,7 +1,18 @@
 //! Turns command-line paths into the ordered list of inputs to lint:
 //! directories are walked for `*.json`, hidden directories are skipped, and
 //! named files are always linted.
+//!
+//! File-system policy (as ruff and ripgrep users expect): paths named on the
+//! command line are followed wherever they point. While walking, a symlink
+//! to a file is linted under the link's name, a symlink to a directory is not
+//! descended into (it usually leads out of the tree, and it is how loops are
+//! made), and a `*.json` entry that cannot be linted (a broken or looping
+//! symlink, a FIFO, a socket, a device) is kept as an input so reading it
+//! reports an `io-error` instead of dropping it silently. A directory named
+//! `*.json` is walked like any directory.
 
+use std::fs::{self, File};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -38,12 +49,16 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
             });
         }
     }
-    inputs.sort_by_key(|input| match input {
+    // Cached: the key allocates, and a comparison sort would rebuild it
+    // twice per comparison.
+    inputs.sort_by_cached_key(|input| match input {
         Input::Stdin => (String::new(), Origin::Named),
         Input::File { path, origin } => (display_name(path), *origin),
     });
+    // By shown name: `x.json` named and `./x.json` walked are one file, and
+    // the named one (sorted first) is kept because named files are always linted.
     inputs.dedup_by(|a, b| match (a, b) {
-        (Input::File { path: a, .. }, Input::File { path: b, .. }) => a == b,
+        (Input::File { path: a, .. }, Input::File { path: b, .. }) => display_name(a) == display_name(b),
         (Input::Stdin, Input::Stdin) => true,
         _ => false,
     });
@@ -62,7 +77,7 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
                     .path()
                     .extension()
                     .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
-                if is_json && entry.file_type().is_file() {
+                if is_json && is_lintable(&entry) {
                     inputs.push(Input::File {
                         path: entry.into_path(),
                         origin: Origin::Walked,
@@ -77,6 +92,17 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
     }
 }
 
+/// Whether a walked `*.json` entry becomes an input: anything but a
+/// directory, or a symlink to one (those are not followed, see the module docs).
+fn is_lintable(entry: &walkdir::DirEntry) -> bool {
+    let file_type = entry.file_type();
+    if file_type.is_symlink() {
+        // A broken or looping link fails `metadata` and is kept, to be reported.
+        return !fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
+    }
+    !file_type.is_dir()
+}
+
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str()
         .is_some_and(|name| name.starts_with('.') && name != "." && name != "..")
@@ -88,12 +114,147 @@ pub fn display_name(path: &Path) -> String {
     name.strip_prefix("./").unwrap_or(&name).to_string()
 }
 
-/// Reads a file that is expected to be a regular file; anything else (a FIFO,
-/// a device) is refused without being opened, so it cannot block the run.
-pub fn read_regular_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+/// Files larger than this are reported instead of read: ten times the largest
+/// ROS template body the service accepts, and a thousand times RAM's policy limit.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Reads a file that is expected to be a regular file of at most `max_size`
+/// bytes. Anything else (a FIFO, a device) is refused without being opened, so
+/// it cannot block the run, and a file over the limit is refused without being
+/// read, even if it grows after it was measured.
+pub fn read_regular_file(path: &Path, max_size: u64) -> Result<Vec<u8>, String> {
+    let name = display_name(path);
+    let cannot_read = |e: std::io::Error| format!("cannot read `{name}`: {e}");
+    let metadata = fs::metadata(path).map_err(cannot_read)?;
     if !metadata.is_file() {
-        return Err(format!("`{}` is not a regular file", path.display()));
+        return Err(format!(
+            "`{name}` is not a regular file ({}); it was not opened",
+            kind(&metadata.file_type())
+        ));
     }
-    std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+    if metadata.len() > max_size {
+        return Err(too_large(&name, max_size));
+    }
+    let file = File::open(path).map_err(cannot_read)?;
+    let capacity = usize::try_from(metadata.len()).unwrap_or(0);
+    read_limited(file, max_size, capacity)
+        .map_err(cannot_read)?
+        .ok_or_else(|| too_large(&name, max_size))
+}
+
+/// Reads at most `max_size` bytes; `None` when there was more.
+pub fn read_limited(reader: impl Read, max_size: u64, capacity: usize) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::with_capacity(capacity);
+    reader.take(max_size.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max_size).then_some(bytes))
+}
+
+/// The message for input over `--max-file-size`, naming the limit.
+pub fn too_large(name: &str, max_size: u64) -> String {
+    format!(
+        "`{name}` is larger than the {} limit and was not linted; raise it with --max-file-size",
+        format_size(max_size)
+    )
+}
+
+fn kind(file_type: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
+}
+
+const UNITS: [(&str, u64); 4] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("B", 1)];
+
+/// `10 MiB`, `1536 B`: the largest binary unit that divides the size exactly.
+pub fn format_size(size: u64) -> String {
+    let (unit, factor) = UNITS
+        .iter()
+        .find(|(_, factor)| size.is_multiple_of(*factor) && size >= *factor)
+        .copied()
+        .unwrap_or(("B", 1));
+    format!("{} {unit}", size / factor)
+}
+
+/// Parses `--max-file-size`: a byte count with an optional binary unit
+/// (`K`/`KiB`, `M`/`MiB`, `G`/`GiB`, case-insensitive).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let number: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size such as 10MiB, 512K or 1048576"))?;
+    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        other => return Err(format!("unknown size unit `{other}` (use K, M or G)")),
+    };
+    number
+        .checked_mul(factor)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_binary_units_and_print_back() {
+        assert_eq!(parse_size("10MiB"), Ok(10 << 20));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("1 G"), Ok(1 << 30));
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert!(parse_size("10MB").is_err(), "decimal or binary is ambiguous");
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("99999999999G").is_err());
+        assert_eq!(format_size(DEFAULT_MAX_FILE_SIZE), "10 MiB");
+        assert_eq!(format_size(1536), "1536 B");
+        assert_eq!(format_size(0), "0 B");
+    }
+
+    /// A file removed between the walk and the read is reported, not skipped.
+    #[test]
+    fn a_file_that_vanishes_after_the_walk_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("policy-check-vanish-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("mkdir");
+        let file = dir.join("gone.json");
+        fs::write(&file, "{}").expect("write");
+        let (inputs, errors) = discover(std::slice::from_ref(&dir));
+        assert!(errors.is_empty());
+        assert_eq!(inputs.len(), 1);
+        fs::remove_dir_all(&dir).expect("cleanup");
+        let Input::File { path, .. } = &inputs[0] else {
+            panic!("expected a file input, got {inputs:?}");
+        };
+        let message = read_regular_file(path, DEFAULT_MAX_FILE_SIZE).expect_err("the file is gone");
+        assert!(message.contains("No such file"), "{message}");
+    }
+
+    #[test]
+    fn reads_stop_one_byte_past_the_limit() {
+        let endless = std::io::repeat(b'x');
+        assert_eq!(read_limited(endless, 8, 0).expect("in memory"), None);
+        let exact = &b"12345678"[..];
+        assert_eq!(
+            read_limited(exact, 8, 0).expect("in memory").as_deref(),
+            Some(exact)
+        );
+    }
 }

@@ -23,5 +23,6 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod settings;
+pub mod simulate;
 pub mod source;
 pub mod wildcard;

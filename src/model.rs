@@ -214,21 +214,23 @@ pub fn normalized_path(root: &Node<'_>, span: Span) -> String {
     let mut node = root;
     loop {
         let next = match &node.value {
-            Value::Object(members) => members
-                .iter()
-                .find(|m| m.key_span.contains(span) || m.value.span.contains(span))
+            // Children are in source order and do not overlap, so the only
+            // candidate is the last one starting at or before the span: a
+            // binary search keeps a file's paths linear in its findings.
+            Value::Object(members) => members[..members.partition_point(|m| m.key_span.start <= span.start)]
+                .last()
+                .filter(|m| m.key_span.contains(span) || m.value.span.contains(span))
                 .map(|m| {
                     push_name(&mut path, &m.key);
                     &m.value
                 }),
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .find(|(_, item)| item.span.contains(span))
-                .map(|(i, item)| {
-                    path.push_str(&format!("[{i}]"));
-                    item
-                }),
+            Value::Array(items) => {
+                let i = items.partition_point(|item| item.span.start <= span.start);
+                items[..i]
+                    .last()
+                    .filter(|item| item.span.contains(span))
+                    .inspect(|_| path.push_str(&format!("[{}]", i - 1)))
+            }
             _ => None,
         };
         match next {

@@ -22,6 +22,13 @@ impl Case {
             Case::Insensitive => a.eq_ignore_ascii_case(&b),
         }
     }
+
+    fn eq_bytes(self, a: &[u8], b: &[u8]) -> bool {
+        match self {
+            Case::Sensitive => a == b,
+            Case::Insensitive => a.eq_ignore_ascii_case(b),
+        }
+    }
 }
 
 /// True when `s` holds a `*` or `?`.
@@ -31,6 +38,23 @@ pub fn has_wildcard(s: &str) -> bool {
 
 /// Whether `pattern` matches all of `text`.
 pub fn matches(pattern: &str, text: &str, case: Case) -> bool {
+    // Nearly every pattern people write is a literal or a literal with one
+    // trailing `*` (`ens:Describe*`, `*`); those compare as byte slices, which
+    // resolving a pattern against the whole catalogue does hundreds of times.
+    // Byte equality of a whole literal is char equality (ASCII case folding
+    // never touches the bytes of other characters).
+    let (literal, prefix_only) = match pattern.strip_suffix('*') {
+        Some(literal) => (literal, true),
+        None => (pattern, false),
+    };
+    if !has_wildcard(literal) {
+        let head = if prefix_only {
+            text.as_bytes().get(..literal.len())
+        } else {
+            Some(text.as_bytes())
+        };
+        return head.is_some_and(|head| case.eq_bytes(head, literal.as_bytes()));
+    }
     glob(pattern, text, |p, t| p == '?' || case.eq(p, t))
 }
 
@@ -191,6 +215,16 @@ mod tests {
             let p: Vec<char> = pattern.chars().collect();
             let t: Vec<char> = text.chars().collect();
             prop_assert_eq!(m(&pattern, &text), reference(&p, &t));
+        }
+
+        /// The literal fast paths, on multi-byte text and in both case modes.
+        #[test]
+        fn literal_patterns_agree_with_the_glob(literal in "[aAé镜:]{0,5}", star in any::<bool>(), text in "[aAé镜:]{0,7}") {
+            let pattern = if star { format!("{literal}*") } else { literal };
+            for case in [Case::Sensitive, Case::Insensitive] {
+                let slow = glob(&pattern, &text, |p, t| p == '?' || case.eq(p, t));
+                prop_assert_eq!(matches(&pattern, &text, case), slow, "{:?}", case);
+            }
         }
 
         #[test]

@@ -222,12 +222,45 @@ pub fn nearest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
         return Some(same);
     }
     let lower = word.to_ascii_lowercase();
+    let counts = letter_counts(&lower);
     candidates
         .iter()
+        .filter(|c| could_be_near(&lower, &counts, c))
         .map(|c| (strsim::jaro(&lower, &c.to_ascii_lowercase()), *c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+fn letter_counts(word: &str) -> [u8; 128] {
+    let mut counts = [0u8; 128];
+    for b in word.bytes().filter(u8::is_ascii) {
+        counts[usize::from(b)] = counts[usize::from(b)].saturating_add(1);
+    }
+    counts
+}
+
+/// A cheap upper bound on the Jaro similarity, so that most of a long
+/// candidate list (hundreds of actions per unknown action) is ruled out
+/// without computing it. Jaro's matching characters are common characters,
+/// so with `m` at most the multiset intersection of the two words,
+/// `(m/|a| + m/|b| + 1) / 3` bounds the score. Only ASCII words are pruned
+/// (there bytes are characters); anything else is always compared.
+fn could_be_near(lower: &str, counts: &[u8; 128], candidate: &str) -> bool {
+    if !lower.is_ascii() || !candidate.is_ascii() || lower.is_empty() || candidate.is_empty() {
+        return true;
+    }
+    let mut remaining = *counts;
+    let mut common = 0usize;
+    for b in candidate.bytes().map(|b| b.to_ascii_lowercase()) {
+        let slot = &mut remaining[usize::from(b)];
+        if *slot > 0 {
+            *slot -= 1;
+            common += 1;
+        }
+    }
+    let m = common as f64;
+    (m / lower.len() as f64 + m / candidate.len() as f64 + 1.0) / 3.0 > 0.8
 }
 
 fn effect(value: &Node<'_>, out: &mut Vec<Diagnostic>) {

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::count_by_severity;
+use crate::diagnostic::Diagnostic;
 use crate::lint::FileReport;
 use crate::source::{LineIndex, Span};
 
@@ -16,7 +17,28 @@ struct Document<'a> {
     version: u32,
     files: usize,
     summary: Summary,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: Diagnostics<'a>,
+}
+
+/// Serialized straight from the reports, one finding at a time, so a run
+/// with tens of thousands of findings does not hold them all a second time.
+struct Diagnostics<'a>(&'a [FileReport]);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.0
+                .iter()
+                .filter(|report| !report.diagnostics.is_empty())
+                .flat_map(|report| {
+                    let index = LineIndex::new(&report.text);
+                    report
+                        .diagnostics
+                        .iter()
+                        .map(move |d| json_diagnostic(&index, report, d))
+                }),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -47,7 +69,7 @@ struct JsonLabel<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonSpan {
+pub(crate) struct JsonSpan {
     offset: usize,
     length: usize,
     start: Position,
@@ -60,7 +82,7 @@ struct Position {
     column: usize,
 }
 
-fn json_span(index: &LineIndex, text: &str, span: Span) -> JsonSpan {
+pub(crate) fn json_span(index: &LineIndex, text: &str, span: Span) -> JsonSpan {
     let start = index.line_column(text, span.start);
     let end = index.line_column(text, span.end);
     JsonSpan {
@@ -77,34 +99,28 @@ fn json_span(index: &LineIndex, text: &str, span: Span) -> JsonSpan {
     }
 }
 
+fn json_diagnostic<'a>(index: &LineIndex, report: &'a FileReport, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    JsonDiagnostic {
+        file: &report.name,
+        rule: d.rule.id(),
+        severity: d.severity.as_str(),
+        message: &d.message,
+        help: d.help.as_deref(),
+        path: &d.path,
+        span: json_span(index, &report.text, d.span),
+        labels: d
+            .labels
+            .iter()
+            .map(|l| JsonLabel {
+                message: &l.message,
+                span: json_span(index, &report.text, l.span),
+            })
+            .collect(),
+    }
+}
+
 pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     let [error, security_warning, warning, suggestion] = count_by_severity(reports);
-    let mut diagnostics = Vec::new();
-    for report in reports {
-        if report.diagnostics.is_empty() {
-            continue;
-        }
-        let index = LineIndex::new(&report.text);
-        for d in &report.diagnostics {
-            diagnostics.push(JsonDiagnostic {
-                file: &report.name,
-                rule: d.rule.id(),
-                severity: d.severity.as_str(),
-                message: &d.message,
-                help: d.help.as_deref(),
-                path: &d.path,
-                span: json_span(&index, &report.text, d.span),
-                labels: d
-                    .labels
-                    .iter()
-                    .map(|l| JsonLabel {
-                        message: &l.message,
-                        span: json_span(&index, &report.text, l.span),
-                    })
-                    .collect(),
-            });
-        }
-    }
     let document = Document {
         version: SCHEMA_VERSION,
         files: reports.len(),
@@ -114,7 +130,7 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
             warning,
             suggestion,
         },
-        diagnostics,
+        diagnostics: Diagnostics(reports),
     };
     serde_json::to_writer(&mut *out, &document).map_err(io::Error::other)?;
     writeln!(out)

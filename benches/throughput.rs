@@ -1,0 +1,525 @@
+//! The performance benchmark of issue 6: `cargo bench --bench throughput`.
+//!
+//! It generates a deterministic corpus, then measures, side by side in one
+//! run, the release `policy-check` binary against a parse-only baseline
+//! (walk, read and `serde_json` parse; it is this same executable re-run with
+//! `--baseline`), and prints each ratio next to its target. Every measurement
+//! is a separate process, timed from spawn to exit, with its peak resident
+//! memory read from `wait4`. Absolute times on a shared machine are noise;
+//! the ratios are what this reports on.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_policy-check");
+/// Bumped whenever the generator changes, so a stale corpus is rebuilt.
+const CORPUS_VERSION: &str = "3";
+const SMALL_FILES: usize = 20_000;
+const FINDINGS: usize = 20_000;
+/// Repetitions per measurement. The fastest run is reported: on a shared
+/// machine the slower ones measure the neighbours.
+const RUNS: usize = 7;
+const SINGLE_FILE_RUNS: usize = 41;
+
+fn main() -> io::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|a| a == "--baseline") {
+        return baseline(&args[at + 1..]);
+    }
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-corpus");
+    let corpus = Corpus::ensure(&root)?;
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("policy-check throughput benchmark");
+    println!("machine: {threads} hardware threads, {cpu}");
+    println!(
+        "corpus: {} small files ({:.1} MB) under {}, a {:.2} MB document, {FINDINGS} findings in one {:.2} MB file",
+        corpus.small_files,
+        corpus.small_bytes as f64 / 1e6,
+        root.display(),
+        corpus.big_bytes as f64 / 1e6,
+        corpus.findings_bytes as f64 / 1e6
+    );
+    println!("each time is the best of {RUNS} runs ({SINGLE_FILE_RUNS} for single files), cache warm\n");
+
+    let me = std::env::current_exe()?;
+    let tool = |args: &[&Path], extra: &[&str]| -> Command {
+        let mut command = Command::new(BIN);
+        command.args(extra).args(args);
+        command
+    };
+    let base = |args: &[&Path]| -> Command {
+        let mut command = Command::new(&me);
+        command.arg("--baseline").args(args);
+        command
+    };
+    let tree_dir = root.join("small");
+    let half_dir = root.join("small/a");
+    let tree = [tree_dir.as_path()];
+    let half = [half_dir.as_path()];
+    let single = corpus.single_file.as_path();
+    let findings = root.join("findings-20k.json");
+    let findings_half = root.join("findings-10k.json");
+    let big = root.join("big.json");
+
+    // Interleave tool and baseline runs so drift in machine load hits both.
+    let mut rows = Vec::new();
+    let [tree_tool, tree_base] =
+        measure_pair(&mut tool(&tree, &["--format", "json"]), &mut base(&tree), RUNS)?;
+    let [half_tool, half_base] =
+        measure_pair(&mut tool(&half, &["--format", "json"]), &mut base(&half), RUNS)?;
+    let [single_tool, single_base] = measure_pair(
+        &mut tool(&[single], &["--format", "json"]),
+        &mut base(&[single]),
+        SINGLE_FILE_RUNS,
+    )?;
+    let [big_tool, big_base] = measure_pair(
+        &mut tool(&[&big], &["--format", "json"]),
+        &mut base(&[&big]),
+        RUNS,
+    )?;
+    let [human, json] = measure_pair(
+        &mut tool(&[&findings], &["--format", "human"]),
+        &mut tool(&[&findings], &["--format", "json"]),
+        RUNS,
+    )?;
+    let [human_half, json_half] = measure_pair(
+        &mut tool(&[&findings_half], &["--format", "human"]),
+        &mut tool(&[&findings_half], &["--format", "json"]),
+        RUNS,
+    )?;
+
+    // Linux charges a child with its parent's peak memory at the moment it
+    // is spawned, so this process stays small until the measurements are done.
+    let inherited_kib = own_max_rss_kib();
+    let counted = Command::new(BIN)
+        .args(["--format", "json"])
+        .arg(root.join("findings-20k.json"))
+        .output()?;
+    let findings_reported = serde_json::from_slice::<serde_json::Value>(&counted.stdout)
+        .ok()
+        .and_then(|doc| doc["diagnostics"].as_array().map(Vec::len))
+        .unwrap_or(0);
+    println!("the findings file draws {findings_reported} findings");
+    println!(
+        "peak RSS includes up to {:.1} MiB inherited from this bench process at spawn\n",
+        inherited_kib as f64 / 1024.0
+    );
+    println!("{:<58} {:>10} {:>9}", "measurement", "wall", "peak RSS");
+    let line = |name: &str, m: &Measurement| {
+        println!(
+            "{name:<58} {:>7.1} ms {:>6.1} MiB",
+            ms(m.wall),
+            m.max_rss_kib as f64 / 1024.0
+        )
+    };
+    line(
+        &format!("policy-check --format json, {} files", corpus.small_files),
+        &tree_tool,
+    );
+    line(
+        &format!("baseline (walk+read+serde_json), {} files", corpus.small_files),
+        &tree_base,
+    );
+    line(
+        &format!("policy-check --format json, {} files", corpus.small_files / 2),
+        &half_tool,
+    );
+    line(&format!("baseline, {} files", corpus.small_files / 2), &half_base);
+    line(
+        "policy-check, one small file (process start to exit)",
+        &single_tool,
+    );
+    line("baseline, one small file (process start to exit)", &single_base);
+    line("policy-check --format json, 1 MB document", &big_tool);
+    line("baseline, 1 MB document", &big_base);
+    line(
+        &format!("policy-check --format human, {FINDINGS} findings"),
+        &human,
+    );
+    line(&format!("policy-check --format json, {FINDINGS} findings"), &json);
+    line(
+        &format!("policy-check --format human, {} findings", FINDINGS / 2),
+        &human_half,
+    );
+    line(
+        &format!("policy-check --format json, {} findings", FINDINGS / 2),
+        &json_half,
+    );
+    let files_per_second = corpus.small_files as f64 / tree_tool.wall.as_secs_f64();
+    let mb_per_second = corpus.small_bytes as f64 / 1e6 / tree_tool.wall.as_secs_f64();
+    println!(
+        "\nthroughput: policy-check {files_per_second:.0} files/s ({mb_per_second:.1} MB/s); baseline {:.0} files/s",
+        corpus.small_files as f64 / tree_base.wall.as_secs_f64()
+    );
+
+    println!("\n{:<58} {:>8} {:>8}  verdict", "ratio", "measured", "target");
+    rows.push((
+        "20k-file tree, policy-check / baseline",
+        ratio(&tree_tool, &tree_base),
+        "<=",
+        2.0,
+    ));
+    rows.push((
+        "20k-file tree, peak memory (MiB)",
+        tree_tool.max_rss_kib as f64 / 1024.0,
+        "<=",
+        32.0,
+    ));
+    rows.push((
+        "one small file, policy-check / baseline",
+        ratio(&single_tool, &single_base),
+        "<=",
+        2.0,
+    ));
+    rows.push((
+        "1 MB document, policy-check / baseline",
+        ratio(&big_tool, &big_base),
+        "",
+        0.0,
+    ));
+    rows.push(("20k findings, human / json", ratio(&human, &json), "<=", 4.0));
+    rows.push((
+        "files: 20k / 10k time (2x input)",
+        ratio(&tree_tool, &half_tool),
+        "~",
+        2.0,
+    ));
+    rows.push((
+        "findings, json: 20k / 10k time (2x input)",
+        ratio(&json, &json_half),
+        "~",
+        2.0,
+    ));
+    rows.push((
+        "findings, human: 20k / 10k time (2x input)",
+        ratio(&human, &human_half),
+        "~",
+        2.0,
+    ));
+    for (name, measured, relation, target) in rows {
+        let (target_text, verdict) = match relation {
+            "<=" => (
+                format!("<= {target}"),
+                if measured <= target { "holds" } else { "MISSED" },
+            ),
+            // Linear within noise; quadratic growth would show as about 4.
+            "~" => (
+                format!("~ {target}"),
+                if (1.5..=2.6).contains(&measured) {
+                    "linear"
+                } else {
+                    "NOT LINEAR"
+                },
+            ),
+            _ => ("(info)".into(), ""),
+        };
+        println!("{name:<58} {measured:>8.2} {target_text:>8}  {verdict}");
+    }
+    Ok(())
+}
+
+/// The parse-only floor: walk like policy-check does (`*.json`, hidden
+/// directories skipped, sorted), read every file, parse it with serde_json,
+/// on all cores, and print one line so the result is used.
+fn baseline(paths: &[String]) -> io::Result<()> {
+    let mut files = Vec::new();
+    for path in paths {
+        let path = Path::new(path);
+        if path.is_dir() {
+            let entries = WalkDir::new(path).into_iter().filter_entry(|e| {
+                e.depth() == 0
+                    || !(e.file_type().is_dir() && e.file_name().to_string_lossy().starts_with('.'))
+            });
+            files.extend(entries.filter_map(Result::ok).filter_map(|e| {
+                let json = e.path().extension().is_some_and(|x| x == "json");
+                (json && e.file_type().is_file()).then(|| e.into_path())
+            }));
+        } else {
+            files.push(path.to_path_buf());
+        }
+    }
+    files.sort();
+    let parsed: usize = files
+        .par_iter()
+        .map(|file| {
+            let bytes = fs::read(file).unwrap_or_default();
+            usize::from(serde_json::from_slice::<serde_json::Value>(&bytes).is_ok())
+        })
+        .sum();
+    println!("{parsed} of {} files parsed", files.len());
+    Ok(())
+}
+
+struct Measurement {
+    wall: Duration,
+    max_rss_kib: i64,
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn ratio(a: &Measurement, b: &Measurement) -> f64 {
+    a.wall.as_secs_f64() / b.wall.as_secs_f64()
+}
+
+/// Runs `a` and `b` alternately (after one untimed warm-up each) and returns
+/// the fastest wall time and the largest peak memory of each.
+fn measure_pair(a: &mut Command, b: &mut Command, runs: usize) -> io::Result<[Measurement; 2]> {
+    run_once(a)?;
+    run_once(b)?;
+    let mut samples = [Vec::new(), Vec::new()];
+    for _ in 0..runs {
+        samples[0].push(run_once(a)?);
+        samples[1].push(run_once(b)?);
+    }
+    Ok(samples.map(|mut runs| {
+        runs.sort_by_key(|m| m.wall);
+        let max_rss_kib = runs.iter().map(|m| m.max_rss_kib).max().unwrap_or(0);
+        Measurement {
+            wall: runs[0].wall,
+            max_rss_kib,
+        }
+    }))
+}
+
+/// This process's own peak (`VmHWM`): unlike `getrusage(RUSAGE_SELF)`, it
+/// leaves out the peak of cargo, which exec'd it.
+fn own_max_rss_kib() -> i64 {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
+/// One process from spawn to exit, output discarded, reaped with `wait4` so
+/// its own peak resident set size is known.
+fn run_once(command: &mut Command) -> io::Result<Measurement> {
+    let started = Instant::now();
+    let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn()?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is a valid value of this plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own unreaped child; `status` and `usage` are valid
+    // for writes. `child` is not waited on afterwards, so it is reaped once.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    if reaped != pid {
+        return Err(io::Error::last_os_error());
+    }
+    // policy-check exits 0, 1 (findings) or 2 (an io-error, which the corpus has none of).
+    let code = libc::WEXITSTATUS(status);
+    if !libc::WIFEXITED(status) || code > 1 {
+        return Err(io::Error::other(format!(
+            "{command:?} failed: status {status:#x}"
+        )));
+    }
+    Ok(Measurement {
+        wall,
+        max_rss_kib: usage.ru_maxrss,
+    })
+}
+
+/// A small deterministic generator (xorshift64*), so the corpus is the same
+/// on every machine without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+struct Corpus {
+    small_files: usize,
+    small_bytes: u64,
+    big_bytes: u64,
+    findings_bytes: u64,
+    single_file: PathBuf,
+}
+
+const ACTIONS: &[&str] = &[
+    "ens:CreateImage",
+    "ens:DescribeImages",
+    "ens:DeleteImage",
+    "ens:DescribeInstances",
+    "ens:RunInstances",
+    "ens:Describe*",
+    "ecs:DescribeInstances",
+    "oss:GetObject",
+];
+const TYPOS: &[&str] = &[
+    "ens:CreatImage",
+    "ens:CreateImages",
+    "ens:createimage",
+    "ens:DescribeImage",
+    "ens:Create-Image",
+];
+const OPERATORS: &[&str] = &["StringEquals", "StringLike", "IpAddress", "Bool", "DateLessThan"];
+const BAD_OPERATORS: &[&str] = &[
+    "StringEqual",
+    "stringequals",
+    "IpAdress",
+    "StringEqualsIfExists2",
+    "Boolean",
+];
+
+fn resource(rng: &mut Rng) -> String {
+    format!(
+        "acs:ens:*:{}:instance/i-{:012x}",
+        1_000_000 + rng.below(9_000_000),
+        rng.next() >> 16
+    )
+}
+
+fn statement(rng: &mut Rng, effect: &str, action: &str, condition: Option<&str>) -> String {
+    let condition = condition.map_or(String::new(), |operator| {
+        format!(
+            ",\n      \"Condition\": {{\"{operator}\": {{\"acs:SourceIp\": [\"10.{}.0.0/16\", \"192.168.{}.0/24\"]}}}}",
+            rng.below(256),
+            rng.below(256)
+        )
+    });
+    format!(
+        "    {{\n      \"Effect\": \"{effect}\",\n      \"Action\": [\"{action}\", \"{}\"],\n      \"Resource\": [\"{}\", \"{}\"]{condition}\n    }}",
+        rng.pick(ACTIONS),
+        resource(rng),
+        resource(rng)
+    )
+}
+
+fn document(statements: &[String]) -> String {
+    format!(
+        "{{\n  \"Version\": \"1\",\n  \"Statement\": [\n{}\n  ]\n}}\n",
+        statements.join(",\n")
+    )
+}
+
+/// One small policy; `kind` cycles through the shapes issue 6 lists.
+fn small_policy(rng: &mut Rng, kind: usize) -> String {
+    match kind % 7 {
+        0 => {
+            let operator = rng.pick(OPERATORS);
+            let action = rng.pick(ACTIONS);
+            document(&[statement(rng, "Allow", action, Some(operator))])
+        }
+        1 => {
+            let typo = rng.pick(TYPOS);
+            document(&[statement(rng, "Allow", typo, None)])
+        }
+        2 => "{\n  \"Version\": \"1\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]\n}\n"
+            .to_string(),
+        3 => {
+            // Malformed: a trailing comma, a missing brace, or a comment.
+            let text = document(&[statement(rng, "Allow", "ens:CreateImage", None)]);
+            match rng.below(3) {
+                0 => text.replacen("\"Version\": \"1\",", "\"Version\": \"1\",,", 1),
+                1 => text.trim_end().trim_end_matches('}').to_string(),
+                _ => format!("// generated\n{text}"),
+            }
+        }
+        4 => {
+            let operator = rng.pick(BAD_OPERATORS);
+            document(&[statement(rng, "Allow", "ens:CreateImage", Some(operator))])
+        }
+        5 => {
+            let allow = statement(rng, "Allow", "ens:*", None);
+            let deny = statement(rng, "Deny", "ens:Delete*", Some("Bool"));
+            let wildcard = statement(rng, "Allow", "ens:Describe*", Some("StringLike"));
+            document(&[allow, deny, wildcard])
+        }
+        _ => {
+            let effect = rng.pick(&["allow", "Allow", "DENY"]);
+            document(&[statement(rng, effect, "ens:CreateImage", None)]).replacen("\"Action\"", "\"Actions\"", 1)
+        }
+    }
+}
+
+impl Corpus {
+    /// Builds the corpus under `root` unless a complete one of this version is there.
+    fn ensure(root: &Path) -> io::Result<Corpus> {
+        let marker = root.join("VERSION");
+        let fresh = fs::read_to_string(&marker).is_ok_and(|v| v == CORPUS_VERSION);
+        if !fresh {
+            if root.exists() {
+                fs::remove_dir_all(root)?;
+            }
+            let mut rng = Rng(0x5EED_0FC0_FFEE);
+            for i in 0..SMALL_FILES {
+                // Two halves, so the same tool runs on 10k and 20k files.
+                let half = if i < SMALL_FILES / 2 { "a" } else { "b" };
+                let dir = root.join(format!("small/{half}/team-{:03}", (i / 100) % 100));
+                if i % 100 == 0 {
+                    fs::create_dir_all(&dir)?;
+                }
+                fs::write(dir.join(format!("policy-{i:05}.json")), small_policy(&mut rng, i))?;
+            }
+            let mut statements = Vec::new();
+            let mut len = 0;
+            while len < 1_000_000 {
+                let operator = rng.pick(OPERATORS);
+                let action = rng.pick(ACTIONS);
+                let s = statement(&mut rng, "Allow", action, Some(operator));
+                len += s.len() + 2;
+                statements.push(s);
+            }
+            fs::write(root.join("big.json"), document(&statements))?;
+            // Each statement draws exactly one finding: a lower-case Effect.
+            for (name, count) in [
+                ("findings-20k.json", FINDINGS),
+                ("findings-10k.json", FINDINGS / 2),
+            ] {
+                let statements: Vec<String> = (0..count)
+                    .map(|_| {
+                        "{\"Effect\":\"allow\",\"Action\":\"ens:CreateImage\",\"Resource\":\"*\"}".to_string()
+                    })
+                    .collect();
+                fs::write(root.join(name), document(&statements))?;
+            }
+            fs::write(&marker, CORPUS_VERSION)?;
+        }
+        let small_bytes = WalkDir::new(root.join("small"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.metadata().map_or(0, |m| m.len()))
+            .sum();
+        Ok(Corpus {
+            small_files: SMALL_FILES,
+            small_bytes,
+            big_bytes: fs::metadata(root.join("big.json"))?.len(),
+            findings_bytes: fs::metadata(root.join("findings-20k.json"))?.len(),
+            single_file: root.join("small/a/team-000/policy-00000.json"),
+        })
+    }
+}
