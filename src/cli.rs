@@ -79,11 +79,12 @@ pub struct LintArgs {
     /// working directory or its parents]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Run only these rules (overrides the configuration file)
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    /// Run only these rules (overrides the configuration file; `policy-check
+    /// rules` lists them)
+    #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true)]
     pub select: Vec<Rule>,
     /// Never run these rules (overrides the configuration file)
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true)]
     pub ignore: Vec<Rule>,
     /// Apply `include`/`exclude` and skip non-policy JSON even for files
     /// named on the command line (for pre-commit, which names every file)

@@ -652,6 +652,10 @@ fn completions_for_each_shell() {
         let script = stdout(&output);
         assert!(script.contains(marker), "{shell}: {marker:?} missing");
         assert!(script.contains("jsonpath"), "{shell}: flags missing");
+        assert!(
+            script.contains("access-level-exceeded"),
+            "{shell}: rule ids missing"
+        );
     }
     assert_eq!(run_in(&dir, &["completions", "tcsh"]).status.code(), Some(2));
 }
