@@ -79,11 +79,12 @@ pub struct LintArgs {
     /// working directory or its parents]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Run only these rules (overrides the configuration file)
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    /// Run only these rules (overrides the configuration file; `policy-check
+    /// rules` lists them)
+    #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true)]
     pub select: Vec<Rule>,
     /// Never run these rules (overrides the configuration file)
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true)]
     pub ignore: Vec<Rule>,
     /// Apply `include`/`exclude` and skip non-policy JSON even for files
     /// named on the command line (for pre-commit, which names every file)
@@ -178,7 +179,16 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     };
     let (mut inputs, walk_errors) = discover(&args.paths);
     inputs.retain(|input| match input {
-        Input::Stdin => true,
+        // An editor linting an excluded file's buffer gets silence, as ruff
+        // gives with `--force-exclude --stdin-filename`.
+        Input::Stdin => args.stdin_filename.as_ref().is_none_or(|name| {
+            settings.selects(
+                &cwd,
+                std::path::Path::new(name),
+                Origin::Named,
+                args.force_exclude,
+            )
+        }),
         Input::File { path, origin } => settings.selects(&cwd, path, *origin, args.force_exclude),
     });
     let stdin_name = args
