@@ -336,7 +336,7 @@ pub fn read_request(path: &std::path::Path) -> Result<Map<String, Value>, String
 pub enum SimulateFormat {
     /// The decision, the deciding statements as snippets, every other statement's reason
     Human,
-    /// One JSON document (schema in docs/notes/simulate.md)
+    /// One JSON document (schema in the README ("Simulating requests and testing policies"))
     Json,
 }
 

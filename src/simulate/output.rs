@@ -1,6 +1,6 @@
 //! `simulate` reports: the human view (decision line, miette snippets of the
 //! deciding statements, every other statement with its reason) and the
-//! versioned JSON document described in docs/notes/simulate.md.
+//! versioned JSON document described in the README ("Simulating requests and testing policies").
 
 use std::collections::BTreeMap;
 use std::fmt;
