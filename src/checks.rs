@@ -2,6 +2,7 @@
 //! grammar is concerned, the raw tree) and pushes diagnostics; none of them
 //! prints, filters by configuration or computes lines.
 
+mod access;
 mod actions;
 mod conditions;
 mod grammar;
@@ -26,4 +27,5 @@ pub fn run(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     actions::check(policy, cx, out);
     resources::check(policy, cx, out);
     conditions::check(policy, out);
+    access::check(policy, cx, out);
 }

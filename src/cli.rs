@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use rayon::prelude::*;
 
 use crate::diagnostic::Severity;
@@ -12,9 +12,11 @@ use crate::discover::{
     discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
     DEFAULT_MAX_FILE_SIZE,
 };
-use crate::lint::{lint_file, FileReport, LintOptions, Origin, RuleSettings};
+use crate::embedded::{lint_host, Query};
+use crate::lint::{lint_file, FileReport, Origin};
 use crate::report::{self, Format, Style};
 use crate::rules::Rule;
+use crate::settings::{LoadError, Overrides, RunSettings};
 
 /// Exit codes, as documented in the README.
 pub const EXIT_CLEAN: u8 = 0;
@@ -48,6 +50,15 @@ pub enum Command {
         /// The rule id, such as `unknown-action`
         rule: String,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Decide offline whether the policies allow a request (default: ens:CreateImage on `*`)
+    Simulate(crate::simulate::SimulateArgs),
+    /// Run policy test files: cases with policies, a request and the expected outcome
+    Test(crate::simulate::TestArgs),
 }
 
 #[derive(Debug, Args)]
@@ -61,20 +72,45 @@ pub struct LintArgs {
     /// Name to show for standard input in findings
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// Severities that make the run fail (exit 1)
-    #[arg(
-        long,
-        value_delimiter = ',',
-        value_name = "SEVERITY",
-        default_value = "error,security-warning"
-    )]
-    pub fail_on: Vec<Severity>,
+    /// Severities that make the run fail (exit 1) [default: the
+    /// configuration's `fail-on`, else error,security-warning]
+    #[arg(long, value_delimiter = ',', value_name = "SEVERITY")]
+    pub fail_on: Option<Vec<Severity>>,
+    /// Configuration file [default: the nearest policy-check.toml in the
+    /// working directory or its parents]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run only these rules (overrides the configuration file; `policy-check
+    /// rules` lists them)
+    #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true)]
+    pub select: Vec<Rule>,
+    /// Never run these rules (overrides the configuration file)
+    #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true)]
+    pub ignore: Vec<Rule>,
+    /// Apply `include`/`exclude` and skip non-policy JSON even for files
+    /// named on the command line (for pre-commit, which names every file)
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Lint the policies this JSONPath selects inside each file instead of
+    /// the file itself, e.g. `$.Resources.*.Properties.PolicyDocument`
+    #[arg(long, value_name = "EXPR", value_parser = Query::parse)]
+    pub jsonpath: Option<Query>,
     /// Worker threads (default: available cores)
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     /// Largest file to read (such as 512K or 10MiB); larger files are reported, not read
-    #[arg(long, value_name = "SIZE", default_value = DEFAULT_MAX_FILE_SIZE, value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value_t = DEFAULT_MAX_FILE_SIZE, value_parser = parse_size)]
     pub max_file_size: u64,
+}
+
+impl clap::ValueEnum for Rule {
+    fn value_variants<'a>() -> &'a [Self] {
+        Rule::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.id()))
+    }
 }
 
 impl clap::ValueEnum for Severity {
@@ -92,7 +128,18 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
     let result = match cli.command {
         Some(Command::Rules { markdown }) => list_rules(markdown, out).map(|()| EXIT_CLEAN),
         Some(Command::Explain { rule }) => explain(&rule, out, err),
-        None => lint(cli.lint, stdin, out),
+        Some(Command::Completions { shell }) => {
+            // clap_complete panics on a failed write (`| head`); write
+            // through a buffer so the error is ours to handle.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "policy-check", &mut script);
+            out.write_all(&script).map(|()| EXIT_CLEAN)
+        }
+        Some(Command::Simulate(args)) => {
+            crate::simulate::run_simulate(&args, terminal_style(), stdin, out, err)
+        }
+        Some(Command::Test(args)) => crate::simulate::run_tests(&args, out),
+        None => lint(cli.lint, stdin, out, err),
     };
     result.unwrap_or_else(|error| {
         // A closed pipe (`policy-check | head`) is not worth a message.
@@ -103,10 +150,48 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
     })
 }
 
-fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> io::Result<u8> {
-    let options = LintOptions::default();
-    let settings = RuleSettings::default();
-    let (inputs, walk_errors) = discover(&args.paths);
+fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let style = terminal_style();
+    let cwd = std::env::current_dir()?;
+    let overrides = Overrides {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on.clone(),
+    };
+    let settings = match RunSettings::load(args.config.as_deref(), &cwd, overrides) {
+        Ok(settings) => settings,
+        Err(LoadError::Io(message)) => {
+            writeln!(err, "policy-check: {message}")?;
+            return Ok(EXIT_ERROR);
+        }
+        Err(LoadError::Invalid { name, text, error }) => {
+            report::config_error::write(
+                &name,
+                &text,
+                &error,
+                Style {
+                    links: false,
+                    ..style
+                },
+                err,
+            )?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let (mut inputs, walk_errors) = discover(&args.paths);
+    inputs.retain(|input| match input {
+        // An editor linting an excluded file's buffer gets silence, as ruff
+        // gives with `--force-exclude --stdin-filename`.
+        Input::Stdin => args.stdin_filename.as_ref().is_none_or(|name| {
+            settings.selects(
+                &cwd,
+                std::path::Path::new(name),
+                Origin::Named,
+                args.force_exclude,
+            )
+        }),
+        Input::File { path, origin } => settings.selects(&cwd, path, *origin, args.force_exclude),
+    });
     let stdin_name = args
         .stdin_filename
         .clone()
@@ -116,10 +201,30 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> io::Result
     if inputs.contains(&Input::Stdin) {
         stdin_bytes = Some(read_limited(stdin, args.max_file_size, 0)?);
     }
+    let lint_bytes = |name: String, settings_path: &std::path::Path, bytes: Vec<u8>, origin: Origin| {
+        let (options, rule_settings) = settings.for_file(&cwd, settings_path);
+        match settings.jsonpath_for(&cwd, settings_path, args.jsonpath.as_ref()) {
+            Some(query) => Some(lint_host(name, bytes, query, &options, &rule_settings)),
+            None => lint_file(name, bytes, origin, &options, &rule_settings),
+        }
+    };
+    // `--force-exclude` also treats named files as walked ones, so a
+    // pre-commit run skips JSON files that are not policies.
+    let named_origin = if args.force_exclude {
+        Origin::Walked
+    } else {
+        Origin::Named
+    };
     let lint_one = |input: &Input| -> Option<FileReport> {
         match input {
             Input::Stdin => match stdin_bytes.clone().flatten() {
-                Some(bytes) => lint_file(stdin_name.clone(), bytes, Origin::Named, &options, &settings),
+                // Per-path settings follow the name the editor gives stdin.
+                Some(bytes) => lint_bytes(
+                    stdin_name.clone(),
+                    std::path::Path::new(&stdin_name),
+                    bytes,
+                    Origin::Named,
+                ),
                 None => Some(FileReport::io_error(
                     stdin_name.clone(),
                     too_large(&stdin_name, args.max_file_size),
@@ -127,8 +232,13 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> io::Result
             },
             Input::File { path, origin } => {
                 let name = display_name(path);
+                let origin = if *origin == Origin::Named {
+                    named_origin
+                } else {
+                    *origin
+                };
                 match read_regular_file(path, args.max_file_size) {
-                    Ok(bytes) => lint_file(name, bytes, *origin, &options, &settings),
+                    Ok(bytes) => lint_bytes(name, path, bytes, origin),
                     Err(message) => Some(FileReport::io_error(name, message)),
                 }
             }
@@ -155,11 +265,10 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> io::Result
     );
     reports.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let style = terminal_style();
     let mut out = io::BufWriter::new(out);
     report::write(args.format, &reports, style, &mut out)?;
     out.flush()?;
-    Ok(exit_code(&reports, &args.fail_on))
+    Ok(exit_code(&reports, &settings.fail_on()))
 }
 
 fn exit_code(reports: &[FileReport], fail_on: &[Severity]) -> u8 {
@@ -228,6 +337,8 @@ fn explain(id: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8>
     writeln!(out, "What it catches\n  {}\n", meta.what)?;
     writeln!(out, "Why it matters\n  {}\n", meta.why)?;
     if let Some(config) = meta.config {
+        // Every line indented, so multi-line TOML stays readable.
+        let config = config.lines().collect::<Vec<_>>().join("\n  ");
         writeln!(out, "With this policy-check.toml\n  {config}\n")?;
     }
     writeln!(out, "Bad\n  {}\n\nGood\n  {}", meta.bad, meta.good)?;

@@ -3,11 +3,14 @@
 //! the CLI's business; this module only reads and applies it.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::diagnostic::Severity;
+use crate::embedded::Query;
 use crate::lint::{LintOptions, RuleSettings};
 use crate::rules::Rule;
 use crate::source::Span;
@@ -16,15 +19,15 @@ use crate::source::Span;
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     #[serde(default)]
-    include: Vec<String>,
+    include: Vec<Spanned<String>>,
     #[serde(default)]
-    exclude: Vec<String>,
-    fail_on: Option<Vec<String>>,
+    exclude: Vec<Spanned<String>>,
+    fail_on: Option<Vec<Spanned<String>>>,
     max_policy_length: Option<usize>,
     #[serde(default)]
     extra_actions: Vec<String>,
     #[serde(default)]
-    rules: BTreeMap<String, String>,
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
 }
@@ -32,10 +35,11 @@ struct RawConfig {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawOverride {
-    files: Vec<String>,
-    allowed_access_levels: Option<Vec<String>>,
+    files: Vec<Spanned<String>>,
+    allowed_access_levels: Option<Vec<Spanned<String>>>,
+    jsonpath: Option<Spanned<String>>,
     #[serde(default)]
-    rules: BTreeMap<String, String>,
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 /// A rule's configured level: off, or a severity.
@@ -57,6 +61,8 @@ pub struct Config {
 pub struct Override {
     pub files: GlobSet,
     pub allowed_access_levels: Option<Vec<String>>,
+    /// Files here are hosts: lint the policies this expression selects.
+    pub jsonpath: Option<Query>,
     pub rules: Vec<(Rule, Level)>,
 }
 
@@ -77,14 +83,13 @@ impl Config {
             span: e.span().map_or_else(Span::default, |r| Span::new(r.start, r.end)),
             message: e.message().to_string(),
         })?;
-        let locate = |needle: &str| locate(text, needle);
         let fail_on = raw
             .fail_on
             .map(|list| {
                 list.iter()
                     .map(|s| {
-                        s.parse::<Severity>().map_err(|message| ConfigError {
-                            span: locate(s),
+                        s.get_ref().parse::<Severity>().map_err(|message| ConfigError {
+                            span: span_of(s),
                             message,
                         })
                     })
@@ -95,33 +100,35 @@ impl Config {
             .overrides
             .iter()
             .map(|o| {
-                if let Some(levels) = &o.allowed_access_levels {
-                    for level in levels {
-                        if !ACCESS_LEVELS.contains(&level.as_str()) {
-                            return Err(ConfigError {
-                                span: locate(level),
-                                message: format!(
-                                    "unknown access level `{level}` (expected one of {})",
-                                    ACCESS_LEVELS.join(", ")
-                                ),
-                            });
-                        }
-                    }
-                }
+                let levels = o
+                    .allowed_access_levels
+                    .as_ref()
+                    .map(|levels| levels.iter().map(access_level).collect::<Result<Vec<_>, _>>())
+                    .transpose()?;
                 Ok(Override {
-                    files: globs(&o.files, text)?.unwrap_or_else(GlobSet::empty),
-                    allowed_access_levels: o.allowed_access_levels.clone(),
-                    rules: rule_levels(&o.rules, text)?,
+                    files: globs(&o.files)?.unwrap_or_else(GlobSet::empty),
+                    allowed_access_levels: levels,
+                    jsonpath: o
+                        .jsonpath
+                        .as_ref()
+                        .map(|expression| {
+                            Query::parse(expression.get_ref()).map_err(|message| ConfigError {
+                                span: span_of(expression),
+                                message,
+                            })
+                        })
+                        .transpose()?,
+                    rules: rule_levels(&o.rules)?,
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Config {
-            include: globs(&raw.include, text)?,
-            exclude: globs(&raw.exclude, text)?,
+            include: globs(&raw.include)?,
+            exclude: globs(&raw.exclude)?,
             fail_on,
             max_policy_length: raw.max_policy_length,
             extra_actions: raw.extra_actions,
-            rules: rule_levels(&raw.rules, text)?,
+            rules: rule_levels(&raw.rules)?,
             overrides,
         })
     }
@@ -150,60 +157,112 @@ impl Config {
         }
         (options, settings)
     }
+
+    /// The `--jsonpath` expression the last matching override gives the
+    /// file at `relative_path`, if any.
+    pub fn jsonpath_for(&self, relative_path: &str) -> Option<&Query> {
+        self.overrides
+            .iter()
+            .rev()
+            .filter(|o| o.files.is_match(relative_path))
+            .find_map(|o| o.jsonpath.as_ref())
+    }
+
+    /// Whether a file found by walking (at `relative_path`, as for
+    /// [`Config::settings_for`]) is linted: it must match `include` when
+    /// that is set, and must not match `exclude`.
+    pub fn selects(&self, relative_path: &str) -> bool {
+        self.include
+            .as_ref()
+            .is_none_or(|set| set.is_match(relative_path))
+            && !self
+                .exclude
+                .as_ref()
+                .is_some_and(|set| set.is_match(relative_path))
+    }
 }
 
-fn globs(patterns: &[String], text: &str) -> Result<Option<GlobSet>, ConfigError> {
+/// The name `policy-check` looks for in the working directory and its parents.
+pub const FILE_NAME: &str = "policy-check.toml";
+
+/// The nearest `policy-check.toml` in `dir` or one of its parents.
+pub fn find(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+fn span_of<T>(value: &Spanned<T>) -> Span {
+    let range = value.span();
+    Span::new(range.start, range.end)
+}
+
+fn access_level(level: &Spanned<String>) -> Result<String, ConfigError> {
+    if ACCESS_LEVELS.contains(&level.get_ref().as_str()) {
+        Ok(level.get_ref().clone())
+    } else {
+        Err(ConfigError {
+            span: span_of(level),
+            message: format!(
+                "unknown access level `{}` (expected one of {})",
+                level.get_ref(),
+                ACCESS_LEVELS.join(", ")
+            ),
+        })
+    }
+}
+
+fn globs(patterns: &[Spanned<String>]) -> Result<Option<GlobSet>, ConfigError> {
     if patterns.is_empty() {
         return Ok(None);
     }
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
-        let glob = Glob::new(pattern).map_err(|e| ConfigError {
-            span: locate(text, pattern),
-            message: format!("invalid glob `{pattern}`: {}", e.kind()),
-        })?;
+        // `literal_separator`: `*` stays within one folder, as in .gitignore
+        // and ruff's `exclude`; `**` crosses folders.
+        let glob = globset::GlobBuilder::new(pattern.get_ref())
+            .literal_separator(true)
+            .build()
+            .map_err(|e| ConfigError {
+                span: span_of(pattern),
+                message: format!("invalid glob `{}`: {}", pattern.get_ref(), e.kind()),
+            })?;
         builder.add(glob);
     }
     builder.build().map(Some).map_err(|e| ConfigError {
-        span: Span::default(),
+        span: patterns.first().map_or_else(Span::default, span_of),
         message: e.to_string(),
     })
 }
 
-fn rule_levels(table: &BTreeMap<String, String>, text: &str) -> Result<Vec<(Rule, Level)>, ConfigError> {
+fn rule_levels(
+    table: &BTreeMap<Spanned<String>, Spanned<String>>,
+) -> Result<Vec<(Rule, Level)>, ConfigError> {
     table
         .iter()
         .map(|(id, level)| {
-            let rule = Rule::from_id(id).ok_or_else(|| {
+            let rule = Rule::from_id(id.get_ref()).ok_or_else(|| {
                 let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-                let hint = crate::checks::nearest(id, &ids)
+                let hint = crate::checks::nearest(id.get_ref(), &ids)
                     .map(|n| format!("; did you mean `{n}`?"))
                     .unwrap_or_default();
                 ConfigError {
-                    span: locate(text, id),
-                    message: format!("unknown rule `{id}`{hint}"),
+                    span: span_of(id),
+                    message: format!("unknown rule `{}`{hint}", id.get_ref()),
                 }
             })?;
-            let level = match level.as_str() {
+            let level = match level.get_ref().as_str() {
                 "off" => None,
-                other => Some(other.parse::<Severity>().map_err(|message| ConfigError {
-                    span: locate(text, level),
-                    message: format!("{message}, or off"),
+                other => Some(other.parse::<Severity>().map_err(|_| ConfigError {
+                    span: span_of(level),
+                    message: format!(
+                        "unknown level `{other}` (expected off, error, security-warning, warning or suggestion)"
+                    ),
                 })?),
             };
             Ok((rule, level))
         })
         .collect()
-}
-
-/// Best-effort span of a value serde has already consumed: its first
-/// occurrence in the text (quoted if possible).
-fn locate(text: &str, needle: &str) -> Span {
-    let quoted = format!("\"{needle}\"");
-    text.find(&quoted)
-        .map(|i| Span::new(i, i + quoted.len()))
-        .or_else(|| text.find(needle).map(|i| Span::new(i, i + needle.len())))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -101,21 +101,7 @@ pub fn lint_file(
     options: &LintOptions,
     settings: &RuleSettings,
 ) -> Option<FileReport> {
-    let (text, mut diagnostics) = match String::from_utf8(bytes) {
-        Ok(text) => (text, Vec::new()),
-        Err(error) => {
-            let valid = error.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            let width = text[valid..].chars().next().map_or(0, char::len_utf8);
-            let diagnostic = Diagnostic::new(
-                Rule::InvalidJson,
-                Span::new(valid, valid + width),
-                "the file is not valid UTF-8",
-            )
-            .with_help("JSON text must be UTF-8; re-save the file as UTF-8");
-            (text, vec![diagnostic])
-        }
-    };
+    let (text, mut diagnostics) = decode(bytes);
     let parsed = parse::parse(&text);
     if origin == Origin::Walked {
         let is_policy = match &parsed.root {
@@ -146,6 +132,26 @@ pub fn lint_file(
         text,
         diagnostics,
     })
+}
+
+/// The file's text, decoded lossily, with an `invalid-json` finding at the
+/// first byte that is not UTF-8.
+pub fn decode(bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, Vec::new()),
+        Err(error) => {
+            let valid = error.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let width = text[valid..].chars().next().map_or(0, char::len_utf8);
+            let diagnostic = Diagnostic::new(
+                Rule::InvalidJson,
+                Span::new(valid, valid + width),
+                "the file is not valid UTF-8",
+            )
+            .with_help("JSON text must be UTF-8; re-save the file as UTF-8");
+            (text, vec![diagnostic])
+        }
+    }
 }
 
 /// Runs the checks on one parsed document whose spans index into `text`.

@@ -1,8 +1,12 @@
 //! Stage 4: reporters. They alone turn byte spans into lines and columns and
 //! decide how findings look; they see finished [`FileReport`]s only.
 
+pub mod config_error;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
+pub mod short;
 
 use std::io::{self, Write};
 
@@ -15,6 +19,12 @@ pub enum Format {
     Human,
     /// one JSON document (schema in the README)
     Json,
+    /// one `path:line:col: severity[rule-id] message` line per finding
+    Short,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
 }
 
 /// How the terminal the output goes to should be treated.
@@ -28,6 +38,9 @@ pub fn write(format: Format, reports: &[FileReport], style: Style, out: &mut dyn
     match format {
         Format::Human => human::write(reports, style, out),
         Format::Json => json::write(reports, out),
+        Format::Short => short::write(reports, out),
+        Format::Sarif => sarif::write(reports, out),
+        Format::Github => github::write(reports, out),
     }
 }
 

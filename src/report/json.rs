@@ -69,7 +69,7 @@ struct JsonLabel<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonSpan {
+pub(crate) struct JsonSpan {
     offset: usize,
     length: usize,
     start: Position,
@@ -82,7 +82,7 @@ struct Position {
     column: usize,
 }
 
-fn json_span(index: &LineIndex, text: &str, span: Span) -> JsonSpan {
+pub(crate) fn json_span(index: &LineIndex, text: &str, span: Span) -> JsonSpan {
     let start = index.line_column(text, span.start);
     let end = index.line_column(text, span.end);
     JsonSpan {

@@ -1,0 +1,69 @@
+//! `--format github`: GitHub Actions workflow commands, one annotation per
+//! finding, then the human summary line (GitHub shows only the first few
+//! annotations of each level per step, so the count must be printed too).
+
+use std::io::{self, Write};
+
+use crate::diagnostic::Severity;
+use crate::lint::FileReport;
+use crate::source::LineIndex;
+
+pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    for report in reports.iter().filter(|r| !r.diagnostics.is_empty()) {
+        let index = LineIndex::new(&report.text);
+        for d in &report.diagnostics {
+            let start = index.line_column(&report.text, d.span.start);
+            let end = index.line_column(&report.text, d.span.end);
+            let mut message = d.message.clone();
+            if let Some(help) = &d.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            writeln!(
+                out,
+                "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+                command(d.severity),
+                property(&report.name),
+                start.line,
+                start.column,
+                end.line,
+                end.column,
+                property(&format!("{} ({})", d.rule, d.severity)),
+                data(&message)
+            )?;
+        }
+    }
+    writeln!(out, "{}", super::human::summary(reports))
+}
+
+/// GitHub has three levels. Error and security-warning both fail the run by
+/// default, so both are shown as errors.
+fn command(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error | Severity::SecurityWarning => "error",
+        Severity::Warning => "warning",
+        Severity::Suggestion => "notice",
+    }
+}
+
+/// Escapes a command's message, as the runner's `escapeData` does.
+fn data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a property value, as the runner's `escapeProperty` does: also `:`
+/// and `,`, which would otherwise end the value.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_as_the_runner_expects() {
+        assert_eq!(data("50% a\r\nb: c,d"), "50%25 a%0D%0Ab: c,d");
+        assert_eq!(property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+}

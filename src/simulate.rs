@@ -1,0 +1,499 @@
+//! The offline authorization evaluator behind `policy-check simulate` and
+//! `policy-check test`: RAM's evaluation of a principal's identity policies
+//! for one request ([`eval`]), the simulated API call ([`api`]), the reports
+//! ([`output`]) and policy test files ([`testfile`]).
+//!
+//! Documents are linted first: one the evaluator cannot read faithfully
+//! (see [`BLOCKING`]) stops the run instead of being half-evaluated.
+
+pub mod api;
+pub mod eval;
+pub mod output;
+pub mod testfile;
+
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use crate::diagnostic::Diagnostic;
+use crate::discover::{discover, display_name, read_regular_file, Input, DEFAULT_MAX_FILE_SIZE};
+use crate::lint::{lint_file, FileReport, LintOptions, Origin, RuleSettings};
+use crate::model::{Policy, PolicyKind};
+use crate::parse;
+use crate::rules::Rule;
+use api::{ApiSpec, RequestCheck, Response};
+use eval::{decide, evaluate_policy, Decision, EvaluationError, Request, StatementResult};
+
+/// Findings after which a document cannot be evaluated as RAM would: it is
+/// unreadable, not a policy, or its statements' meaning is ambiguous (a
+/// missing or misspelled element, a duplicated key, a value of the wrong type
+/// that the model would drop). Other errors, such as an unknown action, leave
+/// the meaning clear: that statement just never applies.
+pub const BLOCKING: [Rule; 10] = [
+    Rule::IoError,
+    Rule::InvalidJson,
+    Rule::InvalidDocument,
+    Rule::InvalidStatement,
+    Rule::InvalidEffect,
+    Rule::InvalidValueType,
+    Rule::MissingAction,
+    Rule::MissingResource,
+    Rule::ConflictingElements,
+    Rule::DuplicateKey,
+];
+
+/// One policy file given to the simulator.
+#[derive(Debug, Clone)]
+pub struct PolicyFile {
+    pub name: String,
+    pub text: String,
+    pub status: FileStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileStatus {
+    Evaluated,
+    /// Not an identity policy; the reason says what it is.
+    Skipped(String),
+    /// The findings that make it unusable.
+    Unusable(Vec<Diagnostic>),
+}
+
+/// The simulated API call made with `--request`.
+#[derive(Debug, Clone)]
+pub struct ApiCall {
+    pub spec: &'static ApiSpec,
+    pub check: RequestCheck,
+    pub response: Response,
+}
+
+/// A finished simulation.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub request: Request,
+    pub files: Vec<PolicyFile>,
+    pub results: Vec<StatementResult>,
+    pub decision: Decision,
+    pub call: Option<ApiCall>,
+    /// Condition keys that statements matching the action and resource test
+    /// but the context lacks, sorted.
+    pub missing_context: Vec<String>,
+    /// Things worth knowing about the question itself (an uncatalogued
+    /// action, a resource RAM would not evaluate), in output order.
+    pub notes: Vec<String>,
+}
+
+impl Simulation {
+    /// Allowed, and the request valid when one was given.
+    pub fn succeeded(&self) -> bool {
+        self.decision == Decision::Allow && self.call.as_ref().is_none_or(|c| c.check.is_valid())
+    }
+}
+
+/// Why a simulation could not be decided; all of these exit 2.
+#[derive(Debug, Clone)]
+pub enum Failure {
+    /// Bad arguments or request file.
+    Usage(String),
+    /// Documents the evaluator cannot read; `files` has their findings.
+    Unusable(Vec<PolicyFile>),
+    /// A condition that cannot be evaluated, in `files[error.file]`.
+    Evaluation {
+        files: Vec<PolicyFile>,
+        error: EvaluationError,
+    },
+}
+
+/// Reads the policies at `paths` (files or directories; `-` is `stdin`).
+pub fn load_policies(paths: &[PathBuf], stdin: Option<(&str, &[u8])>) -> Vec<PolicyFile> {
+    let (inputs, walk_errors) = discover(paths);
+    let mut files: Vec<PolicyFile> = inputs
+        .iter()
+        .filter_map(|input| match input {
+            Input::Stdin => {
+                let (name, bytes) = stdin.unwrap_or(("<stdin>", &[]));
+                load_one(name.to_string(), bytes.to_vec(), Origin::Named)
+            }
+            Input::File { path, origin } => {
+                let name = display_name(path);
+                match read_regular_file(path, DEFAULT_MAX_FILE_SIZE) {
+                    Ok(bytes) => load_one(name, bytes, *origin),
+                    Err(message) => Some(unreadable(name, message)),
+                }
+            }
+        })
+        .collect();
+    files.extend(walk_errors.into_iter().map(|e| unreadable(e.name, e.message)));
+    files
+}
+
+fn unreadable(name: String, message: String) -> PolicyFile {
+    let report = FileReport::io_error(name, message);
+    PolicyFile {
+        name: report.name,
+        text: String::new(),
+        status: FileStatus::Unusable(report.diagnostics),
+    }
+}
+
+/// Lints one document and classifies it; `None` for a walked file that is not
+/// a policy at all.
+fn load_one(name: String, bytes: Vec<u8>, origin: Origin) -> Option<PolicyFile> {
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let report = lint_file(
+        name,
+        bytes,
+        origin,
+        &LintOptions::default(),
+        &RuleSettings::default(),
+    )?;
+    let blocking: Vec<Diagnostic> = report
+        .diagnostics
+        .into_iter()
+        .filter(|d| BLOCKING.contains(&d.rule))
+        .collect();
+    let status = if !blocking.is_empty() {
+        FileStatus::Unusable(blocking)
+    } else {
+        // Without blocking findings the text parses to an object, so the
+        // only question left is the policy's kind.
+        let parsed = parse::parse(&text);
+        match parsed.root.as_ref().and_then(Policy::from_root) {
+            Some(policy) if policy.kind == PolicyKind::Trust => FileStatus::Skipped(
+                "a trust policy (its statements name a Principal), not an identity policy".to_string(),
+            ),
+            _ => FileStatus::Evaluated,
+        }
+    };
+    Some(PolicyFile {
+        name: report.name,
+        text,
+        status,
+    })
+}
+
+/// Evaluates `request` against the loaded `files`, and with `parameters`
+/// also simulates the API call.
+pub fn simulate(
+    request: Request,
+    files: Vec<PolicyFile>,
+    parameters: Option<&Map<String, Value>>,
+) -> Result<Simulation, Failure> {
+    if files.iter().any(|f| matches!(f.status, FileStatus::Unusable(_))) {
+        return Err(Failure::Unusable(files));
+    }
+    let spec = match parameters {
+        Some(_) => Some(
+            api::spec_for(&request.action)
+                .map_err(Failure::Usage)?
+                .ok_or_else(|| {
+                    Failure::Usage(format!(
+                        "--request needs an API description of `{}`; policy-check has one for ens:CreateImage",
+                        request.action
+                    ))
+                })?,
+        ),
+        None => None,
+    };
+    let mut results = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        if file.status != FileStatus::Evaluated {
+            continue;
+        }
+        let parsed = parse::parse(&file.text);
+        let Some(policy) = parsed.root.as_ref().and_then(Policy::from_root) else {
+            continue;
+        };
+        match evaluate_policy(index, &policy, &request) {
+            Ok(found) => results.extend(found),
+            Err(error) => return Err(Failure::Evaluation { files, error }),
+        }
+    }
+    let decision = decide(&results);
+    let call = spec.zip(parameters).map(|(spec, parameters)| {
+        let check = spec.check_request(parameters);
+        let seed = format!(
+            "{}\n{}\n{:?}\n{}",
+            request.action,
+            request.resource,
+            request.context,
+            Value::Object(parameters.clone())
+        );
+        let response = spec.respond(&check, decision == Decision::Allow, &seed);
+        ApiCall {
+            spec,
+            check,
+            response,
+        }
+    });
+    let mut missing_context: Vec<String> = Vec::new();
+    for key in results.iter().flat_map(|r| &r.missing_context) {
+        if !missing_context.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+            missing_context.push(key.clone());
+        }
+    }
+    missing_context.sort_unstable();
+    let mut notes = request_notes(&request);
+    if !missing_context.is_empty() {
+        notes.push(format!(
+            "missing context values: {} (the statements that test them were decided as if \
+             they were absent; give them with --context)",
+            missing_context.join(", ")
+        ));
+    }
+    if files.iter().all(|f| f.status != FileStatus::Evaluated) {
+        notes.push("no identity policy was evaluated, so nothing is allowed".to_string());
+    }
+    Ok(Simulation {
+        request,
+        files,
+        results,
+        decision,
+        call,
+        missing_context,
+        notes,
+    })
+}
+
+/// Notes from the operation catalogue about the action and resource asked.
+fn request_notes(request: &Request) -> Vec<String> {
+    let catalog = crate::catalog::catalog();
+    let action = &request.action;
+    let service = action.split_once(':').map_or("", |(service, _)| service);
+    match catalog.lookup(action) {
+        Some(op) => {
+            let all_resources = op.resource_type == crate::catalog::ResourceType::AllResources;
+            if all_resources && request.resource != "*" {
+                vec![format!(
+                    "{} has no resource-level authorization: RAM evaluates it against `*`, \
+                     so ask with --resource '*'",
+                    op.action
+                )]
+            } else {
+                Vec::new()
+            }
+        }
+        None if catalog.is_catalogued(service) => {
+            let known: Vec<&str> = catalog.operations().iter().map(|op| op.action).collect();
+            let hint = crate::checks::nearest(action, &known)
+                .map(|n| format!(" (did you mean {n}?)"))
+                .unwrap_or_default();
+            vec![format!(
+                "{action} is not a known {} operation{hint}; statements are matched against it as written",
+                service.to_ascii_uppercase()
+            )]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Parses `KEY=V1,V2` into the key and its values; `KEY=` gives the key with
+/// no values.
+pub fn parse_context(arg: &str) -> Result<(String, Vec<String>), String> {
+    let (key, values) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("--context `{arg}`: expected KEY=VALUE (KEY=V1,V2 for several values)"))?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(format!("--context `{arg}`: the key is empty"));
+    }
+    let values = if values.is_empty() {
+        Vec::new()
+    } else {
+        values.split(',').map(str::to_string).collect()
+    };
+    Ok((key.to_string(), values))
+}
+
+/// Checks the action a request names: one `service:Action`, no wildcards.
+pub fn check_action(action: &str) -> Result<(), String> {
+    let well_formed = action
+        .split_once(':')
+        .is_some_and(|(service, name)| !service.is_empty() && !name.is_empty() && !name.contains(':'));
+    if !well_formed || crate::wildcard::has_wildcard(action) || action.contains(char::is_whitespace) {
+        return Err(format!(
+            "--action `{action}`: a request names one action as service:Action, such as ens:CreateImage"
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a `--request` file: a JSON object of parameters.
+pub fn read_request(path: &std::path::Path) -> Result<Map<String, Value>, String> {
+    let bytes = read_regular_file(path, DEFAULT_MAX_FILE_SIZE)?;
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(format!(
+            "`{}`: a request is a JSON object of parameters, such as {{\"ImageName\": \"web-base\"}}",
+            path.display()
+        )),
+        Err(e) => Err(format!("`{}`: not valid JSON: {e}", path.display())),
+    }
+}
+
+/// `--format` of `simulate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SimulateFormat {
+    /// The decision, the deciding statements as snippets, every other statement's reason
+    Human,
+    /// One JSON document (schema in the README ("Simulating requests and testing policies"))
+    Json,
+}
+
+/// Arguments of `policy-check simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// The action requested
+    #[arg(long, default_value = "ens:CreateImage")]
+    pub action: String,
+    /// The resource requested (`*` for operations without resource-level authorization)
+    #[arg(long, default_value = "*")]
+    pub resource: String,
+    /// A request condition key and its values: KEY=VALUE, or KEY=V1,V2 for several (repeatable)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    /// A JSON object of CreateImage parameters: also validate the request and simulate the API response
+    #[arg(long, value_name = "FILE")]
+    pub request: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: SimulateFormat,
+    /// The identity policies attached to the principal: files or directories; `-` reads standard input
+    #[arg(required = true, value_name = "POLICY")]
+    pub policies: Vec<PathBuf>,
+}
+
+/// Arguments of `policy-check test`.
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// Test files (JSON) listing cases; directories are searched for `*.test.json`
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+/// Runs `simulate`; returns the exit code (0 allowed and valid, 1 not, 2 error).
+pub fn run_simulate(
+    args: &SimulateArgs,
+    style: crate::report::Style,
+    stdin: &mut dyn std::io::Read,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<u8> {
+    use crate::cli::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+    let mut request = Request {
+        action: args.action.clone(),
+        resource: args.resource.clone(),
+        context: Vec::new(),
+    };
+    let mut usage = check_action(&args.action).err();
+    for arg in &args.context {
+        match parse_context(arg) {
+            Ok((key, values)) => request.add_context(&key, values),
+            Err(message) => usage = usage.or(Some(message)),
+        }
+    }
+    let parameters = match &args.request {
+        Some(path) => match read_request(path) {
+            Ok(map) => Some(map),
+            Err(message) => {
+                usage = usage.or(Some(format!("--request {message}")));
+                None
+            }
+        },
+        None => None,
+    };
+    if let Some(message) = usage {
+        writeln!(err, "policy-check: {message}")?;
+        return Ok(EXIT_ERROR);
+    }
+    let mut stdin_bytes = Vec::new();
+    if args.policies.iter().any(|p| p.as_os_str() == "-") {
+        stdin.read_to_end(&mut stdin_bytes)?;
+    }
+    let files = load_policies(&args.policies, Some(("<stdin>", &stdin_bytes)));
+    if files.is_empty() {
+        writeln!(err, "policy-check: no policy documents found in the given paths")?;
+        return Ok(EXIT_ERROR);
+    }
+    match simulate(request, files, parameters.as_ref()) {
+        Ok(sim) => {
+            match args.format {
+                SimulateFormat::Human => output::write_human(&sim, style, out)?,
+                SimulateFormat::Json => output::write_json(&sim, out)?,
+            }
+            Ok(if sim.succeeded() {
+                EXIT_CLEAN
+            } else {
+                EXIT_FINDINGS
+            })
+        }
+        Err(Failure::Usage(message)) => {
+            writeln!(err, "policy-check: {message}")?;
+            Ok(EXIT_ERROR)
+        }
+        Err(Failure::Unusable(files)) => {
+            output::write_unusable(&files, style, err)?;
+            Ok(EXIT_ERROR)
+        }
+        Err(Failure::Evaluation { files, error }) => {
+            output::write_evaluation_error(&files[error.file], error.span, &error.message, style, err)?;
+            Ok(EXIT_ERROR)
+        }
+    }
+}
+
+/// Runs `test`; returns 0 when every case passes, 1 on a failure, 2 when a
+/// test file or a policy could not be used.
+pub fn run_tests(args: &TestArgs, out: &mut dyn std::io::Write) -> std::io::Result<u8> {
+    use crate::cli::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+    let tally = testfile::run(&args.files, out)?;
+    Ok(if tally.errors > 0 {
+        EXIT_ERROR
+    } else if tally.failed > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_arguments() {
+        let parsed = |arg: &str| parse_context(arg);
+        assert_eq!(
+            parsed("acs:SourceIp=192.0.2.1"),
+            Ok(("acs:SourceIp".into(), vec!["192.0.2.1".into()]))
+        );
+        assert_eq!(
+            parsed("acs:RequestTag/env=dev,test"),
+            Ok(("acs:RequestTag/env".into(), vec!["dev".into(), "test".into()]))
+        );
+        assert_eq!(
+            parsed("acs:Referer=a=b"),
+            Ok(("acs:Referer".into(), vec!["a=b".into()]))
+        );
+        assert_eq!(parsed("acs:UserAgent="), Ok(("acs:UserAgent".into(), Vec::new())));
+        assert!(parsed("acs:SourceIp").is_err());
+        assert!(parsed("=1.2.3.4").is_err());
+    }
+
+    #[test]
+    fn requested_actions_are_single_actions() {
+        assert!(check_action("ens:CreateImage").is_ok());
+        assert!(check_action("ecs:RunInstances").is_ok());
+        for bad in [
+            "ens:Create*",
+            "CreateImage",
+            "ens:",
+            ":CreateImage",
+            "ens:a:b",
+            "ens:Create Image",
+            "*",
+        ] {
+            assert!(check_action(bad).is_err(), "{bad}");
+        }
+    }
+}
