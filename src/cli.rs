@@ -244,38 +244,70 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             }
         }
     };
-    let mut reports: Vec<FileReport> = if inputs.len() <= 1 {
-        inputs.iter().filter_map(lint_one).collect()
+    // Inputs and unwalkable paths, in output order (by shown name).
+    let mut items: Vec<(String, Item)> = inputs
+        .into_iter()
+        .map(|input| match &input {
+            Input::Stdin => (stdin_name.clone(), Item::Input(input)),
+            Input::File { path, .. } => (display_name(path), Item::Input(input)),
+        })
+        .chain(
+            walk_errors
+                .into_iter()
+                .map(|e| (e.name.clone(), Item::WalkError(e))),
+        )
+        .collect();
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let renderer = report::Renderer::new(args.format, style);
+    let lint_item = |(_, item): &(String, Item)| -> Option<report::Rendered> {
+        let report = match item {
+            Item::Input(input) => lint_one(input)?,
+            Item::WalkError(e) => FileReport::io_error(e.name.clone(), e.message.clone()),
+        };
+        Some(renderer.render(report))
+    };
+    let mut out = io::BufWriter::new(out);
+    let mut stream = report::Stream::start(&renderer, &mut out)?;
+    if items.len() <= 1 {
+        for rendered in items.iter().filter_map(lint_item) {
+            stream.push(rendered)?;
+        }
     } else {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(args.jobs.unwrap_or(0))
             .build()
             .map_err(io::Error::other)?;
-        // An indexed parallel iterator collects in input order, so output is
-        // the same whatever the thread count.
-        pool.install(|| inputs.par_iter().map(lint_one).collect::<Vec<_>>())
-            .into_iter()
-            .flatten()
-            .collect()
-    };
-    reports.extend(
-        walk_errors
-            .into_iter()
-            .map(|e| FileReport::io_error(e.name, e.message)),
-    );
-    reports.sort_by(|a, b| a.name.cmp(&b.name));
-
-    let mut out = io::BufWriter::new(out);
-    report::write(args.format, &reports, style, &mut out)?;
+        // Chunks keep memory flat: only one chunk's rendered output is alive
+        // at a time. Within a chunk an indexed parallel iterator collects in
+        // input order, so output is the same whatever the thread count.
+        for chunk in items.chunks(FILES_PER_CHUNK) {
+            let rendered: Vec<Option<report::Rendered>> =
+                pool.install(|| chunk.par_iter().map(lint_item).collect());
+            for rendered in rendered.into_iter().flatten() {
+                stream.push(rendered)?;
+            }
+        }
+    }
+    let totals = stream.finish()?;
     out.flush()?;
-    Ok(exit_code(&reports, &settings.fail_on()))
+    Ok(exit_code(&totals, &settings.fail_on()))
 }
 
-fn exit_code(reports: &[FileReport], fail_on: &[Severity]) -> u8 {
-    let diagnostics = || reports.iter().flat_map(|r| &r.diagnostics);
-    if diagnostics().any(|d| d.rule == Rule::IoError) {
+/// Files linted between two writes: enough to keep every worker busy, few
+/// enough that their rendered output stays small.
+const FILES_PER_CHUNK: usize = 256;
+
+/// Something to report on, in output order.
+enum Item {
+    Input(Input),
+    WalkError(crate::discover::WalkError),
+}
+
+fn exit_code(totals: &report::Totals, fail_on: &[Severity]) -> u8 {
+    if totals.io_errors > 0 {
         EXIT_ERROR
-    } else if diagnostics().any(|d| fail_on.contains(&d.severity)) {
+    } else if fail_on.iter().any(|severity| totals.count(*severity) > 0) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

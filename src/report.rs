@@ -1,5 +1,7 @@
 //! Stage 4: reporters. They alone turn byte spans into lines and columns and
-//! decide how findings look; they see finished [`FileReport`]s only.
+//! decide how findings look; they see finished [`FileReport`]s only. Each
+//! file is rendered on its own (in the worker that linted it), so output can
+//! stream and a file's text is dropped as soon as its findings are written.
 
 pub mod config_error;
 pub mod github;
@@ -12,6 +14,7 @@ use std::io::{self, Write};
 
 use crate::diagnostic::Severity;
 use crate::lint::FileReport;
+use crate::rules::Rule;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -34,21 +37,142 @@ pub struct Style {
     pub links: bool,
 }
 
-pub fn write(format: Format, reports: &[FileReport], style: Style, out: &mut dyn Write) -> io::Result<()> {
-    match format {
-        Format::Human => human::write(reports, style, out),
-        Format::Json => json::write(reports, out),
-        Format::Short => short::write(reports, out),
-        Format::Sarif => sarif::write(reports, out),
-        Format::Github => github::write(reports, out),
+/// The run's counts, accumulated file by file as output streams.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Files linted (walked non-policies are not counted).
+    pub files: usize,
+    pub files_with_findings: usize,
+    /// Findings per severity, in [`Severity::ALL`] order.
+    pub by_severity: [usize; 4],
+    /// Files that could not be read.
+    pub io_errors: usize,
+}
+
+impl Totals {
+    fn add_file(&mut self, report: &FileReport) {
+        self.files += 1;
+        if !report.diagnostics.is_empty() {
+            self.files_with_findings += 1;
+        }
+        for d in &report.diagnostics {
+            self.by_severity[Severity::ALL.iter().position(|s| *s == d.severity).unwrap_or(0)] += 1;
+        }
+        if report.diagnostics.iter().any(|d| d.rule == Rule::IoError) {
+            self.io_errors += 1;
+        }
+    }
+
+    fn merge(&mut self, other: &Totals) {
+        self.files += other.files;
+        self.files_with_findings += other.files_with_findings;
+        self.io_errors += other.io_errors;
+        for (sum, n) in self.by_severity.iter_mut().zip(other.by_severity) {
+            *sum += n;
+        }
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.by_severity[Severity::ALL.iter().position(|s| *s == severity).unwrap_or(0)]
     }
 }
 
-/// Findings per severity, in [`Severity::ALL`] order.
-pub fn count_by_severity(reports: &[FileReport]) -> [usize; 4] {
-    let mut counts = [0; 4];
-    for d in reports.iter().flat_map(|r| &r.diagnostics) {
-        counts[Severity::ALL.iter().position(|s| *s == d.severity).unwrap_or(0)] += 1;
+/// One file's contribution to the output, prepared in a worker thread so the
+/// file's text and findings can be dropped before the next files are read.
+pub struct Rendered {
+    /// Output text for formats that print file by file.
+    text: String,
+    /// The report itself, for formats that need the whole run (SARIF's rule
+    /// table lists the rules that appear anywhere).
+    kept: Option<FileReport>,
+    totals: Totals,
+}
+
+/// Renders files for one output format; shared by the worker threads.
+pub struct Renderer {
+    format: Format,
+    handler: miette::GraphicalReportHandler,
+}
+
+impl Renderer {
+    pub fn new(format: Format, style: Style) -> Self {
+        Renderer {
+            format,
+            handler: human::handler(style),
+        }
     }
-    counts
+
+    /// Prepares one file's output, consuming its report.
+    pub fn render(&self, report: FileReport) -> Rendered {
+        let mut totals = Totals::default();
+        totals.add_file(&report);
+        let (text, kept) = match self.format {
+            Format::Human => (human::render_file(&self.handler, &report), None),
+            Format::Json => (json::render_file(&report), None),
+            Format::Short => (short::render_file(&report), None),
+            Format::Github => (github::render_file(&report), None),
+            Format::Sarif => (String::new(), Some(report)),
+        };
+        Rendered { text, kept, totals }
+    }
+}
+
+/// Writes rendered files in the order they are pushed, then the totals.
+pub struct Stream<'w> {
+    format: Format,
+    out: &'w mut dyn Write,
+    totals: Totals,
+    kept: Vec<FileReport>,
+}
+
+impl<'w> Stream<'w> {
+    pub fn start(renderer: &Renderer, out: &'w mut dyn Write) -> io::Result<Self> {
+        if renderer.format == Format::Json {
+            json::write_start(out)?;
+        }
+        Ok(Stream {
+            format: renderer.format,
+            out,
+            totals: Totals::default(),
+            kept: Vec::new(),
+        })
+    }
+
+    pub fn push(&mut self, rendered: Rendered) -> io::Result<()> {
+        if self.format == Format::Json && !rendered.text.is_empty() && self.totals.files_with_findings > 0 {
+            self.out.write_all(b",")?;
+        }
+        self.out.write_all(rendered.text.as_bytes())?;
+        self.totals.merge(&rendered.totals);
+        self.kept.extend(rendered.kept);
+        Ok(())
+    }
+
+    /// Writes what comes after the files (summary, closing brackets).
+    pub fn finish(self) -> io::Result<Totals> {
+        let totals = self.totals;
+        match self.format {
+            Format::Human | Format::Github => writeln!(self.out, "{}", human::summary(&totals))?,
+            Format::Json => json::write_end(&totals, self.out)?,
+            Format::Sarif => sarif::write(&self.kept, self.out)?,
+            Format::Short => {}
+        }
+        Ok(totals)
+    }
+}
+
+/// Writes finished reports in one format: the streaming path, for callers
+/// that already hold every report.
+pub fn write(
+    format: Format,
+    reports: &[FileReport],
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<Totals> {
+    let renderer = Renderer::new(format, style);
+    let mut stream = Stream::start(&renderer, out)?;
+    for report in reports {
+        stream.push(renderer.render(report.clone()))?;
+    }
+    stream.finish()
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use policy_check::config::Config;
 use policy_check::lint::{lint_file, LintOptions, Origin, RuleSettings};
-use policy_check::report::{human, Style};
+use policy_check::report::{self, Format, Style};
 use policy_check::rules::Rule;
 
 /// Rules whose input is not a document's text, tested through the CLI instead.
@@ -117,7 +117,13 @@ fn fixtures_fire_exactly_where_their_snapshots_say() {
                 continue;
             }
             let mut rendered = Vec::new();
-            human::write(std::slice::from_ref(&report), Style::default(), &mut rendered).expect("renders");
+            report::write(
+                Format::Human,
+                std::slice::from_ref(&report),
+                Style::default(),
+                &mut rendered,
+            )
+            .expect("renders");
             let rendered = String::from_utf8(rendered).expect("UTF-8 output");
             let snap = file.with_extension("snap");
             match fs::read_to_string(&snap) {

@@ -2,38 +2,41 @@
 //! finding, then the human summary line (GitHub shows only the first few
 //! annotations of each level per step, so the count must be printed too).
 
-use std::io::{self, Write};
+use std::fmt::Write;
 
 use crate::diagnostic::Severity;
 use crate::lint::FileReport;
 use crate::source::LineIndex;
 
-pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for report in reports.iter().filter(|r| !r.diagnostics.is_empty()) {
-        let index = LineIndex::new(&report.text);
-        for d in &report.diagnostics {
-            let start = index.line_column(&report.text, d.span.start);
-            let end = index.line_column(&report.text, d.span.end);
-            let mut message = d.message.clone();
-            if let Some(help) = &d.help {
-                message.push_str("\nhelp: ");
-                message.push_str(help);
-            }
-            writeln!(
-                out,
-                "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                command(d.severity),
-                property(&report.name),
-                start.line,
-                start.column,
-                end.line,
-                end.column,
-                property(&format!("{} ({})", d.rule, d.severity)),
-                data(&message)
-            )?;
-        }
+/// One annotation per finding of one file.
+pub fn render_file(report: &FileReport) -> String {
+    let mut out = String::new();
+    if report.diagnostics.is_empty() {
+        return out;
     }
-    writeln!(out, "{}", super::human::summary(reports))
+    let index = LineIndex::new(&report.text);
+    for d in &report.diagnostics {
+        let start = index.line_column(&report.text, d.span.start);
+        let end = index.line_column(&report.text, d.span.end);
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let _ = writeln!(
+            out,
+            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            command(d.severity),
+            property(&report.name),
+            start.line,
+            start.column,
+            end.line,
+            end.column,
+            property(&format!("{} ({})", d.rule, d.severity)),
+            data(&message)
+        );
+    }
+    out
 }
 
 /// GitHub has three levels. Error and security-warning both fail the run by

@@ -5,14 +5,13 @@
 //! [`IndexedSource`] answers the same questions from a line index.
 
 use std::fmt;
-use std::io::{self, Write};
 
 use miette::{
     Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{count_by_severity, Style};
+use super::{Style, Totals};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::FileReport;
 use crate::source::LineIndex;
@@ -25,22 +24,21 @@ const WIDTH: usize = 100;
 /// width, which panics past 65,535, and rescans the line for every label.
 const MAX_SNIPPET_COLUMN: usize = 10_000;
 
-pub fn write(reports: &[FileReport], style: Style, out: &mut dyn Write) -> io::Result<()> {
-    let handler = handler(style);
+/// Every finding of one file, rendered against its source.
+pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport) -> String {
     let mut rendered = String::new();
-    for report in reports.iter().filter(|r| !r.diagnostics.is_empty()) {
-        let source = IndexedSource::new(&report.name, &report.text);
-        for d in &report.diagnostics {
-            rendered.clear();
-            if source.can_show(d) {
-                render(&handler, d, &source, &mut rendered);
-            } else {
-                render_without_snippet(&handler, d, &source, &mut rendered);
-            }
-            out.write_all(rendered.as_bytes())?;
+    if report.diagnostics.is_empty() {
+        return rendered;
+    }
+    let source = IndexedSource::new(&report.name, &report.text);
+    for d in &report.diagnostics {
+        if source.can_show(d) {
+            render(handler, d, &source, &mut rendered);
+        } else {
+            render_without_snippet(handler, d, &source, &mut rendered);
         }
     }
-    writeln!(out, "{}", summary(reports))
+    rendered
 }
 
 pub fn handler(style: Style) -> GraphicalReportHandler {
@@ -91,27 +89,24 @@ fn render_without_snippet(
 }
 
 /// "Found 3 problems (2 errors, 1 warning) in 2 of 5 files."
-pub fn summary(reports: &[FileReport]) -> String {
-    let counts = count_by_severity(reports);
-    let total: usize = counts.iter().sum();
-    let files = reports.len();
+pub fn summary(totals: &Totals) -> String {
+    let total: usize = totals.by_severity.iter().sum();
     let noun = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     if total == 0 {
-        return format!("No problems found in {}.", noun(files, "file"));
+        return format!("No problems found in {}.", noun(totals.files, "file"));
     }
     let parts: Vec<String> = Severity::ALL
         .iter()
-        .zip(counts)
+        .zip(totals.by_severity)
         .filter(|(_, n)| *n > 0)
         .map(|(severity, n)| noun(n, severity.as_str()))
         .collect();
-    let with_findings = reports.iter().filter(|r| !r.diagnostics.is_empty()).count();
     format!(
         "Found {} ({}) in {} of {}.",
         noun(total, "problem"),
         parts.join(", "),
-        with_findings,
-        noun(files, "file")
+        totals.files_with_findings,
+        noun(totals.files, "file")
     )
 }
 
@@ -264,9 +259,7 @@ mod tests {
             ],
             text,
         };
-        let mut out = Vec::new();
-        write(std::slice::from_ref(&report), Style::default(), &mut out).expect("writes to a Vec");
-        let out = String::from_utf8(out).expect("UTF-8");
+        let out = render_file(&handler(Style::default()), &report);
         assert!(
             out.contains("at min.json:1:70002 (the line is too long to show)"),
             "{out}"

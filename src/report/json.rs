@@ -4,42 +4,13 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::count_by_severity;
-use crate::diagnostic::Diagnostic;
+use super::Totals;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::FileReport;
 use crate::source::{LineIndex, Span};
 
 /// Bumped on any incompatible change to the document's shape.
 pub const SCHEMA_VERSION: u32 = 1;
-
-#[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    files: usize,
-    summary: Summary,
-    diagnostics: Diagnostics<'a>,
-}
-
-/// Serialized straight from the reports, one finding at a time, so a run
-/// with tens of thousands of findings does not hold them all a second time.
-struct Diagnostics<'a>(&'a [FileReport]);
-
-impl Serialize for Diagnostics<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.0
-                .iter()
-                .filter(|report| !report.diagnostics.is_empty())
-                .flat_map(|report| {
-                    let index = LineIndex::new(&report.text);
-                    report
-                        .diagnostics
-                        .iter()
-                        .map(move |d| json_diagnostic(&index, report, d))
-                }),
-        )
-    }
-}
 
 #[derive(Serialize)]
 struct Summary {
@@ -119,19 +90,38 @@ fn json_diagnostic<'a>(index: &LineIndex, report: &'a FileReport, d: &'a Diagnos
     }
 }
 
-pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    let [error, security_warning, warning, suggestion] = count_by_severity(reports);
-    let document = Document {
-        version: SCHEMA_VERSION,
-        files: reports.len(),
-        summary: Summary {
-            error,
-            security_warning,
-            warning,
-            suggestion,
-        },
-        diagnostics: Diagnostics(reports),
+/// Opens the document. The totals come after the findings, so findings can
+/// be written as each file is done instead of being held for the whole run.
+pub fn write_start(out: &mut dyn Write) -> io::Result<()> {
+    write!(out, "{{\"version\":{SCHEMA_VERSION},\"diagnostics\":[")
+}
+
+/// One file's findings as JSON objects separated by commas.
+pub fn render_file(report: &FileReport) -> String {
+    let mut out = Vec::new();
+    if report.diagnostics.is_empty() {
+        return String::new();
+    }
+    let index = LineIndex::new(&report.text);
+    for (i, d) in report.diagnostics.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Serializing plain structs into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, &json_diagnostic(&index, report, d));
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Closes the document with the run's totals.
+pub fn write_end(totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+    let summary = Summary {
+        error: totals.count(Severity::Error),
+        security_warning: totals.count(Severity::SecurityWarning),
+        warning: totals.count(Severity::Warning),
+        suggestion: totals.count(Severity::Suggestion),
     };
-    serde_json::to_writer(&mut *out, &document).map_err(io::Error::other)?;
-    writeln!(out)
+    write!(out, "],\"files\":{},\"summary\":", totals.files)?;
+    serde_json::to_writer(&mut *out, &summary).map_err(io::Error::other)?;
+    writeln!(out, "}}")
 }
