@@ -2,10 +2,12 @@
 //! order, both output formats, walking rules, and the rule documentation
 //! commands. Runs the real binary.
 
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{stdout, tree};
 
 const CLEAN: &str =
     r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ens:CreateImage", "Resource": "*"}]}"#;
@@ -14,25 +16,7 @@ const BAD_EFFECT: &str =
 const ONLY_WARNING: &str = r#"{"Version": "1", "Statement": [{"Sid": "x", "Effect": "Allow", "Action": "ens:CreateImage", "Resource": "*"}]}"#;
 
 fn policy_check(args: &[&str], cwd: &Path, stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policy-check"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary starts");
-    let mut input = child.stdin.take().expect("piped stdin");
-    input
-        .write_all(stdin.unwrap_or("").as_bytes())
-        .expect("write stdin");
-    drop(input);
-    child.wait_with_output().expect("binary finishes")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 stdout")
+    common::run(cwd, args, stdin.unwrap_or("").as_bytes())
 }
 
 fn json(output: &Output) -> serde_json::Value {
@@ -46,19 +30,6 @@ fn field<'a>(report: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
         .iter()
         .map(|d| d[key].as_str().unwrap_or_else(|| panic!("string `{key}`")))
         .collect()
-}
-
-/// A fresh directory holding `files` (path, content).
-fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
-    let _ = fs::remove_dir_all(&root);
-    fs::create_dir_all(&root).expect("mkdir");
-    for (path, content) in files {
-        let path = root.join(path);
-        fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
-        fs::write(path, content).expect("write fixture");
-    }
-    root
 }
 
 #[test]

@@ -5,19 +5,16 @@
 //! changed.
 #![cfg(unix)]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::{Read, Write};
 use std::os::unix::fs::{symlink, MetadataExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_policy-check");
-
-/// Generous: the whole tree lints in milliseconds; only a hang comes near it.
-const HANG_LIMIT: Duration = Duration::from_secs(60);
+use common::scratch;
 
 const ORDINARY: &str =
     "{\n  \"Version\": \"1\",\n  \"Statement\": [{\"Effect\": \"allow\", \"Action\": \"ens:CreateImage\", \"Resource\": \"*\"}]\n}\n";
@@ -28,54 +25,8 @@ fn policy_with(statement_extra: &str) -> String {
     )
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
-}
-
-/// Runs the binary in `dir`, killing it and failing if it does not finish.
 fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn policy-check");
-    let mut input = child.stdin.take().expect("stdin is piped");
-    input.write_all(stdin).expect("write stdin");
-    drop(input);
-    // Drain the pipes on threads so a large output cannot stall the child.
-    let mut stdout = child.stdout.take().expect("stdout is piped");
-    let mut stderr = child.stderr.take().expect("stderr is piped");
-    let out = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        stdout.read_to_end(&mut buf).map(|_| buf)
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        stderr.read_to_end(&mut buf).map(|_| buf)
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for policy-check") {
-            break status;
-        }
-        if started.elapsed() > HANG_LIMIT {
-            let _ = child.kill();
-            panic!("policy-check {args:?} did not finish within {HANG_LIMIT:?}: it hangs");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: out.join().expect("stdout thread").expect("read stdout"),
-        stderr: err.join().expect("stderr thread").expect("read stderr"),
-    }
+    common::run(dir, args, stdin)
 }
 
 /// Hostile files whose text never mentions `Statement` or `Version`: walked,

@@ -3,40 +3,18 @@
 //! several files, unusable inputs, every request rule, both output formats,
 //! and the shipped example test files. Runs the real binary.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use common::{stderr, stdout, tree};
 
 use serde_json::Value;
 
 fn run(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_policy-check"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// A fresh directory holding `files` (path, content).
-fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("simulate").join(name);
-    let _ = fs::remove_dir_all(&root);
-    fs::create_dir_all(&root).expect("mkdir");
-    for (path, content) in files {
-        let path = root.join(path);
-        fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
-        fs::write(path, content).expect("write fixture");
-    }
-    root
+    common::run(cwd, args, b"")
 }
 
 fn policy(statements: &[String]) -> String {
@@ -920,22 +898,9 @@ fn notes_flag_uncatalogued_actions_and_resources_ram_would_not_ask_about() {
 
 #[test]
 fn standard_input_is_a_policy_named_stdin() {
-    use std::io::Write;
-    use std::process::Stdio;
     let deny = policy(&[statement("Deny", r#""Action": "ens:*""#, "")]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policy-check"))
-        .args(["simulate", "--format", "json", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("binary starts");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(deny.as_bytes())
-        .expect("write stdin");
-    let output = child.wait_with_output().expect("finishes");
+    let dir = tree("stdin", &[]);
+    let output = common::run(&dir, &["simulate", "--format", "json", "-"], deny.as_bytes());
     let doc: Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(doc["decision"], "explicit-deny");
     assert_eq!(doc["statements"][0]["file"], "<stdin>");

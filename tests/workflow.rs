@@ -3,10 +3,14 @@
 //! `--jsonpath` over host files, shell completions, and the example
 //! repository under `testdata/workflow/example-repo` end to end.
 
+mod common;
+
+use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::{fs, io::Write};
+
+use common::{stderr, stdout};
 
 const ROS_QUERY: &str = "$.Resources.*.Properties.PolicyDocument";
 
@@ -14,22 +18,10 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A fresh scratch folder under the system temp dir, holding `files`.
+/// A fresh scratch folder holding `files`.
 fn scratch(files: &[(&str, &str)]) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "policy-check-workflow-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = fs::remove_dir_all(&dir);
-    for (name, text) in files {
-        let path = dir.join(name);
-        fs::create_dir_all(path.parent().expect("has a parent")).expect("create dir");
-        fs::write(path, text).expect("write file");
-    }
-    fs::create_dir_all(&dir).expect("create dir");
-    dir
+    common::tree(&NEXT.fetch_add(1, Ordering::SeqCst).to_string(), files)
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
@@ -37,27 +29,7 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn run_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policy-check"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    // A run that skips stdin may exit before reading it: a broken pipe here
-    // is not a failure, the output below decides.
-    let _ = child.stdin.take().expect("piped").write_all(stdin.as_bytes());
-    child.wait_with_output().expect("binary finishes")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 stdout")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("UTF-8 stderr")
+    common::run(dir, args, stdin.as_bytes())
 }
 
 const LOWERCASE_ALLOW: &str = r#"{
