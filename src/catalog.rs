@@ -119,6 +119,8 @@ impl Operation {
 #[derive(Debug)]
 pub struct Catalog {
     operations: Vec<Operation>,
+    /// Each operation's action in lower case, in catalogue order (so sorted).
+    lowercase: Vec<String>,
     by_lowercase: HashMap<String, usize>,
     /// The catalogued service codes.
     services: Vec<&'static str>,
@@ -142,17 +144,22 @@ impl Catalog {
             parse_table(service, text, &mut operations).map_err(|e| format!("{service}.tsv: {e}"))?;
         }
         operations.sort_by_cached_key(|op| op.action.to_ascii_lowercase());
+        let lowercase: Vec<String> = operations
+            .iter()
+            .map(|op| op.action.to_ascii_lowercase())
+            .collect();
         let mut by_lowercase = HashMap::with_capacity(operations.len());
-        for (i, op) in operations.iter().enumerate() {
-            if let Some(first) = by_lowercase.insert(op.action.to_ascii_lowercase(), i) {
+        for (i, lower) in lowercase.iter().enumerate() {
+            if let Some(first) = by_lowercase.insert(lower.clone(), i) {
                 return Err(format!(
                     "`{}` and `{}` are the same action ignoring case",
-                    operations[first].action, op.action
+                    operations[first].action, operations[i].action
                 ));
             }
         }
         Ok(Catalog {
             operations,
+            lowercase,
             by_lowercase,
             services: tables.iter().map(|(service, _)| *service).collect(),
         })
@@ -192,7 +199,14 @@ impl Catalog {
 
     /// As [`Catalog::resolve`], with the case rule chosen by the caller.
     pub fn resolve_with<'c>(&'c self, pattern: &str, case: Case) -> Vec<&'c Operation> {
-        self.operations
+        // Whatever the pattern matches starts with its literal head (in either
+        // case mode, up to ASCII case), and in a list sorted by lower-case
+        // action those operations form one run: `ens:Describe*` tests its run
+        // of Describe operations instead of the whole catalogue.
+        let head = pattern[..pattern.find(['*', '?']).unwrap_or(pattern.len())].to_ascii_lowercase();
+        let start = self.lowercase.partition_point(|a| a.as_str() < head.as_str());
+        let run = self.lowercase[start..].partition_point(|a| a.starts_with(&head));
+        self.operations[start..start + run]
             .iter()
             .filter(|op| wildcard::matches(pattern, op.action, case))
             .collect()
@@ -386,6 +400,44 @@ mod tests {
             .all(|op| op.action != "ens:CreateImage"));
         assert!(catalog.resolve("ens:Nothing*").is_empty());
         assert!(catalog.resolve("ecs:*").is_empty());
+    }
+
+    /// What resolving was before the prefix index: every operation tested.
+    fn resolve_by_scan(pattern: &str, case: Case) -> Vec<&'static str> {
+        catalog()
+            .operations()
+            .iter()
+            .filter(|op| wildcard::matches(pattern, op.action, case))
+            .map(|op| op.action)
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// The indexed search finds what testing every operation finds, for
+        /// catalogued prefixes in any case with wildcards after them, and for
+        /// arbitrary short patterns.
+        #[test]
+        fn resolve_agrees_with_a_full_scan(
+            op in 0usize..371,
+            cut in 0usize..40,
+            flips in proptest::prelude::any::<u64>(),
+            tail in "[*?aAeE]{0,3}",
+            noise in "[enscrtEDIé:*?]{0,8}",
+        ) {
+            let action = catalog().operations()[op].action;
+            let kept: String = action
+                .chars()
+                .take(cut)
+                .enumerate()
+                .map(|(i, c)| if flips >> (i % 64) & 1 == 1 { c.to_ascii_uppercase() } else { c })
+                .collect();
+            for pattern in [format!("{kept}{tail}"), noise.clone()] {
+                for case in [Case::Sensitive, Case::Insensitive] {
+                    let fast: Vec<&str> = catalog().resolve_with(&pattern, case).iter().map(|op| op.action).collect();
+                    proptest::prop_assert_eq!(fast, resolve_by_scan(&pattern, case), "{} {:?}", pattern, case);
+                }
+            }
+        }
     }
 
     #[test]

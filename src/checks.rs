@@ -6,6 +6,7 @@ mod access;
 mod actions;
 mod conditions;
 mod grammar;
+mod memo;
 mod resources;
 
 pub use grammar::nearest;

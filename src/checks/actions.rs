@@ -2,6 +2,9 @@
 //! grammar and the operation catalogue, and what an Allow's actions really
 //! grant (broad wildcards, full access, NotAction, Allows a Deny overrides).
 
+use std::cell::RefCell;
+
+use super::memo::Memo;
 use super::resources::covers_resource;
 use super::{nearest, Context};
 use crate::catalog::{catalog, Catalog};
@@ -116,7 +119,7 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
             ),
             Some(_) => {}
             None if extra(text) => {}
-            None => out.push(unknown_action(catalog, value, code, cx)),
+            None => out.push(unknown_action(value, code, cx)),
         }
         return;
     }
@@ -153,16 +156,9 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
     }
 }
 
-fn unknown_action(catalog: &Catalog, value: &Spanned<&str>, code: &str, cx: &Context<'_>) -> Diagnostic {
+fn unknown_action(value: &Spanned<&str>, code: &str, cx: &Context<'_>) -> Diagnostic {
     let text = value.value;
-    let mut candidates: Vec<&str> = catalog
-        .operations()
-        .iter()
-        .filter(|op| op.service() == code)
-        .map(|op| op.action)
-        .collect();
-    candidates.extend(cx.options.extra_actions.iter().map(String::as_str));
-    let help = match nearest(text, &candidates) {
+    let help = match suggestion(text, code, &cx.options.extra_actions) {
         Some(best) => format!("did you mean `{best}`? if `{text}` is newer than the built-in table, list it under `extra-actions` in policy-check.toml"),
         None => format!("no known {code} action is close; if `{text}` is newer than the built-in table, list it under `extra-actions` in policy-check.toml"),
     };
@@ -172,6 +168,36 @@ fn unknown_action(catalog: &Catalog, value: &Spanned<&str>, code: &str, cx: &Con
         format!("`{text}` is not a known {code} action"),
     )
     .with_help(help)
+}
+
+thread_local! {
+    /// "Did you mean" per unknown action of the built-in catalogue: each
+    /// answer is a similarity scan of the service's whole table, and real
+    /// trees repeat the same few misspellings across many files.
+    static SUGGESTIONS: RefCell<Memo<Option<&'static str>>> = RefCell::new(Memo::new());
+}
+
+/// The known action closest to `text`, an unknown action of service `code`.
+fn suggestion<'a>(text: &str, code: &str, extra: &'a [String]) -> Option<&'a str> {
+    let catalogued = || -> Vec<&'static str> {
+        catalog()
+            .operations()
+            .iter()
+            .filter(|op| op.service() == code)
+            .map(|op| op.action)
+            .collect()
+    };
+    if extra.is_empty() {
+        // `code` is `text`'s own service, so `text` alone is the key.
+        return SUGGESTIONS.with(|memo| {
+            memo.borrow_mut()
+                .get_or_compute(text, || nearest(text, &catalogued()))
+        });
+    }
+    // Extra actions differ per configuration; they are rare, so not memoized.
+    let mut candidates: Vec<&str> = catalogued();
+    candidates.extend(extra.iter().map(String::as_str));
+    nearest(text, &candidates)
 }
 
 fn count(catalog: &Catalog, code: &str) -> usize {
@@ -417,6 +443,42 @@ mod tests {
         ] {
             assert!(split_action(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn remembered_suggestions_match_a_fresh_search() {
+        let ens: Vec<&str> = catalog().operations().iter().map(|op| op.action).collect();
+        let extra = vec!["ens:CreateImageV2".to_string()];
+        let with_extra: Vec<&str> = ens
+            .iter()
+            .copied()
+            .chain(extra.iter().map(String::as_str))
+            .collect();
+        let texts = [
+            "ens:CreatImage",
+            "ens:CreateImages",
+            "ens:DescribeImage",
+            "ens:Create-Image",
+            "ENS:CREATIMAGE",
+            "ens:CreateImageV",
+            "ens:Zzz",
+        ];
+        // Twice over, so the second round answers from the memo.
+        for _ in 0..2 {
+            for text in texts {
+                assert_eq!(suggestion(text, "ens", &[]), nearest(text, &ens), "{text}");
+                assert_eq!(
+                    suggestion(text, "ens", &extra),
+                    nearest(text, &with_extra),
+                    "{text}"
+                );
+            }
+        }
+        assert_eq!(suggestion("ens:CreatImage", "ens", &[]), Some("ens:CreateImage"));
+        assert_eq!(
+            suggestion("ens:CreateImageV", "ens", &extra),
+            Some("ens:CreateImageV2")
+        );
     }
 
     #[test]
