@@ -4,6 +4,8 @@
 //! the grammar checks, which read the raw tree and report it. Later checks and
 //! the evaluator can then rely on the model's types without re-validating.
 
+use std::fmt::Write;
+
 use crate::parse::{Member, Node, Value};
 use crate::source::{Span, Spanned};
 
@@ -229,7 +231,10 @@ pub fn normalized_path(root: &Node<'_>, span: Span) -> String {
                 items[..i]
                     .last()
                     .filter(|item| item.span.contains(span))
-                    .inspect(|_| path.push_str(&format!("[{}]", i - 1)))
+                    .inspect(|_| {
+                        // Writing to a String cannot fail.
+                        let _ = write!(path, "[{}]", i - 1);
+                    })
             }
             _ => None,
         };
@@ -242,6 +247,12 @@ pub fn normalized_path(root: &Node<'_>, span: Span) -> String {
 
 fn push_name(path: &mut String, name: &str) {
     path.push_str("['");
+    // Nearly every name needs no escape; copy those whole.
+    if !name.contains(|c: char| c == '\'' || c == '\\' || (c as u32) < 0x20) {
+        path.push_str(name);
+        path.push_str("']");
+        return;
+    }
     for c in name.chars() {
         match c {
             '\'' => path.push_str("\\'"),

@@ -140,7 +140,7 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
         }
         return;
     }
-    if catalog.resolve_with(text, Case::Sensitive).is_empty() {
+    if !catalog.matches_any_with(text, Case::Sensitive) {
         out.push(
             Diagnostic::new(
                 Rule::ActionCase,

@@ -1,6 +1,9 @@
 //! Stage 3 condition checks: operators, keys and values of each statement's
 //! `Condition` against the vocabulary in [`crate::conditions`].
 
+use std::cell::RefCell;
+
+use super::memo::Memo;
 use super::nearest;
 use crate::catalog::catalog;
 use crate::conditions::{
@@ -52,6 +55,34 @@ fn operator(block: &ConditionBlock<'_>, out: &mut Vec<Diagnostic>) -> Option<Par
     if let Some(parsed) = v.parse_operator(written) {
         return Some(parsed);
     }
+    let help = remembered_operator_help(written);
+    out.push(
+        Diagnostic::new(
+            Rule::UnknownConditionOperator,
+            block.operator.span,
+            format!("`{written}` is not a RAM condition operator"),
+        )
+        .with_help(help),
+    );
+    None
+}
+
+thread_local! {
+    /// The help per unknown operator: each costs similarity scans of the
+    /// vocabulary, and real trees repeat the same few misspellings.
+    static OPERATOR_HELP: RefCell<Memo<String>> = RefCell::new(Memo::new());
+}
+
+fn remembered_operator_help(written: &str) -> String {
+    OPERATOR_HELP.with(|memo| {
+        memo.borrow_mut()
+            .get_or_compute(written, || operator_help(written))
+    })
+}
+
+/// How to fix `written`, an operator RAM does not have.
+fn operator_help(written: &str) -> String {
+    let v = vocabulary();
     // Explanations match the operator without a qualifier RAM accepts.
     let bare = match written.split_once(':') {
         Some((q, rest)) if v.qualifiers.iter().any(|known| known.name == q) => rest,
@@ -69,7 +100,7 @@ fn operator(block: &ConditionBlock<'_>, out: &mut Vec<Diagnostic>) -> Option<Par
         }
         None => nearest(written, &names).map(str::to_string),
     };
-    let help = match (v.aws_only(bare), suggestion) {
+    match (v.aws_only(bare), suggestion) {
         (Some(aws), _) => {
             let replacement = aws
                 .pattern
@@ -99,16 +130,7 @@ fn operator(block: &ConditionBlock<'_>, out: &mut Vec<Diagnostic>) -> Option<Par
                 .collect::<Vec<_>>()
                 .join(" or ")
         ),
-    };
-    out.push(
-        Diagnostic::new(
-            Rule::UnknownConditionOperator,
-            block.operator.span,
-            format!("`{written}` is not a RAM condition operator"),
-        )
-        .with_help(help),
-    );
-    None
+    }
 }
 
 /// Reports a key not of the form `<service>:<key>`; true when well formed.
@@ -460,5 +482,32 @@ fn singular(family: Family) -> &'static str {
         Family::Date => "a date",
         Family::Bool => "a boolean",
         Family::Ip => "an IP address",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembered_operator_help_matches_a_fresh_answer() {
+        let written = [
+            "StringEqual",
+            "stringequals",
+            "IpAdress",
+            "StringEqualsIfExists2",
+            "Boolean",
+            "ForAnyValue:StringEqual",
+            "ForAnyValu:StringEquals",
+            "Zzz",
+        ];
+        // Twice over, so the second round answers from the memo.
+        for _ in 0..2 {
+            for w in written {
+                assert_eq!(remembered_operator_help(w), operator_help(w), "{w}");
+            }
+        }
+        assert!(remembered_operator_help("IpAdress").contains("IpAddress"));
+        assert!(remembered_operator_help("stringequals").contains("case-sensitive"));
     }
 }

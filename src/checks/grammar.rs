@@ -445,16 +445,15 @@ fn duplicate_keys(node: &Node<'_>, fold_case: bool, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Objects up to this many members are searched pairwise, without building
+/// a key per member: nearly every object of a policy is that small.
+const PAIRWISE: usize = 16;
+
 fn repeated_keys(members: &[Member<'_>], fold_case: bool, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<String, &Member<'_>> = HashMap::with_capacity(members.len());
-    for m in members {
-        let folded = if fold_case {
-            m.key.to_ascii_lowercase()
-        } else {
-            m.key.to_string()
-        };
-        let Some(first) = seen.get(&folded) else {
-            seen.insert(folded, m);
+    let keys: Vec<&str> = members.iter().map(|m| m.key.as_ref()).collect();
+    let firsts = first_with_same_key(&keys, fold_case, keys.len() <= PAIRWISE);
+    for (m, first) in members.iter().zip(firsts) {
+        let Some(first) = first.map(|j| &members[j]) else {
             continue;
         };
         let message = if first.key == m.key {
@@ -468,6 +467,44 @@ fn repeated_keys(members: &[Member<'_>], fold_case: bool, out: &mut Vec<Diagnost
                 .with_help("merge the values into one key; parsers disagree on which duplicate wins"),
         );
     }
+}
+
+/// For each key, the index of the first earlier key equal to it (up to ASCII
+/// case with `fold_case`), found by comparing pairs or through a map.
+fn first_with_same_key(keys: &[&str], fold_case: bool, pairwise: bool) -> Vec<Option<usize>> {
+    if pairwise {
+        let same = |a: &str, b: &str| {
+            if fold_case {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                a == b
+            }
+        };
+        return keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| keys[..i].iter().position(|earlier| same(earlier, key)))
+            .collect();
+    }
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(keys.len());
+    keys.iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let folded = if fold_case {
+                key.to_ascii_lowercase()
+            } else {
+                key.to_string()
+            };
+            // Only a key's first occurrence is inserted.
+            match seen.get(&folded) {
+                Some(&first) => Some(first),
+                None => {
+                    seen.insert(folded, i);
+                    None
+                }
+            }
+        })
+        .collect()
 }
 
 fn policy_length(root: &Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -491,4 +528,39 @@ fn policy_length(root: &Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         )
         .with_help(help),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Small objects compare pairs, large ones use a map: both find the
+        /// same first duplicates.
+        #[test]
+        fn pairwise_and_map_find_the_same_duplicates(keys in prop::collection::vec("[aAbB]{0,2}", 0..24)) {
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            for fold_case in [false, true] {
+                prop_assert_eq!(
+                    first_with_same_key(&keys, fold_case, true),
+                    first_with_same_key(&keys, fold_case, false),
+                    "fold_case {}", fold_case
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn duplicates_point_at_the_first_occurrence() {
+        let keys = ["a", "A", "b", "a", "A"];
+        assert_eq!(
+            first_with_same_key(&keys, false, true),
+            [None, None, None, Some(0), Some(1)]
+        );
+        assert_eq!(
+            first_with_same_key(&keys, true, true),
+            [None, Some(0), None, Some(0), Some(0)]
+        );
+    }
 }

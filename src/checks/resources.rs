@@ -74,13 +74,21 @@ fn arn(value: &str) -> Result<Option<&str>, (String, String)> {
             help.into(),
         ));
     }
-    let fields: Vec<&str> = value.splitn(5, ':').collect();
+    // Split into a fixed array: every Resource value of every file comes
+    // through here, and a Vec per value showed in profiles.
+    let mut fields = [""; 5];
+    let mut count = 0;
+    for (slot, field) in fields.iter_mut().zip(value.splitn(5, ':')) {
+        *slot = field;
+        count += 1;
+    }
     if fields[0] != "acs" {
         return Err(("it does not start with `acs:`".into(), shape()));
     }
-    let [_, service, region, account, relative] = fields[..] else {
+    let [_, service, region, account, relative] = fields;
+    if count < 5 {
         return Err((
-            format!("it has {} of the 5 fields of `{ARN_SHAPE}`", fields.len()),
+            format!("it has {count} of the 5 fields of `{ARN_SHAPE}`"),
             "region and account may be empty or `*`, but every `:` must be there".into(),
         ));
     };
