@@ -190,7 +190,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
                 args.force_exclude,
             )
         }),
-        Input::File { path, origin } => settings.selects(&cwd, path, *origin, args.force_exclude),
+        Input::File { path, origin, .. } => settings.selects(&cwd, path, *origin, args.force_exclude),
     });
     let stdin_name = args
         .stdin_filename
@@ -230,14 +230,18 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
                     too_large(&stdin_name, args.max_file_size),
                 )),
             },
-            Input::File { path, origin } => {
+            Input::File {
+                path,
+                origin,
+                listed_as_file,
+            } => {
                 let name = display_name(path);
                 let origin = if *origin == Origin::Named {
                     named_origin
                 } else {
                     *origin
                 };
-                match read_regular_file(path, args.max_file_size) {
+                match read_regular_file(path, args.max_file_size, *listed_as_file) {
                     Ok(bytes) => lint_bytes(name, path, bytes, origin),
                     Err(message) => Some(FileReport::io_error(name, message)),
                 }

@@ -114,9 +114,13 @@ pub fn load_policies(paths: &[PathBuf], stdin: Option<(&str, &[u8])>) -> Vec<Pol
                 let (name, bytes) = stdin.unwrap_or(("<stdin>", &[]));
                 load_one(name.to_string(), bytes.to_vec(), Origin::Named)
             }
-            Input::File { path, origin } => {
+            Input::File {
+                path,
+                origin,
+                listed_as_file,
+            } => {
                 let name = display_name(path);
-                match read_regular_file(path, DEFAULT_MAX_FILE_SIZE) {
+                match read_regular_file(path, DEFAULT_MAX_FILE_SIZE, *listed_as_file) {
                     Ok(bytes) => load_one(name, bytes, *origin),
                     Err(message) => Some(unreadable(name, message)),
                 }
@@ -320,7 +324,7 @@ pub fn check_action(action: &str) -> Result<(), String> {
 
 /// Reads a `--request` file: a JSON object of parameters.
 pub fn read_request(path: &std::path::Path) -> Result<Map<String, Value>, String> {
-    let bytes = read_regular_file(path, DEFAULT_MAX_FILE_SIZE)?;
+    let bytes = read_regular_file(path, DEFAULT_MAX_FILE_SIZE, false)?;
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(format!(

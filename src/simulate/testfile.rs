@@ -173,7 +173,7 @@ enum CaseError {
 }
 
 fn read_test_file(path: &Path) -> Result<TestFile, String> {
-    let bytes = read_regular_file(path, DEFAULT_MAX_FILE_SIZE)?;
+    let bytes = read_regular_file(path, DEFAULT_MAX_FILE_SIZE, false)?;
     let file: TestFile = serde_json::from_slice(&bytes).map_err(|e| format!("not a valid test file: {e}"))?;
     if file.cases.is_empty() {
         return Err("the test file has no cases".to_string());
