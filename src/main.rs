@@ -4,6 +4,9 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use policy_check::cli::{run, Cli};
 
 fn main() -> ExitCode {
