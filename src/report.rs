@@ -12,9 +12,10 @@ pub mod short;
 
 use std::io::{self, Write};
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::FileReport;
 use crate::rules::Rule;
+use crate::source::{LineColumn, LineIndex};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -159,6 +160,20 @@ impl<'w> Stream<'w> {
         }
         Ok(totals)
     }
+}
+
+/// Each finding of a file with its start and end line and column, for the
+/// line-oriented formats.
+pub(crate) fn located(report: &FileReport) -> impl Iterator<Item = (&Diagnostic, LineColumn, LineColumn)> {
+    let index = (!report.diagnostics.is_empty()).then(|| LineIndex::new(&report.text));
+    report.diagnostics.iter().filter_map(move |d| {
+        let index = index.as_ref()?;
+        Some((
+            d,
+            index.line_column(&report.text, d.span.start),
+            index.line_column(&report.text, d.span.end),
+        ))
+    })
 }
 
 /// Writes finished reports in one format: the streaming path, for callers

@@ -6,18 +6,11 @@ use std::fmt::Write;
 
 use crate::diagnostic::Severity;
 use crate::lint::FileReport;
-use crate::source::LineIndex;
 
 /// One annotation per finding of one file.
 pub fn render_file(report: &FileReport) -> String {
     let mut out = String::new();
-    if report.diagnostics.is_empty() {
-        return out;
-    }
-    let index = LineIndex::new(&report.text);
-    for d in &report.diagnostics {
-        let start = index.line_column(&report.text, d.span.start);
-        let end = index.line_column(&report.text, d.span.end);
+    for (d, start, end) in super::located(report) {
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");

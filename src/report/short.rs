@@ -4,17 +4,11 @@
 use std::fmt::Write;
 
 use crate::lint::FileReport;
-use crate::source::LineIndex;
 
 /// One line per finding of one file.
 pub fn render_file(report: &FileReport) -> String {
     let mut out = String::new();
-    if report.diagnostics.is_empty() {
-        return out;
-    }
-    let index = LineIndex::new(&report.text);
-    for d in &report.diagnostics {
-        let at = index.line_column(&report.text, d.span.start);
+    for (d, at, _) in super::located(report) {
         // A message is one line today; flattening keeps the format
         // line-based even if one ever is not.
         let message = d.message.replace(['\r', '\n'], " ");
