@@ -10,8 +10,9 @@ table incomplete: an SDK is not a RAM catalogue (RAM-only actions such as ram:Pa
 are no API; see rules/operations/ram-only.tsv).
 
 ENS is not generated: rules/operations/ens.tsv is hand-checked and authoritative. The
-generator cross-checks it instead (every ENS SDK operation must be in it) and writes the
-ENS SDK's operation list to testdata/operations/, where a test repeats the check.
+generator cross-checks it instead (every ENS SDK operation must be in it), writes the
+ENS SDK's operation list to testdata/operations/, where a test repeats the check, and
+fills in only the ENS levels the documentation does not give, marked `inferred`.
 
 Usage (see docs/operation-tables.md):
     # offline, from packages already downloaded into DIR
@@ -179,6 +180,26 @@ def table_text(service, description, sources, rows, as_of):
     return "\n".join(lines) + "\n"
 
 
+def ens_fill_levels(check_only):
+    """Rows of the hand-checked ENS table whose level the documentation does not give get
+    the verb's level, marked `inferred`; documented cells are never touched."""
+    path = TABLES / "ens.tsv"
+    old = path.read_text()
+    lines = []
+    for line in old.splitlines():
+        cells = line.split("\t")
+        if not line.startswith("#") and len(cells) == 6 and cells[0] != "action" and cells[1] == "":
+            level = infer_level(cells[0].split(":", 1)[1])
+            if level:
+                cells[1] = f"{level} inferred"
+        lines.append("\t".join(cells))
+    text = "\n".join(lines) + "\n"
+    if check_only:
+        return text == old
+    path.write_text(text)
+    return True
+
+
 def ens_cross_check(directory, check_only):
     """Every ENS SDK operation must be in the hand-checked ens.tsv."""
     found = package_files(directory, ENS_PACKAGE)
@@ -249,6 +270,9 @@ def main():
                 ok = False
         else:
             out.write_text(text)
+    if not ens_fill_levels(args.check):
+        print("error: rules/operations/ens.tsv has undocumented levels not yet inferred", file=sys.stderr)
+        ok = False
     if not ens_cross_check(args.packages, args.check):
         ok = False
     return 0 if ok else 1

@@ -132,7 +132,7 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
                 format!("the {} known {code} operations", table.operations().len())
             } else {
                 format!(
-                    "the {} {code} operations of its incomplete table (as of {})",
+                    "the {} {code} operations of its incomplete table, as of {}",
                     table.operations().len(),
                     table.as_of()
                 )
@@ -185,14 +185,14 @@ fn unlisted_action(value: &Spanned<&str>, table: &Table, cx: &Context<'_>) -> Di
     let text = value.value;
     let code = table.service();
     let guess = match suggestion(text, code, &cx.options.extra_actions) {
-        Some(best) => format!("; did you mean `{best}`?"),
-        None => format!("; no listed {code} action is close"),
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("no listed {code} action is close."),
     };
     Diagnostic::new(
         Rule::UnlistedAction,
         value.span,
         format!(
-            "`{text}` is not in the {code} operation table{guess} (the table is incomplete: as of {})",
+            "`{text}` is not in the {code} operation table; {guess} That table is incomplete, as of {}",
             table.as_of()
         ),
     )
@@ -346,7 +346,11 @@ fn allow_grants(
             .value
             .split_once(':')
             .is_none_or(|(service, _)| has_wildcard(service));
-        let message = if every_service && covered.len() == 1 {
+        let one_name = value
+            .value
+            .split_once(':')
+            .is_some_and(|(_, name)| !has_wildcard(name));
+        let message = if every_service && one_name {
             format!(
                 "`{}` covers the action of that name in every service, including {CREATE_IMAGE}",
                 value.value
