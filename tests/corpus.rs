@@ -1,5 +1,5 @@
-//! The real-policy corpus in `../shared/corpus/real/`: documents written by
-//! others, with their validity recorded in `SOURCES.md`. Strict JSON must be
+//! The real-policy corpus vendored in `testdata/corpus/real/`: documents
+//! written by others, with their validity recorded in `SOURCES.md`. Strict JSON must be
 //! told apart exactly, valid documents must draw no error, and the documented
 //! mistakes must be reported.
 
@@ -11,12 +11,12 @@ use policy_check::diagnostic::{Diagnostic, Severity};
 use policy_check::lint::{lint_file, LintOptions, Origin, RuleSettings};
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/corpus/real")
 }
 
 /// Every corpus document with its findings, keyed by file name.
 fn lint_corpus() -> BTreeMap<String, Vec<Diagnostic>> {
-    let entries = fs::read_dir(corpus_dir()).expect("../shared/corpus/real is present (it is in CI too)");
+    let entries = fs::read_dir(corpus_dir()).expect("testdata/corpus/real is part of the repository");
     let mut results = BTreeMap::new();
     for entry in entries {
         let path = entry.expect("readable entry").path();
