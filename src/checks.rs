@@ -9,6 +9,7 @@ mod grammar;
 mod memo;
 mod resources;
 
+pub use actions::unchecked_services;
 pub use grammar::nearest;
 
 use crate::diagnostic::Diagnostic;

@@ -72,6 +72,7 @@ pub fn lint_host(
     let undecodable = diagnostics.first().map(|d| d.span);
     diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
     let mut documents = 0;
+    let mut unchecked_services = Vec::new();
     if let Some(root) = &parsed.root {
         let value = to_value(root);
         let mut seen = Vec::new();
@@ -86,13 +87,19 @@ pub fn lint_host(
             seen.push(node.span);
             documents += 1;
             match &node.value {
-                Value::String(content) => check_string(node.span, content, &text, options, &mut diagnostics),
-                _ => check_document(node, &text, options, &mut diagnostics),
+                Value::String(content) => unchecked_services.extend(check_string(
+                    node.span,
+                    content,
+                    &text,
+                    options,
+                    &mut diagnostics,
+                )),
+                _ => unchecked_services.extend(check_document(node, &text, options, &mut diagnostics)),
             }
         }
         if documents == 0 {
             if not_a_policy(root).is_none() {
-                check_document(root, &text, options, &mut diagnostics);
+                unchecked_services = check_document(root, &text, options, &mut diagnostics);
                 documents = 1;
             } else if selected == Selected::ByCommandLine(Origin::Walked) {
                 return FileReport::skipped(
@@ -125,18 +132,31 @@ pub fn lint_host(
         text,
         diagnostics,
         outcome: Outcome::Linted { documents },
+        unchecked_services: {
+            unchecked_services.sort();
+            unchecked_services.dedup();
+            unchecked_services
+        },
     }
 }
 
 /// Checks the policy held in a JSON string whose literal (quotes included)
 /// is at `span` in `host`.
-fn check_string(span: Span, content: &str, host: &str, options: &LintOptions, out: &mut Vec<Diagnostic>) {
+/// Returns the services its actions name that have no operation table.
+fn check_string(
+    span: Span,
+    content: &str,
+    host: &str,
+    options: &LintOptions,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<String> {
     let map = EscapeMap::new(&host[span.start + 1..span.end - 1], span.start + 1);
     let parsed = parse::parse(content);
     let mut found: Vec<Diagnostic> = parse_diagnostics(&parsed.errors).collect();
-    if let Some(root) = &parsed.root {
-        check_document(root, content, options, &mut found);
-    }
+    let unchecked = match &parsed.root {
+        Some(root) => check_document(root, content, options, &mut found),
+        None => Vec::new(),
+    };
     for mut d in found {
         d.span = map.span(d.span);
         for label in &mut d.labels {
@@ -144,6 +164,7 @@ fn check_string(span: Span, content: &str, host: &str, options: &LintOptions, ou
         }
         out.push(d);
     }
+    unchecked
 }
 
 /// The node a normalized path leads to. serde_json keeps the last of

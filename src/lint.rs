@@ -100,6 +100,9 @@ pub struct FileReport {
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
     pub outcome: Outcome,
+    /// Services named by its actions that have no operation table, so whose
+    /// actions were not checked (lower case, sorted, each once).
+    pub unchecked_services: Vec<String>,
 }
 
 impl FileReport {
@@ -112,6 +115,7 @@ impl FileReport {
             text: String::new(),
             diagnostics: vec![diagnostic],
             outcome: Outcome::Unreadable,
+            unchecked_services: Vec::new(),
         }
     }
 
@@ -122,6 +126,7 @@ impl FileReport {
             text: String::new(),
             diagnostics: Vec::new(),
             outcome: Outcome::Excluded(reason),
+            unchecked_services: Vec::new(),
         }
     }
 
@@ -132,6 +137,7 @@ impl FileReport {
             text: String::new(),
             diagnostics: Vec::new(),
             outcome: Outcome::Skipped(reason.into()),
+            unchecked_services: Vec::new(),
         }
     }
 }
@@ -204,6 +210,7 @@ pub fn lint_file(
                 text: if found.is_empty() { String::new() } else { text },
                 diagnostics: found,
                 outcome: Outcome::Linted { documents: 0 },
+                unchecked_services: Vec::new(),
             };
         }
     }
@@ -211,9 +218,10 @@ pub fn lint_file(
     // character would only repeat the UTF-8 finding.
     let undecodable = diagnostics.first().map(|d| d.span);
     diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
-    if let Some(root) = &parsed.root {
-        check_document(root, &text, options, &mut diagnostics);
-    }
+    let unchecked_services = match &parsed.root {
+        Some(root) => check_document(root, &text, options, &mut diagnostics),
+        None => Vec::new(),
+    };
     finalize(&mut diagnostics, parsed.root.as_ref(), settings);
     let text = if diagnostics.is_empty() {
         String::new()
@@ -225,6 +233,7 @@ pub fn lint_file(
         text,
         diagnostics,
         outcome: Outcome::Linted { documents: 1 },
+        unchecked_services,
     }
 }
 
@@ -260,20 +269,32 @@ pub fn decode(bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
 }
 
 /// Runs the checks on one parsed document whose spans index into `text`.
-pub fn check_document(root: &Node<'_>, text: &str, options: &LintOptions, out: &mut Vec<Diagnostic>) {
+/// Returns the services its actions name that have no operation table.
+pub fn check_document(
+    root: &Node<'_>,
+    text: &str,
+    options: &LintOptions,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<String> {
     match Policy::from_root(root) {
-        Some(policy) => checks::run(&policy, &Context { text, options }, out),
-        None => out.push(
-            Diagnostic::new(
-                Rule::InvalidDocument,
-                root.span,
-                format!(
-                    "a policy document must be a JSON object, found {}",
-                    root.type_name()
-                ),
-            )
-            .with_help("write {\"Version\": \"1\", \"Statement\": [...]}"),
-        ),
+        Some(policy) => {
+            checks::run(&policy, &Context { text, options }, out);
+            checks::unchecked_services(&policy)
+        }
+        None => {
+            out.push(
+                Diagnostic::new(
+                    Rule::InvalidDocument,
+                    root.span,
+                    format!(
+                        "a policy document must be a JSON object, found {}",
+                        root.type_name()
+                    ),
+                )
+                .with_help("write {\"Version\": \"1\", \"Statement\": [...]}"),
+            );
+            Vec::new()
+        }
     }
 }
 

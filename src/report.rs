@@ -57,6 +57,8 @@ pub struct Totals {
     pub excluded: usize,
     /// Files that could not be read.
     pub io_errors: usize,
+    /// Services whose actions were not checked (no operation table), sorted.
+    pub unchecked_services: std::collections::BTreeSet<String>,
 }
 
 fn severity_slot(severity: Severity) -> usize {
@@ -71,6 +73,8 @@ impl Totals {
             Outcome::Excluded(_) => self.excluded += 1,
             Outcome::Unreadable => self.io_errors += 1,
         }
+        self.unchecked_services
+            .extend(report.unchecked_services.iter().cloned());
         if !report.diagnostics.is_empty() && matches!(report.outcome, Outcome::Linted { .. }) {
             self.files_with_findings += 1;
         }
@@ -92,6 +96,8 @@ impl Totals {
         self.io_errors += other.io_errors;
         self.skipped += other.skipped;
         self.excluded += other.excluded;
+        self.unchecked_services
+            .extend(other.unchecked_services.iter().cloned());
         for (sum, n) in self.by_severity.iter_mut().zip(other.by_severity) {
             *sum += n;
         }

@@ -34,6 +34,26 @@ pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     shadowed_allows(policy, out);
 }
 
+/// The services a policy's actions name that have no operation table, so
+/// whose actions no check could verify: lower case, sorted, each once.
+/// Service wildcards (`*`, `yundun-*`) name no service and are left out.
+pub fn unchecked_services(policy: &Policy<'_>) -> Vec<String> {
+    let catalog = catalog();
+    let mut services: Vec<String> = policy
+        .statements
+        .iter()
+        .filter_map(|statement| statement.action.as_ref())
+        .flat_map(|action| &action.values)
+        .filter_map(|value| split_action(value.value).ok())
+        .map(|(service, _)| service)
+        .filter(|service| !has_wildcard(service) && !catalog.is_catalogued(service))
+        .map(str::to_ascii_lowercase)
+        .collect();
+    services.sort();
+    services.dedup();
+    services
+}
+
 /// An action split into service code and name, or why it is not one.
 pub(super) fn split_action(value: &str) -> Result<(&str, &str), String> {
     if value.chars().any(char::is_whitespace) {

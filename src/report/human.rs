@@ -157,6 +157,13 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
         }
         out.push_str(&format!("\n{line}."));
     }
+    if !totals.unchecked_services.is_empty() {
+        let names: Vec<&str> = totals.unchecked_services.iter().map(String::as_str).collect();
+        out.push_str(&format!(
+            "\nNot checked: actions of {} (no operation table).",
+            names.join(", ")
+        ));
+    }
     for config in &run.configs {
         let effects = config.effects();
         if effects.is_empty() {
@@ -321,6 +328,7 @@ mod tests {
             ],
             text,
             outcome: crate::lint::Outcome::Linted { documents: 1 },
+            unchecked_services: Vec::new(),
         };
         let out = render_file(&handler(Style::default()), &report);
         assert!(

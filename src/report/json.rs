@@ -131,6 +131,8 @@ pub fn write_end(totals: &Totals, run: &RunFacts, out: &mut dyn Write) -> io::Re
         totals.files, totals.skipped, totals.excluded, totals.io_errors
     )?;
     serde_json::to_writer(&mut *out, &summary).map_err(io::Error::other)?;
+    write!(out, ",\"unchecked_services\":")?;
+    serde_json::to_writer(&mut *out, &totals.unchecked_services).map_err(io::Error::other)?;
     write!(out, ",\"configs\":")?;
     serde_json::to_writer(&mut *out, &run.configs).map_err(io::Error::other)?;
     writeln!(out, "}}")
