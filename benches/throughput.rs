@@ -33,6 +33,9 @@ fn main() -> io::Result<()> {
         return baseline(&args[at + 1..]);
     }
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-corpus");
+    if args.iter().any(|a| a == "--tables-only") {
+        return tables(&root);
+    }
     let corpus = Corpus::ensure(&root)?;
     let cpu = fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -229,6 +232,98 @@ fn main() -> io::Result<()> {
             _ => ("(info)".into(), ""),
         };
         println!("{name:<58} {measured:>8.2} {target_text:>8}  {verdict}");
+    }
+    tables(&root)
+}
+
+/// Issue 16: what the embedded operation tables cost. The binary's size, and
+/// one-file runs (process start to exit) that need no table, one table, or
+/// all of them (each table is parsed on first use), against the parse-only
+/// baseline on the same file. With `POLICY_CHECK_BEFORE` naming a binary
+/// built before the SDK tables (ENS only), it is measured in the same run.
+fn tables(root: &Path) -> io::Result<()> {
+    const SERVICES: [&str; 19] = [
+        "cms",
+        "cr",
+        "cs",
+        "eci",
+        "ecs",
+        "ens",
+        "ess",
+        "fc",
+        "kms",
+        "log",
+        "nas",
+        "oss",
+        "ram",
+        "rds",
+        "resourcemanager",
+        "ros",
+        "slb",
+        "sts",
+        "vpc",
+    ];
+    let dir = root.join("tables");
+    fs::create_dir_all(&dir)?;
+    let policy = |actions: &[String]| {
+        let list: Vec<String> = actions.iter().map(|a| format!("\"{a}\"")).collect();
+        format!(
+            "{{\"Version\": \"1\", \"Statement\": [{{\"Effect\": \"Allow\", \"Action\": [{}], \"Resource\": \"*\"}}]}}\n",
+            list.join(", ")
+        )
+    };
+    let files = [
+        ("no table (bss only)", vec!["bss:DescribeOrders".to_string()]),
+        ("ens table only", vec!["ens:DescribeInstances".to_string()]),
+        ("ecs table only", vec!["ecs:DescribeInstances".to_string()]),
+        (
+            "all 19 tables (a misspelt action per service)",
+            SERVICES
+                .iter()
+                .map(|s| format!("{s}:DescribeNothingAtAll"))
+                .collect(),
+        ),
+    ];
+    let before = std::env::var_os("POLICY_CHECK_BEFORE").map(PathBuf::from);
+    let size = |path: &Path| fs::metadata(path).map(|m| m.len() as f64 / 1e6);
+    println!("\noperation tables (issue 16)");
+    println!("binary size: {:.2} MB ({BIN})", size(Path::new(BIN))?);
+    if let Some(before) = &before {
+        println!(
+            "binary size before the SDK tables: {:.2} MB ({})",
+            size(before)?,
+            before.display()
+        );
+    }
+    let me = std::env::current_exe()?;
+    println!(
+        "{:<58} {:>10} {:>9} {:>8}",
+        "one file, process start to exit", "wall", "peak RSS", "/ base"
+    );
+    for (i, (name, actions)) in files.iter().enumerate() {
+        let file = dir.join(format!("tables-{i}.json"));
+        fs::write(&file, policy(actions))?;
+        let mut tool = Command::new(BIN);
+        tool.args(["--format", "json"]).arg(&file);
+        let mut base = Command::new(&me);
+        base.arg("--baseline").arg(&file);
+        let [tool_m, base_m] = measure_pair(&mut tool, &mut base, SINGLE_FILE_RUNS)?;
+        let row = |label: &str, m: &Measurement| {
+            println!(
+                "{label:<58} {:>7.2} ms {:>6.1} MiB {:>8.2}",
+                ms(m.wall),
+                m.max_rss_kib as f64 / 1024.0,
+                ratio(m, &base_m)
+            )
+        };
+        row(&format!("policy-check, {name}"), &tool_m);
+        if let Some(before) = &before {
+            let mut old = Command::new(before);
+            old.args(["--format", "json"]).arg(&file);
+            let [old_m, _] = measure_pair(&mut old, &mut base, SINGLE_FILE_RUNS)?;
+            row(&format!("  before the SDK tables, {name}"), &old_m);
+        }
+        row("  baseline (read + serde_json)", &base_m);
     }
     Ok(())
 }
