@@ -14,7 +14,7 @@ use crate::discover::{
 };
 use crate::embedded::{lint_host, Query};
 use crate::lint::{lint_file, FileReport, Origin};
-use crate::report::{self, Format, Style};
+use crate::report::{self, escape, Format, Style};
 use crate::rules::Rule;
 use crate::settings::{LoadError, Overrides, RunSettings};
 
@@ -144,7 +144,7 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
     result.unwrap_or_else(|error| {
         // A closed pipe (`policy-check | head`) is not worth a message.
         if error.kind() != io::ErrorKind::BrokenPipe {
-            let _ = writeln!(err, "policy-check: {error}");
+            let _ = writeln!(err, "policy-check: {}", escape::text(&error.to_string()));
         }
         EXIT_ERROR
     })
@@ -161,7 +161,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     let settings = match RunSettings::load(args.config.as_deref(), &cwd, overrides) {
         Ok(settings) => settings,
         Err(LoadError::Io(message)) => {
-            writeln!(err, "policy-check: {message}")?;
+            writeln!(err, "policy-check: {}", escape::text(&message))?;
             return Ok(EXIT_ERROR);
         }
         Err(LoadError::Invalid { name, text, error }) => {
@@ -364,7 +364,8 @@ fn explain(id: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8>
             .unwrap_or_default();
         writeln!(
             err,
-            "policy-check: unknown rule `{id}`{hint} (`policy-check rules` lists them)"
+            "policy-check: unknown rule `{}`{hint} (`policy-check rules` lists them)",
+            escape::text(id)
         )?;
         return Ok(EXIT_ERROR);
     };

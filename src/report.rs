@@ -4,6 +4,7 @@
 //! stream and a file's text is dropped as soon as its findings are written.
 
 pub mod config_error;
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -1,4 +1,5 @@
 //! `--format human`: miette graphical reports, then a one-line summary.
+//! Names, messages and snippets are escaped first ([`super::escape`]).
 //!
 //! miette's own `SourceCode` for strings rescans the file from its start for
 //! every label, which is quadratic on large files with many findings;
@@ -11,8 +12,9 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
+use super::escape::{self, Shown};
 use super::{Style, Totals};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::lint::FileReport;
 use crate::source::LineIndex;
 
@@ -30,15 +32,40 @@ pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport) -> Str
     if report.diagnostics.is_empty() {
         return rendered;
     }
-    let source = IndexedSource::new(&report.name, &report.text);
+    let shown = Shown::new(&report.text);
+    let name = escape::text(&report.name);
+    let source = IndexedSource::new(&name, shown.text());
     for d in &report.diagnostics {
-        if source.can_show(d) {
-            render(handler, d, &source, &mut rendered);
+        let d = shown_diagnostic(d, &shown);
+        if source.can_show(&d) {
+            render(handler, &d, &source, &mut rendered);
         } else {
-            render_without_snippet(handler, d, &source, &mut rendered);
+            render_without_snippet(handler, &d, &source, &mut rendered);
         }
     }
-    rendered
+    match escape::lines(&rendered) {
+        std::borrow::Cow::Borrowed(_) => rendered,
+        std::borrow::Cow::Owned(guarded) => guarded,
+    }
+}
+
+/// `d` as it is drawn against `shown`: its spans moved onto the shown text
+/// and its message, help and labels escaped.
+pub fn shown_diagnostic(d: &Diagnostic, shown: &Shown<'_>) -> Diagnostic {
+    Diagnostic {
+        message: escape::text(&d.message).into_owned(),
+        help: d.help.as_deref().map(|h| escape::text(h).into_owned()),
+        span: shown.span(d.span),
+        labels: d
+            .labels
+            .iter()
+            .map(|l| Label {
+                span: shown.span(l.span),
+                message: escape::text(&l.message).into_owned(),
+            })
+            .collect(),
+        ..d.clone()
+    }
 }
 
 pub fn handler(style: Style) -> GraphicalReportHandler {

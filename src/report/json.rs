@@ -110,7 +110,7 @@ pub fn render_file(report: &FileReport) -> String {
         // Serializing plain structs into a Vec cannot fail.
         let _ = serde_json::to_writer(&mut out, &json_diagnostic(&index, report, d));
     }
-    String::from_utf8(out).unwrap_or_default()
+    super::escape::json(String::from_utf8(out).unwrap_or_default())
 }
 
 /// Closes the document with the run's totals.
