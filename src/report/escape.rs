@@ -91,6 +91,7 @@ pub fn text(value: &str) -> Cow<'_, str> {
 /// with a map from offsets in the file to offsets in the shown text so
 /// labels stay on their token.
 pub struct Shown<'a> {
+    source: &'a str,
     text: Cow<'a, str>,
     /// For each escaped character: its end in the file, and the bytes the
     /// escapes up to and including it added.
@@ -107,6 +108,7 @@ impl<'a> Shown<'a> {
         };
         if source.char_indices().all(|(i, c)| keep(i, c)) {
             return Shown {
+                source,
                 text: Cow::Borrowed(source),
                 shifts: Vec::new(),
             };
@@ -123,6 +125,7 @@ impl<'a> Shown<'a> {
             }
         }
         Shown {
+            source,
             text: Cow::Owned(text),
             shifts,
         }
@@ -130,6 +133,11 @@ impl<'a> Shown<'a> {
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The file's own text.
+    pub fn source(&self) -> &'a str {
+        self.source
     }
 
     /// Whether the shown text differs from the file.
@@ -146,6 +154,17 @@ impl<'a> Shown<'a> {
 
     pub fn span(&self, span: Span) -> Span {
         Span::new(self.offset(span.start), self.offset(span.end))
+    }
+
+    /// Where `offset` in the shown text is in the file; an offset inside
+    /// an escape maps to the end of the escaped character.
+    pub fn file_offset(&self, offset: usize) -> usize {
+        let before = self.shifts.partition_point(|(end, extra)| end + extra <= offset);
+        let Some(last) = before.checked_sub(1) else {
+            return offset.min(self.source.len());
+        };
+        let (end, extra) = self.shifts[last];
+        offset.saturating_sub(extra).max(end).min(self.source.len())
     }
 }
 
@@ -250,6 +269,9 @@ mod tests {
             "\\u001b"
         );
         assert_eq!(shown.offset(source.len()), shown.text().len());
+        for (i, _) in source.char_indices() {
+            assert_eq!(shown.file_offset(shown.offset(i)), i);
+        }
         assert!(!Shown::new("{\n\t\"a\": \"#[b]\"\r\n}").is_escaped());
     }
 

@@ -34,7 +34,7 @@ pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport) -> Str
     }
     let shown = Shown::new(&report.text);
     let name = escape::text(&report.name);
-    let source = IndexedSource::new(&name, shown.text());
+    let source = IndexedSource::escaped(&name, &shown);
     for d in &report.diagnostics {
         let d = shown_diagnostic(d, &shown);
         if source.can_show(&d) {
@@ -108,7 +108,7 @@ fn render_without_snippet(
     if handler.render_report(out, &adapter).is_err() {
         out.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
     }
-    let at = source.index.line_column(source.text, d.span.start);
+    let at = source.file_line_column(d.span.start);
     out.push_str(&format!(
         "  at {}:{}:{} (the line is too long to show)\n\n",
         source.name, at.line, at.column
@@ -202,6 +202,9 @@ pub struct IndexedSource<'a> {
     name: &'a str,
     text: &'a str,
     index: LineIndex,
+    /// When `text` is a file's escaped text: the file, so locations name
+    /// the file's own columns.
+    file: Option<&'a Shown<'a>>,
 }
 
 impl<'a> IndexedSource<'a> {
@@ -210,11 +213,42 @@ impl<'a> IndexedSource<'a> {
             name,
             text,
             index: LineIndex::new(text),
+            file: None,
+        }
+    }
+
+    /// A file's escaped text; spans drawn against it must be mapped with
+    /// [`Shown::span`] (see [`shown_diagnostic`]).
+    pub fn escaped(name: &'a str, shown: &'a Shown<'a>) -> Self {
+        IndexedSource {
+            file: Some(shown),
+            ..IndexedSource::new(name, shown.text())
         }
     }
 }
 
 impl IndexedSource<'_> {
+    fn file_offset(&self, offset: usize) -> usize {
+        self.file.map_or(offset, |shown| shown.file_offset(offset))
+    }
+
+    /// Line and column in the file of `offset` in the shown text.
+    fn file_line_column(&self, offset: usize) -> crate::source::LineColumn {
+        let Some(shown) = self.file else {
+            return self.index.line_column(self.text, offset);
+        };
+        let line = self.index.line_of(offset.min(self.text.len()));
+        let start = self.file_offset(self.index.line_start(line));
+        crate::source::LineColumn {
+            line: line + 1,
+            column: shown
+                .source()
+                .get(start..self.file_offset(offset))
+                .map_or(0, |before| before.chars().count())
+                + 1,
+        }
+    }
+
     /// Whether every span of `d` starts and ends near enough to the start of
     /// its line for miette to draw it.
     fn can_show(&self, d: &Diagnostic) -> bool {
@@ -246,7 +280,11 @@ impl SourceCode for IndexedSource<'_> {
         let first = first_line.saturating_sub(context_lines_before);
         let last = (last_line + context_lines_after).min(index.line_count() - 1);
         let (data_start, column) = if context_lines_before == 0 {
-            (start, start - index.line_start(first_line))
+            // The header's column: where the span starts in the file.
+            (
+                start,
+                self.file_offset(start) - self.file_offset(index.line_start(first_line)),
+            )
         } else {
             (index.line_start(first), 0)
         };

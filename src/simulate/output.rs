@@ -73,7 +73,7 @@ fn human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::Result<()> 
         let file = &sim.files[result.file];
         let shown = Shown::new(&file.text);
         let name = escape::text(&file.name);
-        let source = IndexedSource::new(&name, shown.text());
+        let source = IndexedSource::escaped(&name, &shown);
         rendered.clear();
         let snippet = Snippet {
             result,
@@ -234,7 +234,7 @@ pub fn write_unusable(files: &[PolicyFile], style: Style, out: &mut dyn Write) -
         count += 1;
         let shown = Shown::new(&file.text);
         let name = escape::text(&file.name);
-        let source = IndexedSource::new(&name, shown.text());
+        let source = IndexedSource::escaped(&name, &shown);
         for d in diagnostics {
             rendered.clear();
             render(&handler, &shown_diagnostic(d, &shown), &source, &mut rendered);
