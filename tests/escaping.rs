@@ -84,7 +84,8 @@ fn assert_clean(what: &str, output: &[u8], github: bool) {
 
 /// A value that puts a workflow command at the start of a CI log line if
 /// printed raw (the runner splits on a bare CR and trims leading spaces).
-const COMMAND: &str = "x\r  ::error file=README.md,line=1::pwned \u{1b}[31mred\u{7} \u{202e}gnp.exe \u{200b} ##[warning]w";
+const COMMAND: &str =
+    "x\r  ::error file=README.md,line=1::pwned \u{1b}[31mred\u{7} \u{202e}gnp.exe \u{200b} ##[warning]w";
 
 fn policy_with_action(action: &str) -> String {
     serde_json::json!({
@@ -136,8 +137,15 @@ fn snippets_escape_raw_bytes_and_keep_the_underline_on_the_token() {
     let at = shown.find(r"\u001b").expect("ESC shown escaped");
     let columns = |s: &str| s.chars().count();
     let mark = under.find('─').expect("an underline");
-    assert_eq!(columns(&under[..mark]), columns(&shown[..at]), "\n{shown}\n{under}");
-    assert_eq!(under[mark..].chars().take_while(|c| *c == '─').count(), r"\u001b".len());
+    assert_eq!(
+        columns(&under[..mark]),
+        columns(&shown[..at]),
+        "\n{shown}\n{under}"
+    );
+    assert_eq!(
+        under[mark..].chars().take_while(|c| *c == '─').count(),
+        r"\u001b".len()
+    );
     assert!(shown.contains(r"ens:\u202ex\u001b[2J"), "{shown}");
 }
 
@@ -163,7 +171,14 @@ fn simulate_reasons_and_test_case_names_are_escaped() {
     for format in ["human", "json"] {
         let out = run(
             &dir,
-            &["simulate", "--action", "ens:DeleteImage", "--format", format, "p.json"],
+            &[
+                "simulate",
+                "--action",
+                "ens:DeleteImage",
+                "--format",
+                format,
+                "p.json",
+            ],
             b"",
         );
         assert_eq!(out.status.code(), Some(1), "{format}");
@@ -190,7 +205,10 @@ fn config_keys_and_explain_arguments_are_escaped_on_stderr() {
         "config",
         &[
             ("p.json", &policy_with_action("ens:CreateImage")),
-            ("policy-check.toml", "[rules]\n\"x\\u001b]0;title\\u0007\\r::error::k\" = \"off\"\n"),
+            (
+                "policy-check.toml",
+                "[rules]\n\"x\\u001b]0;title\\u0007\\r::error::k\" = \"off\"\n",
+            ),
         ],
     );
     let out = run(&dir, &["--config", "policy-check.toml", "p.json"], b"");
@@ -232,9 +250,37 @@ fn a_newline_in_a_file_name_cannot_fake_a_finding() {
 fn hostile_text() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         prop::sample::select(vec![
-            "\r", "\n", "\r\n", "\t", "\u{1b}[31m", "\u{7}", "\u{9b}", "\u{85}", "\u{0}", "\u{7f}", "\u{202e}",
-            "\u{2066}", "\u{200b}", "\u{feff}", "\u{2028}", "\u{e0041}", "::", "::error::x", "##[", "##[warning]",
-            " ", "#", "[", "%", ",", ":", "9 passed, 0 failed", "ens:", "*", "\"", "\\",
+            "\r",
+            "\n",
+            "\r\n",
+            "\t",
+            "\u{1b}[31m",
+            "\u{7}",
+            "\u{9b}",
+            "\u{85}",
+            "\u{0}",
+            "\u{7f}",
+            "\u{202e}",
+            "\u{2066}",
+            "\u{200b}",
+            "\u{feff}",
+            "\u{2028}",
+            "\u{e0041}",
+            "::",
+            "::error::x",
+            "##[",
+            "##[warning]",
+            " ",
+            "#",
+            "[",
+            "%",
+            ",",
+            ":",
+            "9 passed, 0 failed",
+            "ens:",
+            "*",
+            "\"",
+            "\\",
         ])
         .prop_map(str::to_string),
         any::<char>().prop_map(String::from),
@@ -273,11 +319,8 @@ fn content() -> impl Strategy<Value = Vec<u8>> {
 
 /// A file name: any bytes but `/` and NUL, ending in `.json`.
 fn file_name() -> impl Strategy<Value = Vec<u8>> {
-    let byte = prop_oneof![
-        prop::sample::select(b"\n\r\t\x1b\x07:#[ %,-".to_vec()),
-        1u8..=255,
-    ]
-    .prop_filter("not a separator", |b| *b != b'/');
+    let byte = prop_oneof![prop::sample::select(b"\n\r\t\x1b\x07:#[ %,-".to_vec()), 1u8..=255,]
+        .prop_filter("not a separator", |b| *b != b'/');
     let text = hostile_text().prop_map(|t| t.replace(['/', '\0'], "_").into_bytes());
     prop_oneof![prop::collection::vec(byte, 1..24), text].prop_map(|mut name| {
         name.extend_from_slice(b".json");
@@ -329,19 +372,48 @@ fn check_everything(dir: &Path, name: Vec<u8>, content: Vec<u8>, text: String) -
 
     let mut runs: Vec<(String, bool, Vec<OsString>)> = Vec::new();
     for format in ["human", "short", "github", "json", "sarif"] {
-        let args = vec![os("--config"), empty.clone().into(), os("--format"), os(format), policy.clone().into()];
+        let args = vec![
+            os("--config"),
+            empty.clone().into(),
+            os("--format"),
+            os(format),
+            policy.clone().into(),
+        ];
         runs.push((format!("lint --format {format}"), format == "github", args));
         // Walked, so the name comes from the directory listing.
-        let args = vec![os("--config"), empty.clone().into(), os("--format"), os(format), dir.into()];
-        runs.push((format!("lint --format {format} (walked)"), format == "github", args));
+        let args = vec![
+            os("--config"),
+            empty.clone().into(),
+            os("--format"),
+            os(format),
+            dir.into(),
+        ];
+        runs.push((
+            format!("lint --format {format} (walked)"),
+            format == "github",
+            args,
+        ));
     }
-    runs.push(("config error".into(), false, vec![os("--config"), bad.into(), policy.clone().into()]));
+    runs.push((
+        "config error".into(),
+        false,
+        vec![os("--config"), bad.into(), policy.clone().into()],
+    ));
     for format in ["human", "json"] {
         let context = OsString::from(format!("acs:SourceIp={text}"));
         runs.push((
             format!("simulate --format {format}"),
             false,
-            vec![os("simulate"), os("--format"), os(format), os("--resource"), os(&text), os("--context"), context, policy.clone().into()],
+            vec![
+                os("simulate"),
+                os("--format"),
+                os(format),
+                os("--resource"),
+                os(&text),
+                os("--context"),
+                context,
+                policy.clone().into(),
+            ],
         ));
     }
     runs.push(("test".into(), false, vec![os("test"), test_file.into()]));
@@ -354,7 +426,10 @@ fn check_everything(dir: &Path, name: Vec<u8>, content: Vec<u8>, text: String) -
             if let Some(problem) = injection(bytes, github) {
                 return Err(TestCaseError::fail(format!(
                     "{what}, {stream}: {problem} (name {:?}, content {:?}) in\n{}",
-                    OsString::from_vec(name.clone()).as_bytes().escape_ascii().to_string(),
+                    OsString::from_vec(name.clone())
+                        .as_bytes()
+                        .escape_ascii()
+                        .to_string(),
                     String::from_utf8_lossy(&content),
                     String::from_utf8_lossy(bytes)
                 )));
@@ -371,7 +446,11 @@ fn check_everything(dir: &Path, name: Vec<u8>, content: Vec<u8>, text: String) -
             };
             let tallies: Vec<&str> = stdout.lines().filter(tally).collect();
             prop_assert_eq!(tallies.len(), 1, "one tally line:\n{}", stdout);
-            prop_assert!(stdout.lines().last().is_some_and(|l| tally(&l)), "the tally is last:\n{}", stdout);
+            prop_assert!(
+                stdout.lines().last().is_some_and(|l| tally(&l)),
+                "the tally is last:\n{}",
+                stdout
+            );
         }
     }
     Ok(())
