@@ -399,6 +399,38 @@ fn check_everything(dir: &Path, name: Vec<u8>, content: Vec<u8>, text: String) -
         false,
         vec![os("--config"), bad.into(), policy.clone().into()],
     ));
+    // A valid configuration whose globs the summary and --show-settings quote.
+    let good = dir.join("good.toml");
+    let glob = toml::Value::String(format!("x{}", text.replace(['{', '}', '[', ']', '\\'], ""))).to_string();
+    fs::write(&good, format!("exclude = [{glob}]\nextra-actions = [{key}]\n")).expect("write config");
+    for format in ["human", "json", "github"] {
+        let args = vec![
+            os("--config"),
+            good.clone().into(),
+            os("--format"),
+            os(format),
+            dir.into(),
+        ];
+        runs.push((
+            format!("lint with a config, --format {format}"),
+            format == "github",
+            args,
+        ));
+    }
+    let args = vec![
+        os("--config"),
+        good.clone().into(),
+        os("--show-files"),
+        dir.into(),
+    ];
+    runs.push(("--show-files".into(), false, args));
+    let args = vec![
+        os("--config"),
+        good.into(),
+        os("--show-settings"),
+        policy.clone().into(),
+    ];
+    runs.push(("--show-settings".into(), false, args));
     for format in ["human", "json"] {
         let context = OsString::from(format!("acs:SourceIp={text}"));
         runs.push((
