@@ -501,3 +501,24 @@ proptest! {
         check_everything(&dir, name, content, text)?;
     }
 }
+
+/// miette wraps long help text (a `simulate` reason) with an indent of
+/// spaces, and may break inside a word: wherever that puts a value's `::`
+/// at a line start, the line guard breaks it up.
+#[test]
+fn wrapping_never_starts_a_line_with_a_workflow_command() {
+    let policy = r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":"ens:*","Resource":"*","Condition":{"StringLike":{"acs:UserAgent":"x*"}}}]}"#;
+    let dir = tree("wrapping", &[("p.json", policy)]);
+    let mut guarded = 0;
+    for n in 1..130 {
+        let context = format!("acs:UserAgent=x{} ::error::y", "a".repeat(n));
+        let out = run(&dir, &["simulate", "--context", &context, "p.json"], b"");
+        assert_eq!(out.status.code(), Some(0));
+        assert_clean(&format!("padding {n}"), &out.stdout, false);
+        guarded += String::from_utf8_lossy(&out.stdout).matches(r"\u003a").count();
+    }
+    assert!(
+        guarded > 0,
+        "some padding puts `::` at the start of a wrapped line"
+    );
+}
