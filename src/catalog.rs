@@ -13,9 +13,8 @@ use std::sync::OnceLock;
 
 use crate::wildcard::{self, Case};
 
-/// Every catalogued service: its RAM code and its table, sorted by code. The
-/// codes are no prefix of one another, so catalogue order (service, then
-/// name) is also the order of the lower-cased actions.
+/// Every catalogued service: its RAM code and its table, sorted by code.
+/// Catalogue order is service, then action ignoring case.
 const TABLES: &[(&str, &str)] = &[
     ("cms", include_str!("../rules/operations/cms.tsv")),
     ("cr", include_str!("../rules/operations/cr.tsv")),
