@@ -1,6 +1,7 @@
 //! The command line: parses arguments, runs the pipeline over the inputs in
 //! parallel, prints from one thread in input order, and picks the exit code.
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -210,12 +211,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         if !errors.is_empty() {
             return config_failure(&errors, style, err);
         }
-        // Names and values come from the configuration: escaped line by line.
-        let mut shown = Vec::new();
-        show_settings(path, &workspace.for_path(path), &mut shown)?;
-        for line in String::from_utf8_lossy(&shown).lines() {
-            writeln!(out, "{}", escape::text(line))?;
-        }
+        show_settings(path, &workspace.for_path(path), out)?;
         return Ok(EXIT_CLEAN);
     }
     let (inputs, walk_errors) = discover(&args.paths);
@@ -419,20 +415,28 @@ fn config_failure(errors: &[LoadError], style: Style, err: &mut dyn Write) -> io
 fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) -> io::Result<()> {
     let (options, rules) = settings.lint_settings();
     let none = "(none)".to_string();
+    // Names and values come from the file system and the configuration:
+    // each is escaped where it is inserted.
     let list = |items: &[String]| {
         if items.is_empty() {
             none.clone()
         } else {
-            items.join(", ")
+            items
+                .iter()
+                .map(|i| escape::text(i))
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     };
-    writeln!(out, "Settings for {}", display_name(path))?;
+    writeln!(out, "Settings for {}", escape::text(&display_name(path)))?;
     writeln!(
         out,
         "  configuration: {}",
         settings
             .config()
-            .map_or("(none: built-in defaults)", |c| c.name.as_str())
+            .map_or(Cow::Borrowed("(none: built-in defaults)"), |c| escape::text(
+                &c.name
+            ))
     )?;
     writeln!(
         out,
@@ -448,7 +452,9 @@ fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) 
     writeln!(
         out,
         "  jsonpath: {}",
-        settings.config_jsonpath().map_or("(none)", |q| q.expression())
+        settings
+            .config_jsonpath()
+            .map_or(Cow::Borrowed("(none)"), |q| escape::text(q.expression()))
     )?;
     writeln!(out, "  extra-actions: {}", list(&options.extra_actions))?;
     writeln!(
