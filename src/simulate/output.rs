@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::api::Response;
 use super::eval::{is_deciding, Decision, StatementResult};
 use super::{FileStatus, PolicyFile, Simulation};
-use crate::report::human::{handler, render, IndexedSource};
+use crate::report::human::{handler, links_to, render, IndexedSource};
 use crate::report::json::{json_span, JsonSpan};
 use crate::report::Style;
 use crate::source::{LineIndex, Span};
@@ -208,7 +208,7 @@ pub fn write_unusable(files: &[PolicyFile], style: Style, out: &mut dyn Write) -
         let source = IndexedSource::new(&file.name, &file.text);
         for d in diagnostics {
             rendered.clear();
-            render(&handler, d, &source, &mut rendered);
+            render(&handler, d, &source, links_to(style), &mut rendered);
             out.write_all(rendered.as_bytes())?;
         }
     }
