@@ -27,6 +27,13 @@ impl Severity {
         Severity::Suggestion,
     ];
 
+    /// Whether a finding of this severity blocks a run whose `--fail-on`
+    /// threshold is `threshold` (suggestion < warning < security-warning < error).
+    pub fn reaches(self, threshold: Severity) -> bool {
+        // Declared from most to least severe.
+        self <= threshold
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -73,7 +80,8 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// RFC 9535 normalized path of the element the span is on, such as
     /// `$['Statement'][0]['Action'][1]`; filled in when findings are finalised.
-    pub path: String,
+    /// `None` for a finding about a whole file that could not be read.
+    pub path: Option<String>,
 }
 
 impl Diagnostic {
@@ -86,7 +94,7 @@ impl Diagnostic {
             help: None,
             span,
             labels: Vec::new(),
-            path: String::new(),
+            path: None,
         }
     }
 

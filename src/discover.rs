@@ -212,24 +212,49 @@ pub fn format_size(size: u64) -> String {
     format!("{} {unit}", size / factor)
 }
 
-/// Parses `--max-file-size`: a byte count with an optional binary unit
-/// (`K`/`KiB`, `M`/`MiB`, `G`/`GiB`, case-insensitive).
+/// Parses `--max-file-size`: a byte count with an optional unit, as people
+/// write them: binary `K`/`KiB`, `M`/`MiB`, `G`/`GiB` and decimal `KB`, `MB`,
+/// `GB` (case-insensitive), with a fraction allowed (`1.5M`).
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
-    let number: u64 = digits
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size such as 10MiB, 512K or 1048576"))?;
-    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let invalid = || format!("`{text}` is not a size such as 10MiB, 512K, 1.5MB or 1048576");
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() || fraction.contains('.') || (number.contains('.') && fraction.is_empty()) {
+        return Err(invalid());
+    }
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kib" => 1 << 10,
         "m" | "mib" => 1 << 20,
         "g" | "gib" => 1 << 30,
-        other => return Err(format!("unknown size unit `{other}` (use K, M or G)")),
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}` (use KiB, MiB, GiB, KB, MB or GB)"
+            ))
+        }
     };
-    number
+    let whole: u64 = whole.parse().map_err(|_| invalid())?;
+    // The fraction in exact integer arithmetic: digits / 10^len of the factor.
+    let mut fraction_bytes: u64 = 0;
+    if !fraction.is_empty() {
+        let digits: u64 = fraction
+            .get(..fraction.len().min(9))
+            .unwrap_or("0")
+            .parse()
+            .map_err(|_| invalid())?;
+        let scale = 10u64.pow(fraction.len().min(9) as u32);
+        fraction_bytes = digits.saturating_mul(factor) / scale;
+    }
+    whole
         .checked_mul(factor)
+        .and_then(|bytes| bytes.checked_add(fraction_bytes))
         .ok_or_else(|| format!("`{text}` is too large"))
 }
 
@@ -243,7 +268,12 @@ mod tests {
         assert_eq!(parse_size("512k"), Ok(512 << 10));
         assert_eq!(parse_size("1 G"), Ok(1 << 30));
         assert_eq!(parse_size("1048576"), Ok(1 << 20));
-        assert!(parse_size("10MB").is_err(), "decimal or binary is ambiguous");
+        assert_eq!(parse_size("10MB"), Ok(10_000_000), "decimal units");
+        assert_eq!(parse_size("1.5M"), Ok(3 << 19), "fractions");
+        assert_eq!(parse_size("2.5KB"), Ok(2_500));
+        assert!(parse_size("1.").is_err());
+        assert!(parse_size(".5M").is_err());
+        assert!(parse_size("1.2.3M").is_err());
         assert!(parse_size("ten").is_err());
         assert!(parse_size("99999999999G").is_err());
         assert_eq!(format_size(DEFAULT_MAX_FILE_SIZE), "10 MiB");

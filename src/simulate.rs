@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::discover::{discover, display_name, read_regular_file, Input, DEFAULT_MAX_FILE_SIZE};
-use crate::lint::{lint_file, FileReport, LintOptions, Origin, RuleSettings};
+use crate::lint::{lint_file, FileReport, LintOptions, Origin, Outcome, RuleSettings};
 use crate::model::{Policy, PolicyKind};
 use crate::parse;
 use crate::rules::Rule;
@@ -150,7 +150,10 @@ fn load_one(name: String, bytes: Vec<u8>, origin: Origin) -> Option<PolicyFile> 
         origin,
         &LintOptions::default(),
         &RuleSettings::default(),
-    )?;
+    );
+    if matches!(report.outcome, Outcome::Skipped(_)) {
+        return None;
+    }
     let blocking: Vec<Diagnostic> = report
         .diagnostics
         .into_iter()

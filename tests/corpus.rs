@@ -1,5 +1,5 @@
-//! The real-policy corpus in `../shared/corpus/real/`: documents written by
-//! others, with their validity recorded in `SOURCES.md`. Strict JSON must be
+//! The real-policy corpus vendored in `testdata/corpus/real/`: documents
+//! written by others, with their validity recorded in `SOURCES.md`. Strict JSON must be
 //! told apart exactly, valid documents must draw no error, and the documented
 //! mistakes must be reported.
 
@@ -11,12 +11,12 @@ use policy_check::diagnostic::{Diagnostic, Severity};
 use policy_check::lint::{lint_file, LintOptions, Origin, RuleSettings};
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/corpus/real")
 }
 
 /// Every corpus document with its findings, keyed by file name.
 fn lint_corpus() -> BTreeMap<String, Vec<Diagnostic>> {
-    let entries = fs::read_dir(corpus_dir()).expect("../shared/corpus/real is present (it is in CI too)");
+    let entries = fs::read_dir(corpus_dir()).expect("testdata/corpus/real is part of the repository");
     let mut results = BTreeMap::new();
     for entry in entries {
         let path = entry.expect("readable entry").path();
@@ -33,8 +33,7 @@ fn lint_corpus() -> BTreeMap<String, Vec<Diagnostic>> {
             Origin::Named,
             &LintOptions::default(),
             &RuleSettings::default(),
-        )
-        .expect("named files are always linted");
+        );
         results.insert(name, report.diagnostics);
     }
     assert_eq!(results.len(), 146, "the corpus has 146 documents");
@@ -75,7 +74,12 @@ fn valid_documents_draw_no_error() {
             .get(name)
             .unwrap_or_else(|| panic!("{name} is listed but missing"));
         for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
-            failures.push(format!("{name}: {} {} at {}", d.rule, d.message, d.path));
+            failures.push(format!(
+                "{name}: {} {} at {}",
+                d.rule,
+                d.message,
+                d.path.as_deref().unwrap_or("-")
+            ));
         }
     }
     assert!(
@@ -142,7 +146,7 @@ fn documented_mistakes_are_reported() {
         assert!(
             diagnostics
                 .iter()
-                .any(|d| d.rule.id() == *rule && d.path.starts_with(path)),
+                .any(|d| d.rule.id() == *rule && d.path.as_deref().is_some_and(|p| p.starts_with(path))),
             "{name}: expected `{rule}` at {path}, got {diagnostics:#?}"
         );
     }
