@@ -22,7 +22,7 @@ use crate::source::{LineColumn, LineIndex};
 pub enum Format {
     /// miette reports with source snippets, and a summary line
     Human,
-    /// one JSON document (schema in the README)
+    /// one JSON document (schema in docs/formats.md)
     Json,
     /// one `path:line:col: severity[rule-id] message` line per finding
     Short,

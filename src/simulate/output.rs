@@ -1,6 +1,6 @@
 //! `simulate` reports: the human view (decision line, miette snippets of the
 //! deciding statements, every other statement with its reason) and the
-//! versioned JSON document described in the README ("Simulating requests and testing policies").
+//! versioned JSON document described in docs/simulate.md.
 
 use std::collections::BTreeMap;
 use std::fmt;
