@@ -101,7 +101,10 @@ fn every_relative_link_in_the_docs_resolves() {
         let text = fs::read_to_string(&page).expect("readable page");
         let shown = page.strip_prefix(root()).unwrap_or(&page).display().to_string();
         for target in links(&text) {
-            if target.starts_with("http://") || target.starts_with("https://") || target.starts_with("mailto:") {
+            if target.starts_with("http://")
+                || target.starts_with("https://")
+                || target.starts_with("mailto:")
+            {
                 continue;
             }
             let (file, anchor) = match target.split_once('#') {
@@ -139,7 +142,11 @@ fn the_guide_index_links_every_page() {
             continue;
         };
         let relative = relative.to_string_lossy().replace('\\', "/");
-        if relative != "index.md" && !listed.iter().any(|l| l.split('#').next() == Some(relative.as_str())) {
+        if relative != "index.md"
+            && !listed
+                .iter()
+                .any(|l| l.split('#').next() == Some(relative.as_str()))
+        {
             missing.push(relative);
         }
     }
