@@ -82,6 +82,9 @@ pub struct Diagnostic {
     /// `$['Statement'][0]['Action'][1]`; filled in when findings are finalised.
     /// `None` for a finding about a whole file that could not be read.
     pub path: Option<String>,
+    /// The finding rests on a fact RAM does not document: it is reported at
+    /// most as a warning, whatever the rule's level.
+    pub uncertain: bool,
 }
 
 impl Diagnostic {
@@ -95,7 +98,14 @@ impl Diagnostic {
             span,
             labels: Vec::new(),
             path: None,
+            uncertain: false,
         }
+    }
+
+    /// Marks the finding as resting on an undocumented fact (see `uncertain`).
+    pub fn uncertain(mut self) -> Self {
+        self.uncertain = true;
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

@@ -57,15 +57,18 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
         }
     }
     // Cached: the key allocates, and a comparison sort would rebuild it
-    // twice per comparison.
+    // twice per comparison. Shown name first (output order), then the path's
+    // own bytes, so two names that look alike still sort the same way
+    // whatever the order they were found in.
     inputs.sort_by_cached_key(|input| match input {
-        Input::Stdin => (String::new(), Origin::Named),
-        Input::File { path, origin, .. } => (display_name(path), *origin),
+        Input::Stdin => (String::new(), PathBuf::new(), Origin::Named),
+        Input::File { path, origin, .. } => (display_name(path), without_dots(path), *origin),
     });
-    // By shown name: `x.json` named and `./x.json` walked are one file, and
-    // the named one (sorted first) is kept because named files are always linted.
+    // By the path itself, not its shown name: `x.json` named and `./x.json`
+    // walked are one file, and the named one (sorted first) is kept because
+    // named files are always linted; `a\xff.json` and `a\u{fffd}.json` are two.
     inputs.dedup_by(|a, b| match (a, b) {
-        (Input::File { path: a, .. }, Input::File { path: b, .. }) => display_name(a) == display_name(b),
+        (Input::File { path: a, .. }, Input::File { path: b, .. }) => without_dots(a) == without_dots(b),
         (Input::Stdin, Input::Stdin) => true,
         _ => false,
     });
@@ -73,7 +76,18 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
     (inputs, errors)
 }
 
+/// The path without `.` components, for telling inputs apart.
+fn without_dots(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect()
+}
+
 fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
+    // A link that leads out of the tree being linted is not followed: a pull
+    // request could otherwise link `policies/x.json` to a credentials file
+    // and have its lines echoed in the snippets.
+    let canonical_root = fs::canonicalize(root).ok();
     let entries = WalkDir::new(root).into_iter().filter_entry(|entry| {
         entry.depth() == 0 || !(entry.file_type().is_dir() && is_hidden(entry.file_name()))
     });
@@ -85,6 +99,17 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
                     .extension()
                     .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
                 if is_json && is_lintable(&entry) {
+                    if entry.file_type().is_symlink() && leaves(&entry, canonical_root.as_deref()) {
+                        errors.push(WalkError {
+                            name: display_name(entry.path()),
+                            message: format!(
+                                "`{}` is a symbolic link that leads outside `{}`; it was not followed",
+                                display_name(entry.path()),
+                                display_name(root)
+                            ),
+                        });
+                        continue;
+                    }
                     inputs.push(Input::File {
                         listed_as_file: entry.file_type().is_file(),
                         path: entry.into_path(),
@@ -97,6 +122,16 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
                 message: error.to_string(),
             }),
         }
+    }
+}
+
+/// Whether a walked link's target lies outside the walked root. A broken or
+/// looping link has no target and is kept, to be reported when read.
+fn leaves(entry: &walkdir::DirEntry, root: Option<&Path>) -> bool {
+    match (fs::canonicalize(entry.path()), root) {
+        (Ok(target), Some(root)) => !target.starts_with(root),
+        (Ok(_), None) => true,
+        (Err(_), _) => false,
     }
 }
 
@@ -116,10 +151,30 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
         .is_some_and(|name| name.starts_with('.') && name != "." && name != "..")
 }
 
-/// The name a file is shown under: its path as given, with `/` separators.
+/// The name a file is shown under: its path as given, with `/` separators,
+/// and bytes that are not UTF-8 written `\xff`, so two names that differ
+/// only there stay apart.
 pub fn display_name(path: &Path) -> String {
-    let name = path.to_string_lossy();
+    let name = lossless(path);
     name.strip_prefix("./").unwrap_or(&name).to_string()
+}
+
+#[cfg(unix)]
+fn lossless(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
+}
+
+#[cfg(not(unix))]
+fn lossless(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
 }
 
 /// Files larger than this are reported instead of read: twenty times the

@@ -287,7 +287,11 @@ pub fn parse_diagnostics(errors: &[parse::ParseError]) -> impl Iterator<Item = D
 pub fn finalize(diagnostics: &mut Vec<Diagnostic>, root: Option<&Node<'_>>, settings: &RuleSettings) {
     diagnostics.retain_mut(|d| match settings.severity(d.rule) {
         Some(severity) => {
-            d.severity = severity;
+            d.severity = if d.uncertain && severity.reaches(Severity::SecurityWarning) {
+                Severity::Warning
+            } else {
+                severity
+            };
             true
         }
         None => false,

@@ -13,7 +13,8 @@ use miette::{
 
 use super::{RunFacts, Style, Totals};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::FileReport;
+use crate::lint::{FileReport, Outcome};
+use crate::rules::Rule;
 use crate::source::LineIndex;
 
 /// Width reports are wrapped at; fixed so output does not depend on the terminal.
@@ -34,7 +35,19 @@ pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport, docs: 
     }
     let source = IndexedSource::new(&report.name, &report.text);
     for d in &report.diagnostics {
-        if source.can_show(d) {
+        if report.outcome == Outcome::Unreadable {
+            // Nothing was read, so there is no snippet to show.
+            let adapter = Adapter {
+                diagnostic: d,
+                source: &source,
+                snippet: false,
+                docs,
+            };
+            if handler.render_report(&mut rendered, &adapter).is_err() {
+                rendered.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
+            }
+            rendered.push('\n');
+        } else if source.can_show(d) {
             render(handler, d, &source, docs, &mut rendered);
         } else {
             render_without_snippet(handler, d, &source, docs, &mut rendered);
@@ -114,7 +127,11 @@ fn render_without_snippet(
 pub fn summary(totals: &Totals, run: &RunFacts) -> String {
     let total: usize = totals.by_severity.iter().sum();
     let noun = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let mut out = if total == 0 {
+    // Unreadable files are said on their own line below.
+    let unread = totals.by_rule.get(Rule::IoError as usize).copied().unwrap_or(0);
+    let mut out = if total == unread && unread > 0 {
+        format!("Linted {}.", noun(totals.files, "file"))
+    } else if total == 0 {
         format!("No problems found in {}.", noun(totals.files, "file"))
     } else {
         let parts: Vec<String> = Severity::ALL
