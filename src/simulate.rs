@@ -305,7 +305,10 @@ fn request_notes(request: &Request) -> Vec<String> {
             }
         }
         None if catalog.is_catalogued(service) => {
-            let known: Vec<&str> = catalog.operations().iter().map(|op| op.action).collect();
+            let known: Vec<&str> = catalog
+                .table(service)
+                .map(|table| table.operations().iter().map(|op| op.action).collect())
+                .unwrap_or_default();
             let hint = crate::checks::nearest(action, &known)
                 .map(|n| format!(" (did you mean {n}?)"))
                 .unwrap_or_default();
