@@ -42,12 +42,16 @@ pub enum Command {
     /// List every rule with its default severity and summary
     Rules {
         /// Print a Markdown table (as in the README)
-        #[arg(long)]
+        #[arg(long, conflicts_with = "docs")]
         markdown: bool,
+        /// Print the full rule reference in Markdown (docs/rules.md)
+        #[arg(long)]
+        docs: bool,
     },
     /// Show what a rule catches, why it matters, and a bad and a good example
     Explain {
         /// The rule id, such as `unknown-action`
+        #[arg(value_parser = crate::completions::RuleIdParser, hide_possible_values = true)]
         rule: String,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
@@ -160,13 +164,15 @@ impl clap::ValueEnum for Severity {
 /// Runs the command; returns the process exit code.
 pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match cli.command {
-        Some(Command::Rules { markdown }) => list_rules(markdown, out).map(|()| EXIT_CLEAN),
+        Some(Command::Rules { docs: true, .. }) => out
+            .write_all(crate::rule_docs::markdown().as_bytes())
+            .map(|()| EXIT_CLEAN),
+        Some(Command::Rules { markdown, .. }) => list_rules(markdown, out).map(|()| EXIT_CLEAN),
         Some(Command::Explain { rule }) => explain(&rule, out, err),
         Some(Command::Completions { shell }) => {
             // clap_complete panics on a failed write (`| head`); write
             // through a buffer so the error is ours to handle.
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "policy-check", &mut script);
+            let script = crate::completions::script(shell, &mut Cli::command(), "policy-check");
             out.write_all(&script).map(|()| EXIT_CLEAN)
         }
         Some(Command::Simulate(args)) => {
