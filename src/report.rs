@@ -352,6 +352,7 @@ mod tests {
             )],
             text: text.into(),
             outcome: crate::lint::Outcome::Linted { documents: 1 },
+            unchecked_services: Vec::new(),
         }
     }
 
