@@ -13,7 +13,7 @@ use crate::discover::{
     DEFAULT_MAX_FILE_SIZE,
 };
 use crate::embedded::{lint_host, Query};
-use crate::lint::{lint_file, FileReport, Origin};
+use crate::lint::{FileReport, Origin};
 use crate::report::{self, Format, Style};
 use crate::rules::Rule;
 use crate::settings::{LoadError, Overrides, RunSettings};
@@ -205,7 +205,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         let (options, rule_settings) = settings.for_file(&cwd, settings_path);
         match settings.jsonpath_for(&cwd, settings_path, args.jsonpath.as_ref()) {
             Some(query) => Some(lint_host(name, bytes, query, &options, &rule_settings)),
-            None => lint_file(name, bytes, origin, &options, &rule_settings),
+            None => crate::host::lint_input(name, bytes, origin, &options, &rule_settings),
         }
     };
     // `--force-exclude` also treats named files as walked ones, so a

@@ -74,6 +74,9 @@ pub struct Diagnostic {
     /// RFC 9535 normalized path of the element the span is on, such as
     /// `$['Statement'][0]['Action'][1]`; filled in when findings are finalised.
     pub path: String,
+    /// Where the document sits in its host file (a Terraform attribute, a
+    /// ROS property); `None` for a file that is one policy.
+    pub document: Option<String>,
 }
 
 impl Diagnostic {
@@ -87,6 +90,7 @@ impl Diagnostic {
             span,
             labels: Vec::new(),
             path: String::new(),
+            document: None,
         }
     }
 

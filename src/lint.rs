@@ -119,7 +119,7 @@ pub fn lint_file(
     let undecodable = diagnostics.first().map(|d| d.span);
     diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
     if let Some(root) = &parsed.root {
-        check_document(root, &text, options, &mut diagnostics);
+        check_document(root, &text, options, true, &mut diagnostics);
     }
     finalize(&mut diagnostics, parsed.root.as_ref(), settings);
     let text = if diagnostics.is_empty() {
@@ -155,9 +155,25 @@ pub fn decode(bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
 }
 
 /// Runs the checks on one parsed document whose spans index into `text`.
-pub fn check_document(root: &Node<'_>, text: &str, options: &LintOptions, out: &mut Vec<Diagnostic>) {
+/// `exact_text` says the root's span in `text` is the document exactly as
+/// RAM receives it (not a tree lowered from YAML or HCL), so it can be measured.
+pub fn check_document(
+    root: &Node<'_>,
+    text: &str,
+    options: &LintOptions,
+    exact_text: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     match Policy::from_root(root) {
-        Some(policy) => checks::run(&policy, &Context { text, options }, out),
+        Some(policy) => checks::run(
+            &policy,
+            &Context {
+                text,
+                options,
+                exact_text,
+            },
+            out,
+        ),
         None => out.push(
             Diagnostic::new(
                 Rule::InvalidDocument,
@@ -191,7 +207,8 @@ pub fn finalize(diagnostics: &mut Vec<Diagnostic>, root: Option<&Node<'_>>, sett
         }
         None => false,
     });
-    for d in diagnostics.iter_mut() {
+    // Findings in a host file's documents already carry their path.
+    for d in diagnostics.iter_mut().filter(|d| d.path.is_empty()) {
         d.path = root.map_or_else(|| "$".to_string(), |root| normalized_path(root, d.span));
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
