@@ -248,3 +248,24 @@ pub fn json_string_document<'h>(host: &str, span: Span, content: &str, template:
     };
     Source::Text(Embedded { text, map, holes })
 }
+
+/// The host spans of every unknown value in `documents`: what no finding
+/// may rest on.
+pub fn unknown_spans(documents: &[Document<'_>]) -> Vec<Span> {
+    fn walk(node: &Node<'_>, out: &mut Vec<Span>) {
+        match &node.value {
+            Value::Unknown => out.push(node.span),
+            Value::Array(items) => items.iter().for_each(|item| walk(item, out)),
+            Value::Object(members) => members.iter().for_each(|m| walk(&m.value, out)),
+            _ => {}
+        }
+    }
+    let mut spans = Vec::new();
+    for document in documents {
+        match &document.source {
+            Source::Tree(root) => walk(root, &mut spans),
+            Source::Text(embedded) => spans.extend(embedded.holes.iter().map(|h| embedded.map.span(*h))),
+        }
+    }
+    spans
+}

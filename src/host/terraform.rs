@@ -77,12 +77,13 @@ pub fn extract(text: &str) -> Extraction<'_> {
             ("locals", []) => {
                 for attr in block.body.attributes() {
                     let location = format!("local.{}", attr.key.as_str());
-                    reader.by_shape(&attr.value, location, &mut out);
+                    reader.nested_by_shape(&attr.value, location, &mut out, 0);
                 }
             }
             ("variable", [name]) => {
                 if let Some(default) = block.body.get_attribute("default") {
-                    reader.by_shape(&default.value, format!("var.{name}.default"), &mut out);
+                    let location = format!("var.{name}.default");
+                    reader.nested_by_shape(&default.value, location, &mut out, 0);
                 }
             }
             ("module", [name]) => {
@@ -148,6 +149,18 @@ impl<'h> Reader<'h, '_> {
                     Found::Unknown => out.unknown += 1,
                 }
             }
+        }
+        // Terraform 0.11's `statement = [{ effect = ..., ... }]`.
+        if let (true, Some(attr)) = (
+            kind == "alicloud_ram_policy",
+            block.body.get_attribute("statement"),
+        ) {
+            let tree = self.statement_list(block, &attr.key, &attr.value);
+            out.unknown += super::count_unknown(&tree);
+            out.documents.push(Document {
+                location: format!("{kind}.{name}.statement"),
+                source: Source::Tree(tree),
+            });
         }
         // The deprecated `statement` blocks of `alicloud_ram_policy`.
         if kind == "alicloud_ram_policy" && block.body.blocks().any(|b| b.ident.as_str() == "statement") {
@@ -330,6 +343,43 @@ impl<'h> Reader<'h, '_> {
         Node {
             span: block_span,
             value: Value::Object(members),
+        }
+    }
+
+    /// `statement = [{ effect, action, resource }]` as a policy tree: the
+    /// provider's field names become RAM's element names.
+    fn statement_list(
+        &self,
+        block: &Block,
+        key: &hcl_edit::Decorated<hcl_edit::Ident>,
+        value: &Expression,
+    ) -> Node<'h> {
+        let head = block.labels.first().map_or(span_of(block), span_of);
+        let mut statements = self.lower(value, 1);
+        if let Value::Array(items) = &mut statements.value {
+            for item in items {
+                if let Value::Object(members) = &mut item.value {
+                    for m in members.iter_mut() {
+                        m.key = Cow::Borrowed(match m.key.as_ref() {
+                            "effect" => "Effect",
+                            "action" => "Action",
+                            "resource" => "Resource",
+                            _ => continue,
+                        });
+                    }
+                }
+            }
+        }
+        Node {
+            span: span_of(block),
+            value: Value::Object(vec![
+                synthetic("Version", head, Value::String(Cow::Borrowed("1"))),
+                Member {
+                    key: Cow::Borrowed("Statement"),
+                    key_span: span_of(key),
+                    value: statements,
+                },
+            ]),
         }
     }
 
