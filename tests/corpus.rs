@@ -33,8 +33,7 @@ fn lint_corpus() -> BTreeMap<String, Vec<Diagnostic>> {
             Origin::Named,
             &LintOptions::default(),
             &RuleSettings::default(),
-        )
-        .expect("named files are always linted");
+        );
         results.insert(name, report.diagnostics);
     }
     assert_eq!(results.len(), 146, "the corpus has 146 documents");
@@ -75,7 +74,12 @@ fn valid_documents_draw_no_error() {
             .get(name)
             .unwrap_or_else(|| panic!("{name} is listed but missing"));
         for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
-            failures.push(format!("{name}: {} {} at {}", d.rule, d.message, d.path));
+            failures.push(format!(
+                "{name}: {} {} at {}",
+                d.rule,
+                d.message,
+                d.path.as_deref().unwrap_or("-")
+            ));
         }
     }
     assert!(
@@ -142,7 +146,7 @@ fn documented_mistakes_are_reported() {
         assert!(
             diagnostics
                 .iter()
-                .any(|d| d.rule.id() == *rule && d.path.starts_with(path)),
+                .any(|d| d.rule.id() == *rule && d.path.as_deref().is_some_and(|p| p.starts_with(path))),
             "{name}: expected `{rule}` at {path}, got {diagnostics:#?}"
         );
     }

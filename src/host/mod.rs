@@ -14,8 +14,8 @@ use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 use crate::lint::{
-    check_document, decode, finalize, lint_file, parse_diagnostics, FileReport, LintOptions, Origin,
-    RuleSettings,
+    check_document, decode, finalize, lint_file, no_policy_found, parse_diagnostics, FileReport, LintOptions,
+    Origin, Outcome, RuleSettings,
 };
 use crate::model::normalized_path;
 use crate::parse::{self, Node, Value};
@@ -91,39 +91,55 @@ pub fn kind_for(name: &str, text: &str) -> Option<&'static Kind> {
 /// Whether a walk should pick up `path` (the name alone decides; content
 /// decides later whether it holds a policy).
 pub fn is_walked_name(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+    // A name that is not UTF-8 is still walked (and reported as unreadable
+    // or linted under its lossy name).
+    let Some(name) = path.file_name() else {
         return false;
     };
-    let lower = name.to_ascii_lowercase();
+    let lower = name.to_string_lossy().to_ascii_lowercase();
     [".json", ".tf", ".yaml", ".yml"]
         .iter()
         .any(|ext| lower.ends_with(ext))
 }
 
 /// Lints one input: a host kind when one claims it, else a plain policy.
-/// `None` for a walked file that holds no policy.
+/// A walked file that holds no policy is skipped; a named one gets
+/// `no-policy-found`.
 pub fn lint_input(
     name: String,
     bytes: Vec<u8>,
     origin: Origin,
     options: &LintOptions,
     settings: &RuleSettings,
-) -> Option<FileReport> {
+) -> FileReport {
     let kind = match std::str::from_utf8(&bytes) {
         Ok(text) => kind_for(&name, text),
         Err(_) => None,
     };
     let Some(kind) = kind else {
-        if origin == Origin::Walked && is_yaml_or_tf(&name) {
-            // Not a ROS template nor Terraform: another tool's YAML.
-            return None;
+        if is_yaml_or_tf(&name) {
+            // Neither a ROS template nor Terraform: another tool's YAML.
+            let sought = "a ROS template (`ROSTemplateFormatVersion`) or Terraform";
+            return no_policy(name, bytes, origin, "not a ROS template", sought, settings);
         }
         return lint_file(name, bytes, origin, options, settings);
     };
     let (text, mut diagnostics) = decode(bytes);
     let extraction = (kind.extract)(&text);
-    if origin == Origin::Walked && extraction.documents.is_empty() && extraction.diagnostics.is_empty() {
-        return None;
+    let documents = extraction.documents.len();
+    if documents == 0 && extraction.diagnostics.is_empty() {
+        let sought = format!(
+            "policy documents in this {} file ({} computed ones were left unknown)",
+            kind.name, extraction.unknown
+        );
+        return no_policy(
+            name,
+            text.into_bytes(),
+            origin,
+            "no policy document in it",
+            &sought,
+            settings,
+        );
     }
     diagnostics.extend(extraction.diagnostics);
     for document in &extraction.documents {
@@ -135,11 +151,38 @@ pub fn lint_input(
     } else {
         text
     };
-    Some(FileReport {
+    FileReport {
         name,
         text,
         diagnostics,
-    })
+        outcome: Outcome::Linted { documents },
+    }
+}
+
+/// A host file with no policy: skipped when walked, `no-policy-found` when named.
+fn no_policy(
+    name: String,
+    bytes: Vec<u8>,
+    origin: Origin,
+    reason: &str,
+    sought: &str,
+    settings: &RuleSettings,
+) -> FileReport {
+    if origin == Origin::Walked {
+        return FileReport::skipped(name, format!("not a policy: {reason}"));
+    }
+    let (text, _) = decode(bytes);
+    let mut found = vec![no_policy_found(
+        Span::new(0, text.chars().next().map_or(0, char::len_utf8)),
+        sought,
+    )];
+    finalize(&mut found, None, settings);
+    FileReport {
+        name,
+        text: if found.is_empty() { String::new() } else { text },
+        diagnostics: found,
+        outcome: Outcome::Linted { documents: 0 },
+    }
 }
 
 fn is_yaml_or_tf(name: &str) -> bool {
@@ -192,7 +235,7 @@ pub fn lint_document(document: &Document<'_>, host: &str, options: &LintOptions,
 
 fn set_paths(found: &mut [Diagnostic], root: &Node<'_>) {
     for d in found {
-        d.path = normalized_path(root, d.span);
+        d.path = Some(normalized_path(root, d.span));
     }
 }
 
