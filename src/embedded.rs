@@ -113,7 +113,10 @@ pub fn lint_host(
         name,
         text,
         diagnostics,
-        outcome: Outcome::Linted { documents },
+        outcome: Outcome::Linted {
+            documents,
+            unknown: 0,
+        },
     }
 }
 

@@ -78,8 +78,10 @@ pub enum Origin {
 /// What was done with one input, for the summary and `--show-files`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// Checked: this many policy documents were found in it.
-    Linted { documents: usize },
+    /// Checked: this many policy documents were found in it, and this many
+    /// values (or whole documents) were left unknown because the host file
+    /// computes them (`var.x`, `!Ref`).
+    Linted { documents: usize, unknown: usize },
     /// Found by walking and not a policy: why it was passed over.
     Skipped(String),
     /// Found by walking and left out by the configuration: which one.
@@ -199,7 +201,10 @@ pub fn lint_file(
                 name,
                 text: if found.is_empty() { String::new() } else { text },
                 diagnostics: found,
-                outcome: Outcome::Linted { documents: 0 },
+                outcome: Outcome::Linted {
+                    documents: 0,
+                    unknown: 0,
+                },
             };
         }
     }
@@ -220,7 +225,10 @@ pub fn lint_file(
         name,
         text,
         diagnostics,
-        outcome: Outcome::Linted { documents: 1 },
+        outcome: Outcome::Linted {
+            documents: 1,
+            unknown: 0,
+        },
     }
 }
 

@@ -274,5 +274,5 @@ fn shipped_examples_lint_as_the_readme_says() {
         files.iter().all(|f| f.starts_with("testdata/examples/bad/")),
         "good examples stay clean: {files:?}"
     );
-    assert_eq!(files.len(), 6, "{files:?}");
+    assert_eq!(files.len(), 8, "{files:?}");
 }

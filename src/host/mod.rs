@@ -60,7 +60,8 @@ pub struct Extraction<'h> {
     pub documents: Vec<Document<'h>>,
     /// Problems with the host itself (it does not parse).
     pub diagnostics: Vec<Diagnostic>,
-    /// Documents and values left unknown because the host computes them.
+    /// Documents left unknown because the host computes them whole (values
+    /// inside the documents found are counted from the documents).
     pub unknown: usize,
 }
 
@@ -127,11 +128,22 @@ pub fn lint_input(
     let (text, mut diagnostics) = decode(bytes);
     let extraction = (kind.extract)(&text);
     let documents = extraction.documents.len();
+    let unknown = extraction.unknown + count_unknown_in(&extraction.documents);
     if documents == 0 && extraction.diagnostics.is_empty() {
-        let sought = format!(
-            "policy documents in this {} file ({} computed ones were left unknown)",
-            kind.name, extraction.unknown
-        );
+        if extraction.unknown > 0 {
+            // Policies are there, computed by the host: nothing to check,
+            // and nothing missing either.
+            return FileReport {
+                name,
+                text: String::new(),
+                diagnostics,
+                outcome: Outcome::Linted {
+                    documents: 0,
+                    unknown: extraction.unknown,
+                },
+            };
+        }
+        let sought = format!("policy documents in this {} file", kind.name);
         return no_policy(
             name,
             text.into_bytes(),
@@ -155,7 +167,7 @@ pub fn lint_input(
         name,
         text,
         diagnostics,
-        outcome: Outcome::Linted { documents },
+        outcome: Outcome::Linted { documents, unknown },
     }
 }
 
@@ -181,7 +193,10 @@ fn no_policy(
         name,
         text: if found.is_empty() { String::new() } else { text },
         diagnostics: found,
-        outcome: Outcome::Linted { documents: 0 },
+        outcome: Outcome::Linted {
+            documents: 0,
+            unknown: 0,
+        },
     }
 }
 
@@ -267,8 +282,20 @@ fn mark_holes(root: &mut Node<'_>, holes: &[Span]) -> bool {
     root.is_unknown()
 }
 
+/// Unknown values inside the documents: interpolations in their text,
+/// unknown nodes in their trees.
+fn count_unknown_in(documents: &[Document<'_>]) -> usize {
+    documents
+        .iter()
+        .map(|d| match &d.source {
+            Source::Text(embedded) => embedded.holes.len(),
+            Source::Tree(root) => count_unknown(root),
+        })
+        .sum()
+}
+
 /// Counts the unknown values in a tree (for `--show-files`).
-pub fn count_unknown(node: &Node<'_>) -> usize {
+fn count_unknown(node: &Node<'_>) -> usize {
     match &node.value {
         Value::Unknown => 1,
         Value::Array(items) => items.iter().map(count_unknown).sum(),

@@ -130,11 +130,7 @@ fn last<'t, 'h>(node: &'t Node<'h>, key: &str) -> Option<&'t Member<'h>> {
 
 fn push<'h>(value: &Node<'h>, location: String, json_host: Option<&'h str>, out: &mut Extraction<'h>) {
     let source = match &value.value {
-        Value::Object(_) if !is_intrinsic(value) => {
-            let tree = lower_intrinsics(value.clone());
-            out.unknown += super::count_unknown(&tree);
-            Source::Tree(tree)
-        }
+        Value::Object(_) if !is_intrinsic(value) => Source::Tree(lower_intrinsics(value.clone())),
         Value::String(content) if json_host.is_some() => {
             json_string_document(json_host.unwrap_or_default(), value.span, content, false)
         }

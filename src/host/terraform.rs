@@ -156,7 +156,6 @@ impl<'h> Reader<'h, '_> {
             block.body.get_attribute("statement"),
         ) {
             let tree = self.statement_list(block, &attr.key, &attr.value);
-            out.unknown += super::count_unknown(&tree);
             out.documents.push(Document {
                 location: format!("{kind}.{name}.statement"),
                 source: Source::Tree(tree),
@@ -165,7 +164,6 @@ impl<'h> Reader<'h, '_> {
         // The deprecated `statement` blocks of `alicloud_ram_policy`.
         if kind == "alicloud_ram_policy" && block.body.blocks().any(|b| b.ident.as_str() == "statement") {
             let tree = self.statements_document(block);
-            out.unknown += super::count_unknown(&tree);
             out.documents.push(Document {
                 location: format!("{kind}.{name}.statement"),
                 source: Source::Tree(tree),
@@ -396,11 +394,8 @@ impl<'h> Reader<'h, '_> {
                 "action" => "Action",
                 "resource" => "Resource",
                 "sid" => "Sid",
-                other => {
-                    // Not an element of the data source: left to Terraform.
-                    let _ = other;
-                    continue;
-                }
+                // Not an element of the data source: left to Terraform.
+                _ => continue,
             };
             members.push(self.member(key, &attr.key, &attr.value));
         }
