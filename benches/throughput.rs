@@ -542,7 +542,7 @@ fn small_policy(rng: &mut Rng, kind: usize) -> String {
 /// an indented heredoc, an escaped string, `jsonencode`, a data source and
 /// unknown values; one file in four holds a mistake.
 fn terraform_file(rng: &mut Rng, i: usize) -> String {
-    let action = if i % 4 == 0 {
+    let action = if i.is_multiple_of(4) {
         rng.pick(TYPOS)
     } else {
         rng.pick(ACTIONS)

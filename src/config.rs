@@ -9,6 +9,7 @@ use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::catalog::AccessLevel;
 use crate::diagnostic::Severity;
 use crate::embedded::Query;
 use crate::lint::{LintOptions, RuleSettings};
@@ -25,13 +26,49 @@ struct RawConfig {
     fail_on: Option<Spanned<toml::Value>>,
     max_policy_length: Option<usize>,
     #[serde(default)]
-    extra_actions: Vec<String>,
+    extra_actions: Vec<RawExtraAction>,
     #[serde(default)]
     extra_condition_keys: Vec<Spanned<String>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+}
+
+/// An `extra-actions` entry: `"ecs:NewApi"`, or
+/// `{ action = "ecs:NewApi", access-level = "get" }`, which also tells
+/// `allowed-access-levels` the level the operation table cannot.
+#[derive(Debug)]
+enum RawExtraAction {
+    Name(String),
+    Declared(DeclaredAction),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct DeclaredAction {
+    action: String,
+    access_level: Spanned<String>,
+}
+
+impl<'de> Deserialize<'de> for RawExtraAction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawExtraAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an action, or a table with `action` and `access-level`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(RawExtraAction::Name(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                DeclaredAction::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawExtraAction::Declared)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +96,8 @@ pub struct Config {
     pub fail_on: Option<Severity>,
     pub max_policy_length: Option<usize>,
     pub extra_actions: Vec<String>,
+    /// Access levels `extra-actions` declares, by action.
+    pub extra_action_levels: Vec<(String, AccessLevel)>,
     /// Global condition keys to accept besides the built-in vocabulary.
     pub extra_condition_keys: Vec<String>,
     pub rules: Vec<(Rule, Level)>,
@@ -126,6 +165,23 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let mut extra_actions = Vec::new();
+        let mut extra_action_levels = Vec::new();
+        for entry in raw.extra_actions {
+            match entry {
+                RawExtraAction::Name(action) => extra_actions.push(action),
+                RawExtraAction::Declared(declared) => {
+                    let level = access_level(&declared.access_level)?
+                        .parse::<AccessLevel>()
+                        .map_err(|message| ConfigError {
+                            span: span_of(&declared.access_level),
+                            message,
+                        })?;
+                    extra_action_levels.push((declared.action.clone(), level));
+                    extra_actions.push(declared.action);
+                }
+            }
+        }
         Ok(Config {
             include: globs(&raw.include)?,
             exclude: globs(&raw.exclude)?,
@@ -133,7 +189,8 @@ impl Config {
             exclude_patterns: patterns(&raw.exclude),
             fail_on,
             max_policy_length: raw.max_policy_length,
-            extra_actions: raw.extra_actions,
+            extra_actions,
+            extra_action_levels,
             extra_condition_keys,
             rules: rule_levels(&raw.rules)?,
             overrides,
@@ -145,6 +202,7 @@ impl Config {
     pub fn settings_for(&self, relative_path: &str) -> (LintOptions, RuleSettings) {
         let mut options = LintOptions {
             extra_actions: self.extra_actions.clone(),
+            extra_action_levels: self.extra_action_levels.clone(),
             extra_condition_keys: self.extra_condition_keys.clone(),
             ..LintOptions::default()
         };

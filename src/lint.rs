@@ -1,6 +1,7 @@
 //! The per-file pipeline: bytes -> text -> JSON tree -> policy model ->
 //! checks -> finalised diagnostics (severity from settings, path, order).
 
+use crate::catalog::AccessLevel;
 use crate::checks::{self, Context};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{normalized_path, Policy};
@@ -17,6 +18,8 @@ pub struct LintOptions {
     pub max_policy_length: usize,
     /// Actions to treat as known although the built-in operation table lacks them.
     pub extra_actions: Vec<String>,
+    /// Access levels `extra-actions` declares, for the access-level ceiling.
+    pub extra_action_levels: Vec<(String, AccessLevel)>,
     /// Condition keys to treat as documented although the vocabulary lacks them.
     pub extra_condition_keys: Vec<String>,
     /// Access levels a document may allow (`access-level-exceeded`); `None` allows all.
@@ -28,6 +31,7 @@ impl Default for LintOptions {
         LintOptions {
             max_policy_length: DEFAULT_MAX_POLICY_LENGTH,
             extra_actions: Vec::new(),
+            extra_action_levels: Vec::new(),
             extra_condition_keys: Vec::new(),
             allowed_access_levels: None,
         }

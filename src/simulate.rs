@@ -20,6 +20,7 @@ use crate::discover::{discover, display_name, read_regular_file, Input, DEFAULT_
 use crate::lint::{lint_file, FileReport, LintOptions, Origin, Outcome, RuleSettings};
 use crate::model::{Policy, PolicyKind};
 use crate::parse;
+use crate::report::escape;
 use crate::rules::Rule;
 use api::{ApiSpec, RequestCheck, Response};
 use eval::{decide, evaluate_policy, Decision, EvaluationError, Request, StatementResult};
@@ -305,7 +306,10 @@ fn request_notes(request: &Request) -> Vec<String> {
             }
         }
         None if catalog.is_catalogued(service) => {
-            let known: Vec<&str> = catalog.operations().iter().map(|op| op.action).collect();
+            let known: Vec<&str> = catalog
+                .table(service)
+                .map(|table| table.operations().iter().map(|op| op.action).collect())
+                .unwrap_or_default();
             let hint = crate::checks::nearest(action, &known)
                 .map(|n| format!(" (did you mean {n}?)"))
                 .unwrap_or_default();
@@ -434,7 +438,7 @@ pub fn run_simulate(
         None => None,
     };
     if let Some(message) = usage {
-        writeln!(err, "policy-check: {message}")?;
+        writeln!(err, "policy-check: {}", escape::text(&message))?;
         return Ok(EXIT_ERROR);
     }
     let mut stdin_bytes = Vec::new();
@@ -459,7 +463,7 @@ pub fn run_simulate(
             })
         }
         Err(Failure::Usage(message)) => {
-            writeln!(err, "policy-check: {message}")?;
+            writeln!(err, "policy-check: {}", escape::text(&message))?;
             Ok(EXIT_ERROR)
         }
         Err(Failure::Unusable(files)) => {
