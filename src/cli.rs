@@ -210,12 +210,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         if !errors.is_empty() {
             return config_failure(&errors, style, err);
         }
-        // Names and values come from the configuration: escaped line by line.
-        let mut shown = Vec::new();
-        show_settings(path, &workspace.for_path(path), &mut shown)?;
-        for line in String::from_utf8_lossy(&shown).lines() {
-            writeln!(out, "{}", escape::text(line))?;
-        }
+        show_settings(path, &workspace.for_path(path), out)?;
         return Ok(EXIT_CLEAN);
     }
     let (inputs, walk_errors) = discover(&args.paths);
@@ -416,6 +411,8 @@ fn config_failure(errors: &[LoadError], style: Style, err: &mut dyn Write) -> io
 }
 
 /// `--show-settings PATH`.
+/// Names and values come from the configuration and the file system: each
+/// is escaped where it is placed.
 fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) -> io::Result<()> {
     let (options, rules) = settings.lint_settings();
     let none = "(none)".to_string();
@@ -423,16 +420,16 @@ fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) 
         if items.is_empty() {
             none.clone()
         } else {
-            items.join(", ")
+            escape::text(&items.join(", ")).into_owned()
         }
     };
-    writeln!(out, "Settings for {}", display_name(path))?;
+    writeln!(out, "Settings for {}", escape::text(&display_name(path)))?;
     writeln!(
         out,
         "  configuration: {}",
         settings
             .config()
-            .map_or("(none: built-in defaults)", |c| c.name.as_str())
+            .map_or("(none: built-in defaults)".into(), |c| escape::text(&c.name))
     )?;
     writeln!(
         out,
@@ -448,7 +445,9 @@ fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) 
     writeln!(
         out,
         "  jsonpath: {}",
-        settings.config_jsonpath().map_or("(none)", |q| q.expression())
+        settings
+            .config_jsonpath()
+            .map_or("(none)".into(), |q| escape::text(q.expression()))
     )?;
     writeln!(out, "  extra-actions: {}", list(&options.extra_actions))?;
     writeln!(
