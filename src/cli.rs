@@ -1,6 +1,7 @@
 //! The command line: parses arguments, runs the pipeline over the inputs in
 //! parallel, prints from one thread in input order, and picks the exit code.
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -41,12 +42,16 @@ pub enum Command {
     /// List every rule with its default severity and summary
     Rules {
         /// Print a Markdown table (as in the README)
-        #[arg(long)]
+        #[arg(long, conflicts_with = "docs")]
         markdown: bool,
+        /// Print the full rule reference in Markdown (docs/rules.md)
+        #[arg(long)]
+        docs: bool,
     },
     /// Show what a rule catches, why it matters, and a bad and a good example
     Explain {
         /// The rule id, such as `unknown-action`
+        #[arg(value_parser = crate::completions::RuleIdParser, hide_possible_values = true)]
         rule: String,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
@@ -159,13 +164,15 @@ impl clap::ValueEnum for Severity {
 /// Runs the command; returns the process exit code.
 pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match cli.command {
-        Some(Command::Rules { markdown }) => list_rules(markdown, out).map(|()| EXIT_CLEAN),
+        Some(Command::Rules { docs: true, .. }) => out
+            .write_all(crate::rule_docs::markdown().as_bytes())
+            .map(|()| EXIT_CLEAN),
+        Some(Command::Rules { markdown, .. }) => list_rules(markdown, out).map(|()| EXIT_CLEAN),
         Some(Command::Explain { rule }) => explain(&rule, out, err),
         Some(Command::Completions { shell }) => {
             // clap_complete panics on a failed write (`| head`); write
             // through a buffer so the error is ours to handle.
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "policy-check", &mut script);
+            let script = crate::completions::script(shell, &mut Cli::command(), "policy-check");
             out.write_all(&script).map(|()| EXIT_CLEAN)
         }
         Some(Command::Simulate(args)) => {
@@ -411,16 +418,20 @@ fn config_failure(errors: &[LoadError], style: Style, err: &mut dyn Write) -> io
 }
 
 /// `--show-settings PATH`.
-/// Names and values come from the configuration and the file system: each
-/// is escaped where it is placed.
 fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) -> io::Result<()> {
     let (options, rules) = settings.lint_settings();
     let none = "(none)".to_string();
+    // Names and values come from the file system and the configuration:
+    // each is escaped where it is inserted.
     let list = |items: &[String]| {
         if items.is_empty() {
             none.clone()
         } else {
-            escape::text(&items.join(", ")).into_owned()
+            items
+                .iter()
+                .map(|i| escape::text(i))
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     };
     writeln!(out, "Settings for {}", escape::text(&display_name(path)))?;
@@ -429,7 +440,9 @@ fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) 
         "  configuration: {}",
         settings
             .config()
-            .map_or("(none: built-in defaults)".into(), |c| escape::text(&c.name))
+            .map_or(Cow::Borrowed("(none: built-in defaults)"), |c| escape::text(
+                &c.name
+            ))
     )?;
     writeln!(
         out,
@@ -447,7 +460,7 @@ fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) 
         "  jsonpath: {}",
         settings
             .config_jsonpath()
-            .map_or("(none)".into(), |q| escape::text(q.expression()))
+            .map_or(Cow::Borrowed("(none)"), |q| escape::text(q.expression()))
     )?;
     writeln!(out, "  extra-actions: {}", list(&options.extra_actions))?;
     writeln!(

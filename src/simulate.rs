@@ -371,7 +371,7 @@ pub fn read_request(path: &std::path::Path) -> Result<Map<String, Value>, String
 pub enum SimulateFormat {
     /// The decision, the deciding statements as snippets, every other statement's reason
     Human,
-    /// One JSON document (schema in the README ("Simulating requests and testing policies"))
+    /// One JSON document (schema in docs/simulate.md)
     Json,
 }
 

@@ -27,8 +27,10 @@ const WIDTH: usize = 100;
 /// width, which panics past 65,535, and rescans the line for every label.
 const MAX_SNIPPET_COLUMN: usize = 10_000;
 
-/// Every finding of one file, rendered against its source.
-pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport) -> String {
+/// Every finding of one file, rendered against its source; with `docs` (the
+/// address of the rule reference, see [`links_to`]) each rule id links to
+/// its section.
+pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport, docs: Option<&str>) -> String {
     let mut rendered = String::new();
     if report.diagnostics.is_empty() {
         return rendered;
@@ -44,15 +46,16 @@ pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport) -> Str
                 diagnostic: &d,
                 source: &source,
                 snippet: false,
+                docs,
             };
             if handler.render_report(&mut rendered, &adapter).is_err() {
                 rendered.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
             }
             rendered.push('\n');
         } else if source.can_show(&d) {
-            render(handler, &d, &source, &mut rendered);
+            render(handler, &d, &source, docs, &mut rendered);
         } else {
-            render_without_snippet(handler, &d, &source, &mut rendered);
+            render_without_snippet(handler, &d, &source, docs, &mut rendered);
         }
     }
     match escape::lines(&rendered) {
@@ -86,17 +89,34 @@ pub fn handler(style: Style) -> GraphicalReportHandler {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Without links miette would print a diagnostic's URL as text after
+    // the rule id; with them the rule id alone is the link text.
     GraphicalReportHandler::new_themed(theme)
         .with_links(style.links)
+        .with_urls(style.links)
+        .with_link_display_text("")
         .with_width(WIDTH)
 }
 
+/// Where rule ids link to under `style`: the published rule reference on a
+/// terminal, nothing elsewhere or when none is published.
+pub fn links_to(style: Style) -> Option<&'static str> {
+    crate::rule_docs::PUBLISHED.filter(|_| style.links)
+}
+
 /// Renders one diagnostic against its file into `out`.
-pub fn render<S: SourceCode>(handler: &GraphicalReportHandler, d: &Diagnostic, source: &S, out: &mut String) {
+pub fn render<S: SourceCode>(
+    handler: &GraphicalReportHandler,
+    d: &Diagnostic,
+    source: &S,
+    docs: Option<&str>,
+    out: &mut String,
+) {
     let adapter = Adapter {
         diagnostic: d,
         source,
         snippet: true,
+        docs,
     };
     if handler.render_report(out, &adapter).is_err() {
         // A span the source cannot show: fall back to the message alone.
@@ -110,12 +130,14 @@ fn render_without_snippet(
     handler: &GraphicalReportHandler,
     d: &Diagnostic,
     source: &IndexedSource<'_>,
+    docs: Option<&str>,
     out: &mut String,
 ) {
     let adapter = Adapter {
         diagnostic: d,
         source,
         snippet: false,
+        docs,
     };
     if handler.render_report(out, &adapter).is_err() {
         out.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
@@ -204,6 +226,8 @@ struct Adapter<'a, S> {
     diagnostic: &'a Diagnostic,
     source: &'a S,
     snippet: bool,
+    /// The rule reference's address, for the rule id's link.
+    docs: Option<&'a str>,
 }
 
 impl<S> fmt::Debug for Adapter<'_, S> {
@@ -232,6 +256,11 @@ impl<S: SourceCode> MietteDiagnostic for Adapter<'_, S> {
             Severity::SecurityWarning | Severity::Warning => miette::Severity::Warning,
             Severity::Suggestion => miette::Severity::Advice,
         })
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let docs = self.docs?;
+        Some(Box::new(crate::rule_docs::url(docs, self.diagnostic.rule)))
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
@@ -388,7 +417,7 @@ mod tests {
             text,
             outcome: crate::lint::Outcome::Linted { documents: 1 },
         };
-        let out = render_file(&handler(Style::default()), &report);
+        let out = render_file(&handler(Style::default()), &report, None);
         assert!(
             out.contains("at min.json:1:70002 (the line is too long to show)"),
             "{out}"
@@ -418,11 +447,11 @@ mod tests {
                 .with_label(Span::new(3, 12), "label");
             let indexed = IndexedSource::new("p.json", text);
             let mut ours = String::new();
-            render(&handler, &d, &indexed, &mut ours);
+            render(&handler, &d, &indexed, None, &mut ours);
 
             let named = miette::NamedSource::new("p.json", text.to_string());
             let mut theirs = String::new();
-            render(&handler, &d, &named, &mut theirs);
+            render(&handler, &d, &named, None, &mut theirs);
             assert_eq!(ours, theirs, "span {start}+{len}");
         }
     }

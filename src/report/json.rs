@@ -1,4 +1,4 @@
-//! `--format json`: one versioned JSON document, documented in the README.
+//! `--format json`: one versioned JSON document, documented in docs/formats.md.
 
 use std::io::{self, Write};
 
