@@ -351,9 +351,9 @@ impl Catalog {
             !line.starts_with('#')
                 && !line.starts_with("action\t")
                 && !line.trim().is_empty()
-                && !line
+                && line
                     .split_once(':')
-                    .is_some_and(|(service, _)| catalog.service_index(service).is_some())
+                    .is_none_or(|(service, _)| catalog.service_index(service).is_none())
         });
         if let Some(line) = orphan {
             return Err(format!("ram-only.tsv: `{line}` names a service without a table"));

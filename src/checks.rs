@@ -20,6 +20,9 @@ pub struct Context<'a> {
     /// The document's own text (for an embedded policy, just that document).
     pub text: &'a str,
     pub options: &'a LintOptions,
+    /// Whether `text` at the root's span is the document as RAM receives it;
+    /// a tree lowered from YAML or HCL has no such text to measure.
+    pub exact_text: bool,
 }
 
 /// Runs every check on one policy document.

@@ -13,7 +13,7 @@ use crate::discover::{
     discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
 };
 use crate::embedded::{lint_host, Query, Selected};
-use crate::lint::{lint_file, FileReport, Origin};
+use crate::lint::{FileReport, Origin};
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::rules::Rule;
 use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
@@ -291,7 +291,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
                 &rules,
             ),
             (None, Some(query)) => lint_host(name, bytes, query, Selected::ByConfig, &options, &rules),
-            (None, None) => lint_file(name, bytes, origin, &options, &rules),
+            (None, None) => crate::host::lint_input(name, bytes, origin, &options, &rules),
         };
         (report, fail_on)
     };

@@ -18,6 +18,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod embedded;
+pub mod host;
 pub mod lint;
 pub mod model;
 pub mod parse;

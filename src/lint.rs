@@ -82,8 +82,10 @@ pub enum Origin {
 /// What was done with one input, for the summary and `--show-files`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// Checked: this many policy documents were found in it.
-    Linted { documents: usize },
+    /// Checked: this many policy documents were found in it, and this many
+    /// values (or whole documents) were left unknown because the host file
+    /// computes them (`var.x`, `!Ref`).
+    Linted { documents: usize, unknown: usize },
     /// Found by walking and not a policy: why it was passed over.
     Skipped(String),
     /// Found by walking and left out by the configuration: which one.
@@ -203,7 +205,10 @@ pub fn lint_file(
                 name,
                 text: if found.is_empty() { String::new() } else { text },
                 diagnostics: found,
-                outcome: Outcome::Linted { documents: 0 },
+                outcome: Outcome::Linted {
+                    documents: 0,
+                    unknown: 0,
+                },
             };
         }
     }
@@ -212,7 +217,7 @@ pub fn lint_file(
     let undecodable = diagnostics.first().map(|d| d.span);
     diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
     if let Some(root) = &parsed.root {
-        check_document(root, &text, options, &mut diagnostics);
+        check_document(root, &text, options, true, &mut diagnostics);
     }
     finalize(&mut diagnostics, parsed.root.as_ref(), settings);
     let text = if diagnostics.is_empty() {
@@ -224,7 +229,10 @@ pub fn lint_file(
         name,
         text,
         diagnostics,
-        outcome: Outcome::Linted { documents: 1 },
+        outcome: Outcome::Linted {
+            documents: 1,
+            unknown: 0,
+        },
     }
 }
 
@@ -260,9 +268,25 @@ pub fn decode(bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
 }
 
 /// Runs the checks on one parsed document whose spans index into `text`.
-pub fn check_document(root: &Node<'_>, text: &str, options: &LintOptions, out: &mut Vec<Diagnostic>) {
+/// `exact_text` says the root's span in `text` is the document exactly as
+/// RAM receives it (not a tree lowered from YAML or HCL), so it can be measured.
+pub fn check_document(
+    root: &Node<'_>,
+    text: &str,
+    options: &LintOptions,
+    exact_text: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     match Policy::from_root(root) {
-        Some(policy) => checks::run(&policy, &Context { text, options }, out),
+        Some(policy) => checks::run(
+            &policy,
+            &Context {
+                text,
+                options,
+                exact_text,
+            },
+            out,
+        ),
         None => out.push(
             Diagnostic::new(
                 Rule::InvalidDocument,
@@ -300,7 +324,8 @@ pub fn finalize(diagnostics: &mut Vec<Diagnostic>, root: Option<&Node<'_>>, sett
         }
         None => false,
     });
-    for d in diagnostics.iter_mut() {
+    // Findings in a host file's documents already carry their path.
+    for d in diagnostics.iter_mut().filter(|d| d.path.is_none()) {
         if d.rule != Rule::IoError {
             d.path = Some(root.map_or_else(|| "$".to_string(), |root| normalized_path(root, d.span)));
         }

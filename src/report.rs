@@ -202,10 +202,19 @@ impl Renderer {
 fn file_line(report: &FileReport) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let what = match &report.outcome {
-        Outcome::Linted { documents } => format!(
+        Outcome::Linted {
+            documents,
+            unknown: 0,
+        } => format!(
             "linted ({}, {})",
             plural(*documents, "policy document"),
             plural(report.diagnostics.len(), "finding")
+        ),
+        Outcome::Linted { documents, unknown } => format!(
+            "linted ({}, {}, {} not known until deployment)",
+            plural(*documents, "policy document"),
+            plural(report.diagnostics.len(), "finding"),
+            plural(*unknown, "value")
         ),
         Outcome::Skipped(reason) => format!("skipped ({reason})"),
         Outcome::Excluded(reason) => format!("excluded ({reason})"),

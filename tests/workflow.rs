@@ -551,8 +551,7 @@ fn jsonpath_lints_embedded_objects_in_place() {
         [(
             "invalid-effect".to_string(),
             "\"allow\"".to_string(),
-            "$['Resources']['BuilderPolicy']['Properties']['PolicyDocument']['Statement'][0]['Effect']"
-                .to_string()
+            "$['Statement'][0]['Effect']".to_string()
         )]
     );
     let short = run_in(
@@ -577,21 +576,26 @@ fn jsonpath_maps_string_embedded_policies_through_escapes() {
     let query = "$.values.root_module.resources[*].values.document";
     let output = run_in(&dir, &["--format", "json", "--jsonpath", query, "plan.json"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let path = "$['values']['root_module']['resources'][0]['values']['document']";
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON output");
+    assert_eq!(
+        report["diagnostics"][0]["document"],
+        "$['values']['root_module']['resources'][0]['values']['document']"
+    );
+    let at = |element: &str| format!("$['Statement'][0]['{element}']");
     assert_eq!(
         flagged(host, &output),
         [
             (
                 "undocumented-element".to_string(),
                 r#"\"Sid\""#.to_string(),
-                path.to_string()
+                at("Sid")
             ),
             (
                 "invalid-effect".to_string(),
                 r#"\"allow\""#.to_string(),
-                path.to_string()
+                at("Effect")
             ),
-            ("empty-value".to_string(), "[]".to_string(), path.to_string()),
+            ("empty-value".to_string(), "[]".to_string(), at("Action")),
         ]
     );
 }

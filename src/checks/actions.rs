@@ -276,7 +276,7 @@ fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn unconditional(statement: &Statement<'_>) -> bool {
-    statement.condition.iter().all(|block| block.entries.is_empty())
+    statement.condition_complete && statement.condition.iter().all(|block| block.entries.is_empty())
 }
 
 /// `*`, `**`: every resource.
@@ -563,7 +563,8 @@ fn denied_by(deny: &Statement<'_>, action: &str) -> Option<Span> {
         .find(|d| wildcard::covers(d.value, action, Case::Insensitive));
     match (element.negated, hit) {
         (false, Some(d)) => Some(d.span),
-        (true, None) if !element.values.is_empty() => Some(element.key_span),
+        // An unknown NotAction value might name the action.
+        (true, None) if !element.values.is_empty() && element.complete => Some(element.key_span),
         _ => None,
     }
 }
@@ -572,7 +573,8 @@ fn denied_by(deny: &Statement<'_>, action: &str) -> Option<Span> {
 fn resources_covered(allow: &Statement<'_>, deny: &Statement<'_>) -> bool {
     match (&allow.resource, &deny.resource) {
         (None, None) => true,
-        (Some(a), Some(d)) if !a.negated && !d.negated => a
+        // Unknown Allow resources might lie outside the Deny's.
+        (Some(a), Some(d)) if !a.negated && !d.negated && a.complete => a
             .values
             .iter()
             .all(|r| d.values.iter().any(|dr| covers_resource(dr.value, r.value))),

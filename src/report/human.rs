@@ -415,7 +415,10 @@ mod tests {
                 Diagnostic::new(Rule::InvalidDocument, Span::new(0, 1), "near"),
             ],
             text,
-            outcome: crate::lint::Outcome::Linted { documents: 1 },
+            outcome: crate::lint::Outcome::Linted {
+                documents: 1,
+                unknown: 0,
+            },
         };
         let out = render_file(&handler(Style::default()), &report, None);
         assert!(
