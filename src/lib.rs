@@ -15,6 +15,7 @@ pub mod cli;
 pub mod conditions;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod discover;
 pub mod embedded;
 pub mod lint;
