@@ -1,6 +1,7 @@
 //! The command line: parses arguments, runs the pipeline over the inputs in
 //! parallel, prints from one thread in input order, and picks the exit code.
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -13,7 +14,7 @@ use crate::discover::{
 };
 use crate::embedded::{lint_host, Query, Selected};
 use crate::lint::{lint_file, FileReport, Origin};
-use crate::report::{self, Format, Mode, RunFacts, Style};
+use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::rules::Rule;
 use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
 
@@ -41,12 +42,16 @@ pub enum Command {
     /// List every rule with its default severity and summary
     Rules {
         /// Print a Markdown table (as in the README)
-        #[arg(long)]
+        #[arg(long, conflicts_with = "docs")]
         markdown: bool,
+        /// Print the full rule reference in Markdown (docs/rules.md)
+        #[arg(long)]
+        docs: bool,
     },
     /// Show what a rule catches, why it matters, and a bad and a good example
     Explain {
         /// The rule id, such as `unknown-action`
+        #[arg(value_parser = crate::completions::RuleIdParser, hide_possible_values = true)]
         rule: String,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
@@ -161,13 +166,15 @@ impl clap::ValueEnum for Severity {
 /// Runs the command; returns the process exit code.
 pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match cli.command {
-        Some(Command::Rules { markdown }) => list_rules(markdown, out).map(|()| EXIT_CLEAN),
+        Some(Command::Rules { docs: true, .. }) => out
+            .write_all(crate::rule_docs::markdown().as_bytes())
+            .map(|()| EXIT_CLEAN),
+        Some(Command::Rules { markdown, .. }) => list_rules(markdown, out).map(|()| EXIT_CLEAN),
         Some(Command::Explain { rule }) => explain(&rule, out, err),
         Some(Command::Completions { shell }) => {
             // clap_complete panics on a failed write (`| head`); write
             // through a buffer so the error is ours to handle.
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "policy-check", &mut script);
+            let script = crate::completions::script(shell, &mut Cli::command(), "policy-check");
             out.write_all(&script).map(|()| EXIT_CLEAN)
         }
         Some(Command::Simulate(args)) => {
@@ -180,7 +187,7 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
     result.unwrap_or_else(|error| {
         // A closed pipe (`policy-check | head`) is not worth a message.
         if error.kind() != io::ErrorKind::BrokenPipe {
-            let _ = writeln!(err, "policy-check: {error}");
+            let _ = writeln!(err, "policy-check: {}", escape::text(&error.to_string()));
         }
         EXIT_ERROR
     })
@@ -188,7 +195,7 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
 
 fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     if let Some(problem) = usage_problem(&args) {
-        writeln!(err, "policy-check: {problem}")?;
+        writeln!(err, "policy-check: {}", escape::text(&problem))?;
         return Ok(EXIT_ERROR);
     }
     let to_file = args.output_file.is_some();
@@ -328,7 +335,8 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         Some(file) => match std::fs::File::create(file) {
             Ok(file) => Box::new(file),
             Err(e) => {
-                writeln!(err, "policy-check: cannot write `{}`: {e}", display_name(file))?;
+                let message = format!("cannot write `{}`: {e}", display_name(file));
+                writeln!(err, "policy-check: {}", escape::text(&message))?;
                 return Ok(EXIT_ERROR);
             }
         },
@@ -396,7 +404,7 @@ fn usage_problem(args: &LintArgs) -> Option<String> {
 fn config_failure(errors: &[LoadError], style: Style, err: &mut dyn Write) -> io::Result<u8> {
     for error in errors {
         match error {
-            LoadError::Io(message) => writeln!(err, "policy-check: {message}")?,
+            LoadError::Io(message) => writeln!(err, "policy-check: {}", escape::text(message))?,
             LoadError::Invalid { name, text, error } => report::config_error::write(
                 name,
                 text,
@@ -416,20 +424,28 @@ fn config_failure(errors: &[LoadError], style: Style, err: &mut dyn Write) -> io
 fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) -> io::Result<()> {
     let (options, rules) = settings.lint_settings();
     let none = "(none)".to_string();
+    // Names and values come from the file system and the configuration:
+    // each is escaped where it is inserted.
     let list = |items: &[String]| {
         if items.is_empty() {
             none.clone()
         } else {
-            items.join(", ")
+            items
+                .iter()
+                .map(|i| escape::text(i))
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     };
-    writeln!(out, "Settings for {}", display_name(path))?;
+    writeln!(out, "Settings for {}", escape::text(&display_name(path)))?;
     writeln!(
         out,
         "  configuration: {}",
         settings
             .config()
-            .map_or("(none: built-in defaults)", |c| c.name.as_str())
+            .map_or(Cow::Borrowed("(none: built-in defaults)"), |c| escape::text(
+                &c.name
+            ))
     )?;
     writeln!(
         out,
@@ -445,7 +461,9 @@ fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) 
     writeln!(
         out,
         "  jsonpath: {}",
-        settings.config_jsonpath().map_or("(none)", |q| q.expression())
+        settings
+            .config_jsonpath()
+            .map_or(Cow::Borrowed("(none)"), |q| escape::text(q.expression()))
     )?;
     writeln!(out, "  extra-actions: {}", list(&options.extra_actions))?;
     writeln!(
@@ -545,7 +563,8 @@ fn explain(id: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8>
             .unwrap_or_default();
         writeln!(
             err,
-            "policy-check: unknown rule `{id}`{hint} (`policy-check rules` lists them)"
+            "policy-check: unknown rule `{}`{hint} (`policy-check rules` lists them)",
+            escape::text(id)
         )?;
         return Ok(EXIT_ERROR);
     };

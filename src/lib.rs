@@ -12,6 +12,7 @@
 pub mod catalog;
 pub mod checks;
 pub mod cli;
+pub mod completions;
 pub mod conditions;
 pub mod config;
 pub mod diagnostic;
@@ -22,6 +23,7 @@ pub mod lint;
 pub mod model;
 pub mod parse;
 pub mod report;
+pub mod rule_docs;
 pub mod rules;
 pub mod settings;
 pub mod simulate;

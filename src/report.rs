@@ -4,6 +4,7 @@
 //! stream and a file's text is dropped as soon as its findings are written.
 
 pub mod config_error;
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -22,7 +23,7 @@ use crate::source::{LineColumn, LineIndex};
 pub enum Format {
     /// miette reports with source snippets, and a summary line
     Human,
-    /// one JSON document (schema in the README)
+    /// one JSON document (schema in docs/formats.md)
     Json,
     /// one `path:line:col: severity[rule-id] message` line per finding
     Short,
@@ -160,6 +161,8 @@ pub struct Renderer {
     format: Format,
     mode: Mode,
     handler: miette::GraphicalReportHandler,
+    /// Where rule ids link to in human output.
+    docs: Option<&'static str>,
 }
 
 impl Renderer {
@@ -172,6 +175,7 @@ impl Renderer {
             format,
             mode,
             handler: human::handler(style),
+            docs: human::links_to(style),
         }
     }
 
@@ -183,7 +187,7 @@ impl Renderer {
         let (text, kept) = match (self.mode, self.format) {
             (Mode::Files, _) => (file_line(&report), None),
             (Mode::Statistics, _) => (String::new(), None),
-            (Mode::Findings, Format::Human) => (human::render_file(&self.handler, &report), None),
+            (Mode::Findings, Format::Human) => (human::render_file(&self.handler, &report, self.docs), None),
             (Mode::Findings, Format::Json) => (json::render_file(&report), None),
             (Mode::Findings, Format::Short) => (short::render_file(&report), None),
             (Mode::Findings, Format::Github) => (github::render_file(&report), None),
@@ -193,7 +197,8 @@ impl Renderer {
     }
 }
 
-/// `--show-files`: `name: linted (1 document, 2 findings)`.
+/// `--show-files`: `name: linted (1 document, 2 findings)`, escaped as a
+/// whole (name and reasons come from the file system and the file).
 fn file_line(report: &FileReport) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let what = match &report.outcome {
@@ -209,7 +214,8 @@ fn file_line(report: &FileReport) -> String {
             format!("not read ({reason})")
         }
     };
-    format!("{}: {what}\n", report.name)
+    let line = format!("{}: {what}", report.name);
+    format!("{}\n", escape::lines(&escape::text(&line)))
 }
 
 /// Writes rendered files in the order they are pushed, then the totals.
@@ -322,4 +328,71 @@ pub fn write(
         stream.push(renderer.render(report.clone(), crate::settings::DEFAULT_FAIL_ON))?;
     }
     stream.finish(&RunFacts::default(), false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    fn report() -> FileReport {
+        let text = r#"{"Version": "1", "Statement": [{"Effect": "allow"}]}"#;
+        FileReport {
+            name: "p.json".into(),
+            diagnostics: vec![Diagnostic::new(
+                Rule::InvalidEffect,
+                Span::new(42, 49),
+                "bad effect",
+            )],
+            text: text.into(),
+            outcome: crate::lint::Outcome::Linted { documents: 1 },
+        }
+    }
+
+    fn human(style: Style, docs: Option<&'static str>) -> String {
+        let renderer = Renderer {
+            docs,
+            ..Renderer::new(Format::Human, style)
+        };
+        renderer.render(report(), Severity::Error).text
+    }
+
+    /// On a terminal the rule id is an OSC 8 hyperlink to its section of
+    /// the rule reference, and nothing else of the output changes.
+    #[test]
+    fn rule_ids_link_to_their_docs_on_a_terminal() {
+        let base = "https://example.invalid/policy-check/blob/main/docs/rules.md";
+        let style = Style {
+            links: true,
+            ..Style::default()
+        };
+        let linked = human(style, Some(base));
+        let link = format!("\u{1b}]8;;{base}#invalid-effect\u{1b}\\error[invalid-effect] \u{1b}]8;;\u{1b}\\");
+        assert!(linked.contains(&link), "{linked:?}");
+        let plain = human(Style::default(), None);
+        assert!(!plain.contains('\u{1b}') && !plain.contains("http"), "{plain:?}");
+        assert_eq!(linked.replace(&link, "error[invalid-effect]"), plain);
+    }
+
+    /// Off a terminal there is no link, and the address is not printed as
+    /// text either; and the link target is what this build publishes.
+    #[test]
+    fn links_follow_the_style_and_the_published_docs() {
+        let off = Style::default();
+        assert_eq!(Renderer::new(Format::Human, off).docs, None);
+        let on = Style {
+            links: true,
+            ..Style::default()
+        };
+        assert_eq!(Renderer::new(Format::Human, on).docs, crate::rule_docs::PUBLISHED);
+        let base = "https://example.invalid/docs/rules.md";
+        let not_a_terminal = Renderer {
+            docs: Some(base),
+            ..Renderer::new(Format::Human, off)
+        };
+        assert!(!not_a_terminal
+            .render(report(), Severity::Error)
+            .text
+            .contains("example.invalid"));
+    }
 }

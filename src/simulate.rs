@@ -20,6 +20,7 @@ use crate::discover::{discover, display_name, read_regular_file, Input, DEFAULT_
 use crate::lint::{lint_file, FileReport, LintOptions, Origin, Outcome, RuleSettings};
 use crate::model::{Policy, PolicyKind};
 use crate::parse;
+use crate::report::escape;
 use crate::rules::Rule;
 use api::{ApiSpec, RequestCheck, Response};
 use eval::{decide, evaluate_policy, Decision, EvaluationError, Request, StatementResult};
@@ -370,7 +371,7 @@ pub fn read_request(path: &std::path::Path) -> Result<Map<String, Value>, String
 pub enum SimulateFormat {
     /// The decision, the deciding statements as snippets, every other statement's reason
     Human,
-    /// One JSON document (schema in the README ("Simulating requests and testing policies"))
+    /// One JSON document (schema in docs/simulate.md)
     Json,
 }
 
@@ -437,7 +438,7 @@ pub fn run_simulate(
         None => None,
     };
     if let Some(message) = usage {
-        writeln!(err, "policy-check: {message}")?;
+        writeln!(err, "policy-check: {}", escape::text(&message))?;
         return Ok(EXIT_ERROR);
     }
     let mut stdin_bytes = Vec::new();
@@ -462,7 +463,7 @@ pub fn run_simulate(
             })
         }
         Err(Failure::Usage(message)) => {
-            writeln!(err, "policy-check: {message}")?;
+            writeln!(err, "policy-check: {}", escape::text(&message))?;
             Ok(EXIT_ERROR)
         }
         Err(Failure::Unusable(files)) => {

@@ -658,6 +658,77 @@ fn completions_for_each_shell() {
     assert_eq!(run_in(&dir, &["completions", "tcsh"]).status.code(), Some(2));
 }
 
+/// What the generated bash script offers for `words` (the last one is the
+/// word being completed), asked of a real bash the way bash asks on TAB:
+/// COMP_WORDS and COMP_CWORD set, the registered function called with the
+/// command, the current word and the previous one.
+fn bash_completions(script: &Path, cases: &[&[&str]]) -> Vec<Vec<String>> {
+    let mut driver = format!(
+        "source '{}' || exit 3\nf=$(complete -p policy-check | sed -E 's/.* -F ([^ ]+) .*/\\1/')\n",
+        script.display()
+    );
+    for words in cases {
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        driver.push_str(&format!(
+            "COMP_WORDS=({})\nCOMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))\nCOMPREPLY=()\n\
+             \"$f\" policy-check \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
+             echo \"${{COMPREPLY[*]}}\"\n",
+            quoted.join(" ")
+        ));
+    }
+    let output = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &driver])
+        .output()
+        .expect("bash runs (the completion test needs it)");
+    assert!(output.status.success(), "bash: {}", stderr(&output));
+    let lines: Vec<Vec<String>> = stdout(&output)
+        .lines()
+        .map(|l| l.split_whitespace().map(str::to_string).collect())
+        .collect();
+    assert_eq!(lines.len(), cases.len(), "{}", stdout(&output));
+    lines
+}
+
+/// clap_complete's bash script once completed nothing after a subcommand
+/// (its states were spelled two ways for a hyphenated binary name): every
+/// subcommand's flags and values, and rule ids after `explain`, complete.
+#[test]
+fn bash_completion_completes_in_a_real_bash() {
+    let dir = scratch(&[]);
+    let output = run_in(&dir, &["completions", "bash"]);
+    assert_eq!(output.status.code(), Some(0));
+    let script = dir.join("policy-check.bash");
+    fs::write(&script, &output.stdout).expect("write the script");
+    let cases: &[&[&str]] = &[
+        &["policy-check", "simulate", "--for"],
+        &["policy-check", "simulate", "--format", ""],
+        &["policy-check", "explain", "invalid-e"],
+        &["policy-check", "explain", ""],
+        &["policy-check", "rules", "--d"],
+        &["policy-check", "completions", "f"],
+        &["policy-check", "test", "--h"],
+        &["policy-check", "--ignore", "unknown-a"],
+        &["policy-check", "sim"],
+    ];
+    let got = bash_completions(&script, cases);
+    let words = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(got[0], words(&["--format"]));
+    assert_eq!(got[1], words(&["human", "json"]));
+    assert_eq!(got[2], words(&["invalid-effect"]));
+    for rule in policy_check::rules::Rule::ALL {
+        assert!(
+            got[3].iter().any(|w| w == rule.id()),
+            "explain: {} missing",
+            rule.id()
+        );
+    }
+    assert_eq!(got[4], words(&["--docs"]));
+    assert_eq!(got[5], words(&["fish"]));
+    assert_eq!(got[6], words(&["--help"]));
+    assert_eq!(got[7], words(&["unknown-action"]));
+    assert_eq!(got[8], words(&["simulate"]));
+}
+
 // ------------------------------------------------------- example repository
 
 #[test]

@@ -1,4 +1,5 @@
 //! `--format human`: miette graphical reports, then a one-line summary.
+//! Names, messages and snippets are escaped first ([`super::escape`]).
 //!
 //! miette's own `SourceCode` for strings rescans the file from its start for
 //! every label, which is quadratic on large files with many findings;
@@ -11,8 +12,9 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
+use super::escape::{self, Shown};
 use super::{RunFacts, Style, Totals};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::lint::{FileReport, Outcome};
 use crate::rules::Rule;
 use crate::source::LineIndex;
@@ -25,32 +27,60 @@ const WIDTH: usize = 100;
 /// width, which panics past 65,535, and rescans the line for every label.
 const MAX_SNIPPET_COLUMN: usize = 10_000;
 
-/// Every finding of one file, rendered against its source.
-pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport) -> String {
+/// Every finding of one file, rendered against its source; with `docs` (the
+/// address of the rule reference, see [`links_to`]) each rule id links to
+/// its section.
+pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport, docs: Option<&str>) -> String {
     let mut rendered = String::new();
     if report.diagnostics.is_empty() {
         return rendered;
     }
-    let source = IndexedSource::new(&report.name, &report.text);
+    let shown = Shown::new(&report.text);
+    let name = escape::text(&report.name);
+    let source = IndexedSource::escaped(&name, &shown);
     for d in &report.diagnostics {
+        let d = shown_diagnostic(d, &shown);
         if report.outcome == Outcome::Unreadable {
             // Nothing was read, so there is no snippet to show.
             let adapter = Adapter {
-                diagnostic: d,
+                diagnostic: &d,
                 source: &source,
                 snippet: false,
+                docs,
             };
             if handler.render_report(&mut rendered, &adapter).is_err() {
                 rendered.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
             }
             rendered.push('\n');
-        } else if source.can_show(d) {
-            render(handler, d, &source, &mut rendered);
+        } else if source.can_show(&d) {
+            render(handler, &d, &source, docs, &mut rendered);
         } else {
-            render_without_snippet(handler, d, &source, &mut rendered);
+            render_without_snippet(handler, &d, &source, docs, &mut rendered);
         }
     }
-    rendered
+    match escape::lines(&rendered) {
+        std::borrow::Cow::Borrowed(_) => rendered,
+        std::borrow::Cow::Owned(guarded) => guarded,
+    }
+}
+
+/// `d` as it is drawn against `shown`: its spans moved onto the shown text
+/// and its message, help and labels escaped.
+pub fn shown_diagnostic(d: &Diagnostic, shown: &Shown<'_>) -> Diagnostic {
+    Diagnostic {
+        message: escape::text(&d.message).into_owned(),
+        help: d.help.as_deref().map(|h| escape::text(h).into_owned()),
+        span: shown.span(d.span),
+        labels: d
+            .labels
+            .iter()
+            .map(|l| Label {
+                span: shown.span(l.span),
+                message: escape::text(&l.message).into_owned(),
+            })
+            .collect(),
+        ..d.clone()
+    }
 }
 
 pub fn handler(style: Style) -> GraphicalReportHandler {
@@ -59,17 +89,34 @@ pub fn handler(style: Style) -> GraphicalReportHandler {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Without links miette would print a diagnostic's URL as text after
+    // the rule id; with them the rule id alone is the link text.
     GraphicalReportHandler::new_themed(theme)
         .with_links(style.links)
+        .with_urls(style.links)
+        .with_link_display_text("")
         .with_width(WIDTH)
 }
 
+/// Where rule ids link to under `style`: the published rule reference on a
+/// terminal, nothing elsewhere or when none is published.
+pub fn links_to(style: Style) -> Option<&'static str> {
+    crate::rule_docs::PUBLISHED.filter(|_| style.links)
+}
+
 /// Renders one diagnostic against its file into `out`.
-pub fn render<S: SourceCode>(handler: &GraphicalReportHandler, d: &Diagnostic, source: &S, out: &mut String) {
+pub fn render<S: SourceCode>(
+    handler: &GraphicalReportHandler,
+    d: &Diagnostic,
+    source: &S,
+    docs: Option<&str>,
+    out: &mut String,
+) {
     let adapter = Adapter {
         diagnostic: d,
         source,
         snippet: true,
+        docs,
     };
     if handler.render_report(out, &adapter).is_err() {
         // A span the source cannot show: fall back to the message alone.
@@ -83,17 +130,19 @@ fn render_without_snippet(
     handler: &GraphicalReportHandler,
     d: &Diagnostic,
     source: &IndexedSource<'_>,
+    docs: Option<&str>,
     out: &mut String,
 ) {
     let adapter = Adapter {
         diagnostic: d,
         source,
         snippet: false,
+        docs,
     };
     if handler.render_report(out, &adapter).is_err() {
         out.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
     }
-    let at = source.index.line_column(source.text, d.span.start);
+    let at = source.file_line_column(d.span.start);
     out.push_str(&format!(
         "  at {}:{}:{} (the line is too long to show)\n\n",
         source.name, at.line, at.column
@@ -160,12 +209,13 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
     for config in &run.configs {
         let effects = config.effects();
         if effects.is_empty() {
-            out.push_str(&format!("\nConfiguration: {}.", config.path));
+            out.push_str(&format!("\nConfiguration: {}.", escape::text(&config.path)));
         } else {
+            // Effects quote the configuration's globs and paths.
             out.push_str(&format!(
                 "\nConfiguration: {} ({}).",
-                config.path,
-                effects.join("; ")
+                escape::text(&config.path),
+                escape::text(&effects.join("; "))
             ));
         }
     }
@@ -176,6 +226,8 @@ struct Adapter<'a, S> {
     diagnostic: &'a Diagnostic,
     source: &'a S,
     snippet: bool,
+    /// The rule reference's address, for the rule id's link.
+    docs: Option<&'a str>,
 }
 
 impl<S> fmt::Debug for Adapter<'_, S> {
@@ -204,6 +256,11 @@ impl<S: SourceCode> MietteDiagnostic for Adapter<'_, S> {
             Severity::SecurityWarning | Severity::Warning => miette::Severity::Warning,
             Severity::Suggestion => miette::Severity::Advice,
         })
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let docs = self.docs?;
+        Some(Box::new(crate::rule_docs::url(docs, self.diagnostic.rule)))
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
@@ -237,6 +294,9 @@ pub struct IndexedSource<'a> {
     name: &'a str,
     text: &'a str,
     index: LineIndex,
+    /// When `text` is a file's escaped text: the file, so locations name
+    /// the file's own columns.
+    file: Option<&'a Shown<'a>>,
 }
 
 impl<'a> IndexedSource<'a> {
@@ -245,11 +305,42 @@ impl<'a> IndexedSource<'a> {
             name,
             text,
             index: LineIndex::new(text),
+            file: None,
+        }
+    }
+
+    /// A file's escaped text; spans drawn against it must be mapped with
+    /// [`Shown::span`] (see [`shown_diagnostic`]).
+    pub fn escaped(name: &'a str, shown: &'a Shown<'a>) -> Self {
+        IndexedSource {
+            file: Some(shown),
+            ..IndexedSource::new(name, shown.text())
         }
     }
 }
 
 impl IndexedSource<'_> {
+    fn file_offset(&self, offset: usize) -> usize {
+        self.file.map_or(offset, |shown| shown.file_offset(offset))
+    }
+
+    /// Line and column in the file of `offset` in the shown text.
+    fn file_line_column(&self, offset: usize) -> crate::source::LineColumn {
+        let Some(shown) = self.file else {
+            return self.index.line_column(self.text, offset);
+        };
+        let line = self.index.line_of(offset.min(self.text.len()));
+        let start = self.file_offset(self.index.line_start(line));
+        crate::source::LineColumn {
+            line: line + 1,
+            column: shown
+                .source()
+                .get(start..self.file_offset(offset))
+                .map_or(0, |before| before.chars().count())
+                + 1,
+        }
+    }
+
     /// Whether every span of `d` starts and ends near enough to the start of
     /// its line for miette to draw it.
     fn can_show(&self, d: &Diagnostic) -> bool {
@@ -281,7 +372,11 @@ impl SourceCode for IndexedSource<'_> {
         let first = first_line.saturating_sub(context_lines_before);
         let last = (last_line + context_lines_after).min(index.line_count() - 1);
         let (data_start, column) = if context_lines_before == 0 {
-            (start, start - index.line_start(first_line))
+            // The header's column: where the span starts in the file.
+            (
+                start,
+                self.file_offset(start) - self.file_offset(index.line_start(first_line)),
+            )
         } else {
             (index.line_start(first), 0)
         };
@@ -322,7 +417,7 @@ mod tests {
             text,
             outcome: crate::lint::Outcome::Linted { documents: 1 },
         };
-        let out = render_file(&handler(Style::default()), &report);
+        let out = render_file(&handler(Style::default()), &report, None);
         assert!(
             out.contains("at min.json:1:70002 (the line is too long to show)"),
             "{out}"
@@ -352,11 +447,11 @@ mod tests {
                 .with_label(Span::new(3, 12), "label");
             let indexed = IndexedSource::new("p.json", text);
             let mut ours = String::new();
-            render(&handler, &d, &indexed, &mut ours);
+            render(&handler, &d, &indexed, None, &mut ours);
 
             let named = miette::NamedSource::new("p.json", text.to_string());
             let mut theirs = String::new();
-            render(&handler, &d, &named, &mut theirs);
+            render(&handler, &d, &named, None, &mut theirs);
             assert_eq!(ours, theirs, "span {start}+{len}");
         }
     }
