@@ -296,9 +296,15 @@ fn resource_candidates(statements: &[&Statement<'_>], all_resources: bool) -> Re
             items.push(Item::new(value.value, Case::Sensitive, true, group));
         }
     }
-    let found = lang::signatures(&items, statements.len(), STATE_LIMIT)
+    // A last group for "not empty": no request names an empty resource.
+    items.push(Item::new("?*", Case::Sensitive, true, statements.len()));
+    let found = lang::signatures(&items, statements.len() + 1, STATE_LIMIT)
         .ok_or_else(|| "the resource patterns are too many to compare exactly".to_string())?;
-    Ok(found.into_iter().map(|(_, word)| word).collect())
+    Ok(found
+        .into_iter()
+        .filter(|(signature, _)| signature[statements.len()])
+        .map(|(_, word)| word)
+        .collect())
 }
 
 /// One condition entry of the statements in play, for one key.

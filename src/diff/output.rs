@@ -89,7 +89,12 @@ fn human(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     for found in &comparison.new_access {
-        writeln!(out, "new access: {}", found.actions.join(", "))?;
+        let shown: Vec<&str> = found.actions.iter().take(8).map(String::as_str).collect();
+        let more = match found.actions.len().saturating_sub(shown.len()) {
+            0 => String::new(),
+            n => format!(" and {n} more (--format json lists them)"),
+        };
+        writeln!(out, "new access: {}{more}", shown.join(", "))?;
         writeln!(out, "  witness: {}", describe_request(found))?;
         if found.evaluated_resource != found.request.resource {
             writeln!(
