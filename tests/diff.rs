@@ -167,3 +167,16 @@ fn usage_errors_and_unusable_documents_exit_2() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("NEW cannot be evaluated"), "{err}");
 }
+
+#[test]
+fn walkthrough_pull_request_widening_the_office_cidr_is_caught() {
+    let dir = root().join("testdata/diff/walkthrough");
+    let output = common::run(&dir, &["diff", "before", "after"], b"");
+    let expected = std::fs::read_to_string(dir.join("expected.txt")).expect("snapshot");
+    assert_eq!(
+        (output.status.code(), common::stdout(&output).as_str()),
+        (Some(1), expected.as_str())
+    );
+    let unchanged = common::run(&dir, &["diff", "before", "before"], b"");
+    assert_eq!(unchanged.status.code(), Some(0), "{}", common::stdout(&unchanged));
+}
