@@ -63,6 +63,8 @@ pub enum Command {
     Simulate(crate::simulate::SimulateArgs),
     /// Run policy test files: cases with policies, a request and the expected outcome
     Test(crate::simulate::TestArgs),
+    /// Prove offline that NEW's policies grant no request OLD's deny, or show one that they do
+    Diff(crate::diff::DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +181,7 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
             crate::simulate::run_simulate(&args, terminal_style(ColorChoice::Auto, false), stdin, out, err)
         }
         Some(Command::Test(args)) => crate::simulate::run_tests(&args, out),
+        Some(Command::Diff(args)) => crate::diff::output::run_diff(&args, out, err),
         None => lint(cli.lint, stdin, out, err),
     };
     result.unwrap_or_else(|error| {

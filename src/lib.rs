@@ -16,6 +16,7 @@ pub mod completions;
 pub mod conditions;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod discover;
 pub mod embedded;
 pub mod host;
