@@ -15,7 +15,7 @@ use serde_json_path::{JsonPath, NormalizedPath, PathElement};
 use crate::host::{self, Document, Source};
 use crate::lint::{
     check_document, decode, finalize, no_policy_found, not_a_policy, parse_diagnostics, FileReport,
-    LintOptions, Origin, Outcome, RuleSettings,
+    LintOptions, Origin, RuleSettings,
 };
 use crate::parse::{self, Node, Value};
 use crate::source::Span;
@@ -105,21 +105,7 @@ pub fn lint_host(
         }
     }
     finalize(&mut diagnostics, parsed.root.as_ref(), settings);
-    let text = if diagnostics.is_empty() {
-        String::new()
-    } else {
-        text
-    };
-    FileReport {
-        name,
-        text,
-        diagnostics,
-        outcome: Outcome::Linted {
-            documents,
-            unknown: 0,
-        },
-        unchecked_services: crate::lint::sorted_services(unchecked_services),
-    }
+    FileReport::linted(name, text, diagnostics, documents, 0, unchecked_services)
 }
 
 /// The documents `query` selects, each located by its normalized path.

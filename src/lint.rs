@@ -108,6 +108,30 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// A linted file; its text is kept only when there are findings to
+    /// render, and its unchecked services are sorted, each once.
+    pub fn linted(
+        name: String,
+        text: String,
+        diagnostics: Vec<Diagnostic>,
+        documents: usize,
+        unknown: usize,
+        unchecked_services: Vec<String>,
+    ) -> Self {
+        let text = if diagnostics.is_empty() {
+            String::new()
+        } else {
+            text
+        };
+        FileReport {
+            name,
+            text,
+            diagnostics,
+            outcome: Outcome::Linted { documents, unknown },
+            unchecked_services: sorted_services(unchecked_services),
+        }
+    }
+
     /// A file that could not be read.
     pub fn io_error(name: String, message: String) -> Self {
         let mut diagnostic = Diagnostic::new(Rule::IoError, Span::default(), message);
@@ -207,16 +231,7 @@ pub fn lint_file(
                 "a RAM policy document (a JSON object with `Statement` or `Version` at its top level)",
             )];
             finalize(&mut found, None, settings);
-            return FileReport {
-                name,
-                text: if found.is_empty() { String::new() } else { text },
-                diagnostics: found,
-                outcome: Outcome::Linted {
-                    documents: 0,
-                    unknown: 0,
-                },
-                unchecked_services: Vec::new(),
-            };
+            return FileReport::linted(name, text, found, 0, 0, Vec::new());
         }
     }
     // Past an undecodable byte the parser sees U+FFFD; an error on that very
@@ -228,25 +243,11 @@ pub fn lint_file(
         None => Vec::new(),
     };
     finalize(&mut diagnostics, parsed.root.as_ref(), settings);
-    let text = if diagnostics.is_empty() {
-        String::new()
-    } else {
-        text
-    };
-    FileReport {
-        name,
-        text,
-        diagnostics,
-        outcome: Outcome::Linted {
-            documents: 1,
-            unknown: 0,
-        },
-        unchecked_services,
-    }
+    FileReport::linted(name, text, diagnostics, 1, 0, unchecked_services)
 }
 
 /// Services gathered from several documents of one file: sorted, each once.
-pub fn sorted_services(mut services: Vec<String>) -> Vec<String> {
+fn sorted_services(mut services: Vec<String>) -> Vec<String> {
     services.sort();
     services.dedup();
     services

@@ -15,7 +15,7 @@ use std::path::Path;
 use crate::diagnostic::Diagnostic;
 use crate::lint::{
     check_document, decode, finalize, lint_file, no_policy_found, parse_diagnostics, FileReport, LintOptions,
-    Origin, Outcome, RuleSettings,
+    Origin, RuleSettings,
 };
 use crate::model::normalized_path;
 use crate::parse::{self, Node, Value};
@@ -133,16 +133,14 @@ pub fn lint_input(
         if extraction.unknown > 0 {
             // Policies are there, computed by the host: nothing to check,
             // and nothing missing either.
-            return FileReport {
+            return FileReport::linted(
                 name,
-                text: String::new(),
+                String::new(),
                 diagnostics,
-                outcome: Outcome::Linted {
-                    documents: 0,
-                    unknown: extraction.unknown,
-                },
-                unchecked_services: Vec::new(),
-            };
+                0,
+                extraction.unknown,
+                Vec::new(),
+            );
         }
         let sought = format!("policy documents in this {} file", kind.name);
         return no_policy(
@@ -160,18 +158,7 @@ pub fn lint_input(
         unchecked_services.extend(lint_document(document, &text, options, &mut diagnostics));
     }
     finalize(&mut diagnostics, None, settings);
-    let text = if diagnostics.is_empty() {
-        String::new()
-    } else {
-        text
-    };
-    FileReport {
-        name,
-        text,
-        diagnostics,
-        outcome: Outcome::Linted { documents, unknown },
-        unchecked_services: crate::lint::sorted_services(unchecked_services),
-    }
+    FileReport::linted(name, text, diagnostics, documents, unknown, unchecked_services)
 }
 
 /// A host file with no policy: skipped when walked, `no-policy-found` when named.
@@ -192,16 +179,7 @@ fn no_policy(
         sought,
     )];
     finalize(&mut found, None, settings);
-    FileReport {
-        name,
-        text: if found.is_empty() { String::new() } else { text },
-        diagnostics: found,
-        outcome: Outcome::Linted {
-            documents: 0,
-            unknown: 0,
-        },
-        unchecked_services: Vec::new(),
-    }
+    FileReport::linted(name, text, found, 0, 0, Vec::new())
 }
 
 fn is_yaml_or_tf(name: &str) -> bool {
