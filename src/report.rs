@@ -41,7 +41,7 @@ pub struct Style {
 }
 
 /// The run's counts, accumulated file by file as output streams.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Totals {
     /// Files linted (skipped, excluded and unreadable ones are not counted).
     pub files: usize,
@@ -62,6 +62,22 @@ pub struct Totals {
     pub unchecked_services: std::collections::BTreeSet<String>,
 }
 
+impl Default for Totals {
+    fn default() -> Self {
+        Totals {
+            files: 0,
+            files_with_findings: 0,
+            by_severity: [0; 4],
+            blocking: [0; 4],
+            by_rule: vec![0; Rule::ALL.len()],
+            skipped: 0,
+            excluded: 0,
+            io_errors: 0,
+            unchecked_services: std::collections::BTreeSet::new(),
+        }
+    }
+}
+
 fn severity_slot(severity: Severity) -> usize {
     Severity::ALL.iter().position(|s| *s == severity).unwrap_or(0)
 }
@@ -78,9 +94,6 @@ impl Totals {
             .extend(report.unchecked_services.iter().cloned());
         if !report.diagnostics.is_empty() && matches!(report.outcome, Outcome::Linted { .. }) {
             self.files_with_findings += 1;
-        }
-        if self.by_rule.is_empty() {
-            self.by_rule = vec![0; Rule::ALL.len()];
         }
         for d in &report.diagnostics {
             self.by_severity[severity_slot(d.severity)] += 1;
@@ -104,9 +117,6 @@ impl Totals {
         }
         for (sum, n) in self.blocking.iter_mut().zip(other.blocking) {
             *sum += n;
-        }
-        if self.by_rule.is_empty() {
-            self.by_rule = vec![0; Rule::ALL.len()];
         }
         for (sum, n) in self.by_rule.iter_mut().zip(&other.by_rule) {
             *sum += n;

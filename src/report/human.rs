@@ -155,7 +155,7 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
     let total: usize = totals.by_severity.iter().sum();
     let noun = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     // Unreadable files are said on their own line below.
-    let unread = totals.by_rule.get(Rule::IoError as usize).copied().unwrap_or(0);
+    let unread = totals.by_rule[Rule::IoError as usize];
     let mut out = if total == unread && unread > 0 {
         format!("Linted {}.", noun(totals.files, "file"))
     } else if total == 0 {
