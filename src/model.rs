@@ -248,6 +248,11 @@ pub fn normalized_path(root: &Node<'_>, span: Span) -> String {
             // Children are in source order and do not overlap, so the only
             // candidate is the last one starting at or before the span: a
             // binary search keeps a file's paths linear in its findings.
+            // A one-byte finding at an object's first byte is on the object
+            // itself (where a missing element is reported): in JSON that
+            // byte is its `{`; in a YAML block mapping it is also the first
+            // key's, which must not take the finding.
+            Value::Object(_) if span.start == node.span.start && span.len() <= 1 && node.span != span => None,
             Value::Object(members) => members[..members.partition_point(|m| m.key_span.start <= span.start)]
                 .last()
                 .filter(|m| m.key_span.contains(span) || m.value.span.contains(span))

@@ -129,7 +129,7 @@ fn host_fixtures_fire_exactly_where_their_snapshots_say() {
             )),
         }
     }
-    assert_eq!(seen, 14, "fixtures went missing or were added without this count");
+    assert_eq!(seen, 15, "fixtures went missing or were added without this count");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
@@ -299,4 +299,75 @@ fn a_walk_reads_host_files_and_skips_what_holds_no_policy() {
         "{stdout}"
     );
     assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn json_output_says_where_each_document_sits() {
+    let dir = repo().join("testdata/hosts");
+    let output = common::run(
+        &dir,
+        &[
+            "--format",
+            "json",
+            "fail-ros-short-tags.yaml",
+            "fail-jsonencode.tf",
+        ],
+        b"",
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    assert_eq!(report["version"], 2);
+    let found: Vec<(String, String, String)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let text = |key: &str| d[key].as_str().unwrap_or_default().to_string();
+            (text("rule"), text("document"), text("path"))
+        })
+        .collect();
+    let expect =
+        |rule: &str, document: &str, path: &str| (rule.to_string(), document.to_string(), path.to_string());
+    assert_eq!(
+        found,
+        [
+            expect(
+                "redundant-action",
+                "alicloud_ram_policy.encoded.policy_document",
+                "$['Statement'][0]['Action'][1]"
+            ),
+            expect(
+                "invalid-value-type",
+                "alicloud_ram_policy.encoded.policy_document",
+                "$['Statement'][0]['Condition']['Bool']['acs:MFAPresent']"
+            ),
+            expect(
+                "invalid-version",
+                "Resources.ImagePolicy.Properties.PolicyDocument",
+                "$['Version']"
+            ),
+            expect(
+                "missing-resource",
+                "Resources.Builder.Properties.Policies[0].PolicyDocument",
+                "$['Statement'][0]"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_terraform_file_that_is_not_utf8_gets_the_utf8_finding() {
+    let dir = common::tree("not-utf8", &[]);
+    let mut bytes = fs::read(repo().join("testdata/hosts/fail-heredoc.tf")).expect("fixture");
+    bytes.splice(0..0, b"# caf\xe9\n".iter().copied());
+    fs::write(dir.join("main.tf"), &bytes).expect("write");
+    let report = lint(&dir.join("main.tf"), "main.tf");
+    let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.id()).collect();
+    assert_eq!(
+        rules,
+        ["invalid-json", "invalid-effect"],
+        "{:?}",
+        report.diagnostics
+    );
+    // The span covers the replacement character in the decoded text.
+    assert_eq!(report.diagnostics[0].span, Span::new(5, 8));
 }

@@ -113,10 +113,8 @@ pub fn lint_input(
     options: &LintOptions,
     settings: &RuleSettings,
 ) -> FileReport {
-    let kind = match std::str::from_utf8(&bytes) {
-        Ok(text) => kind_for(&name, text),
-        Err(_) => None,
-    };
+    // Borrowed unless the file is not UTF-8, which `decode` reports.
+    let kind = kind_for(&name, &String::from_utf8_lossy(&bytes));
     let Some(kind) = kind else {
         if is_yaml_or_tf(&name) {
             // Neither a ROS template nor Terraform: another tool's YAML.
