@@ -354,7 +354,10 @@ mod tests {
                 "bad effect",
             )],
             text: text.into(),
-            outcome: crate::lint::Outcome::Linted { documents: 1 },
+            outcome: crate::lint::Outcome::Linted {
+                documents: 1,
+                unknown: 0,
+            },
         }
     }
 
