@@ -2,6 +2,7 @@
 //! parallel, prints from one thread in input order, and picks the exit code.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -13,7 +14,8 @@ use crate::discover::{
     discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
 };
 use crate::embedded::{lint_host, Query, Selected};
-use crate::lint::{FileReport, Origin};
+use crate::host::files::{lexical, Resolved};
+use crate::lint::{FileReport, Origin, Outcome};
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::rules::Rule;
 use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
@@ -249,54 +251,22 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     } else {
         Origin::Named
     };
-    let lint_one = |input: &Input| -> (FileReport, Severity) {
-        let (name, path, origin) = match input {
-            Input::Stdin => (stdin_name.clone(), stdin_path.as_path(), Origin::Named),
-            Input::File { path, origin, .. } => (display_name(path), path.as_path(), *origin),
-        };
-        let origin = if origin == Origin::Named {
-            named_origin
-        } else {
-            origin
-        };
-        let settings = workspace.for_path(path);
-        let fail_on = settings.fail_on();
-        if !settings.selects(origin, args.force_exclude) {
-            // An editor linting an excluded file's buffer gets silence, as
-            // ruff gives with `--force-exclude --stdin-filename`.
-            let by = settings.config().map_or("the configuration", |c| c.name.as_str());
-            return (
-                FileReport::excluded(name, format!("by `include`/`exclude` in {by}")),
-                fail_on,
-            );
-        }
-        let bytes = match input {
-            Input::Stdin => stdin_bytes
-                .clone()
-                .flatten()
-                .ok_or_else(|| too_large(&stdin_name, args.max_file_size)),
-            Input::File { listed_as_file, .. } => {
-                read_regular_file(path, args.max_file_size, *listed_as_file)
-            }
-        };
-        let bytes = match bytes {
-            Ok(bytes) => bytes,
-            Err(message) => return (FileReport::io_error(name, message), fail_on),
-        };
-        let (options, rules) = settings.lint_settings();
-        let report = match (args.jsonpath.as_ref(), settings.config_jsonpath()) {
-            (Some(query), _) => lint_host(
-                name,
-                bytes,
-                query,
-                Selected::ByCommandLine(origin),
-                &options,
-                &rules,
-            ),
-            (None, Some(query)) => lint_host(name, bytes, query, Selected::ByConfig, &options, &rules),
-            (None, None) => crate::host::lint_input(name, bytes, origin, &options, &rules),
-        };
-        (report, fail_on)
+    let linter = Linter {
+        args: &args,
+        workspace: &workspace,
+        named_origin,
+        stdin_name: &stdin_name,
+        stdin_path: &stdin_path,
+        stdin_bytes: &stdin_bytes,
+        inputs: inputs
+            .iter()
+            .filter_map(|input| match input {
+                Input::File { path, .. } => Some(lexical(&cwd.join(path))),
+                Input::Stdin => None,
+            })
+            .chain(walk_errors.iter().map(|e| lexical(&cwd.join(&e.name))))
+            .collect(),
+        cwd: &cwd,
     };
     // Inputs and unwalkable paths, in output order (by shown name).
     let mut items: Vec<(String, Item)> = inputs
@@ -321,15 +291,16 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         Mode::Findings
     };
     let renderer = report::Renderer::with_mode(args.format, mode, style);
-    let lint_item = |(_, item): &(String, Item)| -> report::Rendered {
-        let (report, fail_on) = match item {
-            Item::Input(input) => lint_one(input),
+    let lint_item = |(_, item): &(String, Item)| -> (report::Rendered, Vec<Resolved>) {
+        let (report, fail_on, referenced) = match item {
+            Item::Input(input) => linter.lint(input, true),
             Item::WalkError(e) => (
                 FileReport::io_error(e.name.clone(), e.message.clone()),
                 workspace.for_path(Path::new(&e.name)).fail_on(),
+                Vec::new(),
             ),
         };
-        renderer.render(report, fail_on)
+        (renderer.render(report, fail_on), referenced)
     };
     let mut target: Box<dyn Write> = match &args.output_file {
         Some(file) => match std::fs::File::create(file) {
@@ -344,20 +315,81 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     };
     let mut out = io::BufWriter::new(&mut *target);
     let mut stream = report::Stream::start(&renderer, &mut out)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(io::Error::other)?;
+    // Files named by `file()` that are not inputs themselves, each once.
+    let mut referenced: Vec<Resolved> = Vec::new();
     if items.len() <= 1 {
-        for rendered in items.iter().map(lint_item) {
+        for (rendered, found) in items.iter().map(lint_item) {
             stream.push(rendered)?;
+            referenced.extend(found);
         }
     } else {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(args.jobs.unwrap_or(0))
-            .build()
-            .map_err(io::Error::other)?;
         // Chunks keep memory flat: only one chunk's rendered output is alive
         // at a time. Within a chunk an indexed parallel iterator collects in
         // input order, so output is the same whatever the thread count.
         for chunk in items.chunks(FILES_PER_CHUNK) {
-            let rendered: Vec<report::Rendered> = pool.install(|| chunk.par_iter().map(lint_item).collect());
+            let rendered: Vec<(report::Rendered, Vec<Resolved>)> =
+                pool.install(|| chunk.par_iter().map(lint_item).collect());
+            for (rendered, found) in rendered {
+                stream.push(rendered)?;
+                referenced.extend(found);
+            }
+        }
+    }
+    // They come after the inputs, sorted by name: which `.tf` file found
+    // one first must not change where it is printed.
+    referenced.sort_by_cached_key(|r| match r {
+        Resolved::File(path) | Resolved::Refused(path, _) => (display_name(path), lexical(&cwd.join(path))),
+        Resolved::NotFollowed => Default::default(),
+    });
+    referenced.dedup_by(|a, b| match (a, b) {
+        (Resolved::File(a) | Resolved::Refused(a, _), Resolved::File(b) | Resolved::Refused(b, _)) => {
+            lexical(&cwd.join(a)) == lexical(&cwd.join(b))
+        }
+        _ => false,
+    });
+    if !referenced.is_empty() {
+        drop(linter);
+        let paths = referenced.iter().filter_map(|r| match r {
+            Resolved::File(path) => Some(path.as_path()),
+            _ => None,
+        });
+        let errors = workspace.resolve(paths);
+        if !errors.is_empty() {
+            return config_failure(&errors, style, err);
+        }
+        let linter = Linter {
+            args: &args,
+            workspace: &workspace,
+            named_origin,
+            stdin_name: &stdin_name,
+            stdin_path: &stdin_path,
+            stdin_bytes: &None,
+            inputs: Default::default(),
+            cwd: &cwd,
+        };
+        let lint_referenced = |resolved: &Resolved| match resolved {
+            Resolved::File(path) => {
+                let input = Input::File {
+                    path: path.clone(),
+                    origin: Origin::Named,
+                    listed_as_file: false,
+                };
+                let (report, fail_on, _) = linter.lint(&input, false);
+                renderer.render(report, fail_on)
+            }
+            Resolved::Refused(path, message) => renderer.render(
+                FileReport::io_error(display_name(path), message.clone()),
+                workspace.for_path(path).fail_on(),
+            ),
+            Resolved::NotFollowed => unreachable!("not-followed references count as unknown values"),
+        };
+        for chunk in referenced.chunks(FILES_PER_CHUNK) {
+            let rendered: Vec<report::Rendered> =
+                pool.install(|| chunk.par_iter().map(lint_referenced).collect());
             for rendered in rendered {
                 stream.push(rendered)?;
             }
@@ -491,6 +523,123 @@ fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) 
 /// Files linted between two writes: enough to keep every worker busy, few
 /// enough that their rendered output stays small.
 const FILES_PER_CHUNK: usize = 256;
+
+/// What every input of one run is linted with.
+struct Linter<'a> {
+    args: &'a LintArgs,
+    workspace: &'a Workspace,
+    named_origin: Origin,
+    stdin_name: &'a str,
+    stdin_path: &'a Path,
+    /// Standard input when `-` is among the paths; `Some(None)` when it was
+    /// larger than `--max-file-size`.
+    stdin_bytes: &'a Option<Option<Vec<u8>>>,
+    /// Every file input and unwalkable path, absolute and normalised: a file
+    /// a `.tf` names with `file()` that is also one is reported by it alone.
+    inputs: HashSet<PathBuf>,
+    cwd: &'a Path,
+}
+
+impl Linter<'_> {
+    /// Lints one input. With `follow`, the files its `file()` calls name
+    /// that are not inputs themselves are returned, for the caller to lint
+    /// once each after the inputs.
+    fn lint(&self, input: &Input, follow: bool) -> (FileReport, Severity, Vec<Resolved>) {
+        let args = self.args;
+        let (name, path, origin) = match input {
+            Input::Stdin => (self.stdin_name.to_string(), self.stdin_path, Origin::Named),
+            Input::File { path, origin, .. } => (display_name(path), path.as_path(), *origin),
+        };
+        let origin = if origin == Origin::Named {
+            self.named_origin
+        } else {
+            origin
+        };
+        let settings = self.workspace.for_path(path);
+        let fail_on = settings.fail_on();
+        if !settings.selects(origin, args.force_exclude) {
+            // An editor linting an excluded file's buffer gets silence, as
+            // ruff gives with `--force-exclude --stdin-filename`.
+            let by = settings.config().map_or("the configuration", |c| c.name.as_str());
+            let report = FileReport::excluded(name, format!("by `include`/`exclude` in {by}"));
+            return (report, fail_on, Vec::new());
+        }
+        let bytes = match input {
+            Input::Stdin => self
+                .stdin_bytes
+                .clone()
+                .flatten()
+                .ok_or_else(|| too_large(self.stdin_name, args.max_file_size)),
+            Input::File { listed_as_file, .. } => {
+                read_regular_file(path, args.max_file_size, *listed_as_file)
+            }
+        };
+        let bytes = match bytes {
+            Ok(bytes) => bytes,
+            Err(message) => return (FileReport::io_error(name, message), fail_on, Vec::new()),
+        };
+        let (options, rules) = settings.lint_settings();
+        let (mut report, references) = match (args.jsonpath.as_ref(), settings.config_jsonpath()) {
+            (Some(query), _) => (
+                lint_host(
+                    name,
+                    bytes,
+                    query,
+                    Selected::ByCommandLine(origin),
+                    &options,
+                    &rules,
+                ),
+                Vec::new(),
+            ),
+            (None, Some(query)) => (
+                lint_host(name, bytes, query, Selected::ByConfig, &options, &rules),
+                Vec::new(),
+            ),
+            (None, None) => crate::host::lint_input_following(name, bytes, origin, &options, &rules),
+        };
+        let mut followed = Vec::new();
+        let mut not_followed = 0;
+        for reference in references {
+            // Standard input has no folder to resolve against.
+            let resolved = match (follow, input) {
+                (true, Input::File { path, origin, .. }) => {
+                    crate::host::files::resolve(path, &self.root_of(path, *origin), &reference.path, self.cwd)
+                }
+                _ => Resolved::NotFollowed,
+            };
+            match resolved {
+                Resolved::NotFollowed => not_followed += 1,
+                Resolved::File(target) | Resolved::Refused(target, _)
+                    if self.inputs.contains(&lexical(&self.cwd.join(&target))) => {}
+                other => followed.push(other),
+            }
+        }
+        if let Outcome::Linted { unknown, .. } = &mut report.outcome {
+            *unknown += not_followed;
+        }
+        (report, fail_on, followed)
+    }
+
+    /// The tree `file()` may read in for the input at `path`: the folder it
+    /// was walked from, or the folder of a file named on the command line.
+    fn root_of(&self, path: &Path, origin: Origin) -> PathBuf {
+        let walked_from = (origin == Origin::Walked)
+            .then(|| {
+                self.args
+                    .paths
+                    .iter()
+                    .filter(|root| path.starts_with(root))
+                    .max_by_key(|root| root.components().count())
+            })
+            .flatten();
+        match walked_from {
+            Some(root) => root.clone(),
+            None => path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        }
+    }
+}
 
 /// Something to report on, in output order.
 enum Item {

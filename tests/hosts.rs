@@ -92,7 +92,8 @@ fn host_fixtures_fire_exactly_where_their_snapshots_say() {
     let mut seen = 0;
     for file in files_in(&repo().join("testdata/hosts")) {
         let name = file_name(&file);
-        if name.ends_with(".snap") {
+        // Folders are fixtures of more than one file, tested below.
+        if name.ends_with(".snap") || file.is_dir() {
             continue;
         }
         seen += 1;
@@ -370,4 +371,117 @@ fn a_terraform_file_that_is_not_utf8_gets_the_utf8_finding() {
     );
     // The span covers the replacement character in the decoded text.
     assert_eq!(report.diagnostics[0].span, Span::new(5, 8));
+}
+
+/// `file("x.json")`: the named file is linted once, under its own name,
+/// with spans into it, whether the `.tf` file is named or its folder walked.
+#[test]
+fn files_named_by_file_are_linted_in_their_own_lines() {
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let output = common::run(&repo(), &["testdata/hosts/fail-file/main.tf"], b"");
+    let rendered = String::from_utf8(output.stdout).expect("UTF-8");
+    let snap = repo().join("testdata/hosts/fail-file.snap");
+    if update {
+        fs::write(&snap, &rendered).expect("write snapshot");
+    }
+    let expected = fs::read_to_string(&snap).unwrap_or_default();
+    assert_eq!(rendered, expected, "testdata/hosts/fail-file.snap");
+    assert_eq!(output.status.code(), Some(1));
+
+    // Walked, named as well, or both: each finding once, in the JSON file.
+    for args in [
+        &["--format", "short", "testdata/hosts/fail-file"][..],
+        &[
+            "--format",
+            "short",
+            "testdata/hosts/fail-file",
+            "testdata/hosts/fail-file/main.tf",
+        ],
+        &[
+            "--format",
+            "short",
+            "testdata/hosts/fail-file/main.tf",
+            "testdata/hosts/fail-file/policies/images.json",
+        ],
+    ] {
+        let output = common::run(&repo(), args, b"");
+        let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "testdata/hosts/fail-file/policies/images.json:6:37: error[unknown-action] `ens:DescribeImagez` is not a known ens action",
+                "testdata/hosts/fail-file/policies/trust.json:5:17: error[invalid-effect] `Effect` must be \"Allow\" or \"Deny\", found \"allow\"",
+            ],
+            "{args:?}"
+        );
+    }
+
+    // The computed path and the one outside the folder are unknown values.
+    let output = common::run(
+        &repo(),
+        &["--show-files", "testdata/hosts/fail-file/main.tf"],
+        b"",
+    );
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(
+        stdout.contains("testdata/hosts/fail-file/main.tf: linted (0 policy documents, 0 findings, 2 values not known until deployment)"),
+        "{stdout}"
+    );
+}
+
+/// Issue 11's rule holds for `file()`: nothing outside the tree being
+/// linted is read, through `..` or through a symbolic link.
+#[cfg(unix)]
+#[test]
+fn file_never_reads_outside_the_tree() {
+    let bad = "{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"allow\", \"Action\": \"ens:CreateImage\", \"Resource\": \"*\"}]}\n";
+    let main = r#"resource "alicloud_ram_policy" "up" {
+  policy_name     = "up"
+  policy_document = file("../secret.json")
+}
+
+resource "alicloud_ram_policy" "link" {
+  policy_name     = "link"
+  policy_document = file("${path.module}/link.json")
+}
+
+resource "alicloud_ram_policy" "missing" {
+  policy_name     = "missing"
+  policy_document = file("missing.json")
+}
+"#;
+    let dir = common::tree("file-outside", &[("secret.json", bad), ("infra/main.tf", main)]);
+    std::os::unix::fs::symlink(dir.join("secret.json"), dir.join("infra/link.json")).expect("symlink");
+    for args in [
+        &["--format", "short", "infra/main.tf"][..],
+        &["--format", "short", "infra"],
+    ] {
+        let output = common::run(&dir, args, b"");
+        let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+        assert!(
+            !stdout.contains("invalid-effect") && !stdout.contains("secret"),
+            "{args:?}: {stdout}"
+        );
+        let errors: Vec<&str> = stdout.lines().filter(|l| l.contains("io-error")).collect();
+        assert_eq!(errors.len(), 2, "{args:?}: {stdout}");
+        assert!(
+            errors[0].starts_with("infra/link.json:") && errors[0].contains("leads outside"),
+            "{stdout}"
+        );
+        assert!(
+            errors[1].starts_with("infra/missing.json:") && errors[1].contains("cannot read"),
+            "{stdout}"
+        );
+    }
+    // Walking the folder above reads each file once, as an input (the
+    // walk lints a link that stays inside the tree under its own name).
+    let output = common::run(&dir, &["--format", "short", "."], b"");
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    let effect: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("invalid-effect"))
+        .map(|l| l.split(':').next().unwrap_or_default())
+        .collect();
+    assert_eq!(effect, ["infra/link.json", "secret.json"], "{stdout}");
 }

@@ -4,6 +4,7 @@
 //! [`Document`]s, and one row of [`KINDS`]; everything after that (checks,
 //! element paths, severities, spans into the host bytes) is shared here.
 
+pub mod files;
 pub mod map;
 pub mod ros;
 pub mod terraform;
@@ -21,6 +22,7 @@ use crate::model::normalized_path;
 use crate::parse::{self, Node, Value};
 use crate::source::Span;
 
+pub use files::FileReference;
 pub use map::SourceMap;
 
 /// One policy document found in a host file.
@@ -63,6 +65,9 @@ pub struct Extraction<'h> {
     /// Documents left unknown because the host computes them whole (values
     /// inside the documents found are counted from the documents).
     pub unknown: usize,
+    /// Documents the host names by path (`file("x.json")`): the caller,
+    /// which knows where the host lives, lints them under their own names.
+    pub files: Vec<FileReference>,
 }
 
 /// A registered input kind.
@@ -105,7 +110,8 @@ pub fn is_walked_name(path: &Path) -> bool {
 
 /// Lints one input: a host kind when one claims it, else a plain policy.
 /// A walked file that holds no policy is skipped; a named one gets
-/// `no-policy-found`.
+/// `no-policy-found`. Documents the input names by path are not followed
+/// (see [`lint_input_following`]).
 pub fn lint_input(
     name: String,
     bytes: Vec<u8>,
@@ -113,25 +119,40 @@ pub fn lint_input(
     options: &LintOptions,
     settings: &RuleSettings,
 ) -> FileReport {
+    lint_input_following(name, bytes, origin, options, settings).0
+}
+
+/// [`lint_input`], and the documents the input names by path
+/// (`file("x.json")`) for the caller to lint under their own names. An
+/// input whose only policies are such references is linted, not skipped.
+pub fn lint_input_following(
+    name: String,
+    bytes: Vec<u8>,
+    origin: Origin,
+    options: &LintOptions,
+    settings: &RuleSettings,
+) -> (FileReport, Vec<FileReference>) {
     // Borrowed unless the file is not UTF-8, which `decode` reports.
     let kind = kind_for(&name, &String::from_utf8_lossy(&bytes));
     let Some(kind) = kind else {
         if is_yaml_or_tf(&name) {
             // Neither a ROS template nor Terraform: another tool's YAML.
             let sought = "a ROS template (`ROSTemplateFormatVersion`) or Terraform";
-            return no_policy(name, bytes, origin, "not a ROS template", sought, settings);
+            let report = no_policy(name, bytes, origin, "not a ROS template", sought, settings);
+            return (report, Vec::new());
         }
-        return lint_file(name, bytes, origin, options, settings);
+        return (lint_file(name, bytes, origin, options, settings), Vec::new());
     };
     let (text, mut diagnostics) = decode(bytes);
     let extraction = (kind.extract)(&text);
     let documents = extraction.documents.len();
     let unknown = extraction.unknown + count_unknown_in(&extraction.documents);
+    let files = extraction.files;
     if documents == 0 && extraction.diagnostics.is_empty() {
-        if extraction.unknown > 0 {
-            // Policies are there, computed by the host: nothing to check,
-            // and nothing missing either.
-            return FileReport::linted(
+        if extraction.unknown > 0 || !files.is_empty() {
+            // Policies are there, computed by the host or kept in other
+            // files: nothing to check here, and nothing missing either.
+            let report = FileReport::linted(
                 name,
                 String::new(),
                 diagnostics,
@@ -139,9 +160,10 @@ pub fn lint_input(
                 extraction.unknown,
                 Vec::new(),
             );
+            return (report, files);
         }
         let sought = format!("policy documents in this {} file", kind.name);
-        return no_policy(
+        let report = no_policy(
             name,
             text.into_bytes(),
             origin,
@@ -149,6 +171,7 @@ pub fn lint_input(
             &sought,
             settings,
         );
+        return (report, files);
     }
     diagnostics.extend(extraction.diagnostics);
     let mut unchecked_services = Vec::new();
@@ -156,7 +179,8 @@ pub fn lint_input(
         unchecked_services.extend(lint_document(document, &text, options, &mut diagnostics));
     }
     finalize(&mut diagnostics, None, settings);
-    FileReport::linted(name, text, diagnostics, documents, unknown, unchecked_services)
+    let report = FileReport::linted(name, text, diagnostics, documents, unknown, unchecked_services);
+    (report, files)
 }
 
 /// A host file with no policy: skipped when walked, `no-policy-found` when named.

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Block, BlockLabel, Body};
 
-use super::{Document, Embedded, Extraction, Kind, Source, SourceMap};
+use super::{Document, Embedded, Extraction, FileReference, Kind, Source, SourceMap};
 use crate::diagnostic::Diagnostic;
 use crate::parse::json::MAX_DEPTH;
 use crate::parse::{Member, Node, Value};
@@ -118,6 +118,9 @@ struct Reader<'h, 'b> {
 /// What an expression holds, as far as a policy goes.
 enum Found<'h> {
     Document(Source<'h>),
+    /// `file("x.json")`: a policy in another file, at this path relative to
+    /// the module's folder.
+    File(String),
     /// Computed by Terraform: a variable, a call, a conditional, ...
     Unknown,
 }
@@ -146,6 +149,7 @@ impl<'h> Reader<'h, '_> {
                 let location = format!("{kind}.{name}{at}.{attribute}");
                 match self.expression(&attr.value) {
                     Found::Document(source) => out.documents.push(Document { location, source }),
+                    Found::File(path) => out.files.push(FileReference { location, path }),
                     Found::Unknown => out.unknown += 1,
                 }
             }
@@ -225,6 +229,16 @@ impl<'h> Reader<'h, '_> {
                 match call.args.iter().next() {
                     Some(arg @ Expression::Object(_)) => Found::Document(Source::Tree(self.lower(arg, 0))),
                     _ => Found::Unknown,
+                }
+            }
+            Expression::FuncCall(call)
+                if call.name.namespace.is_empty()
+                    && call.name.name.as_str() == "file"
+                    && call.args.len() == 1 =>
+            {
+                match call.args.iter().next().and_then(file_path) {
+                    Some(path) => Found::File(path),
+                    None => Found::Unknown,
                 }
             }
             Expression::Traversal(traversal) => match self.data_reference(traversal) {
@@ -535,6 +549,50 @@ impl<'h> Reader<'h, '_> {
             value: self.lower(value, 1),
         }
     }
+}
+
+/// The path a `file()` argument names when Terraform would not have to
+/// compute it: a literal, or a literal after a leading `${path.module}`
+/// (the module's folder, written `.`). `path.root`, `path.cwd`, variables
+/// and calls are not known here.
+fn file_path(expr: &Expression) -> Option<String> {
+    use hcl_edit::template::Element;
+    match expr {
+        Expression::String(s) => Some(s.value().clone()),
+        Expression::Parenthesis(inner) => file_path(inner.inner()),
+        Expression::StringTemplate(template) => {
+            let mut path = String::new();
+            for (i, element) in template.iter().enumerate() {
+                match element {
+                    Element::Literal(literal) => path.push_str(literal.value()),
+                    Element::Interpolation(interpolation)
+                        if i == 0 && is_path_module(&interpolation.expr) =>
+                    {
+                        path.push('.');
+                    }
+                    _ => return None,
+                }
+            }
+            Some(path)
+        }
+        _ => None,
+    }
+}
+
+fn is_path_module(expr: &Expression) -> bool {
+    let Expression::Traversal(traversal) = expr else {
+        return false;
+    };
+    let names: Vec<Option<&str>> = traversal
+        .operators
+        .iter()
+        .map(|op| match op.value() {
+            TraversalOperator::GetAttr(ident) => Some(ident.as_str()),
+            _ => None,
+        })
+        .collect();
+    matches!(&traversal.expr, Expression::Variable(root) if root.as_str() == "path")
+        && names == [Some("module")]
 }
 
 fn synthetic<'h>(key: &'static str, span: Span, value: Value<'h>) -> Member<'h> {

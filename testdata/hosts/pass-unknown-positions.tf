@@ -136,3 +136,13 @@ resource "alicloud_ram_policy" "quoted" {
   policy_name     = "quoted"
   policy_document = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"${var.action}\",\"Resource\":\"*\"}]}"
 }
+
+resource "alicloud_ram_policy" "computed_file" {
+  policy_name     = "computed-file"
+  policy_document = file(var.policy_file)
+}
+
+resource "alicloud_ram_policy" "interpolated_file" {
+  policy_name     = "interpolated-file"
+  policy_document = file("${path.root}/policies/${var.name}.json")
+}
