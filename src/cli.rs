@@ -14,7 +14,7 @@ use crate::discover::{
     discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
 };
 use crate::embedded::{lint_host, Query, Selected};
-use crate::host::files::{lexical, Resolved};
+use crate::host::files::{lexical, root_of, Resolved};
 use crate::lint::{FileReport, Origin, Outcome};
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::rules::Rule;
@@ -603,7 +603,8 @@ impl Linter<'_> {
             // Standard input has no folder to resolve against.
             let resolved = match (follow, input) {
                 (true, Input::File { path, origin, .. }) => {
-                    crate::host::files::resolve(path, &self.root_of(path, *origin), &reference.path, self.cwd)
+                    let root = root_of(&self.args.paths, path, *origin);
+                    crate::host::files::resolve(path, &root, &reference.path, self.cwd)
                 }
                 _ => Resolved::NotFollowed,
             };
@@ -618,26 +619,6 @@ impl Linter<'_> {
             *unknown += not_followed;
         }
         (report, fail_on, followed)
-    }
-
-    /// The tree `file()` may read in for the input at `path`: the folder it
-    /// was walked from, or the folder of a file named on the command line.
-    fn root_of(&self, path: &Path, origin: Origin) -> PathBuf {
-        let walked_from = (origin == Origin::Walked)
-            .then(|| {
-                self.args
-                    .paths
-                    .iter()
-                    .filter(|root| path.starts_with(root))
-                    .max_by_key(|root| root.components().count())
-            })
-            .flatten();
-        match walked_from {
-            Some(root) => root.clone(),
-            None => path
-                .parent()
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        }
     }
 }
 

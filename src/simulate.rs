@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod eval;
+pub mod load;
 pub mod output;
 pub mod testfile;
 
@@ -16,7 +17,9 @@ use std::path::PathBuf;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
-use crate::discover::{discover, display_name, read_regular_file, Input, DEFAULT_MAX_FILE_SIZE};
+use crate::discover::{
+    discover, display_name, read_limited, read_regular_file, Input, DEFAULT_MAX_FILE_SIZE,
+};
 use crate::lint::{lint_file, FileReport, LintOptions, Origin, Outcome, RuleSettings};
 use crate::model::{Policy, PolicyKind};
 use crate::parse;
@@ -183,8 +186,9 @@ fn load_one(name: String, bytes: Vec<u8>, origin: Origin) -> Option<PolicyFile> 
     })
 }
 
-/// Evaluates `request` against the loaded `files`, and with `parameters`
-/// also simulates the API call.
+/// Evaluates `request` against the loaded `files` (plain JSON policies, as
+/// [`load_policies`] reads them), and with `parameters` also simulates the
+/// API call.
 pub fn simulate(
     request: Request,
     files: Vec<PolicyFile>,
@@ -193,27 +197,8 @@ pub fn simulate(
     if files.iter().any(|f| matches!(f.status, FileStatus::Unusable(_))) {
         return Err(Failure::Unusable(files));
     }
-    let spec = match parameters {
-        Some(_) => Some(
-            api::spec_for(&request.action)
-                .map_err(Failure::Usage)?
-                .ok_or_else(|| {
-                    Failure::Usage(format!(
-                        "--request needs an API description of `{}`; policy-check has one for ens:CreateImage",
-                        request.action
-                    ))
-                })?,
-        ),
-        None => None,
-    };
-    // RAM evaluates an operation without resource-level authorization on
-    // `*`, whatever resource is asked: so does the simulator, as the
-    // linter's `resource-not-supported` assumes.
-    let evaluated_resource = evaluated_resource(&request);
-    let evaluated = Request {
-        resource: evaluated_resource.clone(),
-        ..request.clone()
-    };
+    let spec = api_spec(&request, parameters)?;
+    let evaluated = evaluated_request(&request);
     let mut results = Vec::new();
     for (index, file) in files.iter().enumerate() {
         if file.status != FileStatus::Evaluated {
@@ -228,6 +213,98 @@ pub fn simulate(
             Err(error) => return Err(Failure::Evaluation { files, error }),
         }
     }
+    Ok(finish(request, files, results, spec, parameters))
+}
+
+/// Reads the policies at `paths` through the linter's input kinds (a
+/// `.tf` file, a ROS template, a plan, a plain policy; `-` is standard
+/// input, `None` in `stdin` when it was over the size limit), parsing each
+/// file once, and evaluates `request` on them as [`simulate`] does.
+pub fn simulate_paths(
+    request: Request,
+    paths: &[PathBuf],
+    stdin: Option<load::Stdin<'_>>,
+    max_size: u64,
+    parameters: Option<&Map<String, Value>>,
+) -> Result<Simulation, Failure> {
+    let evaluated = evaluated_request(&request);
+    let loaded = load::load(paths, stdin, max_size, &evaluated);
+    if loaded.files.is_empty() && loaded.unknown.is_empty() {
+        return Err(Failure::Usage(
+            "no policy documents found in the given paths".to_string(),
+        ));
+    }
+    if loaded
+        .files
+        .iter()
+        .any(|f| matches!(f.status, FileStatus::Unusable(_)))
+    {
+        return Err(Failure::Unusable(loaded.files));
+    }
+    if !loaded.unknown.is_empty() {
+        return Err(Failure::Usage(format!(
+            "a request cannot be decided on policies that Terraform or ROS computes: {} {} \
+             values not known until deployment; simulate the rendered policies (such as \
+             `terraform show -json` output) instead",
+            loaded.unknown.join(", "),
+            if loaded.unknown.len() == 1 {
+                "holds"
+            } else {
+                "hold"
+            }
+        )));
+    }
+    let spec = api_spec(&request, parameters)?;
+    if let Some(error) = loaded.error {
+        return Err(Failure::Evaluation {
+            files: loaded.files,
+            error,
+        });
+    }
+    Ok(finish(request, loaded.files, loaded.results, spec, parameters))
+}
+
+/// The API description `--request` needs, when parameters are given.
+fn api_spec(
+    request: &Request,
+    parameters: Option<&Map<String, Value>>,
+) -> Result<Option<&'static ApiSpec>, Failure> {
+    match parameters {
+        Some(_) => Ok(Some(
+            api::spec_for(&request.action)
+                .map_err(Failure::Usage)?
+                .ok_or_else(|| {
+                    Failure::Usage(format!(
+                        "--request needs an API description of `{}`; policy-check has one for ens:CreateImage",
+                        request.action
+                    ))
+                })?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// The request statements are matched against: RAM evaluates an operation
+/// without resource-level authorization on `*`, whatever resource is
+/// asked, and so does the simulator, as the linter's
+/// `resource-not-supported` assumes.
+fn evaluated_request(request: &Request) -> Request {
+    Request {
+        resource: evaluated_resource(request),
+        ..request.clone()
+    }
+}
+
+/// The decision over the statements' results, the simulated call and the
+/// notes.
+fn finish(
+    request: Request,
+    files: Vec<PolicyFile>,
+    results: Vec<StatementResult>,
+    spec: Option<&'static ApiSpec>,
+    parameters: Option<&Map<String, Value>>,
+) -> Simulation {
+    let evaluated_resource = evaluated_resource(&request);
     let decision = decide(&results);
     let call = spec.zip(parameters).map(|(spec, parameters)| {
         let check = spec.check_request(parameters);
@@ -263,7 +340,7 @@ pub fn simulate(
     if files.iter().all(|f| f.status != FileStatus::Evaluated) {
         notes.push("no identity policy was evaluated, so nothing is allowed".to_string());
     }
-    Ok(Simulation {
+    Simulation {
         request,
         evaluated_resource,
         files,
@@ -272,7 +349,7 @@ pub fn simulate(
         call,
         missing_context,
         notes,
-    })
+    }
 }
 
 /// Notes from the operation catalogue about the action and resource asked.
@@ -400,7 +477,11 @@ pub struct SimulateArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     pub format: SimulateFormat,
-    /// The identity policies attached to the principal: files or directories; `-` reads standard input
+    /// Largest file to read, standard input included (such as 512KiB, 10MiB or 1.5MB)
+    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = crate::discover::parse_size)]
+    pub max_file_size: u64,
+    /// The identity policies attached to the principal: policy files, Terraform, ROS templates or
+    /// directories; `-` reads standard input
     #[arg(required = true, value_name = "POLICY")]
     pub policies: Vec<PathBuf>,
 }
@@ -448,16 +529,18 @@ pub fn run_simulate(
         writeln!(err, "policy-check: {}", escape::text(&message))?;
         return Ok(EXIT_ERROR);
     }
-    let mut stdin_bytes = Vec::new();
+    let mut stdin_bytes = None;
     if args.policies.iter().any(|p| p.as_os_str() == "-") {
-        stdin.read_to_end(&mut stdin_bytes)?;
+        stdin_bytes = read_limited(stdin, args.max_file_size, 0)?;
     }
-    let files = load_policies(&args.policies, Some(("<stdin>", &stdin_bytes)));
-    if files.is_empty() {
-        writeln!(err, "policy-check: no policy documents found in the given paths")?;
-        return Ok(EXIT_ERROR);
-    }
-    match simulate(request, files, parameters.as_ref()) {
+    let stdin = ("<stdin>", stdin_bytes.as_deref());
+    match simulate_paths(
+        request,
+        &args.policies,
+        Some(stdin),
+        args.max_file_size,
+        parameters.as_ref(),
+    ) {
         Ok(sim) => {
             match args.format {
                 SimulateFormat::Human => output::write_human(&sim, style, out)?,

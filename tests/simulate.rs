@@ -984,3 +984,184 @@ fn walkthrough_output_matches_its_snapshots() {
         );
     }
 }
+
+/// A Terraform module as `simulate` and `test` read it: every form of
+/// policy the linter reads (heredoc, `jsonencode`, a data source, a file
+/// named by `file()`), evaluated with spans into the `.tf` file itself.
+const MODULE: &str = r#"resource "alicloud_ram_policy" "heredoc" {
+  policy_name     = "heredoc"
+  policy_document = <<-EOF
+    {
+      "Version": "1",
+      "Statement": [
+        {"Effect": "Allow", "Action": "ens:CreateImage", "Resource": "*"}
+      ]
+    }
+  EOF
+}
+
+resource "alicloud_ram_policy" "encoded" {
+  policy_name = "encoded"
+  policy_document = jsonencode({
+    Version   = "1"
+    Statement = [{ Effect = "Deny", Action = "ens:DeleteImage", Resource = "*" }]
+  })
+}
+
+data "alicloud_ram_policy_document" "describe" {
+  statement {
+    effect   = "Allow"
+    action   = ["ens:DescribeImages"]
+    resource = ["*"]
+  }
+}
+
+resource "alicloud_ram_policy" "describe" {
+  policy_name     = "describe"
+  policy_document = data.alicloud_ram_policy_document.describe.document
+}
+
+resource "alicloud_ram_policy" "kept_beside" {
+  policy_name     = "kept-beside"
+  policy_document = file("${path.module}/stop.json")
+}
+
+resource "alicloud_ram_role" "builder" {
+  role_name                   = "builder"
+  assume_role_policy_document = jsonencode({
+    Version   = "1"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = ["ecs.aliyuncs.com"] } }]
+  })
+}
+"#;
+
+const STOP: &str =
+    r#"{"Version": "1", "Statement": [{"Effect": "Deny", "Action": "ens:StopInstance", "Resource": "*"}]}"#;
+
+fn line_of(doc: &Value, statement: usize) -> (String, u64) {
+    let s = &doc["statements"][statement];
+    (
+        s["file"].as_str().unwrap_or_default().to_string(),
+        s["span"]["start"]["line"].as_u64().unwrap_or_default(),
+    )
+}
+
+#[test]
+fn terraform_modules_are_simulated_on_their_own_lines() {
+    let dir = tree(
+        "terraform",
+        &[("infra/main.tf", MODULE), ("infra/stop.json", STOP)],
+    );
+    let json = |args: &[&str]| {
+        let mut all = vec!["simulate", "--format", "json"];
+        all.extend_from_slice(args);
+        let output = run(&all, &dir);
+        let doc: Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("JSON ({e}): {}{}", stdout(&output), stderr(&output)));
+        (doc, output.status.code())
+    };
+    let (doc, code) = json(&["--action", "ens:CreateImage", "infra/main.tf"]);
+    assert_eq!(
+        (doc["decision"].as_str(), code),
+        (Some("allow"), Some(0)),
+        "{doc}"
+    );
+    // The heredoc's statement, on its line of main.tf; the other documents
+    // in order; the trust policy skipped, named by where it sits.
+    let lines: Vec<(String, u64)> = (0..4).map(|i| line_of(&doc, i)).collect();
+    let at = |file: &str, line: u64| (file.to_string(), line);
+    assert_eq!(
+        lines,
+        [
+            at("infra/main.tf", 7),
+            at("infra/main.tf", 17),
+            at("infra/main.tf", 22),
+            at("infra/stop.json", 1),
+        ]
+    );
+    assert_eq!(doc["statements"][0]["deciding"], true);
+    assert_eq!(
+        doc["skipped"][0]["reason"],
+        "alicloud_ram_role.builder.assume_role_policy_document: a trust policy (its statements name a Principal), not an identity policy"
+    );
+    let (doc, code) = json(&["--action", "ens:DeleteImage", "infra/main.tf"]);
+    assert_eq!((doc["decision"].as_str(), code), (Some("explicit-deny"), Some(1)));
+    // The file named by `file()` counts, once, whether walked or not.
+    for args in [
+        &["--action", "ens:StopInstance", "infra/main.tf"][..],
+        &["--action", "ens:StopInstance", "infra"],
+    ] {
+        let (doc, _) = json(args);
+        assert_eq!(doc["decision"], "explicit-deny", "{args:?}");
+        let files: Vec<&str> = doc["statements"]
+            .as_array()
+            .expect("statements")
+            .iter()
+            .filter_map(|s| s["file"].as_str())
+            .filter(|f| f.ends_with("stop.json"))
+            .collect();
+        assert_eq!(files, ["infra/stop.json"], "{args:?}");
+    }
+
+    // `test` reads the module the same way.
+    let cases = r#"{"cases": [
+        {"name": "create", "policies": ["infra/main.tf"], "action": "ens:CreateImage", "expect": "allow"},
+        {"name": "delete", "policies": ["infra"], "action": "ens:DeleteImage", "expect": "explicit-deny"}
+    ]}"#;
+    fs::write(dir.join("module.test.json"), cases).expect("write");
+    let output = run(&["test", "module.test.json"], &dir);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+#[test]
+fn values_terraform_computes_stop_a_simulation() {
+    let module = r#"resource "alicloud_ram_policy" "computed" {
+  policy_name = "computed"
+  policy_document = jsonencode({
+    Version   = "1"
+    Statement = [{ Effect = "Deny", Action = var.denied, Resource = "*" }]
+  })
+}
+
+resource "alicloud_ram_policy" "allow" {
+  policy_name     = "allow"
+  policy_document = "{\"Version\": \"1\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"ens:*\", \"Resource\": \"*\"}]}"
+}
+"#;
+    let dir = tree("computed", &[("main.tf", module)]);
+    let output = run(&["simulate", "main.tf"], &dir);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("main.tf (alicloud_ram_policy.computed.policy_document)"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).is_empty(),
+        "no decision is printed: {}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn standard_input_honours_the_size_limit() {
+    let allow = policy(&[statement("Allow", r#""Action": "ens:*""#, "")]);
+    let dir = tree("stdin-limit", &[]);
+    let output = common::run(
+        &dir,
+        &["simulate", "--max-file-size", "16", "-"],
+        allow.as_bytes(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`<stdin>` is larger than the 16 B limit"),
+        "{}",
+        stderr(&output)
+    );
+    let output = common::run(
+        &dir,
+        &["simulate", "--max-file-size", "1KiB", "-"],
+        allow.as_bytes(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}

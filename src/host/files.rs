@@ -8,6 +8,8 @@
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
+use crate::lint::Origin;
+
 /// A policy a host names by path instead of holding it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileReference {
@@ -60,6 +62,26 @@ pub fn resolve(host: &Path, root: &Path, reference: &str, cwd: &Path) -> Resolve
         }
     }
     Resolved::File(target)
+}
+
+/// The tree `file()` may read in for the input at `path`: the folder among
+/// `roots` (the paths given) it was walked from, or the folder of a file
+/// named on the command line.
+pub fn root_of(roots: &[PathBuf], path: &Path, origin: Origin) -> PathBuf {
+    let walked_from = (origin == Origin::Walked)
+        .then(|| {
+            roots
+                .iter()
+                .filter(|root| path.starts_with(root))
+                .max_by_key(|root| root.components().count())
+        })
+        .flatten();
+    match walked_from {
+        Some(root) => root.clone(),
+        None => path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+    }
 }
 
 /// `path` with `.` removed and `..` applied to what precedes it; leading

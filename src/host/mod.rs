@@ -11,6 +11,7 @@ pub mod terraform;
 pub mod terraform_json;
 pub mod yaml;
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
@@ -209,6 +210,73 @@ fn is_yaml_or_tf(name: &str) -> bool {
     [".tf", ".yaml", ".yml"].iter().any(|ext| lower.ends_with(ext))
 }
 
+/// A document's tree, parsed once for both the checks and the evaluator.
+#[derive(Debug)]
+pub struct Lowered<'t> {
+    /// Where the document sits in its host.
+    pub location: &'t str,
+    /// `None` when the text does not parse (`errors` say why).
+    pub root: Option<Cow<'t, Node<'t>>>,
+    /// What the tree's spans index: the host, or the decoded text of a
+    /// host string.
+    pub text: &'t str,
+    /// From `text` back to host bytes, for a document written as text.
+    pub map: Option<&'t SourceMap>,
+    /// Parse errors, as findings with spans into `text`.
+    pub errors: Vec<Diagnostic>,
+    /// `text` is the document exactly as RAM receives it, so it can be
+    /// measured (not a tree lowered from YAML or HCL, no interpolations).
+    pub exact_text: bool,
+}
+
+impl Lowered<'_> {
+    /// A span of the tree in host bytes.
+    pub fn host_span(&self, span: Span) -> Span {
+        self.map.map_or(span, |map| map.span(span))
+    }
+
+    /// Whether the host computes any value in it (or all of it).
+    pub fn has_unknown(&self) -> bool {
+        self.root.as_deref().is_some_and(|root| count_unknown(root) > 0)
+    }
+}
+
+/// Lowers one document: a tree is taken as it is, a text is parsed and
+/// every value its holes touch becomes unknown. `None` when a text with
+/// holes does not parse: what Terraform renders into the holes may well be
+/// JSON, so nothing is known about it.
+pub fn lower<'t>(document: &'t Document<'_>, host: &'t str) -> Option<Lowered<'t>> {
+    let location = document.location.as_str();
+    match &document.source {
+        Source::Tree(root) => Some(Lowered {
+            location,
+            root: Some(Cow::Borrowed(root)),
+            text: host,
+            map: None,
+            errors: Vec::new(),
+            exact_text: false,
+        }),
+        Source::Text(embedded) => {
+            let parsed = parse::parse(&embedded.text);
+            if !embedded.holes.is_empty() && !parsed.errors.is_empty() {
+                return None;
+            }
+            let root = parsed.root.map(|mut root| {
+                mark_holes(&mut root, &embedded.holes);
+                Cow::Owned(root)
+            });
+            Some(Lowered {
+                location,
+                root,
+                text: &embedded.text,
+                map: Some(&embedded.map),
+                errors: parse_diagnostics(&parsed.errors).collect(),
+                exact_text: embedded.holes.is_empty(),
+            })
+        }
+    }
+}
+
 /// Checks one document; findings carry host spans, the element path inside
 /// the document and the document's location.
 /// Returns the services its actions name that have no operation table.
@@ -218,43 +286,29 @@ pub fn lint_document(
     options: &LintOptions,
     out: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
-    let mut found = Vec::new();
+    match lower(document, host) {
+        Some(lowered) => lint_lowered(&lowered, options, out),
+        None => Vec::new(),
+    }
+}
+
+/// [`lint_document`] on a document already lowered.
+pub fn lint_lowered(lowered: &Lowered<'_>, options: &LintOptions, out: &mut Vec<Diagnostic>) -> Vec<String> {
+    let mut found = lowered.errors.clone();
     let mut unchecked = Vec::new();
-    match &document.source {
-        Source::Tree(root) => {
-            unchecked = check_document(root, host, options, false, &mut found);
-            set_paths(&mut found, root);
+    if let Some(root) = lowered.root.as_deref() {
+        // A document the host computes whole has nothing to check.
+        if !root.is_unknown() {
+            unchecked = check_document(root, lowered.text, options, lowered.exact_text, &mut found);
         }
-        Source::Text(embedded) => {
-            let parsed = parse::parse(&embedded.text);
-            if !embedded.holes.is_empty() && !parsed.errors.is_empty() {
-                // What Terraform renders into the holes may well be JSON.
-                return unchecked;
-            }
-            found.extend(parse_diagnostics(&parsed.errors));
-            if let Some(mut root) = parsed.root {
-                let whole = mark_holes(&mut root, &embedded.holes);
-                if !whole {
-                    unchecked = check_document(
-                        &root,
-                        &embedded.text,
-                        options,
-                        embedded.holes.is_empty(),
-                        &mut found,
-                    );
-                }
-                set_paths(&mut found, &root);
-            }
-            for d in &mut found {
-                d.span = embedded.map.span(d.span);
-                for label in &mut d.labels {
-                    label.span = embedded.map.span(label.span);
-                }
-            }
-        }
+        set_paths(&mut found, root);
     }
     for d in &mut found {
-        d.document = Some(document.location.clone());
+        d.span = lowered.host_span(d.span);
+        for label in &mut d.labels {
+            label.span = lowered.host_span(label.span);
+        }
+        d.document = Some(lowered.location.to_string());
     }
     out.extend(found);
     unchecked
@@ -267,11 +321,10 @@ fn set_paths(found: &mut [Diagnostic], root: &Node<'_>) {
 }
 
 /// Turns every value a hole touches into [`Value::Unknown`]; an object
-/// with an unknown key becomes unknown whole. Returns whether the root
-/// itself became unknown.
-fn mark_holes(root: &mut Node<'_>, holes: &[Span]) -> bool {
+/// with an unknown key becomes unknown whole.
+fn mark_holes(root: &mut Node<'_>, holes: &[Span]) {
     if holes.is_empty() {
-        return false;
+        return;
     }
     let touches = |span: Span| holes.iter().any(|h| h.start < span.end && span.start < h.end);
     fn walk(node: &mut Node<'_>, touches: &dyn Fn(Span) -> bool) {
@@ -291,7 +344,6 @@ fn mark_holes(root: &mut Node<'_>, holes: &[Span]) -> bool {
         }
     }
     walk(root, &touches);
-    root.is_unknown()
 }
 
 /// Unknown values inside the documents: interpolations in their text,

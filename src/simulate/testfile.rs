@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::eval::{Decision, Request};
 use super::output::decision_line;
-use super::{check_action, load_policies, simulate, Failure, FileStatus, Simulation};
+use super::{check_action, simulate_paths, Failure, FileStatus, Simulation};
 use crate::discover::{read_regular_file, DEFAULT_MAX_FILE_SIZE};
 use crate::report::escape;
 
@@ -233,8 +233,14 @@ fn run_case(case: &Case, default_policies: &[PathBuf], base: &Path) -> Result<St
     if policies.is_empty() {
         return Err(CaseError::Error("the case names no policies".to_string()));
     }
-    let files = load_policies(&policies, None);
-    let sim = simulate(request, files, case.request.as_ref()).map_err(|failure| {
+    let sim = simulate_paths(
+        request,
+        &policies,
+        None,
+        DEFAULT_MAX_FILE_SIZE,
+        case.request.as_ref(),
+    )
+    .map_err(|failure| {
         CaseError::Error(match failure {
             Failure::Usage(message) => message,
             Failure::Unusable(files) => {

@@ -1,0 +1,327 @@
+//! Reading policies for `simulate` and `test` through the linter's input
+//! kinds ([`crate::host`]): a `.tf` file, a ROS template or a plan is read
+//! like a plain policy, each file is parsed once, and the tree that is
+//! linted is the tree that is evaluated. Every document becomes one
+//! [`PolicyFile`] named after its host, with spans into the host's bytes.
+//!
+//! A request cannot be decided on a value Terraform or ROS computes
+//! (`var.x`, `!Ref`): an identity policy holding one, or one the host
+//! computes whole, stops the run with a usage error instead of a guess.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use super::eval::{evaluate_policy, EvaluationError, Request, StatementResult};
+use super::{FileStatus, PolicyFile, BLOCKING};
+use crate::diagnostic::Diagnostic;
+use crate::discover::{discover, display_name, read_regular_file, Input};
+use crate::host::files::{lexical, resolve, root_of, Resolved};
+use crate::host::{self, FileReference, Lowered};
+use crate::lint::{
+    check_document, decode, finalize, not_a_policy, parse_diagnostics, FileReport, LintOptions,
+};
+use crate::lint::{Origin, RuleSettings};
+use crate::model::{Policy, PolicyKind};
+use crate::parse::{self, Node};
+
+/// Standard input as the simulator got it: its name, and its bytes or
+/// `None` when it was larger than the size limit.
+pub type Stdin<'a> = (&'a str, Option<&'a [u8]>);
+
+/// Every policy read and evaluated for one request.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub files: Vec<PolicyFile>,
+    pub results: Vec<StatementResult>,
+    /// The first condition that could not be evaluated.
+    pub error: Option<EvaluationError>,
+    /// Identity policies (or whole documents) holding values the host
+    /// computes, as `name (location)`.
+    pub unknown: Vec<String>,
+}
+
+/// Reads the policies at `paths` (files or directories; `-` is standard
+/// input), files at most `max_size` bytes, and evaluates `request` (the
+/// resource already the one RAM evaluates) on each identity policy.
+pub fn load(paths: &[PathBuf], stdin: Option<Stdin<'_>>, max_size: u64, request: &Request) -> Loaded {
+    let (inputs, walk_errors) = discover(paths);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut seen: HashSet<PathBuf> = inputs
+        .iter()
+        .filter_map(|input| match input {
+            Input::File { path, .. } => Some(lexical(&cwd.join(path))),
+            Input::Stdin => None,
+        })
+        .collect();
+    let mut loaded = Loaded::default();
+    let mut referenced = Vec::new();
+    for input in &inputs {
+        match input {
+            Input::Stdin => {
+                let (name, bytes) = stdin.unwrap_or(("<stdin>", Some(&[])));
+                match bytes {
+                    Some(bytes) => {
+                        // Standard input has no folder to resolve `file()` in.
+                        let references = loaded.add(name.to_string(), bytes.to_vec(), Origin::Named, request);
+                        loaded.not_followed(name, &references);
+                    }
+                    None => loaded.unreadable(name.to_string(), crate::discover::too_large(name, max_size)),
+                }
+            }
+            Input::File {
+                path,
+                origin,
+                listed_as_file,
+            } => {
+                let name = display_name(path);
+                match read_regular_file(path, max_size, *listed_as_file) {
+                    Ok(bytes) => {
+                        let references = loaded.add(name.clone(), bytes, *origin, request);
+                        let root = root_of(paths, path, *origin);
+                        for reference in &references {
+                            match resolve(path, &root, &reference.path, &cwd) {
+                                Resolved::NotFollowed => {
+                                    loaded.not_followed(&name, std::slice::from_ref(reference))
+                                }
+                                resolved => referenced.push(resolved),
+                            }
+                        }
+                    }
+                    Err(message) => loaded.unreadable(name, message),
+                }
+            }
+        }
+    }
+    for error in walk_errors {
+        loaded.unreadable(error.name, error.message);
+    }
+    // Files named by `file()`: each once, after the inputs, unless an input.
+    for resolved in referenced {
+        match resolved {
+            Resolved::File(path) => {
+                if !seen.insert(lexical(&cwd.join(&path))) {
+                    continue;
+                }
+                let name = display_name(&path);
+                match read_regular_file(&path, max_size, false) {
+                    Ok(bytes) => {
+                        let references = loaded.add(name.clone(), bytes, Origin::Named, request);
+                        loaded.not_followed(&name, &references);
+                    }
+                    Err(message) => loaded.unreadable(name, message),
+                }
+            }
+            Resolved::Refused(path, message) => {
+                if seen.insert(lexical(&cwd.join(&path))) {
+                    loaded.unreadable(display_name(&path), message);
+                }
+            }
+            Resolved::NotFollowed => {}
+        }
+    }
+    loaded
+}
+
+impl Loaded {
+    fn unreadable(&mut self, name: String, message: String) {
+        let report = FileReport::io_error(name, message);
+        self.files.push(PolicyFile {
+            name: report.name,
+            text: String::new(),
+            status: FileStatus::Unusable(report.diagnostics),
+        });
+    }
+
+    /// References that cannot be followed leave their policies unknown.
+    fn not_followed(&mut self, name: &str, references: &[FileReference]) {
+        self.unknown.extend(
+            references
+                .iter()
+                .map(|r| format!("{name} ({}, `file(\"{}\")` not followed)", r.location, r.path)),
+        );
+    }
+
+    /// Reads one input; returns the files it names with `file()`.
+    fn add(&mut self, name: String, bytes: Vec<u8>, origin: Origin, request: &Request) -> Vec<FileReference> {
+        let (text, utf8) = decode(bytes);
+        let Some(kind) = host::kind_for(&name, &text) else {
+            if is_yaml_or_tf(&name) {
+                if origin == Origin::Named {
+                    self.push(
+                        name,
+                        &text,
+                        FileStatus::Skipped("not a ROS template or Terraform".into()),
+                    );
+                }
+                return Vec::new();
+            }
+            self.add_plain(name, &text, utf8, origin, request);
+            return Vec::new();
+        };
+        let extraction = (kind.extract)(&text);
+        if !extraction.diagnostics.is_empty() || !utf8.is_empty() {
+            let mut found = utf8;
+            found.extend(extraction.diagnostics);
+            self.add_unusable(name, &text, found);
+            return extraction.files;
+        }
+        if extraction.unknown > 0 {
+            self.unknown.push(format!(
+                "{name} ({} computed whole)",
+                plural(extraction.unknown, "document")
+            ));
+        }
+        if extraction.documents.is_empty() && extraction.files.is_empty() && extraction.unknown == 0 {
+            if origin == Origin::Named {
+                let why = format!("no policy document in this {} file", kind.name);
+                self.push(name, &text, FileStatus::Skipped(why));
+            }
+            return Vec::new();
+        }
+        for document in &extraction.documents {
+            match host::lower(document, &text) {
+                Some(lowered) => self.add_lowered(&name, &text, &lowered, request),
+                None => self.unknown.push(format!("{name} ({})", document.location)),
+            }
+        }
+        extraction.files
+    }
+
+    /// A plain policy document, judged as the linter judges one.
+    fn add_plain(
+        &mut self,
+        name: String,
+        text: &str,
+        utf8: Vec<Diagnostic>,
+        origin: Origin,
+        request: &Request,
+    ) {
+        let parsed = parse::parse(text);
+        let verdict = match &parsed.root {
+            Some(root) => not_a_policy(root),
+            None if text.contains("\"Statement\"") || text.contains("\"Version\"") => None,
+            None => Some("it is not valid JSON and never names `Statement` or `Version`"),
+        };
+        if let Some(reason) = verdict {
+            if origin == Origin::Walked {
+                return;
+            }
+            let no_version = parsed.root.as_ref().is_some_and(|root| {
+                root.as_object()
+                    .is_some_and(|m| !m.iter().any(|m| m.key.eq_ignore_ascii_case("Version")))
+            });
+            if no_version {
+                self.push(name, text, FileStatus::Skipped(format!("not a policy: {reason}")));
+                return;
+            }
+        }
+        let undecodable = utf8.first().map(|d| d.span);
+        let mut found = utf8;
+        found.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
+        if let Some(root) = &parsed.root {
+            check_document(root, text, &LintOptions::default(), true, &mut found);
+        }
+        finalize(&mut found, parsed.root.as_ref(), &RuleSettings::default());
+        if !self.usable(&name, text, found) {
+            return;
+        }
+        if let Some(root) = &parsed.root {
+            self.classify_and_evaluate(name, text, root, None, request);
+        }
+    }
+
+    /// One document of a host file.
+    fn add_lowered(&mut self, name: &str, text: &str, lowered: &Lowered<'_>, request: &Request) {
+        let mut found = Vec::new();
+        host::lint_lowered(lowered, &LintOptions::default(), &mut found);
+        finalize(&mut found, None, &RuleSettings::default());
+        if !self.usable(name, text, found) {
+            return;
+        }
+        if let Some(root) = lowered.root.as_deref() {
+            self.classify_and_evaluate(name.to_string(), text, root, Some(lowered), request);
+        }
+    }
+
+    /// Keeps the findings the evaluator cannot read past; `false` when
+    /// there were any (the document is then unusable).
+    fn usable(&mut self, name: &str, text: &str, found: Vec<Diagnostic>) -> bool {
+        let blocking: Vec<Diagnostic> = found.into_iter().filter(|d| BLOCKING.contains(&d.rule)).collect();
+        if blocking.is_empty() {
+            return true;
+        }
+        self.add_unusable(name.to_string(), text, blocking);
+        false
+    }
+
+    fn add_unusable(&mut self, name: String, text: &str, found: Vec<Diagnostic>) {
+        self.push(name, text, FileStatus::Unusable(found));
+    }
+
+    /// Skips a trust policy, refuses an identity policy the host computes
+    /// in part, and evaluates the rest; spans go back to host bytes.
+    fn classify_and_evaluate(
+        &mut self,
+        name: String,
+        text: &str,
+        root: &Node<'_>,
+        lowered: Option<&Lowered<'_>>,
+        request: &Request,
+    ) {
+        let Some(policy) = Policy::from_root(root) else {
+            self.push(name, text, FileStatus::Evaluated);
+            return;
+        };
+        if policy.kind == PolicyKind::Trust {
+            let why = "a trust policy (its statements name a Principal), not an identity policy";
+            let why = match lowered {
+                Some(lowered) => format!("{}: {why}", lowered.location),
+                None => why.to_string(),
+            };
+            self.push(name, text, FileStatus::Skipped(why));
+            return;
+        }
+        if let Some(lowered) = lowered.filter(|l| l.has_unknown()) {
+            self.unknown.push(format!("{name} ({})", lowered.location));
+            return;
+        }
+        let index = self.files.len();
+        self.push(name, text, FileStatus::Evaluated);
+        let map = |span| lowered.map_or(span, |l| l.host_span(span));
+        match evaluate_policy(index, &policy, request) {
+            Ok(results) => self.results.extend(results.into_iter().map(|mut r| {
+                r.span = map(r.span);
+                r.reason_span = map(r.reason_span);
+                for (span, _) in &mut r.evidence {
+                    *span = map(*span);
+                }
+                r
+            })),
+            Err(mut error) => {
+                error.span = map(error.span);
+                self.error.get_or_insert(error);
+            }
+        }
+    }
+
+    fn push(&mut self, name: String, text: &str, status: FileStatus) {
+        self.files.push(PolicyFile {
+            name,
+            text: text.to_string(),
+            status,
+        });
+    }
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+fn is_yaml_or_tf(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".tf", ".yaml", ".yml"].iter().any(|ext| lower.ends_with(ext))
+}
