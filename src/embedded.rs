@@ -57,8 +57,10 @@ pub fn lint_host(
             }
             seen.push(node.span);
             match &node.value {
-                Value::String(content) => check_string(node.span, content, &text, options, &mut diagnostics),
-                _ => check_document(node, &text, options, &mut diagnostics),
+                Value::String(content) => {
+                    check_string(node.span, content, &text, options, settings, &mut diagnostics)
+                }
+                _ => check_document(node, &text, options, settings, &mut diagnostics),
             }
         }
     }
@@ -77,12 +79,19 @@ pub fn lint_host(
 
 /// Checks the policy held in a JSON string whose literal (quotes included)
 /// is at `span` in `host`.
-fn check_string(span: Span, content: &str, host: &str, options: &LintOptions, out: &mut Vec<Diagnostic>) {
+fn check_string(
+    span: Span,
+    content: &str,
+    host: &str,
+    options: &LintOptions,
+    settings: &RuleSettings,
+    out: &mut Vec<Diagnostic>,
+) {
     let map = EscapeMap::new(&host[span.start + 1..span.end - 1], span.start + 1);
     let parsed = parse::parse(content);
     let mut found: Vec<Diagnostic> = parse_diagnostics(&parsed.errors).collect();
     if let Some(root) = &parsed.root {
-        check_document(root, content, options, &mut found);
+        check_document(root, content, options, settings, &mut found);
     }
     for mut d in found {
         d.span = map.span(d.span);

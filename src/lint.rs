@@ -119,7 +119,7 @@ pub fn lint_file(
     let undecodable = diagnostics.first().map(|d| d.span);
     diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
     if let Some(root) = &parsed.root {
-        check_document(root, &text, options, &mut diagnostics);
+        check_document(root, &text, options, settings, &mut diagnostics);
     }
     finalize(&mut diagnostics, parsed.root.as_ref(), settings);
     let text = if diagnostics.is_empty() {
@@ -154,10 +154,25 @@ pub fn decode(bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
     }
 }
 
-/// Runs the checks on one parsed document whose spans index into `text`.
-pub fn check_document(root: &Node<'_>, text: &str, options: &LintOptions, out: &mut Vec<Diagnostic>) {
+/// Runs the checks on one parsed document whose spans index into `text`;
+/// a check whose rules are all off in `settings` does not run.
+pub fn check_document(
+    root: &Node<'_>,
+    text: &str,
+    options: &LintOptions,
+    settings: &RuleSettings,
+    out: &mut Vec<Diagnostic>,
+) {
     match Policy::from_root(root) {
-        Some(policy) => checks::run(&policy, &Context { text, options }, out),
+        Some(policy) => checks::run(
+            &policy,
+            &Context {
+                text,
+                options,
+                settings,
+            },
+            out,
+        ),
         None => out.push(
             Diagnostic::new(
                 Rule::InvalidDocument,

@@ -99,6 +99,63 @@ pub fn first_covers(values: &[&str], case: Case, covers: impl Fn(&str, &str) -> 
         .collect()
 }
 
+/// The distinct values of a list (up to case), indexed so that the values
+/// that may cover a text are found without comparing it with all of them.
+pub struct CoverIndex {
+    /// Where each distinct value appears in the list, in order.
+    at: Vec<Vec<usize>>,
+    /// Distinct values without wildcards, by folded text.
+    literals: HashMap<String, usize>,
+    patterns: PatternIndex,
+    case: Case,
+}
+
+impl CoverIndex {
+    pub fn new(values: &[&str], case: Case) -> CoverIndex {
+        let mut ids: HashMap<Cow<'_, str>, usize> = HashMap::new();
+        let mut distinct: Vec<Cow<'_, str>> = Vec::new();
+        let mut at: Vec<Vec<usize>> = Vec::new();
+        for (i, value) in values.iter().enumerate() {
+            let folded = fold(value, case);
+            let id = *ids.entry(folded.clone()).or_insert_with(|| {
+                distinct.push(folded);
+                at.push(Vec::new());
+                at.len() - 1
+            });
+            at[id].push(i);
+        }
+        let literals = distinct
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !has_wildcard(v))
+            .map(|(id, v)| (v.to_string(), id))
+            .collect();
+        CoverIndex {
+            patterns: PatternIndex::new(&distinct),
+            at,
+            literals,
+            case,
+        }
+    }
+
+    /// The distinct values that may cover `text` (an equal literal, or a
+    /// pattern the index cannot rule out), as ids in list order.
+    pub fn candidates(&self, text: &str) -> Vec<usize> {
+        let text = fold(text, self.case);
+        let mut ids = self.patterns.candidates(&text);
+        if let Some(&id) = self.literals.get(text.as_ref()) {
+            let at = ids.partition_point(|&j| j < id);
+            ids.insert(at, id);
+        }
+        ids
+    }
+
+    /// Where distinct value `id` appears in the list, ascending.
+    pub fn occurrences(&self, id: usize) -> &[usize] {
+        &self.at[id]
+    }
+}
+
 /// The patterns of a list, indexed by what any value one of them covers must
 /// hold: its literal head as a prefix, its literal tail as a suffix, and one
 /// of its inner literal runs (the one fewest patterns share) somewhere. A
