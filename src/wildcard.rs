@@ -50,7 +50,11 @@ pub fn matches(pattern: &str, text: &str, case: Case) -> bool {
         };
         return head.is_some_and(|head| case.eq_bytes(head, literal.as_bytes()));
     }
-    glob(pattern, text, case, Question::AnyChar)
+    // Most texts a pattern is tried against (the catalogue) already differ
+    // in the literal tail: rule those out before folding or splitting.
+    let tail = &pattern.as_bytes()[pattern.rfind(['*', '?']).map_or(0, |p| p + 1)..];
+    let ends = text.len() >= tail.len() && case.eq_bytes(tail, &text.as_bytes()[text.len() - tail.len()..]);
+    ends && glob(pattern, text, case, Question::AnyChar)
 }
 
 /// Whether every string `specific` matches is also matched by `general`: the
@@ -217,7 +221,14 @@ impl PatternIndex {
         let mut ordered: Vec<(&str, usize)> = run_ids.into_iter().collect();
         ordered.sort_by_key(|&(_, id)| id);
         let inner = (!ordered.is_empty())
-            .then(|| aho_corasick::AhoCorasick::new(ordered.iter().map(|(run, _)| run)).ok())
+            .then(|| {
+                // A DFA takes time per state and byte value to build; a
+                // long run makes many states.
+                aho_corasick::AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                    .build(ordered.iter().map(|(run, _)| run))
+                    .ok()
+            })
             .flatten();
         PatternIndex {
             heads,
@@ -344,7 +355,10 @@ fn glob(pattern: &str, text: &str, case: Case, question: Question) -> bool {
         return false;
     }
     for run in middle.split('*').filter(|run| !run.is_empty()) {
-        let found = if run.contains('?') {
+        let found = if run.len() > end - at {
+            // Cheap, and spares building a searcher for a long run.
+            None
+        } else if run.contains('?') {
             find_with_questions(run, &text[at..end], question)
         } else {
             text[at..end].find(run).map(|start| (start, start + run.len()))
