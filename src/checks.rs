@@ -37,6 +37,6 @@ pub fn run(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     grammar::check(policy, cx, out);
     actions::check(policy, cx, out);
     resources::check(policy, cx, out);
-    conditions::check(policy, out);
+    conditions::check(policy, cx, out);
     access::check(policy, cx, out);
 }

@@ -2,7 +2,7 @@
 //! parallel, prints from one thread in input order, and picks the exit code.
 
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use rayon::prelude::*;
@@ -10,13 +10,12 @@ use rayon::prelude::*;
 use crate::diagnostic::Severity;
 use crate::discover::{
     discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
-    DEFAULT_MAX_FILE_SIZE,
 };
-use crate::embedded::{lint_host, Query};
+use crate::embedded::{lint_host, Query, Selected};
 use crate::lint::{lint_file, FileReport, Origin};
-use crate::report::{self, Format, Style};
+use crate::report::{self, Format, Mode, RunFacts, Style};
 use crate::rules::Rule;
-use crate::settings::{LoadError, Overrides, RunSettings};
+use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
 
 /// Exit codes, as documented in the README.
 pub const EXIT_CLEAN: u8 = 0;
@@ -69,17 +68,21 @@ pub struct LintArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// Name to show for standard input in findings
+    /// Name to show for standard input in findings (needs `-` among the paths)
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// Severities that make the run fail (exit 1) [default: the
-    /// configuration's `fail-on`, else error,security-warning]
-    #[arg(long, value_delimiter = ',', value_name = "SEVERITY")]
-    pub fail_on: Option<Vec<Severity>>,
-    /// Configuration file [default: the nearest policy-check.toml in the
-    /// working directory or its parents]
-    #[arg(long, value_name = "FILE")]
+    /// The lowest severity that makes the run fail (exit 1): suggestion <
+    /// warning < security-warning < error [default: the configuration's
+    /// `fail-on`, else security-warning]
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+    /// Configuration file for every input [default: the nearest
+    /// policy-check.toml above each file]
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
+    /// Ignore every configuration file: built-in defaults and flags only
+    #[arg(long)]
+    pub isolated: bool,
     /// Run only these rules (overrides the configuration file; `policy-check
     /// rules` lists them)
     #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true)]
@@ -91,16 +94,46 @@ pub struct LintArgs {
     /// named on the command line (for pre-commit, which names every file)
     #[arg(long)]
     pub force_exclude: bool,
-    /// Lint the policies this JSONPath selects inside each file instead of
-    /// the file itself, e.g. `$.Resources.*.Properties.PolicyDocument`
+    /// Lint the policies this JSONPath selects inside each file, e.g.
+    /// `$.Resources.*.Properties.PolicyDocument`; files it selects nothing in
+    /// are linted as policies if they are ones
     #[arg(long, value_name = "EXPR", value_parser = Query::parse)]
     pub jsonpath: Option<Query>,
     /// Worker threads (default: available cores)
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Largest file to read (such as 512K or 10MiB); larger files are reported, not read
-    #[arg(long, value_name = "SIZE", default_value_t = DEFAULT_MAX_FILE_SIZE, value_parser = parse_size)]
+    /// Largest file to read (such as 512KiB, 10MiB or 1.5MB); larger files
+    /// are reported, not read
+    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = parse_size)]
     pub max_file_size: u64,
+    /// List every input with what was done with it (linted, skipped, excluded
+    /// and why) instead of the findings
+    #[arg(long)]
+    pub show_files: bool,
+    /// Print the settings that apply to one file, and the configuration file
+    /// they come from, then exit
+    #[arg(long, value_name = "PATH")]
+    pub show_settings: Option<PathBuf>,
+    /// Colour: auto (a terminal without NO_COLOR, or FORCE_COLOR set), always or never
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Print findings only, without the summary
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Write the output to FILE instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Print how many findings each rule has instead of the findings
+    #[arg(long)]
+    pub statistics: bool,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 impl clap::ValueEnum for Rule {
@@ -136,7 +169,7 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
             out.write_all(&script).map(|()| EXIT_CLEAN)
         }
         Some(Command::Simulate(args)) => {
-            crate::simulate::run_simulate(&args, terminal_style(), stdin, out, err)
+            crate::simulate::run_simulate(&args, terminal_style(ColorChoice::Auto, false), stdin, out, err)
         }
         Some(Command::Test(args)) => crate::simulate::run_tests(&args, out),
         None => lint(cli.lint, stdin, out, err),
@@ -151,63 +184,54 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
 }
 
 fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    let style = terminal_style();
+    if let Some(problem) = usage_problem(&args) {
+        writeln!(err, "policy-check: {problem}")?;
+        return Ok(EXIT_ERROR);
+    }
+    let to_file = args.output_file.is_some();
+    let style = terminal_style(args.color, to_file);
     let cwd = std::env::current_dir()?;
     let overrides = Overrides {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
-        fail_on: args.fail_on.clone(),
+        fail_on: args.fail_on,
     };
-    let settings = match RunSettings::load(args.config.as_deref(), &cwd, overrides) {
-        Ok(settings) => settings,
-        Err(LoadError::Io(message)) => {
-            writeln!(err, "policy-check: {message}")?;
-            return Ok(EXIT_ERROR);
-        }
-        Err(LoadError::Invalid { name, text, error }) => {
-            report::config_error::write(
-                &name,
-                &text,
-                &error,
-                Style {
-                    links: false,
-                    ..style
-                },
-                err,
-            )?;
-            return Ok(EXIT_ERROR);
-        }
+    let source = match (&args.config, args.isolated) {
+        (_, true) => ConfigSource::Isolated,
+        (Some(file), false) => ConfigSource::Explicit(file.clone()),
+        (None, false) => ConfigSource::Discover,
     };
-    let (mut inputs, walk_errors) = discover(&args.paths);
-    inputs.retain(|input| match input {
-        // An editor linting an excluded file's buffer gets silence, as ruff
-        // gives with `--force-exclude --stdin-filename`.
-        Input::Stdin => args.stdin_filename.as_ref().is_none_or(|name| {
-            settings.selects(
-                &cwd,
-                std::path::Path::new(name),
-                Origin::Named,
-                args.force_exclude,
-            )
-        }),
-        Input::File { path, origin, .. } => settings.selects(&cwd, path, *origin, args.force_exclude),
-    });
+    let mut workspace = match Workspace::new(&cwd, source, overrides) {
+        Ok(workspace) => workspace,
+        Err(error) => return config_failure(&[error], style, err),
+    };
+    if let Some(path) = &args.show_settings {
+        let errors = workspace.resolve([path.as_path()]);
+        if !errors.is_empty() {
+            return config_failure(&errors, style, err);
+        }
+        show_settings(path, &workspace.for_path(path), out)?;
+        return Ok(EXIT_CLEAN);
+    }
+    let (inputs, walk_errors) = discover(&args.paths);
     let stdin_name = args
         .stdin_filename
         .clone()
         .unwrap_or_else(|| "<stdin>".to_string());
+    // Per-path settings follow the name the editor gives stdin.
+    let stdin_path = PathBuf::from(args.stdin_filename.as_deref().unwrap_or("-"));
+    let errors = workspace.resolve(inputs.iter().map(|input| match input {
+        Input::Stdin => stdin_path.as_path(),
+        Input::File { path, .. } => path.as_path(),
+    }));
+    if !errors.is_empty() {
+        return config_failure(&errors, style, err);
+    }
 
     let mut stdin_bytes = None;
     if inputs.contains(&Input::Stdin) {
         stdin_bytes = Some(read_limited(stdin, args.max_file_size, 0)?);
     }
-    let lint_bytes = |name: String, settings_path: &std::path::Path, bytes: Vec<u8>, origin: Origin| {
-        let (options, rule_settings) = settings.for_file(&cwd, settings_path);
-        match settings.jsonpath_for(&cwd, settings_path, args.jsonpath.as_ref()) {
-            Some(query) => Some(lint_host(name, bytes, query, &options, &rule_settings)),
-            None => lint_file(name, bytes, origin, &options, &rule_settings),
-        }
-    };
     // `--force-exclude` also treats named files as walked ones, so a
     // pre-commit run skips JSON files that are not policies.
     let named_origin = if args.force_exclude {
@@ -215,38 +239,54 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     } else {
         Origin::Named
     };
-    let lint_one = |input: &Input| -> Option<FileReport> {
-        match input {
-            Input::Stdin => match stdin_bytes.clone().flatten() {
-                // Per-path settings follow the name the editor gives stdin.
-                Some(bytes) => lint_bytes(
-                    stdin_name.clone(),
-                    std::path::Path::new(&stdin_name),
-                    bytes,
-                    Origin::Named,
-                ),
-                None => Some(FileReport::io_error(
-                    stdin_name.clone(),
-                    too_large(&stdin_name, args.max_file_size),
-                )),
-            },
-            Input::File {
-                path,
-                origin,
-                listed_as_file,
-            } => {
-                let name = display_name(path);
-                let origin = if *origin == Origin::Named {
-                    named_origin
-                } else {
-                    *origin
-                };
-                match read_regular_file(path, args.max_file_size, *listed_as_file) {
-                    Ok(bytes) => lint_bytes(name, path, bytes, origin),
-                    Err(message) => Some(FileReport::io_error(name, message)),
-                }
-            }
+    let lint_one = |input: &Input| -> (FileReport, Severity) {
+        let (name, path, origin) = match input {
+            Input::Stdin => (stdin_name.clone(), stdin_path.as_path(), Origin::Named),
+            Input::File { path, origin, .. } => (display_name(path), path.as_path(), *origin),
+        };
+        let origin = if origin == Origin::Named {
+            named_origin
+        } else {
+            origin
+        };
+        let settings = workspace.for_path(path);
+        let fail_on = settings.fail_on();
+        if !settings.selects(origin, args.force_exclude) {
+            // An editor linting an excluded file's buffer gets silence, as
+            // ruff gives with `--force-exclude --stdin-filename`.
+            let by = settings.config().map_or("the configuration", |c| c.name.as_str());
+            return (
+                FileReport::excluded(name, format!("by `include`/`exclude` in {by}")),
+                fail_on,
+            );
         }
+        let bytes = match input {
+            Input::Stdin => stdin_bytes
+                .clone()
+                .flatten()
+                .ok_or_else(|| too_large(&stdin_name, args.max_file_size)),
+            Input::File { listed_as_file, .. } => {
+                read_regular_file(path, args.max_file_size, *listed_as_file)
+            }
+        };
+        let bytes = match bytes {
+            Ok(bytes) => bytes,
+            Err(message) => return (FileReport::io_error(name, message), fail_on),
+        };
+        let (options, rules) = settings.lint_settings();
+        let report = match (args.jsonpath.as_ref(), settings.config_jsonpath()) {
+            (Some(query), _) => lint_host(
+                name,
+                bytes,
+                query,
+                Selected::ByCommandLine(origin),
+                &options,
+                &rules,
+            ),
+            (None, Some(query)) => lint_host(name, bytes, query, Selected::ByConfig, &options, &rules),
+            (None, None) => lint_file(name, bytes, origin, &options, &rules),
+        };
+        (report, fail_on)
     };
     // Inputs and unwalkable paths, in output order (by shown name).
     let mut items: Vec<(String, Item)> = inputs
@@ -263,18 +303,38 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         .collect();
     items.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let renderer = report::Renderer::new(args.format, style);
-    let lint_item = |(_, item): &(String, Item)| -> Option<report::Rendered> {
-        let report = match item {
-            Item::Input(input) => lint_one(input)?,
-            Item::WalkError(e) => FileReport::io_error(e.name.clone(), e.message.clone()),
-        };
-        Some(renderer.render(report))
+    let mode = if args.show_files {
+        Mode::Files
+    } else if args.statistics {
+        Mode::Statistics
+    } else {
+        Mode::Findings
     };
-    let mut out = io::BufWriter::new(out);
+    let renderer = report::Renderer::with_mode(args.format, mode, style);
+    let lint_item = |(_, item): &(String, Item)| -> report::Rendered {
+        let (report, fail_on) = match item {
+            Item::Input(input) => lint_one(input),
+            Item::WalkError(e) => (
+                FileReport::io_error(e.name.clone(), e.message.clone()),
+                workspace.for_path(Path::new(&e.name)).fail_on(),
+            ),
+        };
+        renderer.render(report, fail_on)
+    };
+    let mut target: Box<dyn Write> = match &args.output_file {
+        Some(file) => match std::fs::File::create(file) {
+            Ok(file) => Box::new(file),
+            Err(e) => {
+                writeln!(err, "policy-check: cannot write `{}`: {e}", display_name(file))?;
+                return Ok(EXIT_ERROR);
+            }
+        },
+        None => Box::new(out),
+    };
+    let mut out = io::BufWriter::new(&mut *target);
     let mut stream = report::Stream::start(&renderer, &mut out)?;
     if items.len() <= 1 {
-        for rendered in items.iter().filter_map(lint_item) {
+        for rendered in items.iter().map(lint_item) {
             stream.push(rendered)?;
         }
     } else {
@@ -286,16 +346,125 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         // at a time. Within a chunk an indexed parallel iterator collects in
         // input order, so output is the same whatever the thread count.
         for chunk in items.chunks(FILES_PER_CHUNK) {
-            let rendered: Vec<Option<report::Rendered>> =
-                pool.install(|| chunk.par_iter().map(lint_item).collect());
-            for rendered in rendered.into_iter().flatten() {
+            let rendered: Vec<report::Rendered> = pool.install(|| chunk.par_iter().map(lint_item).collect());
+            for rendered in rendered {
                 stream.push(rendered)?;
             }
         }
     }
-    let totals = stream.finish()?;
+    let run = RunFacts {
+        configs: workspace
+            .configs()
+            .iter()
+            .map(|c| c.config.summary(c.name.clone()))
+            .collect(),
+    };
+    let totals = stream.finish(&run, args.quiet)?;
     out.flush()?;
-    Ok(exit_code(&totals, &settings.fail_on()))
+    Ok(exit_code(&totals, mode))
+}
+
+/// Argument combinations clap cannot express.
+fn usage_problem(args: &LintArgs) -> Option<String> {
+    let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if args.stdin_filename.is_some() && !reads_stdin {
+        return Some(
+            "--stdin-filename names standard input, but `-` is not among the paths: add `-` to read it"
+                .to_string(),
+        );
+    }
+    if args.ignore.contains(&Rule::IoError) {
+        return Some(
+            "`io-error` cannot be ignored: a file that cannot be read is always reported, so a run never passes without checking it".to_string(),
+        );
+    }
+    if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
+        return Some(
+            "--statistics prints a table (human) or a JSON array (json); it has no other format".to_string(),
+        );
+    }
+    if args.statistics && args.show_files {
+        return Some("--statistics and --show-files each replace the findings: give one".to_string());
+    }
+    None
+}
+
+/// Reports configuration files that could not be loaded; the run stops.
+fn config_failure(errors: &[LoadError], style: Style, err: &mut dyn Write) -> io::Result<u8> {
+    for error in errors {
+        match error {
+            LoadError::Io(message) => writeln!(err, "policy-check: {message}")?,
+            LoadError::Invalid { name, text, error } => report::config_error::write(
+                name,
+                text,
+                error,
+                Style {
+                    links: false,
+                    ..style
+                },
+                err,
+            )?,
+        }
+    }
+    Ok(EXIT_ERROR)
+}
+
+/// `--show-settings PATH`.
+fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let (options, rules) = settings.lint_settings();
+    let none = "(none)".to_string();
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            none.clone()
+        } else {
+            items.join(", ")
+        }
+    };
+    writeln!(out, "Settings for {}", display_name(path))?;
+    writeln!(
+        out,
+        "  configuration: {}",
+        settings
+            .config()
+            .map_or("(none: built-in defaults)", |c| c.name.as_str())
+    )?;
+    writeln!(
+        out,
+        "  linted when found by walking: {}",
+        if settings.selects(Origin::Walked, false) {
+            "yes"
+        } else {
+            "no (excluded by include/exclude)"
+        }
+    )?;
+    writeln!(out, "  fail-on: {}", settings.fail_on())?;
+    writeln!(out, "  max-policy-length: {}", options.max_policy_length)?;
+    writeln!(
+        out,
+        "  jsonpath: {}",
+        settings.config_jsonpath().map_or("(none)", |q| q.expression())
+    )?;
+    writeln!(out, "  extra-actions: {}", list(&options.extra_actions))?;
+    writeln!(
+        out,
+        "  extra-condition-keys: {}",
+        list(&options.extra_condition_keys)
+    )?;
+    writeln!(
+        out,
+        "  allowed-access-levels: {}",
+        options
+            .allowed_access_levels
+            .as_deref()
+            .map_or_else(|| "(any)".to_string(), list)
+    )?;
+    writeln!(out, "  rules:")?;
+    let width = Rule::ALL.iter().map(|r| r.id().len()).max().unwrap_or(0);
+    for rule in Rule::ALL {
+        let level = rules.severity(*rule).map_or("off", Severity::as_str);
+        writeln!(out, "    {:width$}  {level}", rule.id())?;
+    }
+    Ok(())
 }
 
 /// Files linted between two writes: enough to keep every worker busy, few
@@ -308,22 +477,31 @@ enum Item {
     WalkError(crate::discover::WalkError),
 }
 
-fn exit_code(totals: &report::Totals, fail_on: &[Severity]) -> u8 {
+/// 2 when a file could not be read, 1 when a finding blocks, else 0;
+/// `--show-files` only lists, so it fails only on unreadable files.
+fn exit_code(totals: &report::Totals, mode: Mode) -> u8 {
     if totals.io_errors > 0 {
         EXIT_ERROR
-    } else if fail_on.iter().any(|severity| totals.count(*severity) > 0) {
+    } else if totals.blocking_count() > 0 && mode != Mode::Files {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     }
 }
 
-/// Colour and hyperlinks only on a terminal, and colour never under `NO_COLOR`.
-fn terminal_style() -> Style {
-    let terminal = io::stdout().is_terminal();
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+/// Colour and hyperlinks only on a terminal; `--color` and `FORCE_COLOR`
+/// override the terminal test, and `NO_COLOR` turns `auto` off, as in ruff.
+fn terminal_style(choice: ColorChoice, to_file: bool) -> Style {
+    let terminal = !to_file && io::stdout().is_terminal();
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set("FORCE_COLOR") => true,
+        ColorChoice::Auto => terminal && !set("NO_COLOR"),
+    };
     Style {
-        color: terminal && !no_color,
+        color,
         links: terminal,
     }
 }

@@ -9,6 +9,7 @@ use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::catalog::AccessLevel;
 use crate::diagnostic::Severity;
 use crate::embedded::Query;
 use crate::lint::{LintOptions, RuleSettings};
@@ -22,14 +23,52 @@ struct RawConfig {
     include: Vec<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
-    fail_on: Option<Vec<Spanned<String>>>,
+    fail_on: Option<Spanned<toml::Value>>,
     max_policy_length: Option<usize>,
     #[serde(default)]
-    extra_actions: Vec<String>,
+    extra_actions: Vec<RawExtraAction>,
+    #[serde(default)]
+    extra_condition_keys: Vec<Spanned<String>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+}
+
+/// An `extra-actions` entry: `"ecs:NewApi"`, or
+/// `{ action = "ecs:NewApi", access-level = "get" }`, which also tells
+/// `allowed-access-levels` the level the operation table cannot.
+#[derive(Debug)]
+enum RawExtraAction {
+    Name(String),
+    Declared(DeclaredAction),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct DeclaredAction {
+    action: String,
+    access_level: Spanned<String>,
+}
+
+impl<'de> Deserialize<'de> for RawExtraAction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawExtraAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an action, or a table with `action` and `access-level`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(RawExtraAction::Name(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                DeclaredAction::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawExtraAction::Declared)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,9 +89,17 @@ pub type Level = Option<Severity>;
 pub struct Config {
     pub include: Option<GlobSet>,
     pub exclude: Option<GlobSet>,
-    pub fail_on: Option<Vec<Severity>>,
+    /// The patterns behind `include` and `exclude`, as written, for the summary.
+    pub include_patterns: Vec<String>,
+    pub exclude_patterns: Vec<String>,
+    /// The lowest severity that fails the run.
+    pub fail_on: Option<Severity>,
     pub max_policy_length: Option<usize>,
     pub extra_actions: Vec<String>,
+    /// Access levels `extra-actions` declares, by action.
+    pub extra_action_levels: Vec<(String, AccessLevel)>,
+    /// Global condition keys to accept besides the built-in vocabulary.
+    pub extra_condition_keys: Vec<String>,
     pub rules: Vec<(Rule, Level)>,
     pub overrides: Vec<Override>,
 }
@@ -60,6 +107,8 @@ pub struct Config {
 #[derive(Debug)]
 pub struct Override {
     pub files: GlobSet,
+    /// The patterns behind `files`, as written, for the summary.
+    pub file_patterns: Vec<String>,
     pub allowed_access_levels: Option<Vec<String>>,
     /// Files here are hosts: lint the policies this expression selects.
     pub jsonpath: Option<Query>,
@@ -83,19 +132,12 @@ impl Config {
             span: e.span().map_or_else(Span::default, |r| Span::new(r.start, r.end)),
             message: e.message().to_string(),
         })?;
-        let fail_on = raw
-            .fail_on
-            .map(|list| {
-                list.iter()
-                    .map(|s| {
-                        s.get_ref().parse::<Severity>().map_err(|message| ConfigError {
-                            span: span_of(s),
-                            message,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .transpose()?;
+        let fail_on = raw.fail_on.as_ref().map(fail_on_threshold).transpose()?;
+        let extra_condition_keys = raw
+            .extra_condition_keys
+            .iter()
+            .map(condition_key)
+            .collect::<Result<Vec<_>, _>>()?;
         let overrides = raw
             .overrides
             .iter()
@@ -107,6 +149,7 @@ impl Config {
                     .transpose()?;
                 Ok(Override {
                     files: globs(&o.files)?.unwrap_or_else(GlobSet::empty),
+                    file_patterns: patterns(&o.files),
                     allowed_access_levels: levels,
                     jsonpath: o
                         .jsonpath
@@ -122,12 +165,33 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let mut extra_actions = Vec::new();
+        let mut extra_action_levels = Vec::new();
+        for entry in raw.extra_actions {
+            match entry {
+                RawExtraAction::Name(action) => extra_actions.push(action),
+                RawExtraAction::Declared(declared) => {
+                    let level = access_level(&declared.access_level)?
+                        .parse::<AccessLevel>()
+                        .map_err(|message| ConfigError {
+                            span: span_of(&declared.access_level),
+                            message,
+                        })?;
+                    extra_action_levels.push((declared.action.clone(), level));
+                    extra_actions.push(declared.action);
+                }
+            }
+        }
         Ok(Config {
             include: globs(&raw.include)?,
             exclude: globs(&raw.exclude)?,
+            include_patterns: patterns(&raw.include),
+            exclude_patterns: patterns(&raw.exclude),
             fail_on,
             max_policy_length: raw.max_policy_length,
-            extra_actions: raw.extra_actions,
+            extra_actions,
+            extra_action_levels,
+            extra_condition_keys,
             rules: rule_levels(&raw.rules)?,
             overrides,
         })
@@ -138,6 +202,8 @@ impl Config {
     pub fn settings_for(&self, relative_path: &str) -> (LintOptions, RuleSettings) {
         let mut options = LintOptions {
             extra_actions: self.extra_actions.clone(),
+            extra_action_levels: self.extra_action_levels.clone(),
+            extra_condition_keys: self.extra_condition_keys.clone(),
             ..LintOptions::default()
         };
         if let Some(max) = self.max_policy_length {
@@ -182,6 +248,103 @@ impl Config {
     }
 }
 
+/// What one configuration file changes from the built-in defaults, as the
+/// run's summary names it: a pull request that adds a configuration cannot
+/// switch checking off without the output saying so.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ConfigSummary {
+    /// The file, as shown.
+    pub path: String,
+    /// Rules turned off, each with the files it is off for when an override says.
+    pub rules_off: Vec<String>,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub fail_on: Option<&'static str>,
+    /// `jsonpath` overrides: `expression (for files)`.
+    pub jsonpath: Vec<String>,
+    /// Actions and condition keys declared known.
+    pub extra_actions: usize,
+    pub extra_condition_keys: usize,
+}
+
+impl ConfigSummary {
+    /// The changes as short phrases, for the human summary.
+    pub fn effects(&self) -> Vec<String> {
+        let quoted = |list: &[String]| {
+            list.iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut effects = Vec::new();
+        if !self.rules_off.is_empty() {
+            effects.push(format!("turns off {}", self.rules_off.join(", ")));
+        }
+        if !self.include.is_empty() {
+            effects.push(format!("includes only {}", quoted(&self.include)));
+        }
+        if !self.exclude.is_empty() {
+            effects.push(format!("excludes {}", quoted(&self.exclude)));
+        }
+        if let Some(fail_on) = self.fail_on {
+            effects.push(format!("fail-on {fail_on}"));
+        }
+        if !self.jsonpath.is_empty() {
+            effects.push(format!("jsonpath {}", self.jsonpath.join(", ")));
+        }
+        if self.extra_actions > 0 {
+            effects.push(format!("declares {} extra actions", self.extra_actions));
+        }
+        if self.extra_condition_keys > 0 {
+            effects.push(format!(
+                "declares {} extra condition keys",
+                self.extra_condition_keys
+            ));
+        }
+        effects
+    }
+}
+
+impl Config {
+    /// What this configuration changes, for the run's summary.
+    pub fn summary(&self, path: String) -> ConfigSummary {
+        let mut rules_off: Vec<String> = self
+            .rules
+            .iter()
+            .filter(|(_, level)| level.is_none())
+            .map(|(rule, _)| rule.id().to_string())
+            .collect();
+        let mut jsonpath = Vec::new();
+        for o in &self.overrides {
+            let files = o
+                .file_patterns
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            rules_off.extend(
+                o.rules
+                    .iter()
+                    .filter(|(_, level)| level.is_none())
+                    .map(|(rule, _)| format!("{} (for {files})", rule.id())),
+            );
+            if let Some(query) = &o.jsonpath {
+                jsonpath.push(format!("`{}` (for {files})", query.expression()));
+            }
+        }
+        ConfigSummary {
+            path,
+            rules_off,
+            include: self.include_patterns.clone(),
+            exclude: self.exclude_patterns.clone(),
+            fail_on: self.fail_on.map(Severity::as_str),
+            jsonpath,
+            extra_actions: self.extra_actions.len(),
+            extra_condition_keys: self.extra_condition_keys.len(),
+        }
+    }
+}
+
 /// The name `policy-check` looks for in the working directory and its parents.
 pub const FILE_NAME: &str = "policy-check.toml";
 
@@ -195,6 +358,49 @@ pub fn find(dir: &Path) -> Option<PathBuf> {
 fn span_of<T>(value: &Spanned<T>) -> Span {
     let range = value.span();
     Span::new(range.start, range.end)
+}
+
+fn patterns(list: &[Spanned<String>]) -> Vec<String> {
+    list.iter().map(|p| p.get_ref().clone()).collect()
+}
+
+/// `fail-on = "warning"`: one severity, the lowest that fails the run.
+fn fail_on_threshold(value: &Spanned<toml::Value>) -> Result<Severity, ConfigError> {
+    let span = span_of(value);
+    match value.get_ref() {
+        toml::Value::String(text) => text
+            .parse::<Severity>()
+            .map_err(|message| ConfigError { span, message }),
+        toml::Value::Array(_) => Err(ConfigError {
+            span,
+            message: "`fail-on` is a threshold, not a list: write the lowest severity that fails the run, such as `fail-on = \"warning\"`".to_string(),
+        }),
+        other => Err(ConfigError {
+            span,
+            message: format!(
+                "`fail-on` must be a severity string (error, security-warning, warning or suggestion), found {}",
+                other.type_str()
+            ),
+        }),
+    }
+}
+
+/// An `extra-condition-keys` entry: a key such as `acs:SourceVpc` or `ens:Tag`.
+fn condition_key(key: &Spanned<String>) -> Result<String, ConfigError> {
+    let text = key.get_ref();
+    let well_formed = text
+        .split_once(':')
+        .is_some_and(|(service, name)| !service.is_empty() && !name.is_empty());
+    if well_formed {
+        Ok(text.clone())
+    } else {
+        Err(ConfigError {
+            span: span_of(key),
+            message: format!(
+                "`{text}` is not a condition key of the form `service:Name`, such as `acs:SourceVpc`"
+            ),
+        })
+    }
 }
 
 fn access_level(level: &Spanned<String>) -> Result<String, ConfigError> {
@@ -241,6 +447,12 @@ fn rule_levels(
     table
         .iter()
         .map(|(id, level)| {
+            if id.get_ref() == Rule::IoError.id() {
+                return Err(ConfigError {
+                    span: span_of(id),
+                    message: "`io-error` cannot be configured: a file that cannot be read is always reported, so a run never passes without checking it".to_string(),
+                });
+            }
             let rule = Rule::from_id(id.get_ref()).ok_or_else(|| {
                 let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
                 let hint = crate::checks::nearest(id.get_ref(), &ids)

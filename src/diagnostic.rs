@@ -27,6 +27,13 @@ impl Severity {
         Severity::Suggestion,
     ];
 
+    /// Whether a finding of this severity blocks a run whose `--fail-on`
+    /// threshold is `threshold` (suggestion < warning < security-warning < error).
+    pub fn reaches(self, threshold: Severity) -> bool {
+        // Declared from most to least severe.
+        self <= threshold
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -73,7 +80,11 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// RFC 9535 normalized path of the element the span is on, such as
     /// `$['Statement'][0]['Action'][1]`; filled in when findings are finalised.
-    pub path: String,
+    /// `None` for a finding about a whole file that could not be read.
+    pub path: Option<String>,
+    /// The finding rests on a fact RAM does not document: it is reported at
+    /// most as a warning, whatever the rule's level.
+    pub uncertain: bool,
 }
 
 impl Diagnostic {
@@ -86,8 +97,15 @@ impl Diagnostic {
             help: None,
             span,
             labels: Vec::new(),
-            path: String::new(),
+            path: None,
+            uncertain: false,
         }
+    }
+
+    /// Marks the finding as resting on an undocumented fact (see `uncertain`).
+    pub fn uncertain(mut self) -> Self {
+        self.uncertain = true;
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

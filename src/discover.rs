@@ -57,15 +57,18 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
         }
     }
     // Cached: the key allocates, and a comparison sort would rebuild it
-    // twice per comparison.
+    // twice per comparison. Shown name first (output order), then the path's
+    // own bytes, so two names that look alike still sort the same way
+    // whatever the order they were found in.
     inputs.sort_by_cached_key(|input| match input {
-        Input::Stdin => (String::new(), Origin::Named),
-        Input::File { path, origin, .. } => (display_name(path), *origin),
+        Input::Stdin => (String::new(), PathBuf::new(), Origin::Named),
+        Input::File { path, origin, .. } => (display_name(path), without_dots(path), *origin),
     });
-    // By shown name: `x.json` named and `./x.json` walked are one file, and
-    // the named one (sorted first) is kept because named files are always linted.
+    // By the path itself, not its shown name: `x.json` named and `./x.json`
+    // walked are one file, and the named one (sorted first) is kept because
+    // named files are always linted; `a\xff.json` and `a\u{fffd}.json` are two.
     inputs.dedup_by(|a, b| match (a, b) {
-        (Input::File { path: a, .. }, Input::File { path: b, .. }) => display_name(a) == display_name(b),
+        (Input::File { path: a, .. }, Input::File { path: b, .. }) => without_dots(a) == without_dots(b),
         (Input::Stdin, Input::Stdin) => true,
         _ => false,
     });
@@ -73,7 +76,18 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
     (inputs, errors)
 }
 
+/// The path without `.` components, for telling inputs apart.
+fn without_dots(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect()
+}
+
 fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
+    // A link that leads out of the tree being linted is not followed: a pull
+    // request could otherwise link `policies/x.json` to a credentials file
+    // and have its lines echoed in the snippets.
+    let canonical_root = fs::canonicalize(root).ok();
     let entries = WalkDir::new(root).into_iter().filter_entry(|entry| {
         entry.depth() == 0 || !(entry.file_type().is_dir() && is_hidden(entry.file_name()))
     });
@@ -85,6 +99,17 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
                     .extension()
                     .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
                 if is_json && is_lintable(&entry) {
+                    if entry.file_type().is_symlink() && leaves(&entry, canonical_root.as_deref()) {
+                        errors.push(WalkError {
+                            name: display_name(entry.path()),
+                            message: format!(
+                                "`{}` is a symbolic link that leads outside `{}`; it was not followed",
+                                display_name(entry.path()),
+                                display_name(root)
+                            ),
+                        });
+                        continue;
+                    }
                     inputs.push(Input::File {
                         listed_as_file: entry.file_type().is_file(),
                         path: entry.into_path(),
@@ -97,6 +122,16 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
                 message: error.to_string(),
             }),
         }
+    }
+}
+
+/// Whether a walked link's target lies outside the walked root. A broken or
+/// looping link has no target and is kept, to be reported when read.
+fn leaves(entry: &walkdir::DirEntry, root: Option<&Path>) -> bool {
+    match (fs::canonicalize(entry.path()), root) {
+        (Ok(target), Some(root)) => !target.starts_with(root),
+        (Ok(_), None) => true,
+        (Err(_), _) => false,
     }
 }
 
@@ -116,10 +151,30 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
         .is_some_and(|name| name.starts_with('.') && name != "." && name != "..")
 }
 
-/// The name a file is shown under: its path as given, with `/` separators.
+/// The name a file is shown under: its path as given, with `/` separators,
+/// and bytes that are not UTF-8 written `\xff`, so two names that differ
+/// only there stay apart.
 pub fn display_name(path: &Path) -> String {
-    let name = path.to_string_lossy();
+    let name = lossless(path);
     name.strip_prefix("./").unwrap_or(&name).to_string()
+}
+
+#[cfg(unix)]
+fn lossless(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
+}
+
+#[cfg(not(unix))]
+fn lossless(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
 }
 
 /// Files larger than this are reported instead of read: twenty times the
@@ -212,24 +267,49 @@ pub fn format_size(size: u64) -> String {
     format!("{} {unit}", size / factor)
 }
 
-/// Parses `--max-file-size`: a byte count with an optional binary unit
-/// (`K`/`KiB`, `M`/`MiB`, `G`/`GiB`, case-insensitive).
+/// Parses `--max-file-size`: a byte count with an optional unit, as people
+/// write them: binary `K`/`KiB`, `M`/`MiB`, `G`/`GiB` and decimal `KB`, `MB`,
+/// `GB` (case-insensitive), with a fraction allowed (`1.5M`).
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
-    let number: u64 = digits
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size such as 10MiB, 512K or 1048576"))?;
-    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let invalid = || format!("`{text}` is not a size such as 10MiB, 512K, 1.5MB or 1048576");
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() || fraction.contains('.') || (number.contains('.') && fraction.is_empty()) {
+        return Err(invalid());
+    }
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kib" => 1 << 10,
         "m" | "mib" => 1 << 20,
         "g" | "gib" => 1 << 30,
-        other => return Err(format!("unknown size unit `{other}` (use K, M or G)")),
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}` (use KiB, MiB, GiB, KB, MB or GB)"
+            ))
+        }
     };
-    number
+    let whole: u64 = whole.parse().map_err(|_| invalid())?;
+    // The fraction in exact integer arithmetic: digits / 10^len of the factor.
+    let mut fraction_bytes: u64 = 0;
+    if !fraction.is_empty() {
+        let digits: u64 = fraction
+            .get(..fraction.len().min(9))
+            .unwrap_or("0")
+            .parse()
+            .map_err(|_| invalid())?;
+        let scale = 10u64.pow(fraction.len().min(9) as u32);
+        fraction_bytes = digits.saturating_mul(factor) / scale;
+    }
+    whole
         .checked_mul(factor)
+        .and_then(|bytes| bytes.checked_add(fraction_bytes))
         .ok_or_else(|| format!("`{text}` is too large"))
 }
 
@@ -243,7 +323,12 @@ mod tests {
         assert_eq!(parse_size("512k"), Ok(512 << 10));
         assert_eq!(parse_size("1 G"), Ok(1 << 30));
         assert_eq!(parse_size("1048576"), Ok(1 << 20));
-        assert!(parse_size("10MB").is_err(), "decimal or binary is ambiguous");
+        assert_eq!(parse_size("10MB"), Ok(10_000_000), "decimal units");
+        assert_eq!(parse_size("1.5M"), Ok(3 << 19), "fractions");
+        assert_eq!(parse_size("2.5KB"), Ok(2_500));
+        assert!(parse_size("1.").is_err());
+        assert!(parse_size(".5M").is_err());
+        assert!(parse_size("1.2.3M").is_err());
         assert!(parse_size("ten").is_err());
         assert!(parse_size("99999999999G").is_err());
         assert_eq!(format_size(DEFAULT_MAX_FILE_SIZE), "10 MiB");

@@ -13,29 +13,56 @@ use serde_json_path::{JsonPath, NormalizedPath, PathElement};
 
 use crate::diagnostic::Diagnostic;
 use crate::lint::{
-    check_document, decode, finalize, parse_diagnostics, FileReport, LintOptions, RuleSettings,
+    check_document, decode, finalize, no_policy_found, not_a_policy, parse_diagnostics, FileReport,
+    LintOptions, Origin, Outcome, RuleSettings,
 };
 use crate::parse::{self, Node, Value};
 use crate::source::Span;
 
-/// A compiled `--jsonpath` expression.
+/// A compiled `--jsonpath` expression, with its text as written.
 #[derive(Debug, Clone)]
-pub struct Query(JsonPath);
+pub struct Query {
+    path: JsonPath,
+    expression: String,
+}
 
 impl Query {
     pub fn parse(expression: &str) -> Result<Query, String> {
         JsonPath::parse(expression)
-            .map(Query)
+            .map(|path| Query {
+                path,
+                expression: expression.to_string(),
+            })
             .map_err(|e| format!("invalid JSONPath expression: {e}"))
+    }
+
+    /// The expression as written.
+    pub fn expression(&self) -> &str {
+        &self.expression
     }
 }
 
+/// Where a JSONPath expression came from: it decides what an expression
+/// that matches nothing means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selected {
+    /// `--jsonpath` applies to every file of the run: a walked file it
+    /// matches nothing in is linted as a policy if it is one, else skipped.
+    ByCommandLine(Origin),
+    /// A configuration override chose this file for the expression, so
+    /// finding nothing in it is worth a finding.
+    ByConfig,
+}
+
 /// Lints every policy `query` selects in the host file; the host itself is
-/// not a policy, so only its JSON syntax is checked.
+/// not a policy, so only its JSON syntax is checked. When the expression
+/// selects nothing the file is linted as a policy if it is one (plain policy
+/// files in a `--jsonpath` run), else it gets `no-policy-found` or is skipped.
 pub fn lint_host(
     name: String,
     bytes: Vec<u8>,
     query: &Query,
+    selected: Selected,
     options: &LintOptions,
     settings: &RuleSettings,
 ) -> FileReport {
@@ -44,10 +71,11 @@ pub fn lint_host(
     // As in `lint_file`: no parse error on the undecodable byte itself.
     let undecodable = diagnostics.first().map(|d| d.span);
     diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
+    let mut documents = 0;
     if let Some(root) = &parsed.root {
         let value = to_value(root);
         let mut seen = Vec::new();
-        for located in query.0.query_located(&value) {
+        for located in query.path.query_located(&value) {
             let Some(node) = resolve(root, located.location()) else {
                 continue;
             };
@@ -56,11 +84,35 @@ pub fn lint_host(
                 continue;
             }
             seen.push(node.span);
+            documents += 1;
             match &node.value {
                 Value::String(content) => {
                     check_string(node.span, content, &text, options, settings, &mut diagnostics)
                 }
                 _ => check_document(node, &text, options, settings, &mut diagnostics),
+            }
+        }
+        if documents == 0 {
+            if not_a_policy(root).is_none() {
+                check_document(root, &text, options, &mut diagnostics);
+                documents = 1;
+            } else if selected == Selected::ByCommandLine(Origin::Walked) {
+                return FileReport::skipped(
+                    name,
+                    format!(
+                        "not a policy, and the JSONPath expression `{}` matches nothing in it",
+                        query.expression
+                    ),
+                );
+            } else {
+                let at = Span::new(root.span.start, (root.span.start + 1).min(root.span.end));
+                diagnostics.push(no_policy_found(
+                    at,
+                    &format!(
+                        "policy documents at the JSONPath expression `{}`, which matches nothing here",
+                        query.expression
+                    ),
+                ));
             }
         }
     }
@@ -74,6 +126,7 @@ pub fn lint_host(
         name,
         text,
         diagnostics,
+        outcome: Outcome::Linted { documents },
     }
 }
 

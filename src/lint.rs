@@ -1,6 +1,7 @@
 //! The per-file pipeline: bytes -> text -> JSON tree -> policy model ->
 //! checks -> finalised diagnostics (severity from settings, path, order).
 
+use crate::catalog::AccessLevel;
 use crate::checks::{self, Context};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{normalized_path, Policy};
@@ -17,6 +18,10 @@ pub struct LintOptions {
     pub max_policy_length: usize,
     /// Actions to treat as known although the built-in operation table lacks them.
     pub extra_actions: Vec<String>,
+    /// Access levels `extra-actions` declares, for the access-level ceiling.
+    pub extra_action_levels: Vec<(String, AccessLevel)>,
+    /// Condition keys to treat as documented although the vocabulary lacks them.
+    pub extra_condition_keys: Vec<String>,
     /// Access levels a document may allow (`access-level-exceeded`); `None` allows all.
     pub allowed_access_levels: Option<Vec<String>>,
 }
@@ -26,6 +31,8 @@ impl Default for LintOptions {
         LintOptions {
             max_policy_length: DEFAULT_MAX_POLICY_LENGTH,
             extra_actions: Vec::new(),
+            extra_action_levels: Vec::new(),
+            extra_condition_keys: Vec::new(),
             allowed_access_levels: None,
         }
     }
@@ -72,46 +79,132 @@ pub enum Origin {
     Walked,
 }
 
-/// One linted file: its (possibly lossily decoded) text, kept only when there
-/// is something to render, and its findings in output order.
+/// What was done with one input, for the summary and `--show-files`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Checked: this many policy documents were found in it.
+    Linted { documents: usize },
+    /// Found by walking and not a policy: why it was passed over.
+    Skipped(String),
+    /// Found by walking and left out by the configuration: which one.
+    Excluded(String),
+    /// Could not be read (the `io-error` finding says why).
+    Unreadable,
+}
+
+/// One input: its (possibly lossily decoded) text, kept only when there is
+/// something to render, its findings in output order, and what was done.
 #[derive(Debug, Clone)]
 pub struct FileReport {
     pub name: String,
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
+    pub outcome: Outcome,
 }
 
 impl FileReport {
     /// A file that could not be read.
     pub fn io_error(name: String, message: String) -> Self {
+        let mut diagnostic = Diagnostic::new(Rule::IoError, Span::default(), message);
+        diagnostic.path = None;
         FileReport {
             name,
             text: String::new(),
-            diagnostics: vec![Diagnostic::new(Rule::IoError, Span::default(), message)],
+            diagnostics: vec![diagnostic],
+            outcome: Outcome::Unreadable,
+        }
+    }
+
+    /// A walked file the configuration leaves out.
+    pub fn excluded(name: String, reason: String) -> Self {
+        FileReport {
+            name,
+            text: String::new(),
+            diagnostics: Vec::new(),
+            outcome: Outcome::Excluded(reason),
+        }
+    }
+
+    /// A walked file that holds no policy.
+    pub fn skipped(name: String, reason: impl Into<String>) -> Self {
+        FileReport {
+            name,
+            text: String::new(),
+            diagnostics: Vec::new(),
+            outcome: Outcome::Skipped(reason.into()),
         }
     }
 }
 
-/// Lints one file's bytes. Returns `None` for a walked JSON file that is not a
-/// policy (its top level has neither `Statement` nor `Version`).
+/// RAM's top-level elements (`Id` is undocumented but accepted).
+const TOP_LEVEL: &[&str] = &["Version", "Statement", "Id"];
+
+/// Why a JSON value is not taken for a policy document, or `None` when it is
+/// one: its top level has `Statement`, or `Version` and nothing outside RAM's
+/// grammar (so `appsettings.json` with `"Version": "3.1"` is not one).
+pub fn not_a_policy(root: &Node<'_>) -> Option<&'static str> {
+    let Some(members) = root.as_object() else {
+        return Some("its top level is not a JSON object");
+    };
+    let has = |name: &str| members.iter().any(|m| m.key.eq_ignore_ascii_case(name));
+    if has("Statement") {
+        return None;
+    }
+    if !has("Version") {
+        return Some("its top level has neither `Statement` nor `Version`");
+    }
+    let foreign = members
+        .iter()
+        .any(|m| !TOP_LEVEL.iter().any(|known| m.key.eq_ignore_ascii_case(known)));
+    if foreign {
+        Some("its top level has `Version` but no `Statement`, and keys RAM's grammar does not have")
+    } else {
+        None
+    }
+}
+
+/// Lints one file's bytes as a policy document. A walked file that is not a
+/// policy is skipped; a named one that plainly is not (no `Statement` and no
+/// `Version` at its top level) gets `no-policy-found`.
 pub fn lint_file(
     name: String,
     bytes: Vec<u8>,
     origin: Origin,
     options: &LintOptions,
     settings: &RuleSettings,
-) -> Option<FileReport> {
+) -> FileReport {
     let (text, mut diagnostics) = decode(bytes);
     let parsed = parse::parse(&text);
-    if origin == Origin::Walked {
-        let is_policy = match &parsed.root {
-            Some(root) => root.get("Statement").is_some() || root.get("Version").is_some(),
-            // Broken JSON cannot be asked for its keys; a file that never
-            // mentions them (a tsconfig.json with comments) is not a policy.
-            None => text.contains("\"Statement\"") || text.contains("\"Version\""),
-        };
-        if !is_policy {
-            return None;
+    let verdict = match &parsed.root {
+        Some(root) => not_a_policy(root),
+        // Broken JSON cannot be asked for its keys; a file that never
+        // mentions them (a tsconfig.json with comments) is not a policy.
+        None if text.contains("\"Statement\"") || text.contains("\"Version\"") => None,
+        None => Some("it is not valid JSON and never names `Statement` or `Version`"),
+    };
+    if let Some(reason) = verdict {
+        if origin == Origin::Walked {
+            return FileReport::skipped(name, format!("not a policy: {reason}"));
+        }
+        // Named, with its top level plainly not a policy's: say so rather
+        // than list every element it lacks. A policy with only a mistake or
+        // two (no `Statement` but `Version`) is still linted as one.
+        if parsed.root.as_ref().is_some_and(|root| {
+            root.as_object()
+                .is_some_and(|m| !m.iter().any(|m| m.key.eq_ignore_ascii_case("Version")))
+        }) {
+            let root = parsed.root.as_ref().map(|r| r.span).unwrap_or_default();
+            let mut found = vec![no_policy_found(
+                Span::new(root.start, (root.start + 1).min(root.end)),
+                "a RAM policy document (a JSON object with `Statement` or `Version` at its top level)",
+            )];
+            finalize(&mut found, None, settings);
+            return FileReport {
+                name,
+                text: if found.is_empty() { String::new() } else { text },
+                diagnostics: found,
+                outcome: Outcome::Linted { documents: 0 },
+            };
         }
     }
     // Past an undecodable byte the parser sees U+FFFD; an error on that very
@@ -127,11 +220,23 @@ pub fn lint_file(
     } else {
         text
     };
-    Some(FileReport {
+    FileReport {
         name,
         text,
         diagnostics,
-    })
+        outcome: Outcome::Linted { documents: 1 },
+    }
+}
+
+/// The finding for an input in which no policy document was found; `sought`
+/// says what was looked for.
+pub fn no_policy_found(span: Span, sought: &str) -> Diagnostic {
+    Diagnostic::new(
+        Rule::NoPolicyFound,
+        span,
+        format!("no policy document found: looked for {sought}"),
+    )
+    .with_help("check the path or the JSONPath expression; a file with no policy in it was not checked")
 }
 
 /// The file's text, decoded lossily, with an `invalid-json` finding at the
@@ -201,13 +306,19 @@ pub fn parse_diagnostics(errors: &[parse::ParseError]) -> impl Iterator<Item = D
 pub fn finalize(diagnostics: &mut Vec<Diagnostic>, root: Option<&Node<'_>>, settings: &RuleSettings) {
     diagnostics.retain_mut(|d| match settings.severity(d.rule) {
         Some(severity) => {
-            d.severity = severity;
+            d.severity = if d.uncertain && severity.reaches(Severity::SecurityWarning) {
+                Severity::Warning
+            } else {
+                severity
+            };
             true
         }
         None => false,
     });
     for d in diagnostics.iter_mut() {
-        d.path = root.map_or_else(|| "$".to_string(), |root| normalized_path(root, d.span));
+        if d.rule != Rule::IoError {
+            d.path = Some(root.map_or_else(|| "$".to_string(), |root| normalized_path(root, d.span)));
+        }
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
@@ -222,6 +333,5 @@ pub fn lint_text(text: &str, options: &LintOptions) -> Vec<Diagnostic> {
         options,
         &RuleSettings::default(),
     )
-    .map(|report| report.diagnostics)
-    .unwrap_or_default()
+    .diagnostics
 }

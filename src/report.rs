@@ -12,8 +12,9 @@ pub mod short;
 
 use std::io::{self, Write};
 
+use crate::config::ConfigSummary;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::FileReport;
+use crate::lint::{FileReport, Outcome};
 use crate::rules::Rule;
 use crate::source::{LineColumn, LineIndex};
 
@@ -39,28 +40,49 @@ pub struct Style {
 }
 
 /// The run's counts, accumulated file by file as output streams.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
-    /// Files linted (walked non-policies are not counted).
+    /// Files linted (skipped, excluded and unreadable ones are not counted).
     pub files: usize,
     pub files_with_findings: usize,
     /// Findings per severity, in [`Severity::ALL`] order.
     pub by_severity: [usize; 4],
+    /// Findings at or above their file's `fail-on` threshold, per severity.
+    pub blocking: [usize; 4],
+    /// Findings per rule, in [`Rule::ALL`] order (for `--statistics`).
+    pub by_rule: Vec<usize>,
+    /// Files found by walking that hold no policy.
+    pub skipped: usize,
+    /// Files found by walking that the configuration excludes.
+    pub excluded: usize,
     /// Files that could not be read.
     pub io_errors: usize,
 }
 
+fn severity_slot(severity: Severity) -> usize {
+    Severity::ALL.iter().position(|s| *s == severity).unwrap_or(0)
+}
+
 impl Totals {
-    fn add_file(&mut self, report: &FileReport) {
-        self.files += 1;
-        if !report.diagnostics.is_empty() {
+    fn add_file(&mut self, report: &FileReport, fail_on: Severity) {
+        match report.outcome {
+            Outcome::Linted { .. } => self.files += 1,
+            Outcome::Skipped(_) => self.skipped += 1,
+            Outcome::Excluded(_) => self.excluded += 1,
+            Outcome::Unreadable => self.io_errors += 1,
+        }
+        if !report.diagnostics.is_empty() && matches!(report.outcome, Outcome::Linted { .. }) {
             self.files_with_findings += 1;
         }
-        for d in &report.diagnostics {
-            self.by_severity[Severity::ALL.iter().position(|s| *s == d.severity).unwrap_or(0)] += 1;
+        if self.by_rule.is_empty() {
+            self.by_rule = vec![0; Rule::ALL.len()];
         }
-        if report.diagnostics.iter().any(|d| d.rule == Rule::IoError) {
-            self.io_errors += 1;
+        for d in &report.diagnostics {
+            self.by_severity[severity_slot(d.severity)] += 1;
+            if d.severity.reaches(fail_on) {
+                self.blocking[severity_slot(d.severity)] += 1;
+            }
+            self.by_rule[d.rule as usize] += 1;
         }
     }
 
@@ -68,14 +90,47 @@ impl Totals {
         self.files += other.files;
         self.files_with_findings += other.files_with_findings;
         self.io_errors += other.io_errors;
+        self.skipped += other.skipped;
+        self.excluded += other.excluded;
         for (sum, n) in self.by_severity.iter_mut().zip(other.by_severity) {
+            *sum += n;
+        }
+        for (sum, n) in self.blocking.iter_mut().zip(other.blocking) {
+            *sum += n;
+        }
+        if self.by_rule.is_empty() {
+            self.by_rule = vec![0; Rule::ALL.len()];
+        }
+        for (sum, n) in self.by_rule.iter_mut().zip(&other.by_rule) {
             *sum += n;
         }
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.by_severity[Severity::ALL.iter().position(|s| *s == severity).unwrap_or(0)]
+        self.by_severity[severity_slot(severity)]
     }
+
+    /// Findings that fail the run.
+    pub fn blocking_count(&self) -> usize {
+        self.blocking.iter().sum()
+    }
+
+    /// The severities of the blocking findings, most severe first.
+    pub fn blocking_severities(&self) -> Vec<Severity> {
+        Severity::ALL
+            .into_iter()
+            .zip(self.blocking)
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, _)| s)
+            .collect()
+    }
+}
+
+/// Facts about the whole run that the summary reports besides the counts.
+#[derive(Debug, Clone, Default)]
+pub struct RunFacts {
+    /// Every configuration file applied, with what it changes.
+    pub configs: Vec<ConfigSummary>,
 }
 
 /// One file's contribution to the output, prepared in a worker thread so the
@@ -89,59 +144,107 @@ pub struct Rendered {
     totals: Totals,
 }
 
+/// What the run prints for each file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The findings, in the output format.
+    Findings,
+    /// `--show-files`: one line per input saying what was done with it.
+    Files,
+    /// `--statistics`: nothing per file; a count per rule at the end.
+    Statistics,
+}
+
 /// Renders files for one output format; shared by the worker threads.
 pub struct Renderer {
     format: Format,
+    mode: Mode,
     handler: miette::GraphicalReportHandler,
 }
 
 impl Renderer {
     pub fn new(format: Format, style: Style) -> Self {
+        Renderer::with_mode(format, Mode::Findings, style)
+    }
+
+    pub fn with_mode(format: Format, mode: Mode, style: Style) -> Self {
         Renderer {
             format,
+            mode,
             handler: human::handler(style),
         }
     }
 
-    /// Prepares one file's output, consuming its report.
-    pub fn render(&self, report: FileReport) -> Rendered {
+    /// Prepares one file's output, consuming its report; findings at or
+    /// above `fail_on` count as blocking.
+    pub fn render(&self, report: FileReport, fail_on: Severity) -> Rendered {
         let mut totals = Totals::default();
-        totals.add_file(&report);
-        let (text, kept) = match self.format {
-            Format::Human => (human::render_file(&self.handler, &report), None),
-            Format::Json => (json::render_file(&report), None),
-            Format::Short => (short::render_file(&report), None),
-            Format::Github => (github::render_file(&report), None),
-            Format::Sarif => (String::new(), Some(report)),
+        totals.add_file(&report, fail_on);
+        let (text, kept) = match (self.mode, self.format) {
+            (Mode::Files, _) => (file_line(&report), None),
+            (Mode::Statistics, _) => (String::new(), None),
+            (Mode::Findings, Format::Human) => (human::render_file(&self.handler, &report), None),
+            (Mode::Findings, Format::Json) => (json::render_file(&report), None),
+            (Mode::Findings, Format::Short) => (short::render_file(&report), None),
+            (Mode::Findings, Format::Github) => (github::render_file(&report), None),
+            (Mode::Findings, Format::Sarif) => (String::new(), Some(report)),
         };
         Rendered { text, kept, totals }
     }
 }
 
+/// `--show-files`: `name: linted (1 document, 2 findings)`.
+fn file_line(report: &FileReport) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let what = match &report.outcome {
+        Outcome::Linted { documents } => format!(
+            "linted ({}, {})",
+            plural(*documents, "policy document"),
+            plural(report.diagnostics.len(), "finding")
+        ),
+        Outcome::Skipped(reason) => format!("skipped ({reason})"),
+        Outcome::Excluded(reason) => format!("excluded ({reason})"),
+        Outcome::Unreadable => {
+            let reason = report.diagnostics.first().map_or("", |d| d.message.as_str());
+            format!("not read ({reason})")
+        }
+    };
+    format!("{}: {what}\n", report.name)
+}
+
 /// Writes rendered files in the order they are pushed, then the totals.
 pub struct Stream<'w> {
     format: Format,
+    mode: Mode,
     out: &'w mut dyn Write,
     totals: Totals,
     kept: Vec<FileReport>,
+    /// Whether a JSON finding was written, so the next one needs a comma.
+    wrote_json: bool,
 }
 
 impl<'w> Stream<'w> {
     pub fn start(renderer: &Renderer, out: &'w mut dyn Write) -> io::Result<Self> {
-        if renderer.format == Format::Json {
+        if renderer.format == Format::Json && renderer.mode == Mode::Findings {
             json::write_start(out)?;
         }
         Ok(Stream {
             format: renderer.format,
+            mode: renderer.mode,
             out,
             totals: Totals::default(),
             kept: Vec::new(),
+            wrote_json: false,
         })
     }
 
     pub fn push(&mut self, rendered: Rendered) -> io::Result<()> {
-        if self.format == Format::Json && !rendered.text.is_empty() && self.totals.files_with_findings > 0 {
-            self.out.write_all(b",")?;
+        let json = self.format == Format::Json && self.mode == Mode::Findings;
+        if json && !rendered.text.is_empty() {
+            if self.wrote_json {
+                self.out.write_all(b",")?;
+            }
+            self.wrote_json = true;
         }
         self.out.write_all(rendered.text.as_bytes())?;
         self.totals.merge(&rendered.totals);
@@ -149,17 +252,46 @@ impl<'w> Stream<'w> {
         Ok(())
     }
 
-    /// Writes what comes after the files (summary, closing brackets).
-    pub fn finish(self) -> io::Result<Totals> {
+    /// Writes what comes after the files (summary, closing brackets);
+    /// `quiet` leaves out the human summary.
+    pub fn finish(self, run: &RunFacts, quiet: bool) -> io::Result<Totals> {
         let totals = self.totals;
-        match self.format {
-            Format::Human | Format::Github => writeln!(self.out, "{}", human::summary(&totals))?,
-            Format::Json => json::write_end(&totals, self.out)?,
-            Format::Sarif => sarif::write(&self.kept, self.out)?,
-            Format::Short => {}
+        if self.mode == Mode::Statistics {
+            if self.format == Format::Json {
+                json::write_statistics(&totals, self.out)?;
+            } else {
+                write_statistics(&totals, self.out)?;
+            }
+        }
+        match (self.mode, self.format) {
+            (Mode::Findings, Format::Json) => json::write_end(&totals, run, self.out)?,
+            (Mode::Findings, Format::Sarif) => sarif::write(&self.kept, self.out)?,
+            (Mode::Findings, Format::Short) | (_, Format::Json) => {}
+            _ if quiet => {}
+            _ => writeln!(self.out, "{}", human::summary(&totals, run))?,
         }
         Ok(totals)
     }
+}
+
+/// `--statistics`: `    12  redundant-action`, most frequent first.
+fn write_statistics(totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+    for (rule, count) in statistics(totals) {
+        writeln!(out, "{count:>6}  {}", rule.id())?;
+    }
+    Ok(())
+}
+
+/// Rules with findings and their counts, most frequent first, then by id.
+pub(crate) fn statistics(totals: &Totals) -> Vec<(Rule, usize)> {
+    let mut rows: Vec<(Rule, usize)> = Rule::ALL
+        .iter()
+        .zip(&totals.by_rule)
+        .filter(|(_, n)| **n > 0)
+        .map(|(rule, n)| (*rule, *n))
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.id().cmp(b.0.id())));
+    rows
 }
 
 /// Each finding of a file with its start and end line and column, for the
@@ -187,7 +319,7 @@ pub fn write(
     let renderer = Renderer::new(format, style);
     let mut stream = Stream::start(&renderer, out)?;
     for report in reports {
-        stream.push(renderer.render(report.clone()))?;
+        stream.push(renderer.render(report.clone(), crate::settings::DEFAULT_FAIL_ON))?;
     }
-    stream.finish()
+    stream.finish(&RunFacts::default(), false)
 }

@@ -1,8 +1,19 @@
-//! Settings for one run: the `policy-check.toml` that applies (named with
-//! `--config` or found above the working directory), with the command line's
-//! `--select`, `--ignore` and `--fail-on` on top. Answers two questions per
-//! file: is it linted at all, and with which options and rule levels.
+//! Settings for each file of a run: the `policy-check.toml` that applies to
+//! it (the nearest one above the file, as in ruff; the one named with
+//! `--config` for every file; none with `--isolated`), with the command
+//! line's `--select`, `--ignore` and `--fail-on` on top. Answers, per file:
+//! is it linted at all, with which options and rule levels, and which
+//! severity blocks.
+//!
+//! Configuration files come from the repository being linted, which may be a
+//! stranger's pull request: a discovered file must be a regular file (or a
+//! link to a `.toml` file inside the same repository, outside `.git`), and
+//! it is read with a size limit, so a link to `/proc/self/environ` or
+//! `.git/config` is refused before a byte of it can reach an error snippet.
 
+use std::collections::HashMap;
+use std::fs::{self, File};
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use crate::config::{self, Config, ConfigError};
@@ -11,23 +22,37 @@ use crate::embedded::Query;
 use crate::lint::{LintOptions, Origin, RuleSettings};
 use crate::rules::Rule;
 
-/// Blocking severities when neither the command line nor the file says.
-pub const DEFAULT_FAIL_ON: [Severity; 2] = [Severity::Error, Severity::SecurityWarning];
+/// The lowest blocking severity when neither the command line nor the file says.
+pub const DEFAULT_FAIL_ON: Severity = Severity::SecurityWarning;
 
-/// What the command line adds to (and overrides in) the configuration file.
+/// Largest configuration file read; real ones are a few hundred bytes.
+pub const MAX_CONFIG_SIZE: u64 = 1 << 20;
+
+/// What the command line adds to (and overrides in) the configuration files.
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
     /// Only these rules run, when not empty.
     pub select: Vec<Rule>,
     /// These rules never run.
     pub ignore: Vec<Rule>,
-    pub fail_on: Option<Vec<Severity>>,
+    pub fail_on: Option<Severity>,
 }
 
-/// Why the configuration could not be loaded.
+/// Where configuration comes from.
+#[derive(Debug, Clone)]
+pub enum ConfigSource {
+    /// The nearest `policy-check.toml` above each file.
+    Discover,
+    /// `--config FILE`, for every file.
+    Explicit(PathBuf),
+    /// `--isolated`: built-in defaults only.
+    Isolated,
+}
+
+/// Why a configuration could not be loaded.
 #[derive(Debug)]
 pub enum LoadError {
-    /// The file could not be read.
+    /// The file could not be read, or was refused unread.
     Io(String),
     /// The file was read but is not a valid configuration; reported with a
     /// snippet of `text`.
@@ -38,74 +63,158 @@ pub enum LoadError {
     },
 }
 
-#[derive(Debug, Default)]
-pub struct RunSettings {
-    config: Config,
-    /// The configuration file's folder (absolute), which globs are relative to.
-    root: Option<PathBuf>,
-    overrides: Overrides,
+/// A configuration file, loaded and validated.
+#[derive(Debug)]
+pub struct LoadedConfig {
+    pub config: Config,
+    /// The file's folder (absolute), which globs are relative to.
+    pub root: PathBuf,
+    /// The file as shown: relative to the working directory when under it.
+    pub name: String,
 }
 
-impl RunSettings {
-    /// Loads `explicit` if given, else the nearest `policy-check.toml` in
-    /// `cwd` or its parents; without one, built-in defaults apply.
-    pub fn load(explicit: Option<&Path>, cwd: &Path, overrides: Overrides) -> Result<Self, LoadError> {
-        let file = match explicit {
-            Some(path) => Some(normalize(&cwd.join(path))),
-            None => config::find(cwd),
-        };
-        let Some(file) = file else {
-            return Ok(RunSettings {
-                overrides,
-                ..RunSettings::default()
-            });
-        };
-        // As given, or relative to the working directory when found.
-        let shown = explicit.unwrap_or_else(|| file.strip_prefix(cwd).unwrap_or(&file));
-        let name = crate::discover::display_name(shown);
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| LoadError::Io(format!("cannot read configuration `{name}`: {e}")))?;
-        let config = Config::parse(&text).map_err(|error| LoadError::Invalid {
-            name,
-            text: text.clone(),
-            error,
-        })?;
-        Ok(RunSettings {
-            config,
-            root: file.parent().map(Path::to_path_buf),
+/// The configuration of every file in a run.
+#[derive(Debug)]
+pub struct Workspace {
+    cwd: PathBuf,
+    discover: bool,
+    overrides: Overrides,
+    configs: Vec<LoadedConfig>,
+    /// Folder (absolute) -> the configuration that applies to files in it.
+    by_dir: HashMap<PathBuf, Option<usize>>,
+}
+
+impl Workspace {
+    /// Loads `--config` at once; discovered files are loaded by [`Workspace::resolve`].
+    pub fn new(cwd: &Path, source: ConfigSource, overrides: Overrides) -> Result<Self, LoadError> {
+        let mut workspace = Workspace {
+            cwd: cwd.to_path_buf(),
+            discover: matches!(source, ConfigSource::Discover),
             overrides,
-        })
+            configs: Vec::new(),
+            by_dir: HashMap::new(),
+        };
+        if let ConfigSource::Explicit(path) = source {
+            let file = normalize(&cwd.join(&path));
+            let loaded = load(&file, crate::discover::display_name(&path))?;
+            workspace.configs.push(loaded);
+        }
+        Ok(workspace)
     }
 
-    /// The severities that make the run fail: `--fail-on`, else the file's
-    /// `fail-on`, else error and security-warning.
-    pub fn fail_on(&self) -> Vec<Severity> {
+    /// Finds and loads the configuration of every path (files to lint, or
+    /// the name given to standard input). Each folder is looked up once.
+    pub fn resolve<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) -> Vec<LoadError> {
+        let mut errors = Vec::new();
+        if !self.discover {
+            return errors;
+        }
+        for path in paths {
+            let absolute = normalize(&self.cwd.join(path));
+            if let Some(dir) = absolute.parent() {
+                if let Err(error) = self.config_of_dir(dir) {
+                    errors.push(error);
+                }
+            }
+        }
+        errors
+    }
+
+    /// The settings for the file at `path` (as given on the command line or
+    /// found by walking). Paths not passed to [`Workspace::resolve`] get the
+    /// built-in defaults when configuration is discovered.
+    pub fn for_path(&self, path: &Path) -> FileSettings<'_> {
+        let absolute = normalize(&self.cwd.join(path));
+        let config = if self.discover {
+            absolute
+                .parent()
+                .and_then(|dir| self.by_dir.get(dir).copied().flatten())
+                .map(|i| &self.configs[i])
+        } else {
+            self.configs.first()
+        };
+        FileSettings {
+            config,
+            overrides: &self.overrides,
+            absolute,
+        }
+    }
+
+    /// Every configuration file loaded for this run, in the order found.
+    pub fn configs(&self) -> &[LoadedConfig] {
+        &self.configs
+    }
+
+    /// The configuration for files in `dir`, loading it on first use. A
+    /// folder without a file of its own inherits its parent's.
+    fn config_of_dir(&mut self, dir: &Path) -> Result<Option<usize>, LoadError> {
+        if let Some(found) = self.by_dir.get(dir) {
+            return Ok(*found);
+        }
+        let found = match discovered_file(dir)? {
+            Some(file) => {
+                let shown = file.strip_prefix(&self.cwd).unwrap_or(&file);
+                let loaded = load(&file, crate::discover::display_name(shown))?;
+                self.configs.push(loaded);
+                Some(self.configs.len() - 1)
+            }
+            None => match dir.parent() {
+                Some(parent) => self.config_of_dir(parent)?,
+                None => None,
+            },
+        };
+        self.by_dir.insert(dir.to_path_buf(), found);
+        Ok(found)
+    }
+}
+
+/// The settings one file is linted under.
+#[derive(Debug, Clone)]
+pub struct FileSettings<'w> {
+    config: Option<&'w LoadedConfig>,
+    overrides: &'w Overrides,
+    /// The file's absolute, normalized path.
+    absolute: PathBuf,
+}
+
+impl<'w> FileSettings<'w> {
+    /// The configuration file that applies, if any.
+    pub fn config(&self) -> Option<&'w LoadedConfig> {
+        self.config
+    }
+
+    /// The lowest severity that fails the run: `--fail-on`, else the file's
+    /// `fail-on`, else security-warning.
+    pub fn fail_on(&self) -> Severity {
         self.overrides
             .fail_on
-            .clone()
-            .or_else(|| self.config.fail_on.clone())
-            .unwrap_or_else(|| DEFAULT_FAIL_ON.to_vec())
+            .or_else(|| self.config.and_then(|c| c.config.fail_on))
+            .unwrap_or(DEFAULT_FAIL_ON)
     }
 
-    /// Whether a file is linted. `include`/`exclude` filter files found by
+    /// Whether the file is linted. `include`/`exclude` filter files found by
     /// walking; files named on the command line are always linted, like
     /// ruff and ESLint do, unless `force` (`--force-exclude`, for pre-commit,
     /// which names every staged file).
-    pub fn selects(&self, cwd: &Path, path: &Path, origin: Origin, force: bool) -> bool {
+    pub fn selects(&self, origin: Origin, force: bool) -> bool {
         if origin == Origin::Named && !force {
             return true;
         }
-        self.relative(cwd, path)
-            .is_none_or(|relative| self.config.selects(&relative))
+        match (self.config, self.relative()) {
+            (Some(loaded), Some(relative)) => loaded.config.selects(&relative),
+            _ => true,
+        }
     }
 
-    /// Options and rule levels for the file at `path`.
-    pub fn for_file(&self, cwd: &Path, path: &Path) -> (LintOptions, RuleSettings) {
-        let relative = self.relative(cwd, path).unwrap_or_default();
-        let (options, mut settings) = self.config.settings_for(&relative);
+    /// Options and rule levels for the file.
+    pub fn lint_settings(&self) -> (LintOptions, RuleSettings) {
+        let (options, mut settings) = match self.config {
+            Some(loaded) => loaded.config.settings_for(&self.relative().unwrap_or_default()),
+            None => (LintOptions::default(), RuleSettings::default()),
+        };
         if !self.overrides.select.is_empty() {
             for rule in Rule::ALL {
-                let level = if self.overrides.select.contains(rule) {
+                let level = if self.overrides.select.contains(rule) || *rule == Rule::IoError {
                     // An explicit `--select` turns a rule on even when the
                     // file has it off; a level set in the file is kept.
                     settings.severity(*rule).or(Some(rule.default_severity()))
@@ -121,19 +230,19 @@ impl RunSettings {
         (options, settings)
     }
 
-    /// The JSONPath expression that makes the file at `path` a host of
-    /// embedded policies: `--jsonpath`, else the configuration's override.
-    pub fn jsonpath_for<'s>(&'s self, cwd: &Path, path: &Path, cli: Option<&'s Query>) -> Option<&'s Query> {
-        cli.or_else(|| self.config.jsonpath_for(&self.relative(cwd, path)?))
+    /// The JSONPath expression from the configuration that makes the file a
+    /// host of embedded policies, if an override gives it one.
+    pub fn config_jsonpath(&self) -> Option<&'w Query> {
+        let loaded = self.config?;
+        loaded.config.jsonpath_for(&self.relative()?)
     }
 
-    /// `path` relative to the configuration file's folder, `/`-separated;
-    /// `None` without a configuration file or for a file outside its folder
-    /// (such a file gets the file's top-level settings only).
-    fn relative(&self, cwd: &Path, path: &Path) -> Option<String> {
-        let root = self.root.as_ref()?;
-        let absolute = normalize(&cwd.join(path));
-        let relative = absolute.strip_prefix(root).ok()?;
+    /// The file relative to its configuration's folder, `/`-separated; `None`
+    /// without a configuration or for a file outside its folder (such a file
+    /// gets the configuration's top-level settings only).
+    fn relative(&self) -> Option<String> {
+        let root = &self.config?.root;
+        let relative = self.absolute.strip_prefix(root).ok()?;
         let parts: Vec<String> = relative
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -142,9 +251,93 @@ impl RunSettings {
     }
 }
 
+/// The `policy-check.toml` of `dir` itself, if it has one that may be read.
+fn discovered_file(dir: &Path) -> Result<Option<PathBuf>, LoadError> {
+    let candidate = dir.join(config::FILE_NAME);
+    let shown = || crate::discover::display_name(&candidate);
+    let metadata = match fs::symlink_metadata(&candidate) {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // An unreadable folder on the way up (a parent without search
+        // permission) has no configuration we could use.
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => return Ok(None),
+        Err(e) => {
+            return Err(LoadError::Io(format!(
+                "cannot read configuration `{}`: {e}",
+                shown()
+            )))
+        }
+    };
+    if metadata.is_file() {
+        return Ok(Some(candidate));
+    }
+    if metadata.file_type().is_symlink() && link_stays_in_repository(&candidate, dir) {
+        return Ok(Some(candidate));
+    }
+    let what = if metadata.file_type().is_symlink() {
+        "a symbolic link that leads outside the repository, into `.git`, or to something other than a `.toml` file"
+    } else {
+        "not a regular file"
+    };
+    Err(LoadError::Io(format!(
+        "configuration `{}` is {what}; it was not read (name a configuration with --config, or use --isolated)",
+        shown()
+    )))
+}
+
+/// Whether a discovered configuration link points at a regular `.toml` file
+/// in the repository that holds it (the nearest folder above with `.git`, or
+/// the link's own folder outside a repository), not inside `.git`.
+fn link_stays_in_repository(link: &Path, dir: &Path) -> bool {
+    let boundary = dir.ancestors().find(|d| d.join(".git").exists()).unwrap_or(dir);
+    let (Ok(target), Ok(boundary)) = (fs::canonicalize(link), fs::canonicalize(boundary)) else {
+        return false;
+    };
+    let Ok(inside) = target.strip_prefix(&boundary) else {
+        return false;
+    };
+    let in_git = inside.components().any(|c| c.as_os_str() == ".git");
+    let is_toml = target.extension().is_some_and(|e| e == "toml");
+    !in_git && is_toml && target.is_file()
+}
+
+/// Reads and validates one configuration file, with a size limit.
+fn load(file: &Path, name: String) -> Result<LoadedConfig, LoadError> {
+    let cannot_read = |e: std::io::Error| LoadError::Io(format!("cannot read configuration `{name}`: {e}"));
+    let handle = File::open(file).map_err(cannot_read)?;
+    if !handle.metadata().map_err(cannot_read)?.is_file() {
+        return Err(LoadError::Io(format!(
+            "configuration `{name}` is not a regular file; it was not read"
+        )));
+    }
+    let mut bytes = Vec::new();
+    handle
+        .take(MAX_CONFIG_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_CONFIG_SIZE {
+        return Err(LoadError::Io(format!(
+            "configuration `{name}` is larger than {} and was not read",
+            crate::discover::format_size(MAX_CONFIG_SIZE)
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| LoadError::Io(format!("configuration `{name}` is not valid UTF-8 text")))?;
+    let config = Config::parse(&text).map_err(|error| LoadError::Invalid {
+        name: name.clone(),
+        text: text.clone(),
+        error,
+    })?;
+    Ok(LoadedConfig {
+        config,
+        root: file.parent().map(Path::to_path_buf).unwrap_or_default(),
+        name,
+    })
+}
+
 /// Removes `.` and resolves `..` lexically; the walker reports paths as
 /// given (`./a/../b.json`) and globs must see `b.json`.
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -164,15 +357,23 @@ mod tests {
 
     #[test]
     fn paths_are_made_relative_to_the_config_folder() {
-        let settings = RunSettings {
-            root: Some(PathBuf::from("/repo")),
-            ..RunSettings::default()
+        let loaded = LoadedConfig {
+            config: Config::default(),
+            root: PathBuf::from("/repo"),
+            name: "policy-check.toml".into(),
         };
-        let cwd = Path::new("/repo/sub");
-        assert_eq!(
-            settings.relative(cwd, Path::new("./a/../b/p.json")).as_deref(),
-            Some("sub/b/p.json")
-        );
-        assert_eq!(settings.relative(cwd, Path::new("/elsewhere/p.json")), None);
+        let overrides = Overrides::default();
+        let absolute = normalize(&Path::new("/repo/sub").join("./a/../b/p.json"));
+        let settings = FileSettings {
+            config: Some(&loaded),
+            overrides: &overrides,
+            absolute,
+        };
+        assert_eq!(settings.relative().as_deref(), Some("sub/b/p.json"));
+        let settings = FileSettings {
+            absolute: PathBuf::from("/elsewhere/p.json"),
+            ..settings
+        };
+        assert_eq!(settings.relative(), None);
     }
 }

@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::discover::{discover, display_name, read_regular_file, Input, DEFAULT_MAX_FILE_SIZE};
-use crate::lint::{lint_file, FileReport, LintOptions, Origin, RuleSettings};
+use crate::lint::{lint_file, FileReport, LintOptions, Origin, Outcome, RuleSettings};
 use crate::model::{Policy, PolicyKind};
 use crate::parse;
 use crate::rules::Rule;
@@ -71,6 +71,9 @@ pub struct ApiCall {
 #[derive(Debug, Clone)]
 pub struct Simulation {
     pub request: Request,
+    /// The resource the statements were matched against: `*` for an
+    /// operation without resource-level authorization, else the one asked.
+    pub evaluated_resource: String,
     pub files: Vec<PolicyFile>,
     pub results: Vec<StatementResult>,
     pub decision: Decision,
@@ -150,7 +153,10 @@ fn load_one(name: String, bytes: Vec<u8>, origin: Origin) -> Option<PolicyFile> 
         origin,
         &LintOptions::default(),
         &RuleSettings::default(),
-    )?;
+    );
+    if matches!(report.outcome, Outcome::Skipped(_)) {
+        return None;
+    }
     let blocking: Vec<Diagnostic> = report
         .diagnostics
         .into_iter()
@@ -199,6 +205,14 @@ pub fn simulate(
         ),
         None => None,
     };
+    // RAM evaluates an operation without resource-level authorization on
+    // `*`, whatever resource is asked: so does the simulator, as the
+    // linter's `resource-not-supported` assumes.
+    let evaluated_resource = evaluated_resource(&request);
+    let evaluated = Request {
+        resource: evaluated_resource.clone(),
+        ..request.clone()
+    };
     let mut results = Vec::new();
     for (index, file) in files.iter().enumerate() {
         if file.status != FileStatus::Evaluated {
@@ -208,7 +222,7 @@ pub fn simulate(
         let Some(policy) = parsed.root.as_ref().and_then(Policy::from_root) else {
             continue;
         };
-        match evaluate_policy(index, &policy, &request) {
+        match evaluate_policy(index, &policy, &evaluated) {
             Ok(found) => results.extend(found),
             Err(error) => return Err(Failure::Evaluation { files, error }),
         }
@@ -250,6 +264,7 @@ pub fn simulate(
     }
     Ok(Simulation {
         request,
+        evaluated_resource,
         files,
         results,
         decision,
@@ -260,6 +275,18 @@ pub fn simulate(
 }
 
 /// Notes from the operation catalogue about the action and resource asked.
+/// The resource RAM matches statements against for `request`.
+pub fn evaluated_resource(request: &Request) -> String {
+    let all_resources = crate::catalog::catalog()
+        .lookup(&request.action)
+        .is_some_and(|op| op.resource_type == crate::catalog::ResourceType::AllResources);
+    if all_resources {
+        "*".to_string()
+    } else {
+        request.resource.clone()
+    }
+}
+
 fn request_notes(request: &Request) -> Vec<String> {
     let catalog = crate::catalog::catalog();
     let action = &request.action;
@@ -269,8 +296,8 @@ fn request_notes(request: &Request) -> Vec<String> {
             let all_resources = op.resource_type == crate::catalog::ResourceType::AllResources;
             if all_resources && request.resource != "*" {
                 vec![format!(
-                    "{} has no resource-level authorization: RAM evaluates it against `*`, \
-                     so ask with --resource '*'",
+                    "{} has no resource-level authorization: RAM evaluates it against `*` \
+                     whatever resource is asked, so it was evaluated on `*`",
                     op.action
                 )]
             } else {
@@ -278,7 +305,10 @@ fn request_notes(request: &Request) -> Vec<String> {
             }
         }
         None if catalog.is_catalogued(service) => {
-            let known: Vec<&str> = catalog.operations().iter().map(|op| op.action).collect();
+            let known: Vec<&str> = catalog
+                .table(service)
+                .map(|table| table.operations().iter().map(|op| op.action).collect())
+                .unwrap_or_default();
             let hint = crate::checks::nearest(action, &known)
                 .map(|n| format!(" (did you mean {n}?)"))
                 .unwrap_or_default();

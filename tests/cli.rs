@@ -49,13 +49,23 @@ fn exit_codes_follow_blocking_severities() {
         Some(0),
         "warnings do not block"
     );
-    let strict = policy_check(&["--fail-on", "error,warning", "warn.json"], &dir, None);
-    assert_eq!(strict.status.code(), Some(1), "--fail-on adds warnings");
-    let lenient = policy_check(&["--fail-on", "suggestion", "bad.json"], &dir, None);
+    let strict = policy_check(&["--fail-on", "warning", "warn.json"], &dir, None);
     assert_eq!(
-        lenient.status.code(),
+        strict.status.code(),
+        Some(1),
+        "a warning threshold blocks warnings"
+    );
+    let lowest = policy_check(&["--fail-on", "suggestion", "bad.json"], &dir, None);
+    assert_eq!(
+        lowest.status.code(),
+        Some(1),
+        "a threshold blocks everything at or above it: an error blocks under suggestion"
+    );
+    let highest = policy_check(&["--fail-on", "error", "warn.json"], &dir, None);
+    assert_eq!(
+        highest.status.code(),
         Some(0),
-        "--fail-on replaces the default list"
+        "a warning is below an error threshold"
     );
 }
 
@@ -145,8 +155,12 @@ fn json_output_has_the_documented_shape() {
     assert_eq!(report["files"], 1);
     assert_eq!(
         report["summary"],
-        serde_json::json!({"error": 1, "security-warning": 0, "warning": 0, "suggestion": 0})
+        serde_json::json!({"error": 1, "security-warning": 0, "warning": 0, "suggestion": 0, "blocking": 1})
     );
+    assert_eq!(report["skipped"], 0);
+    assert_eq!(report["excluded"], 0);
+    assert_eq!(report["unreadable"], 0);
+    assert_eq!(report["configs"], serde_json::json!([]));
     let d = &report["diagnostics"][0];
     assert_eq!(d["rule"], "invalid-effect");
     assert_eq!(d["severity"], "error");
@@ -170,7 +184,7 @@ fn human_output_shows_the_snippet_the_rule_and_a_summary() {
     assert!(
         output
             .trim_end()
-            .ends_with("Found 1 problem (1 error) in 1 of 2 files."),
+            .ends_with("Found 1 problem (1 error) in 1 of 2 files; 1 blocking (error)."),
         "{output}"
     );
     assert!(
@@ -208,6 +222,10 @@ fn walking_skips_hidden_folders_and_non_policies_but_named_files_are_linted() {
         report["files"], 3,
         "package.json and tsconfig.json are not policies and are not counted"
     );
+    assert_eq!(
+        report["skipped"], 2,
+        "package.json and tsconfig.json are counted as skipped"
+    );
     let named = json(&policy_check(
         &["--format", "json", "policies/package.json"],
         &dir,
@@ -216,8 +234,8 @@ fn walking_skips_hidden_folders_and_non_policies_but_named_files_are_linted() {
     let rules = field(&named, "rule");
     assert_eq!(
         rules,
-        ["invalid-statement", "invalid-version", "unknown-element"],
-        "a named file is always linted"
+        ["no-policy-found"],
+        "a named file that holds no policy says so instead of passing"
     );
 }
 

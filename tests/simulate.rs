@@ -394,14 +394,36 @@ fn actions_match_ignoring_case_and_resources_exactly() {
             &[][..],
             "implicit-deny",
         ),
+        // ...whatever resource is asked: RAM evaluates it on `*`.
         (
             r#""Action": "ens:CreateImage", "Resource": "acs:ens:*:*:image/*""#,
             &["--resource", "acs:ens:*:123:image/m-1"][..],
+            "implicit-deny",
+        ),
+        (
+            r#""Action": "ens:CreateImage", "Resource": "*""#,
+            &["--resource", "acs:ens:*:123:image/m-1"][..],
+            "allow",
+        ),
+        // Resources of other operations match as written, case-sensitively.
+        (
+            r#""Action": "acme:GetWidget", "Resource": "acs:acme:*:*:widget/*""#,
+            &[
+                "--action",
+                "acme:GetWidget",
+                "--resource",
+                "acs:acme:*:123:widget/w-1",
+            ][..],
             "allow",
         ),
         (
-            r#""Action": "ens:CreateImage", "Resource": "acs:ens:*:*:image/*""#,
-            &["--resource", "acs:ens:*:123:Image/m-1"][..],
+            r#""Action": "acme:GetWidget", "Resource": "acs:acme:*:*:widget/*""#,
+            &[
+                "--action",
+                "acme:GetWidget",
+                "--resource",
+                "acs:acme:*:123:Widget/w-1",
+            ][..],
             "implicit-deny",
         ),
         (

@@ -81,7 +81,10 @@ fn github_format_escapes_properties_and_data() {
         "{}",
         lines[1]
     );
-    assert_eq!(lines[2], "Found 2 problems (1 error, 1 warning) in 2 of 2 files.");
+    assert_eq!(
+        lines[2],
+        "Found 2 problems (1 error, 1 warning) in 2 of 2 files; 1 blocking (error)."
+    );
     assert_eq!(lines.len(), 3);
 }
 
@@ -255,7 +258,7 @@ fn fail_on_from_the_file_and_from_the_command_line() {
     // Only a warning (empty-value) remains once invalid-effect is off.
     let base = "[rules]\ninvalid-effect = \"off\"\n";
     assert_eq!(with_config(base, &[]).status.code(), Some(0));
-    let config = format!("fail-on = [\"warning\"]\n{base}");
+    let config = format!("fail-on = \"warning\"\n{base}");
     assert_eq!(with_config(&config, &[]).status.code(), Some(1));
     // The command line overrides the file.
     assert_eq!(
@@ -410,7 +413,22 @@ fn config_errors_point_into_the_toml() {
             "unknown level `loud` (expected off, error, security-warning, warning or suggestion)",
             "\"loud\"",
         ),
-        ("fail-on = [\"fatal\"]\n", "unknown severity `fatal`", "\"fatal\""),
+        ("fail-on = \"fatal\"\n", "unknown severity `fatal`", "\"fatal\""),
+        (
+            "fail-on = [\"error\"]\n",
+            "`fail-on` is a threshold, not a list",
+            "[\"error\"]",
+        ),
+        (
+            "[rules]\nio-error = \"off\"\n",
+            "`io-error` cannot be configured",
+            "io-error",
+        ),
+        (
+            "extra-condition-keys = [\"SourceVpc\"]\n",
+            "not a condition key of the form",
+            "\"SourceVpc\"",
+        ),
         ("include = [\"a/{b\"]\n", "invalid glob `a/{b`", "\"a/{b\""),
         (
             "max-policy-length = \"big\"\n",
@@ -591,15 +609,23 @@ fn jsonpath_reports_a_string_that_is_not_json_inside_the_host() {
 
 #[test]
 fn jsonpath_does_not_lint_the_host_itself() {
-    // The host has a top-level Version (so it looks like a policy) but no
-    // match: nothing is reported.
+    // The host has a top-level Version but a key outside RAM's grammar, so
+    // it is no policy; the expression matches nothing: the host is not
+    // linted, and the run says nothing was found instead of passing.
     let dir = scratch(&[("h.json", "{\"Version\": 2, \"Other\": {}}")]);
     let output = run_in(
         &dir,
         &["--format", "short", "--jsonpath", "$.Resources.*", "h.json"],
     );
-    assert_eq!(stdout(&output), "");
-    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output),
+        "h.json:1:1: warning[no-policy-found] no policy document found: looked for policy documents at the JSONPath expression `$.Resources.*`, which matches nothing here\n"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "a warning does not block by default"
+    );
     let output = run_in(&dir, &["--jsonpath", "$[", "h.json"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(

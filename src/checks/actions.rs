@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use super::memo::Memo;
 use super::resources::covers_resource;
 use super::{nearest, Context};
-use crate::catalog::{catalog, Catalog};
+use crate::catalog::{catalog, Catalog, Table};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Element, Policy, Statement};
 use crate::rules::Rule;
@@ -99,9 +99,10 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
             return;
         }
     };
-    let Some(code) = catalog.service_code(service) else {
+    let Some(table) = catalog.table(service) else {
         return;
     };
+    let code = table.service();
     let extra = |pattern: &str| {
         cx.options
             .extra_actions
@@ -123,21 +124,28 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
             ),
             Some(_) => {}
             None if extra(text) => {}
-            None => out.push(unknown_action(value, code, cx)),
+            None if table.is_complete() => out.push(unknown_action(value, code, cx)),
+            None => out.push(unlisted_action(value, table, cx)),
         }
         return;
     }
     let covered = catalog.resolve(text);
     if covered.is_empty() {
         if !extra(text) {
+            let known = if table.is_complete() {
+                format!("the {} known {code} operations", table.operations().len())
+            } else {
+                format!(
+                    "the {} {code} operations of its incomplete table, as of {}",
+                    table.operations().len(),
+                    table.as_of()
+                )
+            };
             out.push(
                 Diagnostic::new(
                     Rule::WildcardMatchesNothing,
                     value.span,
-                    format!(
-                        "`{text}` matches none of the {} known {code} operations",
-                        count(catalog, code)
-                    ),
+                    format!("`{text}` matches none of {known}"),
                 )
                 .with_help("check the spelling of the pattern; it grants or denies nothing as written"),
             );
@@ -174,6 +182,29 @@ fn unknown_action(value: &Spanned<&str>, code: &str, cx: &Context<'_>) -> Diagno
     .with_help(help)
 }
 
+/// An action an incomplete table lacks: likely a typo, but possibly an action
+/// the table's sources never named, so a warning that says where the table
+/// comes from.
+fn unlisted_action(value: &Spanned<&str>, table: &Table, cx: &Context<'_>) -> Diagnostic {
+    let text = value.value;
+    let code = table.service();
+    let guess = match suggestion(text, code, &cx.options.extra_actions) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("no listed {code} action is close."),
+    };
+    Diagnostic::new(
+        Rule::UnlistedAction,
+        value.span,
+        format!(
+            "`{text}` is not in the {code} operation table; {guess} That table is incomplete, as of {}",
+            table.as_of()
+        ),
+    )
+    .with_help(format!(
+        "fix the spelling; if `{text}` is a real action (RAM-only, or newer than the table), list it under `extra-actions` in policy-check.toml"
+    ))
+}
+
 thread_local! {
     /// "Did you mean" per unknown action of the built-in catalogue: each
     /// answer is a similarity scan of the service's whole table, and real
@@ -185,11 +216,9 @@ thread_local! {
 fn suggestion<'a>(text: &str, code: &str, extra: &'a [String]) -> Option<&'a str> {
     let catalogued = || -> Vec<&'static str> {
         catalog()
-            .operations()
-            .iter()
-            .filter(|op| op.service() == code)
-            .map(|op| op.action)
-            .collect()
+            .table(code)
+            .map(|table| table.operations().iter().map(|op| op.action).collect())
+            .unwrap_or_default()
     };
     if extra.is_empty() {
         // `code` is `text`'s own service, so `text` alone is the key.
@@ -202,14 +231,6 @@ fn suggestion<'a>(text: &str, code: &str, extra: &'a [String]) -> Option<&'a str
     let mut candidates: Vec<&str> = catalogued();
     candidates.extend(extra.iter().map(String::as_str));
     nearest(text, &candidates)
-}
-
-fn count(catalog: &Catalog, code: &str) -> usize {
-    catalog
-        .operations()
-        .iter()
-        .filter(|op| op.service() == code)
-        .count()
 }
 
 fn operations(n: usize) -> String {
@@ -329,14 +350,18 @@ fn allow_grants(
             .value
             .split_once(':')
             .is_none_or(|(service, _)| has_wildcard(service));
-        let message = if every_service && covered.len() == 1 {
+        let one_name = value
+            .value
+            .split_once(':')
+            .is_some_and(|(_, name)| !has_wildcard(name));
+        let message = if every_service && one_name {
             format!(
                 "`{}` covers the action of that name in every service, including {CREATE_IMAGE}",
                 value.value
             )
         } else if every_service {
             format!(
-                "`{}` covers actions of every service, including {CREATE_IMAGE} and {} other ens operations",
+                "`{}` covers actions of every service, including {CREATE_IMAGE} and {} other catalogued operations",
                 value.value,
                 covered.len().saturating_sub(1)
             )
@@ -654,7 +679,10 @@ mod tests {
 
     #[test]
     fn remembered_suggestions_match_a_fresh_search() {
-        let ens: Vec<&str> = catalog().operations().iter().map(|op| op.action).collect();
+        let ens: Vec<&str> = catalog()
+            .table("ens")
+            .map(|t| t.operations().iter().map(|op| op.action).collect())
+            .unwrap_or_default();
         let extra = vec!["ens:CreateImageV2".to_string()];
         let with_extra: Vec<&str> = ens
             .iter()

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 
 use super::memo::Memo;
-use super::nearest;
+use super::{nearest, Context};
 use crate::catalog::catalog;
 use crate::conditions::{
     is_well_formed_key, values, vocabulary, Family, GlobalKey, ParsedOperator, Quantifier,
@@ -25,12 +25,20 @@ const ELEMENTS: &[&str] = &[
     "Principal",
 ];
 
-pub fn check(policy: &Policy<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for statement in &policy.statements {
         for block in &statement.condition {
             let parsed = operator(block, out);
             for entry in &block.entries {
-                let global = if key_format(entry, out) {
+                // A key the configuration declares is taken as documented.
+                let declared = cx
+                    .options
+                    .extra_condition_keys
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(entry.key.value));
+                let global = if declared {
+                    None
+                } else if key_format(entry, out) {
                     let global = global_key(entry, out);
                     unsupported_key(statement, parsed, entry, out);
                     global
@@ -200,7 +208,7 @@ fn global_key(entry: &ConditionEntry<'_>, out: &mut Vec<Diagnostic>) -> Option<&
         }
         Some(best) => format!("did you mean `{best}`?"),
         None => format!(
-            "known global keys (as of {}): {}; if Alibaba documents this key, add it to rules/data/conditions.toml",
+            "known global keys (as of {}): {}; if Alibaba documents this key, declare it with `extra-condition-keys` in policy-check.toml",
             v.as_of,
             names
                 .iter()

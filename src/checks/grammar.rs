@@ -272,6 +272,13 @@ fn effect(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
                 value.span,
                 format!("`Effect` must be \"Allow\" or \"Deny\", found \"{s}\""),
             );
+            let trimmed = s.trim();
+            if trimmed != s && matches!(trimmed, "Allow" | "Deny") {
+                out.push(d.with_help(format!(
+                    "remove the whitespace around the value: write \"{trimmed}\""
+                )));
+                return;
+            }
             match nearest(s, &["Allow", "Deny"]) {
                 Some(fix) => d.with_help(format!("values are case-sensitive: write \"{fix}\"")),
                 None => d.with_help("write \"Allow\" or \"Deny\""),
@@ -515,19 +522,22 @@ fn policy_length(root: &Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let compact = document.chars().filter(|c| !c.is_whitespace()).count();
-    let help = if compact <= limit {
-        "without whitespace it fits; RAM does not document whether whitespace counts, so minify the document or split it"
-    } else {
-        "split the statements across several policies"
-    };
-    out.push(
-        Diagnostic::new(
-            Rule::PolicyTooLarge,
-            Span::new(root.span.start, root.span.start + 1),
-            format!("the policy is {length} characters long ({compact} without whitespace); RAM's limit is {limit}"),
-        )
-        .with_help(help),
+    let finding = Diagnostic::new(
+        Rule::PolicyTooLarge,
+        Span::new(root.span.start, root.span.start + 1),
+        format!(
+            "the policy is {length} characters long ({compact} without whitespace); RAM's limit is {limit}"
+        ),
     );
+    // RAM does not document whether whitespace counts: over the limit only
+    // with it is a warning, not an error.
+    out.push(if compact <= limit {
+        finding
+            .with_help("without whitespace it fits; RAM does not document whether whitespace counts, so minify the document or split it")
+            .uncertain()
+    } else {
+        finding.with_help("split the statements across several policies")
+    });
 }
 
 #[cfg(test)]

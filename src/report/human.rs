@@ -11,9 +11,10 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{Style, Totals};
+use super::{RunFacts, Style, Totals};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::FileReport;
+use crate::lint::{FileReport, Outcome};
+use crate::rules::Rule;
 use crate::source::LineIndex;
 
 /// Width reports are wrapped at; fixed so output does not depend on the terminal.
@@ -32,7 +33,18 @@ pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport) -> Str
     }
     let source = IndexedSource::new(&report.name, &report.text);
     for d in &report.diagnostics {
-        if source.can_show(d) {
+        if report.outcome == Outcome::Unreadable {
+            // Nothing was read, so there is no snippet to show.
+            let adapter = Adapter {
+                diagnostic: d,
+                source: &source,
+                snippet: false,
+            };
+            if handler.render_report(&mut rendered, &adapter).is_err() {
+                rendered.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
+            }
+            rendered.push('\n');
+        } else if source.can_show(d) {
             render(handler, d, &source, &mut rendered);
         } else {
             render_without_snippet(handler, d, &source, &mut rendered);
@@ -88,26 +100,76 @@ fn render_without_snippet(
     ));
 }
 
-/// "Found 3 problems (2 errors, 1 warning) in 2 of 5 files."
-pub fn summary(totals: &Totals) -> String {
+/// "Found 3 problems (2 errors, 1 warning) in 2 of 5 files; 2 blocking
+/// (error)." then what was passed over, then the configuration applied.
+pub fn summary(totals: &Totals, run: &RunFacts) -> String {
     let total: usize = totals.by_severity.iter().sum();
     let noun = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    if total == 0 {
-        return format!("No problems found in {}.", noun(totals.files, "file"));
+    // Unreadable files are said on their own line below.
+    let unread = totals.by_rule.get(Rule::IoError as usize).copied().unwrap_or(0);
+    let mut out = if total == unread && unread > 0 {
+        format!("Linted {}.", noun(totals.files, "file"))
+    } else if total == 0 {
+        format!("No problems found in {}.", noun(totals.files, "file"))
+    } else {
+        let parts: Vec<String> = Severity::ALL
+            .iter()
+            .zip(totals.by_severity)
+            .filter(|(_, n)| *n > 0)
+            .map(|(severity, n)| noun(n, severity.as_str()))
+            .collect();
+        let blocking = totals.blocking_severities();
+        let blocking = if blocking.is_empty() {
+            "none blocking".to_string()
+        } else {
+            let names: Vec<&str> = blocking.iter().map(|s| s.as_str()).collect();
+            format!("{} blocking ({})", totals.blocking_count(), names.join(", "))
+        };
+        format!(
+            "Found {} ({}) in {} of {}; {blocking}.",
+            noun(total, "problem"),
+            parts.join(", "),
+            totals.files_with_findings,
+            noun(totals.files, "file"),
+        )
+    };
+    let mut passed_over = Vec::new();
+    if totals.skipped > 0 {
+        let verb = if totals.skipped == 1 { "holds" } else { "hold" };
+        passed_over.push(format!(
+            "skipped {} that {verb} no policy",
+            noun(totals.skipped, "file")
+        ));
     }
-    let parts: Vec<String> = Severity::ALL
-        .iter()
-        .zip(totals.by_severity)
-        .filter(|(_, n)| *n > 0)
-        .map(|(severity, n)| noun(n, severity.as_str()))
-        .collect();
-    format!(
-        "Found {} ({}) in {} of {}.",
-        noun(total, "problem"),
-        parts.join(", "),
-        totals.files_with_findings,
-        noun(totals.files, "file")
-    )
+    if totals.excluded > 0 {
+        passed_over.push(format!(
+            "excluded {} by configuration",
+            noun(totals.excluded, "file")
+        ));
+    }
+    if totals.io_errors > 0 {
+        passed_over.push(format!("{} could not be read", noun(totals.io_errors, "file")));
+    }
+    if !passed_over.is_empty() {
+        let mut line = passed_over.join("; ");
+        if let Some(first) = line.get(..1) {
+            line = first.to_uppercase() + &line[1..];
+        }
+        out.push_str(&format!("\n{line}."));
+    }
+    for config in &run.configs {
+        let effects = config.effects();
+        if effects.is_empty() {
+            out.push_str(&format!("\nConfiguration: {}.", config.path));
+        } else {
+            out.push_str(&format!(
+                "\nConfiguration: {} ({}).",
+                config.path,
+                effects.join("; ")
+            ));
+        }
+    }
+    out
 }
 
 struct Adapter<'a, S> {
@@ -258,6 +320,7 @@ mod tests {
                 Diagnostic::new(Rule::InvalidDocument, Span::new(0, 1), "near"),
             ],
             text,
+            outcome: crate::lint::Outcome::Linted { documents: 1 },
         };
         let out = render_file(&handler(Style::default()), &report);
         assert!(

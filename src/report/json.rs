@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::Totals;
+use super::{RunFacts, Totals};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::FileReport;
 use crate::source::{LineIndex, Span};
@@ -19,6 +19,8 @@ struct Summary {
     security_warning: usize,
     warning: usize,
     suggestion: usize,
+    /// Findings at or above their file's `fail-on` threshold.
+    blocking: usize,
 }
 
 #[derive(Serialize)]
@@ -28,7 +30,8 @@ struct JsonDiagnostic<'a> {
     severity: &'static str,
     message: &'a str,
     help: Option<&'a str>,
-    path: &'a str,
+    /// `null` for a file that could not be read.
+    path: Option<&'a str>,
     span: JsonSpan,
     labels: Vec<JsonLabel<'a>>,
 }
@@ -77,7 +80,7 @@ fn json_diagnostic<'a>(index: &LineIndex, report: &'a FileReport, d: &'a Diagnos
         severity: d.severity.as_str(),
         message: &d.message,
         help: d.help.as_deref(),
-        path: &d.path,
+        path: d.path.as_deref(),
         span: json_span(index, &report.text, d.span),
         labels: d
             .labels
@@ -114,14 +117,39 @@ pub fn render_file(report: &FileReport) -> String {
 }
 
 /// Closes the document with the run's totals.
-pub fn write_end(totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_end(totals: &Totals, run: &RunFacts, out: &mut dyn Write) -> io::Result<()> {
     let summary = Summary {
         error: totals.count(Severity::Error),
         security_warning: totals.count(Severity::SecurityWarning),
         warning: totals.count(Severity::Warning),
         suggestion: totals.count(Severity::Suggestion),
+        blocking: totals.blocking_count(),
     };
-    write!(out, "],\"files\":{},\"summary\":", totals.files)?;
+    write!(
+        out,
+        "],\"files\":{},\"skipped\":{},\"excluded\":{},\"unreadable\":{},\"summary\":",
+        totals.files, totals.skipped, totals.excluded, totals.io_errors
+    )?;
     serde_json::to_writer(&mut *out, &summary).map_err(io::Error::other)?;
+    write!(out, ",\"configs\":")?;
+    serde_json::to_writer(&mut *out, &run.configs).map_err(io::Error::other)?;
     writeln!(out, "}}")
+}
+
+/// `--statistics --format json`: `[{"rule": ..., "count": ...}]`, most frequent first.
+pub fn write_statistics(totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Row {
+        rule: &'static str,
+        count: usize,
+    }
+    let rows: Vec<Row> = super::statistics(totals)
+        .into_iter()
+        .map(|(rule, count)| Row {
+            rule: rule.id(),
+            count,
+        })
+        .collect();
+    serde_json::to_writer(&mut *out, &rows).map_err(io::Error::other)?;
+    writeln!(out)
 }

@@ -100,8 +100,8 @@ struct ResultProperties<'a> {
     #[serde(rename = "policy-check-severity")]
     severity: &'static str,
     /// The element's RFC 9535 normalized path in the file.
-    #[serde(rename = "policy-check-path")]
-    path: &'a str,
+    #[serde(rename = "policy-check-path", skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -246,7 +246,7 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                     .collect(),
                 properties: ResultProperties {
                     severity: d.severity.as_str(),
-                    path: &d.path,
+                    path: d.path.as_deref(),
                 },
             });
         }

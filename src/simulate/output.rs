@@ -28,7 +28,14 @@ pub fn decision_line(sim: &Simulation) -> String {
         .filter(|r| is_deciding(r, sim.decision))
         .count();
     let statements = if deciding == 1 { "statement" } else { "statements" };
-    let what = format!("{} on `{}`", sim.request.action, sim.request.resource);
+    let what = if sim.evaluated_resource == sim.request.resource {
+        format!("{} on `{}`", sim.request.action, sim.request.resource)
+    } else {
+        format!(
+            "{} on `{}` (evaluated on `{}`)",
+            sim.request.action, sim.request.resource, sim.evaluated_resource
+        )
+    };
     match sim.decision {
         Decision::Allow => format!("allow: {what} is allowed by {deciding} {statements}"),
         Decision::ExplicitDeny => {
@@ -254,6 +261,8 @@ struct Document<'a> {
     version: u32,
     action: &'a str,
     resource: &'a str,
+    /// `*` for an operation without resource-level authorization.
+    evaluated_resource: &'a str,
     context: BTreeMap<&'a str, &'a [String]>,
     decision: &'static str,
     statements: Vec<JsonStatement<'a>>,
@@ -354,6 +363,7 @@ pub fn write_json(sim: &Simulation, out: &mut dyn Write) -> io::Result<()> {
         version: SCHEMA_VERSION,
         action: &sim.request.action,
         resource: &sim.request.resource,
+        evaluated_resource: &sim.evaluated_resource,
         context: sim
             .request
             .context

@@ -1,0 +1,108 @@
+//! The linter and the simulator must never contradict each other: when the
+//! linter says a statement can never authorize ens:CreateImage
+//! (`resource-not-supported`), `simulate` must not find that statement
+//! allowing it, whatever resource is asked. Checked over every statement of
+//! the real corpus, the shipped examples and the rule fixtures.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use policy_check::lint::{lint_text, LintOptions};
+use policy_check::model::Policy;
+use policy_check::parse;
+use policy_check::rules::Rule;
+use policy_check::simulate::eval::Request;
+use policy_check::simulate::{load_policies, simulate, FileStatus};
+
+const ACTION: &str = "ens:CreateImage";
+
+fn documents() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut files = Vec::new();
+    for dir in ["corpus/real", "examples", "rules/resource-not-supported"] {
+        collect(&root.join(dir), &mut files);
+    }
+    files.sort();
+    files
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+/// A concrete resource a pattern matches: every wildcard becomes `x`.
+fn instance_of(pattern: &str) -> String {
+    pattern.replace(['*', '?'], "x")
+}
+
+#[test]
+fn simulate_never_allows_what_the_linter_says_is_never_authorized() {
+    let mut never = 0;
+    let mut contradictions = Vec::new();
+    for path in documents() {
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        let findings = lint_text(&text, &LintOptions::default());
+        let parsed = parse::parse(&text);
+        let Some(policy) = parsed.root.as_ref().and_then(Policy::from_root) else {
+            continue;
+        };
+        let files = load_policies(std::slice::from_ref(&path), None);
+        if files.iter().any(|f| f.status != FileStatus::Evaluated) {
+            continue;
+        }
+        for statement in &policy.statements {
+            let linter_never = findings.iter().any(|d| {
+                d.rule == Rule::ResourceNotSupported
+                    && statement.node.span.contains(d.span)
+                    && d.message.contains(ACTION)
+            });
+            // Ask for each resource the statement names, and for `*`.
+            let mut resources: Vec<String> = statement
+                .resource
+                .iter()
+                .flat_map(|r| r.values.iter().map(|v| instance_of(v.value)))
+                .collect();
+            resources.push("*".to_string());
+            for resource in resources {
+                let request = Request {
+                    action: ACTION.to_string(),
+                    resource: resource.clone(),
+                    context: Vec::new(),
+                };
+                let Ok(sim) = simulate(request, files.clone(), None) else {
+                    continue;
+                };
+                assert_eq!(sim.evaluated_resource, "*", "{ACTION} is evaluated on `*`");
+                let allows = sim
+                    .results
+                    .iter()
+                    .any(|r| r.index == statement.index && r.applies && statement.is_allow());
+                if linter_never && allows {
+                    contradictions.push(format!(
+                        "{}: statement {} asked on `{resource}`",
+                        path.display(),
+                        statement.index
+                    ));
+                }
+            }
+            never += usize::from(linter_never);
+        }
+    }
+    assert!(
+        never >= 2,
+        "the documents must hold statements the linter says never authorize {ACTION}"
+    );
+    assert!(
+        contradictions.is_empty(),
+        "simulate allows what the linter says is never authorized:\n{}",
+        contradictions.join("\n")
+    );
+}
