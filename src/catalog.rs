@@ -31,7 +31,10 @@ const TABLES: &[(&str, &str)] = &[
     ("oss", include_str!("../rules/operations/oss.tsv")),
     ("ram", include_str!("../rules/operations/ram.tsv")),
     ("rds", include_str!("../rules/operations/rds.tsv")),
-    ("resourcemanager", include_str!("../rules/operations/resourcemanager.tsv")),
+    (
+        "resourcemanager",
+        include_str!("../rules/operations/resourcemanager.tsv"),
+    ),
     ("ros", include_str!("../rules/operations/ros.tsv")),
     ("slb", include_str!("../rules/operations/slb.tsv")),
     ("sts", include_str!("../rules/operations/sts.tsv")),
@@ -176,12 +179,21 @@ pub struct Table {
 impl Table {
     /// Parses one service's table, with the rows of `supplement` (a table of
     /// any services' actions) that belong to it.
-    pub fn parse(service: &'static str, text: &'static str, supplement: &'static str) -> Result<Table, String> {
+    pub fn parse(
+        service: &'static str,
+        text: &'static str,
+        supplement: &'static str,
+    ) -> Result<Table, String> {
         let mut operations = Vec::new();
         let header = parse_rows(service, text, &mut operations).map_err(|e| format!("{service}.tsv: {e}"))?;
         let prefix = format!("{service}:");
-        for (index, line) in supplement.lines().enumerate().filter(|(_, l)| l.starts_with(&prefix)) {
-            let row = parse_row(service, line).map_err(|e| format!("ram-only.tsv: line {}: {e}", index + 1))?;
+        for (index, line) in supplement
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with(&prefix))
+        {
+            let row =
+                parse_row(service, line).map_err(|e| format!("ram-only.tsv: line {}: {e}", index + 1))?;
             operations.push(row);
         }
         let comment = |key: &str| {
@@ -194,7 +206,11 @@ impl Table {
         let complete = match comment("# complete:")?.split_whitespace().next() {
             Some("yes") => true,
             Some("no") => false,
-            _ => return Err(format!("{service}.tsv: `# complete:` must start with `yes` or `no`")),
+            _ => {
+                return Err(format!(
+                    "{service}.tsv: `# complete:` must start with `yes` or `no`"
+                ))
+            }
         };
         let as_of = comment("# as-of:")?;
         operations.sort_by_cached_key(|op| op.action.to_ascii_lowercase());
@@ -254,7 +270,10 @@ impl Table {
             out.extend(run);
             return;
         }
-        out.extend(run.iter().filter(|op| wildcard::matches(pattern, op.action, case)));
+        out.extend(
+            run.iter()
+                .filter(|op| wildcard::matches(pattern, op.action, case)),
+        );
     }
 
     fn matches_any(&self, pattern: &str, case: Case) -> bool {
@@ -324,7 +343,9 @@ impl Catalog {
             .lines()
             .find(|line| !line.starts_with('#') && !line.trim().is_empty());
         if first_row != Some(HEADER) {
-            return Err(format!("ram-only.tsv: the first row must be the header `{HEADER}`"));
+            return Err(format!(
+                "ram-only.tsv: the first row must be the header `{HEADER}`"
+            ));
         }
         let orphan = supplement.lines().find(|line| {
             !line.starts_with('#')
@@ -473,7 +494,11 @@ fn parse_row(service: &str, line: &'static str) -> Result<Operation, String> {
     }
     let (level, level_inferred) = match level.split_once(' ') {
         Some((level, "inferred")) => (level, true),
-        Some(_) => return Err(format!("`{action}`: an access level is `<level>` or `<level> inferred`")),
+        Some(_) => {
+            return Err(format!(
+                "`{action}`: an access level is `<level>` or `<level> inferred`"
+            ))
+        }
         None => (level, false),
     };
     Ok(Operation {
@@ -545,7 +570,11 @@ mod tests {
         assert_eq!(ens().operations().len(), 371);
         assert_eq!(eager.tables().count(), 19);
         // Only the hand-checked ENS table claims to be complete.
-        let complete: Vec<&str> = eager.tables().filter(|t| t.is_complete()).map(Table::service).collect();
+        let complete: Vec<&str> = eager
+            .tables()
+            .filter(|t| t.is_complete())
+            .map(Table::service)
+            .collect();
         assert_eq!(complete, ["ens"]);
     }
 
@@ -557,7 +586,11 @@ mod tests {
         assert_eq!(names.len(), 339);
         let missing: Vec<&&str> = names
             .iter()
-            .filter(|name| ens().lookup(&format!("ens:{name}")).is_none_or(|op| op.name() != **name))
+            .filter(|name| {
+                ens()
+                    .lookup(&format!("ens:{name}"))
+                    .is_none_or(|op| op.name() != **name)
+            })
             .collect();
         assert!(missing.is_empty(), "missing from ens.tsv: {missing:?}");
     }
@@ -571,7 +604,11 @@ mod tests {
         assert_eq!(op.level_text().as_deref(), Some("list, inferred from its name"));
         assert_eq!(op.resource_type, ResourceType::Unknown);
         assert_eq!(op.condition_keys, None);
-        assert!(op.source.starts_with("alibabacloud-ecs20140526 "), "{}", op.source);
+        assert!(
+            op.source.starts_with("alibabacloud-ecs20140526 "),
+            "{}",
+            op.source
+        );
         let level = |a: &str| catalog.lookup(a).and_then(|op| op.access_level);
         assert_eq!(level("ecs:DeleteInstance"), Some(AccessLevel::Delete));
         assert_eq!(level("ecs:DescribeInstanceAttribute"), Some(AccessLevel::Get));
@@ -586,7 +623,11 @@ mod tests {
         assert!(catalog.lookup("ecs:DescribeInstnces").is_none());
         let ecs = catalog.table("ECS").expect("catalogued");
         assert!(!ecs.is_complete());
-        assert!(ecs.as_of().contains("alibabacloud-ecs20140526"), "{}", ecs.as_of());
+        assert!(
+            ecs.as_of().contains("alibabacloud-ecs20140526"),
+            "{}",
+            ecs.as_of()
+        );
         // ENS keeps its documented, not inferred, levels.
         assert!(!catalog.lookup("ens:CreateImage").expect("ens").level_inferred);
     }
@@ -644,7 +685,9 @@ mod tests {
         assert_eq!(level("ens:DeleteNetworkAcl"), Some(AccessLevel::Create));
         assert_eq!(level("ens:RenewInstance"), Some(AccessLevel::Unrated));
         assert_eq!(level("ens:AddSnatIpForSnatEntry"), Some(AccessLevel::Create));
-        assert!(catalog.lookup("ens:AddSnatIpForSnatEntry").is_some_and(|op| op.level_inferred));
+        assert!(catalog
+            .lookup("ens:AddSnatIpForSnatEntry")
+            .is_some_and(|op| op.level_inferred));
         let resource = |a: &str| catalog.lookup(a).map(|op| op.resource_type.clone());
         assert_eq!(
             resource("ens:StartInstance"),
@@ -669,7 +712,8 @@ mod tests {
                 .and_then(|op| op.condition_keys.clone()),
             Some(Vec::new())
         );
-        let counts = |pred: &dyn Fn(&Operation) -> bool| ens().operations().iter().filter(|op| pred(op)).count();
+        let counts =
+            |pred: &dyn Fn(&Operation) -> bool| ens().operations().iter().filter(|op| pred(op)).count();
         assert_eq!(counts(&|op| op.access_level.is_some() && !op.level_inferred), 283);
         assert_eq!(counts(&|op| op.resource_type != ResourceType::Unknown), 31);
         assert_eq!(counts(&|op| op.resource_type == ResourceType::AllResources), 21);
@@ -704,7 +748,10 @@ mod tests {
         let all = catalog.operations().count();
         assert_eq!(catalog.resolve("*").len(), all);
         assert_eq!(catalog.resolve("ens:*").len(), 371);
-        assert_eq!(catalog.resolve("ecs:*").len(), catalog.table("ecs").map_or(0, |t| t.operations().len()));
+        assert_eq!(
+            catalog.resolve("ecs:*").len(),
+            catalog.table("ecs").map_or(0, |t| t.operations().len())
+        );
         // ecs and ens both have CreateImage.
         assert_eq!(catalog.resolve("*:CreateImage").len(), 2);
         assert!(catalog
@@ -714,7 +761,11 @@ mod tests {
         assert!(catalog.resolve("ens:Nothing*").is_empty());
         assert!(catalog.resolve("bss:*").is_empty());
         // A wildcard in the service part reaches every service it can match.
-        let services: HashSet<&str> = catalog.resolve("e?s:TagResources").iter().map(|op| op.service()).collect();
+        let services: HashSet<&str> = catalog
+            .resolve("e?s:TagResources")
+            .iter()
+            .map(|op| op.service())
+            .collect();
         assert_eq!(services, HashSet::from(["ecs", "ens", "ess"]));
     }
 
@@ -763,11 +814,16 @@ mod tests {
             Box::leak(format!("# c\n{header}{HEADER}\n{rows}").into_boxed_str())
         };
         let ok = "# as-of: today\n# complete: no\n";
-        let parse = |text: &'static str, supplement: &'static str| Catalog::from_tables(&[("ens", text)], supplement);
+        let parse =
+            |text: &'static str, supplement: &'static str| Catalog::from_tables(&[("ens", text)], supplement);
         let none = table("", "");
         assert!(parse(table(ok, "ens:A\tcreate\t\t\t\tdocs\n"), none).is_ok());
         assert!(parse(table(ok, "ens:A\tcreate inferred\t\t\t\tdocs\n"), none).is_ok());
-        assert!(parse(table(ok, "ens:A\t\t\t\t\tdocs\n"), table("", "ens:B\t\t\t\t\tdocs\n")).is_ok());
+        assert!(parse(
+            table(ok, "ens:A\t\t\t\t\tdocs\n"),
+            table("", "ens:B\t\t\t\t\tdocs\n")
+        )
+        .is_ok());
         for rows in [
             "ens:A\tcreate\t\t\tdocs\n",
             "ens:A\twrite\t\t\t\tdocs\n",
@@ -782,7 +838,10 @@ mod tests {
         let row = "ens:A\t\t\t\t\tdocs\n";
         assert!(parse("ens:A\t\t\t\t\tdocs\n", none).is_err());
         assert!(parse(table("# complete: no\n", row), none).is_err(), "no as-of");
-        assert!(parse(table("# as-of: today\n", row), none).is_err(), "no completeness");
+        assert!(
+            parse(table("# as-of: today\n", row), none).is_err(),
+            "no completeness"
+        );
         assert!(parse(table("# as-of: today\n# complete: maybe\n", row), none).is_err());
         // The supplement: a duplicate of a table row, a service without a
         // table, a missing header.

@@ -94,7 +94,7 @@ pub fn lint_host(
         }
         if documents == 0 {
             if not_a_policy(root).is_none() {
-                check_document(root, &text, options, &mut diagnostics);
+                check_document(root, &text, options, settings, &mut diagnostics);
                 documents = 1;
             } else if selected == Selected::ByCommandLine(Origin::Walked) {
                 return FileReport::skipped(

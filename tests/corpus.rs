@@ -241,7 +241,8 @@ fn the_generated_tables_add_only_the_listed_findings() {
         assert!(
             diagnostics
                 .iter()
-                .all(|d| d.rule.id() != "unknown-action" || text(name, d).to_ascii_lowercase().starts_with("ens:")),
+                .all(|d| d.rule.id() != "unknown-action"
+                    || text(name, d).to_ascii_lowercase().starts_with("ens:")),
             "{name}"
         );
     }

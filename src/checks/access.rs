@@ -109,7 +109,11 @@ fn value_finding(
 ) -> Option<String> {
     let every = is_every_action(text);
     // Malformed actions are invalid-action's finding and allow nothing.
-    let (service, _) = if every { ("*", "*") } else { split_action(text).ok()? };
+    let (service, _) = if every {
+        ("*", "*")
+    } else {
+        split_action(text).ok()?
+    };
     let catalog = catalog();
     if !has_wildcard(text) {
         let table = catalog.table(service);
