@@ -320,6 +320,19 @@ impl Trie {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Globs run on this thread: tests count them to check that a check
+    /// compares a bounded number of pairs, without timing anything.
+    pub static GLOB_CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Globs run on this thread so far (tests only).
+#[cfg(test)]
+pub fn glob_calls() -> usize {
+    GLOB_CALLS.with(|calls| calls.get())
+}
+
 /// What `?` may stand for: any character when matching a text, any but `*`
 /// when comparing two patterns (a `*` in the specific pattern may be longer).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -337,6 +350,8 @@ enum Question {
 /// ([`find_with_questions`]). Case is folded once up front, so the search
 /// itself compares bytes.
 fn glob(pattern: &str, text: &str, case: Case, question: Question) -> bool {
+    #[cfg(test)]
+    GLOB_CALLS.with(|calls| calls.set(calls.get() + 1));
     let (pattern, text) = (fold(pattern, case), fold(text, case));
     let (pattern, text) = (pattern.as_ref(), text.as_ref());
     let Some((first, rest)) = pattern.split_once('*') else {
@@ -525,6 +540,43 @@ mod tests {
             "took {:?}",
             start.elapsed()
         );
+    }
+
+    /// Literals against patterns that share their head and tail (`ens:`
+    /// and nothing): every pair passes the cheap end checks, so comparing
+    /// pairs would run n x n globs; the inner-run index runs none.
+    #[test]
+    fn literals_are_not_compared_with_every_pattern() {
+        let n = 2_000;
+        let values: Vec<String> = (0..n)
+            .map(|i| format!("ens:Describe{i}"))
+            .chain((0..n).map(|j| format!("ens:*x{j}*")))
+            .collect();
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        let cover = |g: &str, s: &str| covers(g, s, Case::Insensitive);
+        let before = glob_calls();
+        let found = first_covers(&values, Case::Insensitive, cover);
+        let calls = glob_calls() - before;
+        // `ens:*x1*` covers `ens:*x10*` and its kind: a few per pattern.
+        assert!(calls < 20 * n, "{calls} globs for {n} literals and {n} patterns");
+        assert!(found[..n].iter().all(Option::is_none));
+        assert_eq!(found[n + 10], Some(n + 1), "`ens:*x1*` covers `ens:*x10*`");
+    }
+
+    /// The reproduction of issue 11: the old matcher took 268 s here.
+    #[test]
+    fn a_long_run_between_stars_is_found_in_linear_time() {
+        let n = 640_000;
+        let text = format!("ens:{}", "a".repeat(n));
+        let pattern = format!("ens:*{}b*", "a".repeat(n / 2));
+        assert!(!m(&pattern, &text));
+        assert!(m(&format!("ens:*{}*", "a".repeat(n / 2)), &text));
+        assert!(!m(&format!("ens:*{}?b", "a".repeat(n / 2)), &text));
+        assert!(matches(
+            &format!("ENS:*{}*a", "A".repeat(n / 2)),
+            &text,
+            Case::Insensitive
+        ));
     }
 
     #[test]

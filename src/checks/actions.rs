@@ -646,6 +646,72 @@ mod tests {
         })
     }
 
+    fn statements(n: usize, statement: impl Fn(usize) -> String) -> String {
+        let all: Vec<String> = (0..n).map(statement).collect();
+        format!("{{\"Version\":\"1\",\"Statement\":[{}]}}", all.join(","))
+    }
+
+    /// Alternating Allow and Deny statements (issue 11: 40k took 25.7 s):
+    /// each Allow is compared with the few Denies the index names, not all.
+    #[test]
+    fn allows_are_not_compared_with_every_deny() {
+        let n = 4_000;
+        let text = statements(n, |i| {
+            let effect = if i % 2 == 0 { "Allow" } else { "Deny" };
+            format!("{{\"Effect\":\"{effect}\",\"Action\":\"ens:Describe{i}\",\"Resource\":\"acs:ens:*:*:instance/i-{i}\"}}")
+        });
+        let parsed = crate::parse::parse(&text);
+        let root = parsed.root.expect("parses");
+        let policy = Policy::from_root(&root).expect("an object");
+        let before = wildcard::glob_calls();
+        let mut out = Vec::new();
+        shadowed_allows(&policy, &mut out);
+        let calls = wildcard::glob_calls() - before;
+        assert!(out.is_empty());
+        assert!(calls < 4 * n, "{calls} globs for {n} statements");
+        // Same actions, resources the Deny does not cover: still no pairs.
+        let text = statements(n, |i| {
+            let effect = if i % 2 == 0 { "Allow" } else { "Deny" };
+            format!("{{\"Effect\":\"{effect}\",\"Action\":\"ens:*\",\"Resource\":\"acs:ens:*:*:instance/i-{i}\"}}")
+        })
+        .replace("{\"Effect\":\"Allow\",\"Action\":\"ens:*\"", "{\"Effect\":\"Allow\",\"Action\":\"ens:DescribeImages\"");
+        let parsed = crate::parse::parse(&text);
+        let root = parsed.root.expect("parses");
+        let policy = Policy::from_root(&root).expect("an object");
+        let before = wildcard::glob_calls();
+        let mut out = Vec::new();
+        shadowed_allows(&policy, &mut out);
+        let calls = wildcard::glob_calls() - before;
+        assert!(out.is_empty());
+        assert!(calls < 4 * n, "{calls} globs for {n} statements");
+    }
+
+    /// A rule that is off does not run: `--ignore shadowed-allow` took as
+    /// long as running it (25.4 s on issue 11's file).
+    #[test]
+    fn a_rule_that_is_off_does_not_run() {
+        let text = r#"{"Version":"1","Statement":[
+            {"Effect":"Allow","Action":"a:X","Resource":"*"},
+            {"Effect":"Deny","Action":"a:X*","Resource":"*"}]}"#;
+        let globs = |settings: &crate::lint::RuleSettings| {
+            let parsed = crate::parse::parse(text);
+            let root = parsed.root.expect("parses");
+            let before = wildcard::glob_calls();
+            let mut out = Vec::new();
+            crate::lint::check_document(&root, text, &Default::default(), settings, &mut out);
+            (
+                wildcard::glob_calls() - before,
+                out.iter().any(|d| d.rule == Rule::ShadowedAllow),
+            )
+        };
+        let on = crate::lint::RuleSettings::default();
+        let mut off = on.clone();
+        off.set(Rule::ShadowedAllow, None);
+        let (calls, found) = globs(&on);
+        assert!(calls > 0 && found);
+        assert_eq!(globs(&off), (0, false));
+    }
+
     proptest! {
         #[test]
         fn indexed_shadowed_allows_find_what_every_pair_finds(statements in prop::collection::vec(statement(), 0..8)) {
