@@ -13,7 +13,7 @@ use crate::discover::{
 };
 use crate::embedded::{lint_host, Query, Selected};
 use crate::lint::{lint_file, FileReport, Origin};
-use crate::report::{self, Format, Mode, RunFacts, Style};
+use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::rules::Rule;
 use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
 
@@ -177,7 +177,7 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
     result.unwrap_or_else(|error| {
         // A closed pipe (`policy-check | head`) is not worth a message.
         if error.kind() != io::ErrorKind::BrokenPipe {
-            let _ = writeln!(err, "policy-check: {error}");
+            let _ = writeln!(err, "policy-check: {}", escape::text(&error.to_string()));
         }
         EXIT_ERROR
     })
@@ -185,7 +185,7 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
 
 fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     if let Some(problem) = usage_problem(&args) {
-        writeln!(err, "policy-check: {problem}")?;
+        writeln!(err, "policy-check: {}", escape::text(&problem))?;
         return Ok(EXIT_ERROR);
     }
     let to_file = args.output_file.is_some();
@@ -210,7 +210,12 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         if !errors.is_empty() {
             return config_failure(&errors, style, err);
         }
-        show_settings(path, &workspace.for_path(path), out)?;
+        // Names and values come from the configuration: escaped line by line.
+        let mut shown = Vec::new();
+        show_settings(path, &workspace.for_path(path), &mut shown)?;
+        for line in String::from_utf8_lossy(&shown).lines() {
+            writeln!(out, "{}", escape::text(line))?;
+        }
         return Ok(EXIT_CLEAN);
     }
     let (inputs, walk_errors) = discover(&args.paths);
@@ -325,7 +330,8 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         Some(file) => match std::fs::File::create(file) {
             Ok(file) => Box::new(file),
             Err(e) => {
-                writeln!(err, "policy-check: cannot write `{}`: {e}", display_name(file))?;
+                let message = format!("cannot write `{}`: {e}", display_name(file));
+                writeln!(err, "policy-check: {}", escape::text(&message))?;
                 return Ok(EXIT_ERROR);
             }
         },
@@ -393,7 +399,7 @@ fn usage_problem(args: &LintArgs) -> Option<String> {
 fn config_failure(errors: &[LoadError], style: Style, err: &mut dyn Write) -> io::Result<u8> {
     for error in errors {
         match error {
-            LoadError::Io(message) => writeln!(err, "policy-check: {message}")?,
+            LoadError::Io(message) => writeln!(err, "policy-check: {}", escape::text(message))?,
             LoadError::Invalid { name, text, error } => report::config_error::write(
                 name,
                 text,
@@ -542,7 +548,8 @@ fn explain(id: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8>
             .unwrap_or_default();
         writeln!(
             err,
-            "policy-check: unknown rule `{id}`{hint} (`policy-check rules` lists them)"
+            "policy-check: unknown rule `{}`{hint} (`policy-check rules` lists them)",
+            escape::text(id)
         )?;
         return Ok(EXIT_ERROR);
     };

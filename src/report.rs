@@ -4,6 +4,7 @@
 //! stream and a file's text is dropped as soon as its findings are written.
 
 pub mod config_error;
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -193,7 +194,8 @@ impl Renderer {
     }
 }
 
-/// `--show-files`: `name: linted (1 document, 2 findings)`.
+/// `--show-files`: `name: linted (1 document, 2 findings)`, escaped as a
+/// whole (name and reasons come from the file system and the file).
 fn file_line(report: &FileReport) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let what = match &report.outcome {
@@ -209,7 +211,8 @@ fn file_line(report: &FileReport) -> String {
             format!("not read ({reason})")
         }
     };
-    format!("{}: {what}\n", report.name)
+    let line = format!("{}: {what}", report.name);
+    format!("{}\n", escape::lines(&escape::text(&line)))
 }
 
 /// Writes rendered files in the order they are pushed, then the totals.

@@ -20,6 +20,7 @@ use crate::discover::{discover, display_name, read_regular_file, Input, DEFAULT_
 use crate::lint::{lint_file, FileReport, LintOptions, Origin, Outcome, RuleSettings};
 use crate::model::{Policy, PolicyKind};
 use crate::parse;
+use crate::report::escape;
 use crate::rules::Rule;
 use api::{ApiSpec, RequestCheck, Response};
 use eval::{decide, evaluate_policy, Decision, EvaluationError, Request, StatementResult};
@@ -437,7 +438,7 @@ pub fn run_simulate(
         None => None,
     };
     if let Some(message) = usage {
-        writeln!(err, "policy-check: {message}")?;
+        writeln!(err, "policy-check: {}", escape::text(&message))?;
         return Ok(EXIT_ERROR);
     }
     let mut stdin_bytes = Vec::new();
@@ -462,7 +463,7 @@ pub fn run_simulate(
             })
         }
         Err(Failure::Usage(message)) => {
-            writeln!(err, "policy-check: {message}")?;
+            writeln!(err, "policy-check: {}", escape::text(&message))?;
             Ok(EXIT_ERROR)
         }
         Err(Failure::Unusable(files)) => {

@@ -247,3 +247,26 @@ fn the_generated_tables_add_only_the_listed_findings() {
         );
     }
 }
+
+/// 087 grants `*` on ECS, OSS and VPC resources only: the finding says what
+/// it really grants and never mentions image creation, which it cannot reach.
+#[test]
+fn broad_wildcards_count_only_what_the_resources_reach() {
+    let corpus = lint_corpus();
+    let findings = &corpus["087-ros-action-star-service-resources.json"];
+    let broad: Vec<&str> = findings
+        .iter()
+        .filter(|d| d.rule.id() == "broad-action-wildcard")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(broad.len(), 1, "{findings:#?}");
+    assert!(
+        broad[0].starts_with("`*` grants every action of ecs (") && broad[0].contains(") and vpc ("),
+        "{}",
+        broad[0]
+    );
+    for d in findings {
+        let text = format!("{} {}", d.message, d.help.as_deref().unwrap_or(""));
+        assert!(!text.contains("CreateImage"), "087 cannot reach ENS: {text}");
+    }
+}

@@ -338,47 +338,178 @@ fn allow_grants(
                 continue;
             }
         }
-        let well_formed = is_every_action(value.value) || split_action(value.value).is_ok();
-        if !has_wildcard(value.value)
-            || !well_formed
-            || !wildcard::matches(value.value, CREATE_IMAGE, Case::Insensitive)
-        {
-            continue;
+        broad_wildcard(catalog, statement, value, effect.span, out);
+    }
+}
+
+/// The services an Allow statement's resources can reach: `None` for every
+/// service (`*`, a wildcard service in an ARN, `NotResource`, or no
+/// resource element), else their lower-case codes.
+fn reached_services(statement: &Statement<'_>) -> Option<Vec<String>> {
+    let resource = statement.resource.as_ref().filter(|r| !r.negated)?;
+    let mut services: Vec<String> = Vec::new();
+    for value in &resource.values {
+        if is_every_resource(value.value) {
+            return None;
         }
-        let covered = catalog.resolve(value.value);
-        let every_service = value
-            .value
-            .split_once(':')
-            .is_none_or(|(service, _)| has_wildcard(service));
-        let one_name = value
-            .value
-            .split_once(':')
-            .is_some_and(|(_, name)| !has_wildcard(name));
-        let message = if every_service && one_name {
-            format!(
-                "`{}` covers the action of that name in every service, including {CREATE_IMAGE}",
-                value.value
-            )
-        } else if every_service {
-            format!(
-                "`{}` covers actions of every service, including {CREATE_IMAGE} and {} other catalogued operations",
-                value.value,
-                covered.len().saturating_sub(1)
-            )
-        } else if covered.len() > 1 {
-            format!(
-                "`{}` covers {}, including {CREATE_IMAGE}",
-                value.value,
-                operations(covered.len())
-            )
-        } else {
+        let mut parts = value.value.splitn(3, ':');
+        let (Some("acs"), Some(service)) = (parts.next(), parts.next()) else {
             continue;
         };
-        out.push(
-            Diagnostic::new(Rule::BroadActionWildcard, value.span, message)
-                .with_label(effect.span, "effect set here")
-                .with_help(format!("to grant image creation, write `{CREATE_IMAGE}`; name every other operation the principal needs")),
-        );
+        if has_wildcard(service) {
+            return None;
+        }
+        let service = service.to_ascii_lowercase();
+        if !services.contains(&service) {
+            services.push(service);
+        }
+    }
+    Some(services)
+}
+
+/// Whether the statement's resources cover every resource of `service`:
+/// `*`, or an ARN of that service (or of every service) whose region and
+/// resource parts are `*` (`acs:ecs:*:*:*`, `acs:ecs:*:123456:*`).
+fn whole_service_resources(statement: &Statement<'_>, service: &str) -> bool {
+    let Some(resource) = statement.resource.as_ref().filter(|r| !r.negated) else {
+        return true;
+    };
+    resource.values.iter().any(|value| {
+        if is_every_resource(value.value) {
+            return true;
+        }
+        let parts: Vec<&str> = value.value.splitn(5, ':').collect();
+        matches!(parts.as_slice(), ["acs", arn_service, region, _, rest]
+            if (is_every_resource(arn_service) || arn_service.eq_ignore_ascii_case(service))
+                && is_every_resource(region)
+                && is_every_resource(rest))
+    })
+}
+
+/// `broad-action-wildcard`: a wildcard that grants whole services, or that
+/// covers ens:CreateImage together with other operations. Only operations
+/// the statement's resources can reach are counted, and a statement that
+/// cannot reach ENS is never described in terms of image creation.
+fn broad_wildcard(
+    catalog: &Catalog,
+    statement: &Statement<'_>,
+    value: &Spanned<&str>,
+    effect: crate::source::Span,
+    out: &mut Vec<Diagnostic>,
+) {
+    let pattern = value.value;
+    if !has_wildcard(pattern) {
+        return;
+    }
+    let (service_pattern, name_pattern) = if is_every_action(pattern) {
+        ("*", "*")
+    } else {
+        match split_action(pattern) {
+            Ok(parts) => parts,
+            Err(_) => return,
+        }
+    };
+    let reached = reached_services(statement);
+    let reaches = |service: &str| {
+        reached
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|s| s.eq_ignore_ascii_case(service)))
+    };
+    let diagnostic = |message: String, help: String| {
+        Diagnostic::new(Rule::BroadActionWildcard, value.span, message)
+            .with_label(effect, "effect set here")
+            .with_help(help)
+    };
+    // Full access to whole services: `*` or `ecs:*` on those services'
+    // resources (or on `*`).
+    if is_every_resource(name_pattern) {
+        let granted: Vec<String> = match &reached {
+            None if has_wildcard(service_pattern) => {
+                if whole_service_resources(statement, "*") {
+                    let count = catalog.operations().count();
+                    out.push(diagnostic(
+                        format!(
+                            "`{pattern}` grants every action of every service ({count} catalogued operations, ens:CreateImage among them)"
+                        ),
+                        "grant only the actions the principal needs; if full access is intended, attach a system policy so reviews see it".to_string(),
+                    ));
+                }
+                return;
+            }
+            None => vec![service_pattern.to_ascii_lowercase()],
+            Some(list) => list
+                .iter()
+                .filter(|s| wildcard::matches(service_pattern, s, Case::Insensitive))
+                .cloned()
+                .collect(),
+        };
+        let whole: Vec<String> = granted
+            .into_iter()
+            .filter(|s| whole_service_resources(statement, s))
+            .collect();
+        if !whole.is_empty() {
+            let counted: Vec<String> = whole
+                .iter()
+                .map(|s| match catalog.table(s) {
+                    Some(table) => format!("{s} ({})", operations(table.operations().len())),
+                    None => s.clone(),
+                })
+                .collect();
+            let help = if whole.iter().any(|s| s == "ens") {
+                format!("to grant image creation, write `{CREATE_IMAGE}`; name every other operation the principal needs")
+            } else {
+                "name the actions the principal needs instead of whole services".to_string()
+            };
+            out.push(diagnostic(
+                format!("`{pattern}` grants every action of {}", join_list(&counted)),
+                help,
+            ));
+            return;
+        }
+    }
+    if !reaches("ens") || !wildcard::matches(pattern, CREATE_IMAGE, Case::Insensitive) {
+        return;
+    }
+    let covered: Vec<_> = catalog
+        .resolve(pattern)
+        .into_iter()
+        .filter(|op| reaches(op.service()))
+        .collect();
+    let every_service = has_wildcard(service_pattern);
+    let message = if every_service && !has_wildcard(name_pattern) {
+        format!("`{pattern}` covers the action of that name in every service, including {CREATE_IMAGE}")
+    } else if covered.len() > 1 {
+        let scope = if every_service {
+            "operations of several services"
+        } else {
+            "ens operations"
+        };
+        let within = if reached.is_some() {
+            " on this statement's resources"
+        } else {
+            ""
+        };
+        format!(
+            "`{pattern}` covers {} {scope}{within}, including {CREATE_IMAGE}",
+            covered.len()
+        )
+    } else {
+        return;
+    };
+    out.push(diagnostic(
+        message,
+        format!(
+            "to grant image creation, write `{CREATE_IMAGE}`; name every other operation the principal needs"
+        ),
+    ));
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 

@@ -1,11 +1,14 @@
 //! A bad `policy-check.toml`, shown as a miette report whose snippet points
 //! into the TOML, so a typo in a rule id is found as fast as one in a policy.
+//! The config may come from a pull request: name, message and snippet are
+//! escaped like a policy's ([`super::escape`]).
 
 use std::fmt;
 use std::io::{self, Write};
 
 use miette::{Diagnostic as MietteDiagnostic, LabeledSpan, NamedSource, SourceCode};
 
+use super::escape::{self, Shown};
 use super::Style;
 use crate::config::ConfigError;
 
@@ -16,10 +19,16 @@ pub fn write(
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let shown = Shown::new(text);
+    let span = shown.span(error.span);
+    let name = escape::text(name);
     let report = Report {
-        message: format!("invalid configuration in `{name}`: {}", error.message),
-        span: (error.span.start, error.span.len()),
-        source: NamedSource::new(name, text.to_string()),
+        message: format!(
+            "invalid configuration in `{name}`: {}",
+            escape::text(&error.message)
+        ),
+        span: (span.start, span.len()),
+        source: NamedSource::new(name, shown.text().to_string()),
     };
     let mut rendered = String::new();
     if super::human::handler(style)
@@ -28,7 +37,7 @@ pub fn write(
     {
         rendered = format!("policy-check: {}\n", report.message);
     }
-    out.write_all(rendered.as_bytes())
+    out.write_all(escape::lines(&rendered).as_bytes())
 }
 
 struct Report {

@@ -4,23 +4,27 @@
 
 use std::fmt::Write;
 
+use super::escape;
 use crate::diagnostic::Severity;
 use crate::lint::FileReport;
 
-/// One annotation per finding of one file.
+/// One annotation per finding of one file. Values are escaped before the
+/// runner's own escaping, so a line break from the file shows as `\n`
+/// instead of breaking the message, and `##[` cannot start a command.
 pub fn render_file(report: &FileReport) -> String {
     let mut out = String::new();
+    let name = escape::text(&report.name);
     for (d, start, end) in super::located(report) {
-        let mut message = d.message.clone();
+        let mut message = escape::text(&d.message).into_owned();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&escape::text(help));
         }
         let _ = writeln!(
             out,
             "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             command(d.severity),
-            property(&report.name),
+            property(&name),
             start.line,
             start.column,
             end.line,

@@ -1,9 +1,11 @@
 //! `--format human`: miette graphical reports, then a one-line summary.
+//! Names, messages and snippets are escaped first ([`super::escape`]).
 //!
 //! miette's own `SourceCode` for strings rescans the file from its start for
 //! every label, which is quadratic on large files with many findings;
 //! [`IndexedSource`] answers the same questions from a line index.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use miette::{
@@ -11,8 +13,9 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
+use super::escape::{self, Shown};
 use super::{RunFacts, Style, Totals};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::lint::{FileReport, Outcome};
 use crate::rules::Rule;
 use crate::source::{LineIndex, Span};
@@ -20,8 +23,8 @@ use crate::source::{LineIndex, Span};
 /// Width reports are wrapped at; fixed so output does not depend on the terminal.
 const WIDTH: usize = 100;
 
-/// Findings further than this many bytes into their (shown) line are shown
-/// without a snippet: miette pads up to a label's column with a format
+/// Findings further than this many bytes into their line (minified JSON) are
+/// shown without a snippet: miette pads up to a label's column with a format
 /// width, which panics past 65,535, and rescans the line for every label.
 const MAX_SNIPPET_COLUMN: usize = 10_000;
 
@@ -42,12 +45,15 @@ pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport) -> Str
     if report.diagnostics.is_empty() {
         return rendered;
     }
-    let source = IndexedSource::new(&report.name, &report.text);
+    let shown = Shown::new(&report.text);
+    let name = escape::text(&report.name);
+    let source = IndexedSource::escaped(&name, &shown);
     for d in &report.diagnostics {
+        let d = shown_diagnostic(d, &shown);
         if report.outcome == Outcome::Unreadable {
             // Nothing was read, so there is no snippet to show.
             let adapter = Adapter {
-                diagnostic: d,
+                diagnostic: &d,
                 source: &source,
                 snippet: false,
             };
@@ -55,19 +61,41 @@ pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport) -> Str
                 rendered.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
             }
             rendered.push('\n');
-        } else if let Some(window) = Window::around(&source, d) {
+        } else if let Some(window) = Window::around(&source, &d) {
             // A long line: show windows of it around the spans.
-            match window.diagnostic.as_ref().filter(|w| window.can_show(w)) {
+            match window.diagnostic.as_ref().filter(|w| window.source.can_show(w)) {
                 Some(windowed) => render(handler, windowed, &window, &mut rendered),
-                None => render_without_snippet(handler, d, &source, &mut rendered),
+                None => render_without_snippet(handler, &d, &source, &mut rendered),
             }
-        } else if source.can_show(d) {
-            render(handler, d, &source, &mut rendered);
+        } else if source.can_show(&d) {
+            render(handler, &d, &source, &mut rendered);
         } else {
-            render_without_snippet(handler, d, &source, &mut rendered);
+            render_without_snippet(handler, &d, &source, &mut rendered);
         }
     }
-    rendered
+    match escape::lines(&rendered) {
+        std::borrow::Cow::Borrowed(_) => rendered,
+        std::borrow::Cow::Owned(guarded) => guarded,
+    }
+}
+
+/// `d` as it is drawn against `shown`: its spans moved onto the shown text
+/// and its message, help and labels escaped.
+pub fn shown_diagnostic(d: &Diagnostic, shown: &Shown<'_>) -> Diagnostic {
+    Diagnostic {
+        message: escape::text(&d.message).into_owned(),
+        help: d.help.as_deref().map(|h| escape::text(h).into_owned()),
+        span: shown.span(d.span),
+        labels: d
+            .labels
+            .iter()
+            .map(|l| Label {
+                span: shown.span(l.span),
+                message: escape::text(&l.message).into_owned(),
+            })
+            .collect(),
+        ..d.clone()
+    }
 }
 
 pub fn handler(style: Style) -> GraphicalReportHandler {
@@ -110,7 +138,7 @@ fn render_without_snippet(
     if handler.render_report(out, &adapter).is_err() {
         out.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
     }
-    let at = source.index.line_column(source.text, d.span.start);
+    let at = source.file_line_column(d.span.start);
     out.push_str(&format!(
         "  at {}:{}:{} (the line is too long to show)\n\n",
         source.name, at.line, at.column
@@ -177,12 +205,13 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
     for config in &run.configs {
         let effects = config.effects();
         if effects.is_empty() {
-            out.push_str(&format!("\nConfiguration: {}.", config.path));
+            out.push_str(&format!("\nConfiguration: {}.", escape::text(&config.path)));
         } else {
+            // Effects quote the configuration's globs and paths.
             out.push_str(&format!(
                 "\nConfiguration: {} ({}).",
-                config.path,
-                effects.join("; ")
+                escape::text(&config.path),
+                escape::text(&effects.join("; "))
             ));
         }
     }
@@ -252,21 +281,59 @@ impl<S: SourceCode> MietteDiagnostic for Adapter<'_, S> {
 /// [`SourceCode`] in time logarithmic in the file size.
 pub struct IndexedSource<'a> {
     name: &'a str,
-    text: &'a str,
+    text: Cow<'a, str>,
     index: LineIndex,
+    /// When `text` is a file's escaped text: the file, so locations name
+    /// the file's own columns.
+    file: Option<&'a Shown<'a>>,
 }
 
 impl<'a> IndexedSource<'a> {
     pub fn new(name: &'a str, text: &'a str) -> Self {
+        IndexedSource::owned(name, Cow::Borrowed(text))
+    }
+
+    fn owned(name: &'a str, text: Cow<'a, str>) -> Self {
         IndexedSource {
             name,
+            index: LineIndex::new(&text),
             text,
-            index: LineIndex::new(text),
+            file: None,
+        }
+    }
+
+    /// A file's escaped text; spans drawn against it must be mapped with
+    /// [`Shown::span`] (see [`shown_diagnostic`]).
+    pub fn escaped(name: &'a str, shown: &'a Shown<'a>) -> Self {
+        IndexedSource {
+            file: Some(shown),
+            ..IndexedSource::new(name, shown.text())
         }
     }
 }
 
 impl IndexedSource<'_> {
+    fn file_offset(&self, offset: usize) -> usize {
+        self.file.map_or(offset, |shown| shown.file_offset(offset))
+    }
+
+    /// Line and column in the file of `offset` in the shown text.
+    fn file_line_column(&self, offset: usize) -> crate::source::LineColumn {
+        let Some(shown) = self.file else {
+            return self.index.line_column(&self.text, offset);
+        };
+        let line = self.index.line_of(offset.min(self.text.len()));
+        let start = self.file_offset(self.index.line_start(line));
+        crate::source::LineColumn {
+            line: line + 1,
+            column: shown
+                .source()
+                .get(start..self.file_offset(offset))
+                .map_or(0, |before| before.chars().count())
+                + 1,
+        }
+    }
+
     /// Whether every span of `d` starts and ends near enough to the start of
     /// its line for miette to draw it.
     fn can_show(&self, d: &Diagnostic) -> bool {
@@ -287,75 +354,58 @@ impl SourceCode for IndexedSource<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        read_lines(
-            self.name,
-            self.text,
-            &self.index,
-            span,
-            context_lines_before,
-            context_lines_after,
-        )
-        .map(|contents| Box::new(contents) as Box<dyn SpanContents<'a> + 'a>)
+        let start = span.offset();
+        let end = start + span.len();
+        if end > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let index = &self.index;
+        let first_line = index.line_of(start);
+        let last_line = index.line_of(end.saturating_sub(1).max(start));
+        let first = first_line.saturating_sub(context_lines_before);
+        let last = (last_line + context_lines_after).min(index.line_count() - 1);
+        let (data_start, column) = if context_lines_before == 0 {
+            // The header's column: where the span starts in the file.
+            (
+                start,
+                self.file_offset(start) - self.file_offset(index.line_start(first_line)),
+            )
+        } else {
+            (index.line_start(first), 0)
+        };
+        let data_end = if last + 1 < index.line_count() {
+            index.line_start(last + 1)
+        } else {
+            self.text.len()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            &self.text.as_bytes()[data_start..data_end],
+            (data_start, data_end - data_start).into(),
+            first,
+            column,
+            last + 1,
+        )))
     }
-}
-
-/// miette's answer for `span` with context, from a line index.
-fn read_lines<'a>(
-    name: &str,
-    text: &'a str,
-    index: &LineIndex,
-    span: &SourceSpan,
-    context_lines_before: usize,
-    context_lines_after: usize,
-) -> Result<MietteSpanContents<'a>, MietteError> {
-    let start = span.offset();
-    let end = start + span.len();
-    if end > text.len() {
-        return Err(MietteError::OutOfBounds);
-    }
-    let first_line = index.line_of(start);
-    let last_line = index.line_of(end.saturating_sub(1).max(start));
-    let first = first_line.saturating_sub(context_lines_before);
-    let last = (last_line + context_lines_after).min(index.line_count() - 1);
-    let (data_start, column) = if context_lines_before == 0 {
-        (start, start - index.line_start(first_line))
-    } else {
-        (index.line_start(first), 0)
-    };
-    let data_end = if last + 1 < index.line_count() {
-        index.line_start(last + 1)
-    } else {
-        text.len()
-    };
-    Ok(MietteSpanContents::new_named(
-        name.to_string(),
-        &text.as_bytes()[data_start..data_end],
-        (data_start, data_end - data_start).into(),
-        first,
-        column,
-        last + 1,
-    ))
 }
 
 /// The lines around one diagnostic with each long line cut down to windows
 /// around the spans on it, and the diagnostic with its spans moved into
 /// that text. To miette it reads like the file itself: line numbers, and the
-/// column of the header, are the real ones.
+/// column of the header, are the file's.
 struct Window<'a> {
-    name: &'a str,
-    text: String,
-    index: LineIndex,
+    source: IndexedSource<'a>,
     /// The file's line number of the window's first line.
     first_line: usize,
-    /// Each span end in the window, with its offset in the file's line.
+    /// Each span end in the window, with its column (bytes) in the file.
     columns: Vec<(usize, usize)>,
     diagnostic: Option<Diagnostic>,
 }
 
 impl<'a> Window<'a> {
-    /// The window for `d`, when a line it would show is long.
+    /// The window for `d` (drawn against `source`), when a line it would show is long.
     fn around(source: &IndexedSource<'a>, d: &Diagnostic) -> Option<Window<'a>> {
-        let (text, index) = (source.text, &source.index);
+        let (text, index) = (source.text.as_ref(), &source.index);
         let spans: Vec<Span> = std::iter::once(d.span)
             .chain(d.labels.iter().map(|l| l.span))
             .collect();
@@ -381,7 +431,8 @@ impl<'a> Window<'a> {
         points.sort_unstable();
         points.dedup();
         let mut window = String::new();
-        // Each kept piece of the file: its start there and in the window.
+        // Each kept piece of the text: where it starts and ends there, and
+        // where it starts in the window.
         let mut pieces: Vec<(usize, usize, usize)> = Vec::new();
         for line in first..=last {
             let (start, end) = (index.line_start(line), index.line_end(text, line));
@@ -393,11 +444,17 @@ impl<'a> Window<'a> {
             let kept = if end - start <= LONG_LINE {
                 vec![(start, next)]
             } else {
-                let on_line = points.iter().copied().filter(|&p| start <= p && p <= end);
+                let mut on_line: Vec<usize> = points
+                    .iter()
+                    .copied()
+                    .filter(|&p| start <= p && p <= end)
+                    .collect();
+                if on_line.is_empty() {
+                    // A context line, or one inside a long span: its start.
+                    on_line.push(start);
+                }
                 let mut kept: Vec<(usize, usize)> = Vec::new();
-                for p in on_line
-                    .chain(std::iter::once(start).filter(|_| !points.iter().any(|&p| start <= p && p <= end)))
-                {
+                for p in on_line {
                     let from = floor(text, p.saturating_sub(WINDOW_CONTEXT).max(start));
                     let to = ceil(text, (p + WINDOW_CONTEXT).min(end));
                     match kept.last_mut() {
@@ -444,27 +501,17 @@ impl<'a> Window<'a> {
         })();
         let columns = points
             .iter()
-            .filter_map(|&p| Some((place(p)?, p - index.line_start(index.line_of(p)))))
+            .filter_map(|&p| {
+                let line_start = index.line_start(index.line_of(p));
+                Some((place(p)?, source.file_offset(p) - source.file_offset(line_start)))
+            })
             .collect();
         Some(Window {
-            name: source.name,
-            index: LineIndex::new(&window),
-            text: window,
+            source: IndexedSource::owned(source.name, Cow::Owned(window)),
             first_line: first,
             columns,
             diagnostic,
         })
-    }
-
-    /// As [`IndexedSource::can_show`], within the window.
-    fn can_show(&self, d: &Diagnostic) -> bool {
-        std::iter::once(d.span)
-            .chain(d.labels.iter().map(|l| l.span))
-            .flat_map(|span| [span.start, span.end])
-            .all(|offset| {
-                let offset = offset.min(self.text.len());
-                offset - self.index.line_start(self.index.line_of(offset)) <= MAX_SNIPPET_COLUMN
-            })
     }
 }
 
@@ -475,16 +522,11 @@ impl SourceCode for Window<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let contents = read_lines(
-            self.name,
-            &self.text,
-            &self.index,
-            span,
-            context_lines_before,
-            context_lines_after,
-        )?;
+        let contents = self
+            .source
+            .read_span(span, context_lines_before, context_lines_after)?;
         let column = match context_lines_before {
-            // The header's column: the real one, in the file's line.
+            // The header's column: the file's.
             0 => self
                 .columns
                 .iter()
@@ -492,12 +534,11 @@ impl SourceCode for Window<'_> {
                 .map_or(contents.column(), |(_, column)| *column),
             _ => contents.column(),
         };
-        let first = contents.line() + self.first_line;
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.to_string(),
+            self.source.name.to_string(),
             contents.data(),
             *contents.span(),
-            first,
+            contents.line() + self.first_line,
             column,
             contents.line_count() + self.first_line,
         )))

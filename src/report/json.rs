@@ -113,7 +113,7 @@ pub fn render_file(report: &FileReport) -> String {
         // Serializing plain structs into a Vec cannot fail.
         let _ = serde_json::to_writer(&mut out, &json_diagnostic(&index, report, d));
     }
-    String::from_utf8(out).unwrap_or_default()
+    super::escape::json(String::from_utf8(out).unwrap_or_default())
 }
 
 /// Closes the document with the run's totals.
@@ -132,7 +132,8 @@ pub fn write_end(totals: &Totals, run: &RunFacts, out: &mut dyn Write) -> io::Re
     )?;
     serde_json::to_writer(&mut *out, &summary).map_err(io::Error::other)?;
     write!(out, ",\"configs\":")?;
-    serde_json::to_writer(&mut *out, &run.configs).map_err(io::Error::other)?;
+    let configs = serde_json::to_string(&run.configs).map_err(io::Error::other)?;
+    out.write_all(super::escape::json(configs).as_bytes())?;
     writeln!(out, "}}")
 }
 

@@ -267,8 +267,8 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
             results,
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
-    writeln!(out)
+    let document = serde_json::to_string_pretty(&log).map_err(io::Error::other)?;
+    writeln!(out, "{}", super::escape::json(document))
 }
 
 /// A file name as a URI reference: relative names stay relative (code

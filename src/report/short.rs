@@ -3,20 +3,27 @@
 
 use std::fmt::Write;
 
+use super::escape;
 use crate::lint::FileReport;
 
-/// One line per finding of one file.
+/// One line per finding of one file. Name and message are escaped, so a
+/// line break in either cannot start a line that looks like a finding.
 pub fn render_file(report: &FileReport) -> String {
     let mut out = String::new();
+    let name = escape::text(&report.name);
     for (d, at, _) in super::located(report) {
-        // A message is one line today; flattening keeps the format
-        // line-based even if one ever is not.
-        let message = d.message.replace(['\r', '\n'], " ");
         let _ = writeln!(
             out,
-            "{}:{}:{}: {}[{}] {message}",
-            report.name, at.line, at.column, d.severity, d.rule
+            "{name}:{}:{}: {}[{}] {}",
+            at.line,
+            at.column,
+            d.severity,
+            d.rule,
+            escape::text(&d.message)
         );
     }
-    out
+    match escape::lines(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(guarded) => guarded,
+    }
 }

@@ -1,6 +1,8 @@
 //! `simulate` reports: the human view (decision line, miette snippets of the
 //! deciding statements, every other statement with its reason) and the
 //! versioned JSON document described in the README ("Simulating requests and testing policies").
+//! Everything taken from policies, names and requests is escaped
+//! ([`crate::report::escape`]), as in lint output.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,7 +14,8 @@ use serde::Serialize;
 use super::api::Response;
 use super::eval::{is_deciding, Decision, StatementResult};
 use super::{FileStatus, PolicyFile, Simulation};
-use crate::report::human::{handler, render, IndexedSource};
+use crate::report::escape::{self, Shown};
+use crate::report::human::{handler, render, shown_diagnostic, IndexedSource};
 use crate::report::json::{json_span, JsonSpan};
 use crate::report::Style;
 use crate::source::{LineIndex, Span};
@@ -58,21 +61,36 @@ fn line_indexes(files: &[PolicyFile]) -> Vec<LineIndex> {
     files.iter().map(|f| LineIndex::new(&f.text)).collect()
 }
 
+/// Writes `text` with the last guard of line-based output applied.
+fn write_guarded(text: &[u8], out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(escape::lines(&String::from_utf8_lossy(text)).as_bytes())
+}
+
 pub fn write_human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{}", decision_line(sim))?;
+    let mut text = Vec::new();
+    human(sim, style, &mut text)?;
+    write_guarded(&text, out)
+}
+
+fn human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}", escape::text(&decision_line(sim)))?;
     let handler = handler(style);
     let mut rendered = String::new();
     for result in sim.results.iter().filter(|r| is_deciding(r, sim.decision)) {
         let file = &sim.files[result.file];
-        let source = IndexedSource::new(&file.name, &file.text);
+        let shown = Shown::new(&file.text);
+        let name = escape::text(&file.name);
+        let source = IndexedSource::escaped(&name, &shown);
         rendered.clear();
         let snippet = Snippet {
             result,
+            reason: escape::text(&result.reason),
             source: &source,
+            shown: &shown,
             denied: sim.decision == Decision::ExplicitDeny,
         };
         if handler.render_report(&mut rendered, &snippet).is_err() {
-            rendered.push_str(&format!("{snippet}: {}\n", result.reason));
+            rendered.push_str(&format!("{snippet}: {}\n", snippet.reason));
         }
         writeln!(out)?;
         out.write_all(rendered.as_bytes())?;
@@ -92,14 +110,14 @@ pub fn write_human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::R
             } else {
                 "does not apply"
             };
-            writeln!(
-                out,
+            let line = format!(
                 "  {} statement {} ({}): {verdict}: {}",
                 location(file, &indexes[r.file], r.span),
                 r.index,
                 r.effect.as_str(),
                 r.reason
-            )?;
+            );
+            writeln!(out, "{}", escape::text(&line))?;
         }
     }
     let skipped: Vec<(&PolicyFile, &String)> = sim
@@ -113,13 +131,13 @@ pub fn write_human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::R
     if !skipped.is_empty() {
         writeln!(out, "\nSkipped:")?;
         for (file, why) in skipped {
-            writeln!(out, "  {}: {why}", file.name)?;
+            writeln!(out, "  {}", escape::text(&format!("{}: {why}", file.name)))?;
         }
     }
     if !sim.notes.is_empty() {
         writeln!(out)?;
         for note in &sim.notes {
-            writeln!(out, "note: {note}")?;
+            writeln!(out, "note: {}", escape::text(note))?;
         }
     }
     if let Some(call) = &sim.call {
@@ -128,16 +146,20 @@ pub fn write_human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::R
             writeln!(out, "  valid")?;
         }
         for e in &call.check.errors {
-            writeln!(out, "  error {}: {}", e.code, e.detail)?;
+            writeln!(
+                out,
+                "  {}",
+                escape::text(&format!("error {}: {}", e.code, e.detail))
+            )?;
         }
         for w in &call.check.warnings {
-            writeln!(out, "  warning: {w}")?;
+            writeln!(out, "  warning: {}", escape::text(w))?;
         }
         writeln!(
             out,
             "\nSimulated response (HTTP {}):\n{}",
             call.response.http_status(),
-            serde_json::to_string_pretty(&call.response).map_err(io::Error::other)?
+            escape::json(serde_json::to_string_pretty(&call.response).map_err(io::Error::other)?)
         )?;
     }
     Ok(())
@@ -147,7 +169,11 @@ pub fn write_human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::R
 /// here" or "denied here", with the matching Action, Resource and Condition.
 struct Snippet<'a, S> {
     result: &'a StatementResult,
+    /// The result's reason, escaped.
+    reason: std::borrow::Cow<'a, str>,
     source: &'a S,
+    /// Where the file's spans are in the text `source` shows.
+    shown: &'a Shown<'a>,
     denied: bool,
 }
 
@@ -168,7 +194,7 @@ impl<S> std::error::Error for Snippet<'_, S> {}
 
 impl<S: SourceCode> MietteDiagnostic for Snippet<'_, S> {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.result.reason))
+        Some(Box::new(&self.reason))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -190,14 +216,15 @@ impl<S: SourceCode> MietteDiagnostic for Snippet<'_, S> {
         } else {
             "allowed here"
         };
+        let reason_span = self.shown.span(r.reason_span);
         let primary = LabeledSpan::new_primary_with_span(
             Some(here.to_string()),
-            (r.reason_span.start, r.reason_span.len()),
+            (reason_span.start, reason_span.len()),
         );
-        let evidence = r
-            .evidence
-            .iter()
-            .map(|(span, label)| LabeledSpan::new_with_span(Some(label.clone()), (span.start, span.len())));
+        let evidence = r.evidence.iter().map(|(span, label)| {
+            let span = self.shown.span(*span);
+            LabeledSpan::new_with_span(Some(escape::text(label).into_owned()), (span.start, span.len()))
+        });
         Some(Box::new(std::iter::once(primary).chain(evidence)))
     }
 }
@@ -212,11 +239,13 @@ pub fn write_unusable(files: &[PolicyFile], style: Style, out: &mut dyn Write) -
             continue;
         };
         count += 1;
-        let source = IndexedSource::new(&file.name, &file.text);
+        let shown = Shown::new(&file.text);
+        let name = escape::text(&file.name);
+        let source = IndexedSource::escaped(&name, &shown);
         for d in diagnostics {
             rendered.clear();
-            render(&handler, d, &source, &mut rendered);
-            out.write_all(rendered.as_bytes())?;
+            render(&handler, &shown_diagnostic(d, &shown), &source, &mut rendered);
+            write_guarded(rendered.as_bytes(), out)?;
         }
     }
     writeln!(
@@ -235,12 +264,15 @@ pub fn write_evaluation_error(
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let source = miette::NamedSource::new(&file.name, file.text.clone());
+    let shown = Shown::new(&file.text);
+    let source = miette::NamedSource::new(escape::text(&file.name), shown.text().to_string());
+    let message = escape::text(message);
+    let at = shown.span(span);
     let report = miette::MietteDiagnostic::new(format!("cannot evaluate a condition: {message}"))
         .with_severity(miette::Severity::Error)
         .with_label(LabeledSpan::new_primary_with_span(
             Some("here".to_string()),
-            (span.start, span.len()),
+            (at.start, at.len()),
         ));
     let mut rendered = String::new();
     let report = miette::Report::new(report).with_source_code(source);
@@ -250,10 +282,10 @@ pub fn write_evaluation_error(
     {
         rendered = format!(
             "{}: cannot evaluate a condition: {message}\n",
-            location(file, &LineIndex::new(&file.text), span)
+            escape::text(&location(file, &LineIndex::new(&file.text), span))
         );
     }
-    out.write_all(rendered.as_bytes())
+    write_guarded(rendered.as_bytes(), out)
 }
 
 #[derive(Serialize)]
@@ -378,6 +410,6 @@ pub fn write_json(sim: &Simulation, out: &mut dyn Write) -> io::Result<()> {
         request,
         response: sim.call.as_ref().map(|call| &call.response),
     };
-    serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
-    writeln!(out)
+    let document = serde_json::to_string_pretty(&document).map_err(io::Error::other)?;
+    writeln!(out, "{}", escape::json(document))
 }

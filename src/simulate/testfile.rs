@@ -12,6 +12,7 @@ use super::eval::{Decision, Request};
 use super::output::decision_line;
 use super::{check_action, load_policies, simulate, Failure, FileStatus, Simulation};
 use crate::discover::{read_regular_file, DEFAULT_MAX_FILE_SIZE};
+use crate::report::escape;
 
 /// One test file.
 #[derive(Debug, Deserialize)]
@@ -108,7 +109,7 @@ pub fn run(paths: &[PathBuf], out: &mut dyn Write) -> io::Result<Tally> {
         let file = match read_test_file(path) {
             Ok(file) => file,
             Err(message) => {
-                writeln!(out, "ERROR {name}: {message}")?;
+                line(out, &format!("ERROR {name}: {message}"))?;
                 tally.errors += 1;
                 tally.failed += 1;
                 continue;
@@ -120,25 +121,35 @@ pub fn run(paths: &[PathBuf], out: &mut dyn Write) -> io::Result<Tally> {
             match run_case(case, &file.policies, base) {
                 Ok(got) => {
                     tally.passed += 1;
-                    writeln!(out, "ok    {label}: {got}")?;
+                    line(out, &format!("ok    {label}: {got}"))?;
                 }
                 Err(CaseError::Failed { got, why }) => {
                     tally.failed += 1;
-                    writeln!(out, "FAIL  {label}: expected {}, got {got}", case.expect)?;
-                    for line in why {
-                        writeln!(out, "      {line}")?;
+                    line(
+                        out,
+                        &format!("FAIL  {label}: expected {}, got {got}", case.expect),
+                    )?;
+                    for why in why {
+                        line(out, &format!("      {why}"))?;
                     }
                 }
                 Err(CaseError::Error(message)) => {
                     tally.failed += 1;
                     tally.errors += 1;
-                    writeln!(out, "ERROR {label}: {message}")?;
+                    line(out, &format!("ERROR {label}: {message}"))?;
                 }
             }
         }
     }
     writeln!(out, "{} passed, {} failed", tally.passed, tally.failed)?;
     Ok(tally)
+}
+
+/// Writes one line of the report. Names, case names and reasons come from
+/// test files and policies: escaped, a case cannot print a line of its own
+/// (such as a fake `9 passed, 0 failed`).
+fn line(out: &mut dyn Write, text: &str) -> io::Result<()> {
+    writeln!(out, "{}", escape::lines(&escape::text(text)))
 }
 
 /// The named files, and in named directories every `*.test.json` (hidden
