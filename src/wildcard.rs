@@ -162,14 +162,22 @@ impl CoverIndex {
 
 /// The patterns of a list, indexed by what any value one of them covers must
 /// hold: its literal head as a prefix, its literal tail as a suffix, and one
-/// of its inner literal runs (the one fewest patterns share) somewhere. A
-/// value's candidates are the smallest of the three sets; a pattern equal to
-/// an earlier one is left out, as it covers exactly what that one covers.
+/// of its inner literal runs (the one fewest patterns share; its first
+/// [`RUN_KEY`] bytes) somewhere. A value's candidates are the smallest of the
+/// three sets; a pattern equal to an earlier one is left out, as it covers
+/// exactly what that one covers.
+/// Bytes of an inner run the index keys it by: a value is looked up at
+/// each of its bytes once per key length, so the cost stays linear.
+const RUN_KEY: usize = 16;
+
 struct PatternIndex {
     heads: Trie,
     tails: Trie,
-    /// Finds the chosen inner runs; `runs[k]` lists the patterns that chose run `k`.
-    inner: Option<aho_corasick::AhoCorasick>,
+    /// The chosen inner runs' keys, each with its id in `runs`, and the
+    /// lengths they come in.
+    inner: HashMap<Vec<u8>, usize>,
+    key_lengths: Vec<usize>,
+    /// `runs[k]` lists the patterns whose chosen run has key `k`.
     runs: Vec<Vec<usize>>,
     /// Patterns with no inner run, which any value may hold.
     no_run: Vec<usize>,
@@ -183,24 +191,25 @@ impl PatternIndex {
             .collect();
         let mut heads = Trie::default();
         let mut tails = Trie::default();
-        let mut inner_runs: Vec<Vec<&str>> = Vec::new();
-        let mut sharing: HashMap<&str, usize> = HashMap::new();
+        let mut inner_runs: Vec<Vec<&[u8]>> = Vec::new();
+        let mut sharing: HashMap<&[u8], usize> = HashMap::new();
         for &j in &patterns {
             let value = folded[j].as_ref();
             let head = value.find(['*', '?']).unwrap_or(value.len());
             let tail = value.rfind(['*', '?']).map_or(value.len(), |p| p + 1);
             heads.insert(value[..head].bytes(), j);
             tails.insert(value[tail..].bytes().rev(), j);
-            let runs: Vec<&str> = value[head..tail]
+            let runs: Vec<&[u8]> = value[head..tail]
                 .split(['*', '?'])
                 .filter(|run| !run.is_empty())
+                .map(|run| &run.as_bytes()[..run.len().min(RUN_KEY)])
                 .collect();
             for run in &runs {
                 *sharing.entry(run).or_default() += 1;
             }
             inner_runs.push(runs);
         }
-        let mut run_ids: HashMap<&str, usize> = HashMap::new();
+        let mut inner: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut runs: Vec<Vec<usize>> = Vec::new();
         let mut no_run = Vec::new();
         for (&j, candidates) in patterns.iter().zip(&inner_runs) {
@@ -209,7 +218,7 @@ impl PatternIndex {
                 .min_by_key(|run| (sharing[*run], std::cmp::Reverse(run.len())))
             {
                 Some(run) => {
-                    let id = *run_ids.entry(run).or_insert_with(|| {
+                    let id = *inner.entry(run.to_vec()).or_insert_with(|| {
                         runs.push(Vec::new());
                         runs.len() - 1
                     });
@@ -218,22 +227,14 @@ impl PatternIndex {
                 None => no_run.push(j),
             }
         }
-        let mut ordered: Vec<(&str, usize)> = run_ids.into_iter().collect();
-        ordered.sort_by_key(|&(_, id)| id);
-        let inner = (!ordered.is_empty())
-            .then(|| {
-                // A DFA takes time per state and byte value to build; a
-                // long run makes many states.
-                aho_corasick::AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                    .build(ordered.iter().map(|(run, _)| run))
-                    .ok()
-            })
-            .flatten();
+        let mut key_lengths: Vec<usize> = inner.keys().map(Vec::len).collect();
+        key_lengths.sort_unstable();
+        key_lengths.dedup();
         PatternIndex {
             heads,
             tails,
             inner,
+            key_lengths,
             runs,
             no_run,
         }
@@ -250,19 +251,27 @@ impl PatternIndex {
         } else {
             (tails, tail_count)
         };
-        if let Some(inner) = &self.inner {
+        // The keys a value holds: at most `RUN_KEY` lookups per byte.
+        if !self.inner.is_empty() && best_count > self.no_run.len() {
             let mut found = vec![&self.no_run];
             let mut found_count = self.no_run.len();
             let mut hit = HashSet::new();
-            for m in inner.find_overlapping_iter(value) {
-                // Enough: the set found so far is already no smaller.
-                if found_count >= best_count {
-                    break;
-                }
-                let run = m.pattern().as_usize();
-                if hit.insert(run) {
-                    found.push(&self.runs[run]);
-                    found_count += self.runs[run].len();
+            let bytes = value.as_bytes();
+            'search: for start in 0..bytes.len() {
+                for &len in &self.key_lengths {
+                    let Some(key) = bytes.get(start..start + len) else {
+                        break;
+                    };
+                    // Enough: the set found so far is already no smaller.
+                    if found_count >= best_count {
+                        break 'search;
+                    }
+                    if let Some(&run) = self.inner.get(key) {
+                        if hit.insert(run) {
+                            found.push(&self.runs[run]);
+                            found_count += self.runs[run].len();
+                        }
+                    }
                 }
             }
             if found_count < best_count {
