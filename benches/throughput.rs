@@ -22,9 +22,11 @@ use walkdir::WalkDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_policy-check");
 /// Bumped whenever the generator changes, so a stale corpus is rebuilt.
-const CORPUS_VERSION: &str = "3";
+const CORPUS_VERSION: &str = "4";
 const SMALL_FILES: usize = 20_000;
 const FINDINGS: usize = 20_000;
+/// `.tf` files in the Terraform tree (issue 12), several policies each.
+const TF_FILES: usize = 5_000;
 /// Repetitions per measurement. The fastest run is reported: on a shared
 /// machine the slower ones measure the neighbours.
 const RUNS: usize = 7;
@@ -35,10 +37,16 @@ fn main() -> io::Result<()> {
     if let Some(at) = args.iter().position(|a| a == "--baseline") {
         return baseline(&args[at + 1..]);
     }
+    if let Some(at) = args.iter().position(|a| a == "--baseline-hcl") {
+        return baseline_hcl(&args[at + 1..]);
+    }
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-corpus");
     if args.iter().any(|a| a == "--hostile") {
         // `cargo bench --bench throughput -- --hostile`: that section alone.
         return hostile(&root.join("hostile"));
+    }
+    if args.iter().any(|a| a == "--tables-only") {
+        return tables(&root);
     }
     let corpus = Corpus::ensure(&root)?;
     let cpu = fs::read_to_string("/proc/cpuinfo")
@@ -82,6 +90,13 @@ fn main() -> io::Result<()> {
     let findings = root.join("findings-20k.json");
     let findings_half = root.join("findings-10k.json");
     let big = root.join("big.json");
+    let tf_dir = root.join("terraform");
+    let tf_half_dir = root.join("terraform/a");
+    let base_hcl = |args: &[&Path]| -> Command {
+        let mut command = Command::new(&me);
+        command.arg("--baseline-hcl").args(args);
+        command
+    };
 
     // Interleave tool and baseline runs so drift in machine load hits both.
     let mut rows = Vec::new();
@@ -97,6 +112,16 @@ fn main() -> io::Result<()> {
     let [big_tool, big_base] = measure_pair(
         &mut tool(&[&big], &["--format", "json"]),
         &mut base(&[&big]),
+        RUNS,
+    )?;
+    let [tf_tool, tf_base] = measure_pair(
+        &mut tool(&[&tf_dir], &["--format", "json"]),
+        &mut base_hcl(&[&tf_dir]),
+        RUNS,
+    )?;
+    let [tf_half_tool, tf_half_base] = measure_pair(
+        &mut tool(&[&tf_half_dir], &["--format", "json"]),
+        &mut base_hcl(&[&tf_half_dir]),
         RUNS,
     )?;
     let [human, json] = measure_pair(
@@ -152,6 +177,19 @@ fn main() -> io::Result<()> {
         &single_tool,
     );
     line("baseline, one small file (process start to exit)", &single_base);
+    line(
+        &format!("policy-check --format json, {TF_FILES} .tf files"),
+        &tf_tool,
+    );
+    line(
+        &format!("baseline (walk+read+hcl-edit parse), {TF_FILES} .tf files"),
+        &tf_base,
+    );
+    line(
+        &format!("policy-check --format json, {} .tf files", TF_FILES / 2),
+        &tf_half_tool,
+    );
+    line(&format!("baseline, {} .tf files", TF_FILES / 2), &tf_half_base);
     line("policy-check --format json, 1 MB document", &big_tool);
     line("baseline, 1 MB document", &big_base);
     line(
@@ -199,6 +237,18 @@ fn main() -> io::Result<()> {
         "",
         0.0,
     ));
+    rows.push((
+        "5k .tf tree, policy-check / hcl-edit baseline",
+        ratio(&tf_tool, &tf_base),
+        "<=",
+        2.0,
+    ));
+    rows.push((
+        ".tf files: 5k / 2.5k time (2x input)",
+        ratio(&tf_tool, &tf_half_tool),
+        "~",
+        2.0,
+    ));
     rows.push(("20k findings, human / json", ratio(&human, &json), "<=", 4.0));
     rows.push((
         "files: 20k / 10k time (2x input)",
@@ -237,7 +287,105 @@ fn main() -> io::Result<()> {
         };
         println!("{name:<58} {measured:>8.2} {target_text:>8}  {verdict}");
     }
+    tables(&root)?;
     hostile(&root.join("hostile"))
+}
+
+/// Issue 16: what the embedded operation tables cost. The binary's size, and
+/// one-file runs (process start to exit) that need no table, one table, or
+/// all of them (each table is parsed on first use), against the parse-only
+/// baseline on the same file. With `POLICY_CHECK_BEFORE` naming a binary
+/// built before the SDK tables (ENS only), it is measured in the same run.
+fn tables(root: &Path) -> io::Result<()> {
+    const SERVICES: [&str; 19] = [
+        "cms",
+        "cr",
+        "cs",
+        "eci",
+        "ecs",
+        "ens",
+        "ess",
+        "fc",
+        "kms",
+        "log",
+        "nas",
+        "oss",
+        "ram",
+        "rds",
+        "resourcemanager",
+        "ros",
+        "slb",
+        "sts",
+        "vpc",
+    ];
+    let dir = root.join("tables");
+    fs::create_dir_all(&dir)?;
+    let policy = |actions: &[String]| {
+        let list: Vec<String> = actions.iter().map(|a| format!("\"{a}\"")).collect();
+        format!(
+            "{{\"Version\": \"1\", \"Statement\": [{{\"Effect\": \"Allow\", \"Action\": [{}], \"Resource\": \"*\"}}]}}\n",
+            list.join(", ")
+        )
+    };
+    let files = [
+        ("no table (bss only)", vec!["bss:DescribeOrders".to_string()]),
+        ("ens table only", vec!["ens:DescribeInstances".to_string()]),
+        ("ecs table only", vec!["ecs:DescribeInstances".to_string()]),
+        (
+            "all 19 tables (`<service>:Describe*` each)",
+            SERVICES.iter().map(|s| format!("{s}:Describe*")).collect(),
+        ),
+        // Each unknown action costs a did-you-mean scan of its table.
+        (
+            "all 19 tables, a misspelt action each",
+            SERVICES
+                .iter()
+                .map(|s| format!("{s}:DescribeNothingAtAll"))
+                .collect(),
+        ),
+    ];
+    let before = std::env::var_os("POLICY_CHECK_BEFORE").map(PathBuf::from);
+    let size = |path: &Path| fs::metadata(path).map(|m| m.len() as f64 / 1e6);
+    println!("\noperation tables (issue 16)");
+    println!("binary size: {:.2} MB ({BIN})", size(Path::new(BIN))?);
+    if let Some(before) = &before {
+        println!(
+            "binary size before the SDK tables: {:.2} MB ({})",
+            size(before)?,
+            before.display()
+        );
+    }
+    let me = std::env::current_exe()?;
+    println!(
+        "{:<58} {:>10} {:>9} {:>8}",
+        "one file, process start to exit", "wall", "peak RSS", "/ base"
+    );
+    for (i, (name, actions)) in files.iter().enumerate() {
+        let file = dir.join(format!("tables-{i}.json"));
+        fs::write(&file, policy(actions))?;
+        let mut tool = Command::new(BIN);
+        tool.args(["--format", "json"]).arg(&file);
+        let mut base = Command::new(&me);
+        base.arg("--baseline").arg(&file);
+        let [tool_m, base_m] = measure_pair(&mut tool, &mut base, SINGLE_FILE_RUNS)?;
+        let row = |label: &str, m: &Measurement| {
+            println!(
+                "{label:<58} {:>7.2} ms {:>6.1} MiB {:>8.2}",
+                ms(m.wall),
+                m.max_rss_kib as f64 / 1024.0,
+                ratio(m, &base_m)
+            )
+        };
+        row(&format!("policy-check, {name}"), &tool_m);
+        if let Some(before) = &before {
+            let mut old = Command::new(before);
+            old.args(["--format", "json"]).arg(&file);
+            let [old_m, _] = measure_pair(&mut old, &mut base, SINGLE_FILE_RUNS)?;
+            row(&format!("  before the SDK tables, {name}"), &old_m);
+        }
+        row("  baseline (read + serde_json)", &base_m);
+    }
+    Ok(())
 }
 
 /// A hostile input: its name, the output format, the count at half size,
@@ -354,6 +502,32 @@ fn baseline(paths: &[String]) -> io::Result<()> {
         .map(|file| {
             let bytes = fs::read(file).unwrap_or_default();
             usize::from(serde_json::from_slice::<serde_json::Value>(&bytes).is_ok())
+        })
+        .sum();
+    println!("{parsed} of {} files parsed", files.len());
+    Ok(())
+}
+
+/// The parse-only floor for the Terraform tree: walk for `*.tf` (hidden
+/// directories skipped, sorted), read every file and parse it with
+/// hcl-edit, the parser policy-check uses, on all cores.
+fn baseline_hcl(paths: &[String]) -> io::Result<()> {
+    let mut files = Vec::new();
+    for path in paths {
+        let entries = WalkDir::new(path).into_iter().filter_entry(|e| {
+            e.depth() == 0 || !(e.file_type().is_dir() && e.file_name().to_string_lossy().starts_with('.'))
+        });
+        files.extend(entries.filter_map(Result::ok).filter_map(|e| {
+            let tf = e.path().extension().is_some_and(|x| x == "tf");
+            (tf && e.file_type().is_file()).then(|| e.into_path())
+        }));
+    }
+    files.sort();
+    let parsed: usize = files
+        .par_iter()
+        .map(|file| {
+            let text = fs::read_to_string(file).unwrap_or_default();
+            usize::from(hcl_edit::parser::parse_body(&text).is_ok())
         })
         .sum();
     println!("{parsed} of {} files parsed", files.len());
@@ -560,6 +734,82 @@ fn small_policy(rng: &mut Rng, kind: usize) -> String {
     }
 }
 
+/// One module file with a policy in each form issue 12 lists: a heredoc,
+/// an indented heredoc, an escaped string, `jsonencode`, a data source and
+/// unknown values; one file in four holds a mistake.
+fn terraform_file(rng: &mut Rng, i: usize) -> String {
+    let action = if i.is_multiple_of(4) {
+        rng.pick(TYPOS)
+    } else {
+        rng.pick(ACTIONS)
+    };
+    let operator = rng.pick(OPERATORS);
+    let heredoc = document(&[statement(rng, "Allow", action, Some(operator))]);
+    let indented: String = document(&[statement(rng, "Allow", "ens:DescribeImages", None)])
+        .lines()
+        .map(|l| format!("    {l}\n"))
+        .collect();
+    let escaped = format!(
+        "{{\\\"Version\\\":\\\"1\\\",\\\"Statement\\\":[{{\\\"Effect\\\":\\\"Allow\\\",\\\"Action\\\":\\\"{}\\\",\\\"Resource\\\":\\\"*\\\"}}]}}",
+        rng.pick(ACTIONS)
+    );
+    let resource = resource(rng);
+    format!(
+        r#"variable "bucket_{i}" {{
+  type = string
+}}
+
+resource "alicloud_ram_policy" "heredoc_{i}" {{
+  policy_name     = "heredoc-{i}"
+  policy_document = <<EOF
+{heredoc}EOF
+}}
+
+resource "alicloud_ram_role" "indented_{i}" {{
+  role_name = "indented-{i}"
+  document  = <<-EOT
+{indented}  EOT
+}}
+
+resource "alicloud_ram_policy" "escaped_{i}" {{
+  policy_name     = "escaped-{i}"
+  policy_document = "{escaped}"
+}}
+
+resource "alicloud_ram_policy" "encoded_{i}" {{
+  policy_name = "encoded-{i}"
+  policy_document = jsonencode({{
+    Version = "1"
+    Statement = [{{
+      Effect   = "Allow"
+      Action   = ["ens:CreateImage", var.extra_action]
+      Resource = ["{resource}", "acs:oss:*:*:${{var.bucket_{i}}}/*"]
+    }}]
+  }})
+}}
+
+data "alicloud_ram_policy_document" "data_{i}" {{
+  statement {{
+    effect   = "Allow"
+    action   = ["ens:DescribeInstances"]
+    resource = ["*"]
+    condition {{
+      operator = "IpAddress"
+      variable = "acs:SourceIp"
+      values   = ["10.{}.0.0/16"]
+    }}
+  }}
+}}
+
+resource "alicloud_ram_policy" "data_{i}" {{
+  policy_name     = "data-{i}"
+  policy_document = data.alicloud_ram_policy_document.data_{i}.document
+}}
+"#,
+        rng.below(256)
+    )
+}
+
 impl Corpus {
     /// Builds the corpus under `root` unless a complete one of this version is there.
     fn ensure(root: &Path) -> io::Result<Corpus> {
@@ -578,6 +828,14 @@ impl Corpus {
                     fs::create_dir_all(&dir)?;
                 }
                 fs::write(dir.join(format!("policy-{i:05}.json")), small_policy(&mut rng, i))?;
+            }
+            for i in 0..TF_FILES {
+                let half = if i < TF_FILES / 2 { "a" } else { "b" };
+                let dir = root.join(format!("terraform/{half}/module-{:03}", (i / 50) % 100));
+                if i % 50 == 0 {
+                    fs::create_dir_all(&dir)?;
+                }
+                fs::write(dir.join(format!("main-{i:05}.tf")), terraform_file(&mut rng, i))?;
             }
             let mut statements = Vec::new();
             let mut len = 0;

@@ -13,9 +13,8 @@ use std::sync::OnceLock;
 
 use crate::wildcard::{self, Case};
 
-/// Every catalogued service: its RAM code and its table, sorted by code. The
-/// codes are no prefix of one another, so catalogue order (service, then
-/// name) is also the order of the lower-cased actions.
+/// Every catalogued service: its RAM code and its table, sorted by code.
+/// Catalogue order is service, then action ignoring case.
 const TABLES: &[(&str, &str)] = &[
     ("cms", include_str!("../rules/operations/cms.tsv")),
     ("cr", include_str!("../rules/operations/cr.tsv")),
@@ -351,9 +350,9 @@ impl Catalog {
             !line.starts_with('#')
                 && !line.starts_with("action\t")
                 && !line.trim().is_empty()
-                && !line
+                && line
                     .split_once(':')
-                    .is_some_and(|(service, _)| catalog.service_index(service).is_some())
+                    .is_none_or(|(service, _)| catalog.service_index(service).is_none())
         });
         if let Some(line) = orphan {
             return Err(format!("ram-only.tsv: `{line}` names a service without a table"));

@@ -9,6 +9,7 @@ mod grammar;
 mod memo;
 mod resources;
 
+pub use actions::unchecked_services;
 pub use grammar::nearest;
 
 use crate::diagnostic::Diagnostic;
@@ -22,6 +23,9 @@ pub struct Context<'a> {
     pub text: &'a str,
     pub options: &'a LintOptions,
     pub settings: &'a RuleSettings,
+    /// Whether `text` at the root's span is the document as RAM receives it;
+    /// a tree lowered from YAML or HCL has no such text to measure.
+    pub exact_text: bool,
 }
 
 impl Context<'_> {

@@ -1,6 +1,7 @@
 //! The command line: parses arguments, runs the pipeline over the inputs in
 //! parallel, prints from one thread in input order, and picks the exit code.
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -12,7 +13,7 @@ use crate::discover::{
     discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
 };
 use crate::embedded::{lint_host, Query, Selected};
-use crate::lint::{lint_file, FileReport, Origin};
+use crate::lint::{FileReport, Origin};
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::rules::Rule;
 use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
@@ -41,12 +42,16 @@ pub enum Command {
     /// List every rule with its default severity and summary
     Rules {
         /// Print a Markdown table (as in the README)
-        #[arg(long)]
+        #[arg(long, conflicts_with = "docs")]
         markdown: bool,
+        /// Print the full rule reference in Markdown (docs/rules.md)
+        #[arg(long)]
+        docs: bool,
     },
     /// Show what a rule catches, why it matters, and a bad and a good example
     Explain {
         /// The rule id, such as `unknown-action`
+        #[arg(value_parser = crate::completions::RuleIdParser, hide_possible_values = true)]
         rule: String,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
@@ -58,6 +63,8 @@ pub enum Command {
     Simulate(crate::simulate::SimulateArgs),
     /// Run policy test files: cases with policies, a request and the expected outcome
     Test(crate::simulate::TestArgs),
+    /// Prove offline that NEW's policies grant no request OLD's deny, or show one that they do
+    Diff(crate::diff::DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -159,19 +166,22 @@ impl clap::ValueEnum for Severity {
 /// Runs the command; returns the process exit code.
 pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match cli.command {
-        Some(Command::Rules { markdown }) => list_rules(markdown, out).map(|()| EXIT_CLEAN),
+        Some(Command::Rules { docs: true, .. }) => out
+            .write_all(crate::rule_docs::markdown().as_bytes())
+            .map(|()| EXIT_CLEAN),
+        Some(Command::Rules { markdown, .. }) => list_rules(markdown, out).map(|()| EXIT_CLEAN),
         Some(Command::Explain { rule }) => explain(&rule, out, err),
         Some(Command::Completions { shell }) => {
             // clap_complete panics on a failed write (`| head`); write
             // through a buffer so the error is ours to handle.
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "policy-check", &mut script);
+            let script = crate::completions::script(shell, &mut Cli::command(), "policy-check");
             out.write_all(&script).map(|()| EXIT_CLEAN)
         }
         Some(Command::Simulate(args)) => {
             crate::simulate::run_simulate(&args, terminal_style(ColorChoice::Auto, false), stdin, out, err)
         }
         Some(Command::Test(args)) => crate::simulate::run_tests(&args, out),
+        Some(Command::Diff(args)) => crate::diff::output::run_diff(&args, out, err),
         None => lint(cli.lint, stdin, out, err),
     };
     result.unwrap_or_else(|error| {
@@ -210,12 +220,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         if !errors.is_empty() {
             return config_failure(&errors, style, err);
         }
-        // Names and values come from the configuration: escaped line by line.
-        let mut shown = Vec::new();
-        show_settings(path, &workspace.for_path(path), &mut shown)?;
-        for line in String::from_utf8_lossy(&shown).lines() {
-            writeln!(out, "{}", escape::text(line))?;
-        }
+        show_settings(path, &workspace.for_path(path), out)?;
         return Ok(EXIT_CLEAN);
     }
     let (inputs, walk_errors) = discover(&args.paths);
@@ -289,7 +294,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
                 &rules,
             ),
             (None, Some(query)) => lint_host(name, bytes, query, Selected::ByConfig, &options, &rules),
-            (None, None) => lint_file(name, bytes, origin, &options, &rules),
+            (None, None) => crate::host::lint_input(name, bytes, origin, &options, &rules),
         };
         (report, fail_on)
     };
@@ -419,20 +424,28 @@ fn config_failure(errors: &[LoadError], style: Style, err: &mut dyn Write) -> io
 fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) -> io::Result<()> {
     let (options, rules) = settings.lint_settings();
     let none = "(none)".to_string();
+    // Names and values come from the file system and the configuration:
+    // each is escaped where it is inserted.
     let list = |items: &[String]| {
         if items.is_empty() {
             none.clone()
         } else {
-            items.join(", ")
+            items
+                .iter()
+                .map(|i| escape::text(i))
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     };
-    writeln!(out, "Settings for {}", display_name(path))?;
+    writeln!(out, "Settings for {}", escape::text(&display_name(path)))?;
     writeln!(
         out,
         "  configuration: {}",
         settings
             .config()
-            .map_or("(none: built-in defaults)", |c| c.name.as_str())
+            .map_or(Cow::Borrowed("(none: built-in defaults)"), |c| escape::text(
+                &c.name
+            ))
     )?;
     writeln!(
         out,
@@ -448,7 +461,9 @@ fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) 
     writeln!(
         out,
         "  jsonpath: {}",
-        settings.config_jsonpath().map_or("(none)", |q| q.expression())
+        settings
+            .config_jsonpath()
+            .map_or(Cow::Borrowed("(none)"), |q| escape::text(q.expression()))
     )?;
     writeln!(out, "  extra-actions: {}", list(&options.extra_actions))?;
     writeln!(

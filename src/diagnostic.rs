@@ -85,6 +85,9 @@ pub struct Diagnostic {
     /// The finding rests on a fact RAM does not document: it is reported at
     /// most as a warning, whatever the rule's level.
     pub uncertain: bool,
+    /// Where the document sits in its host file (a Terraform attribute, a
+    /// ROS property); `None` for a file that is one policy.
+    pub document: Option<String>,
 }
 
 impl Diagnostic {
@@ -99,6 +102,7 @@ impl Diagnostic {
             labels: Vec::new(),
             path: None,
             uncertain: false,
+            document: None,
         }
     }
 

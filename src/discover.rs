@@ -1,5 +1,6 @@
 //! Turns command-line paths into the ordered list of inputs to lint:
-//! directories are walked for `*.json`, hidden directories are skipped, and
+//! directories are walked for `*.json`, `*.tf`, `*.yaml` and `*.yml`, hidden
+//! directories (`.git/`, `.terraform/`) are skipped, and
 //! named files are always linted.
 //!
 //! File-system policy (as ruff and ripgrep users expect): paths named on the
@@ -94,11 +95,8 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
     for entry in entries {
         match entry {
             Ok(entry) => {
-                let is_json = entry
-                    .path()
-                    .extension()
-                    .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
-                if is_json && is_lintable(&entry) {
+                // `.json`, `.tf`, `.yaml`, `.yml`: the kinds of `crate::host`.
+                if crate::host::is_walked_name(entry.path()) && is_lintable(&entry) {
                     if entry.file_type().is_symlink() && leaves(&entry, canonical_root.as_deref()) {
                         errors.push(WalkError {
                             name: display_name(entry.path()),

@@ -1,9 +1,10 @@
-//! `--jsonpath`: policy documents embedded in a larger JSON file (ROS
-//! templates, Terraform JSON). Sits beside [`crate::lint::lint_file`]: the
-//! host file is parsed once, each match is checked as a policy, and every
-//! finding points into the host file's bytes. A match that is a JSON string
-//! (`terraform show -json` keeps policies as strings) is parsed from its
-//! content, and spans are mapped back through the escapes.
+//! `--jsonpath`: policy documents embedded in any JSON file, selected by
+//! the user. It is the one input kind not chosen by [`crate::host::KINDS`]
+//! (the flag or config chooses it), and like the others it only turns the
+//! host into [`Document`]s: the shared host pipeline checks them, with every
+//! finding pointing into the host file's bytes. A match that is a JSON
+//! string (`terraform show -json` keeps policies as strings) is read from
+//! its content, and spans are mapped back through the escapes.
 //!
 //! serde_json_path evaluates the expression: it passes the whole RFC 9535
 //! compliance suite and returns each match's location as structured path
@@ -11,10 +12,10 @@
 
 use serde_json_path::{JsonPath, NormalizedPath, PathElement};
 
-use crate::diagnostic::Diagnostic;
+use crate::host::{self, Document, Source};
 use crate::lint::{
     check_document, decode, finalize, no_policy_found, not_a_policy, parse_diagnostics, FileReport,
-    LintOptions, Origin, Outcome, RuleSettings,
+    LintOptions, Origin, RuleSettings,
 };
 use crate::parse::{self, Node, Value};
 use crate::source::Span;
@@ -72,29 +73,22 @@ pub fn lint_host(
     let undecodable = diagnostics.first().map(|d| d.span);
     diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
     let mut documents = 0;
+    let mut unchecked_services = Vec::new();
     if let Some(root) = &parsed.root {
-        let value = to_value(root);
-        let mut seen = Vec::new();
-        for located in query.path.query_located(&value) {
-            let Some(node) = resolve(root, located.location()) else {
-                continue;
-            };
-            // `$..PolicyDocument` can reach one document by two paths.
-            if seen.contains(&node.span) {
-                continue;
-            }
-            seen.push(node.span);
-            documents += 1;
-            match &node.value {
-                Value::String(content) => {
-                    check_string(node.span, content, &text, options, settings, &mut diagnostics)
-                }
-                _ => check_document(node, &text, options, settings, &mut diagnostics),
-            }
+        let found = selected_documents(root, &text, query);
+        documents = found.len();
+        for document in &found {
+            unchecked_services.extend(host::lint_document(
+                document,
+                &text,
+                options,
+                settings,
+                &mut diagnostics,
+            ));
         }
         if documents == 0 {
             if not_a_policy(root).is_none() {
-                check_document(root, &text, options, settings, &mut diagnostics);
+                unchecked_services = check_document(root, &text, options, settings, true, &mut diagnostics);
                 documents = 1;
             } else if selected == Selected::ByCommandLine(Origin::Walked) {
                 return FileReport::skipped(
@@ -117,42 +111,33 @@ pub fn lint_host(
         }
     }
     finalize(&mut diagnostics, parsed.root.as_ref(), settings);
-    let text = if diagnostics.is_empty() {
-        String::new()
-    } else {
-        text
-    };
-    FileReport {
-        name,
-        text,
-        diagnostics,
-        outcome: Outcome::Linted { documents },
-    }
+    FileReport::linted(name, text, diagnostics, documents, 0, unchecked_services)
 }
 
-/// Checks the policy held in a JSON string whose literal (quotes included)
-/// is at `span` in `host`.
-fn check_string(
-    span: Span,
-    content: &str,
-    host: &str,
-    options: &LintOptions,
-    settings: &RuleSettings,
-    out: &mut Vec<Diagnostic>,
-) {
-    let map = EscapeMap::new(&host[span.start + 1..span.end - 1], span.start + 1);
-    let parsed = parse::parse(content);
-    let mut found: Vec<Diagnostic> = parse_diagnostics(&parsed.errors).collect();
-    if let Some(root) = &parsed.root {
-        check_document(root, content, options, settings, &mut found);
-    }
-    for mut d in found {
-        d.span = map.span(d.span);
-        for label in &mut d.labels {
-            label.span = map.span(label.span);
+/// The documents `query` selects, each located by its normalized path.
+fn selected_documents<'h>(root: &Node<'h>, text: &str, query: &Query) -> Vec<Document<'h>> {
+    let value = to_value(root);
+    let mut seen = Vec::new();
+    let mut found = Vec::new();
+    for located in query.path.query_located(&value) {
+        let Some(node) = resolve(root, located.location()) else {
+            continue;
+        };
+        // `$..PolicyDocument` can reach one document by two paths.
+        if seen.contains(&node.span) {
+            continue;
         }
-        out.push(d);
+        seen.push(node.span);
+        let source = match &node.value {
+            Value::String(content) => host::json_string_document(text, node.span, content, false),
+            _ => Source::Tree(host::ros::lower_intrinsics(node.clone())),
+        };
+        found.push(Document {
+            location: located.location().to_string(),
+            source,
+        });
     }
+    found
 }
 
 /// The node a normalized path leads to. serde_json keeps the last of
@@ -177,6 +162,8 @@ fn to_value(node: &Node<'_>) -> serde_json::Value {
         // A number serde_json cannot hold (`1e999`) is already reported by
         // the parser; as null it simply matches no numeric filter.
         Value::Number(lexeme) => lexeme.parse().map_or(J::Null, J::Number),
+        // Only `--jsonpath` trees from plain JSON reach here; they hold none.
+        Value::Unknown => J::Null,
         Value::String(s) => J::String(s.to_string()),
         Value::Array(items) => J::Array(items.iter().map(to_value).collect()),
         Value::Object(members) => J::Object(
@@ -185,94 +172,5 @@ fn to_value(node: &Node<'_>) -> serde_json::Value {
                 .map(|m| (m.key.to_string(), to_value(&m.value)))
                 .collect(),
         ),
-    }
-}
-
-/// Byte offsets in a JSON string's decoded content -> offsets in the host
-/// text. One entry per source unit (a character or an escape sequence).
-struct EscapeMap {
-    /// `(decoded offset, host offset)` of each unit's start, then of the end.
-    units: Vec<(usize, usize)>,
-}
-
-impl EscapeMap {
-    /// `raw` is the literal's text between the quotes, found at `host_start`.
-    fn new(raw: &str, host_start: usize) -> Self {
-        let bytes = raw.as_bytes();
-        let mut units = Vec::new();
-        let (mut i, mut decoded) = (0, 0);
-        while i < raw.len() {
-            units.push((decoded, host_start + i));
-            let (raw_len, decoded_len) = if bytes[i] == b'\\' {
-                escape_lengths(&raw[i..])
-            } else {
-                let width = raw[i..].chars().next().map_or(1, char::len_utf8);
-                (width, width)
-            };
-            i += raw_len;
-            decoded += decoded_len;
-        }
-        units.push((decoded, host_start + raw.len()));
-        EscapeMap { units }
-    }
-
-    /// A span of the content as a span of the host: it starts where the unit
-    /// holding its start starts and ends where the unit holding its last
-    /// byte ends.
-    fn span(&self, span: Span) -> Span {
-        let start_unit = self
-            .units
-            .partition_point(|(d, _)| *d <= span.start)
-            .saturating_sub(1);
-        let end_unit = self
-            .units
-            .partition_point(|(d, _)| *d < span.end)
-            .min(self.units.len() - 1);
-        let start = self.units[start_unit].1;
-        Span::new(start, self.units[end_unit].1.max(start))
-    }
-}
-
-/// Source and decoded length of the escape at the start of `raw`.
-fn escape_lengths(raw: &str) -> (usize, usize) {
-    let hex = |s: &str| s.get(2..6).and_then(|h| u32::from_str_radix(h, 16).ok());
-    match raw.as_bytes().get(1) {
-        Some(b'u') => match hex(raw) {
-            Some(0xD800..=0xDBFF) => {
-                let low = raw.get(6..).filter(|r| r.starts_with("\\u")).and_then(hex);
-                match low {
-                    // A surrogate pair: one 4-byte character.
-                    Some(0xDC00..=0xDFFF) => (12, 4),
-                    _ => (6, char::REPLACEMENT_CHARACTER.len_utf8()),
-                }
-            }
-            Some(code) => (6, char::from_u32(code).map_or(3, char::len_utf8)),
-            None => (2, 1),
-        },
-        _ => (2, 1),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escape_map_covers_whole_escapes() {
-        // Content `a"é😀b` written as `a\"\u00e9\ud83d\ude00b` at offset 10.
-        let raw = r#"a\"\u00e9\ud83d\ude00b"#;
-        let map = EscapeMap::new(raw, 10);
-        // `"` (decoded 1..2) is `\"` (host 11..13).
-        assert_eq!(map.span(Span::new(1, 2)), Span::new(11, 13));
-        // `é` (2..4) is `\u00e9` (13..19); the emoji (4..8) is both escapes.
-        assert_eq!(map.span(Span::new(2, 4)), Span::new(13, 19));
-        assert_eq!(map.span(Span::new(4, 8)), Span::new(19, 31));
-        // An offset inside a character still covers the whole escape.
-        assert_eq!(map.span(Span::new(5, 6)), Span::new(19, 31));
-        // Empty spans at the end stay before the closing quote.
-        assert_eq!(
-            map.span(Span::new(9, 9)),
-            Span::new(10 + raw.len(), 10 + raw.len())
-        );
     }
 }

@@ -82,8 +82,10 @@ pub enum Origin {
 /// What was done with one input, for the summary and `--show-files`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// Checked: this many policy documents were found in it.
-    Linted { documents: usize },
+    /// Checked: this many policy documents were found in it, and this many
+    /// values (or whole documents) were left unknown because the host file
+    /// computes them (`var.x`, `!Ref`).
+    Linted { documents: usize, unknown: usize },
     /// Found by walking and not a policy: why it was passed over.
     Skipped(String),
     /// Found by walking and left out by the configuration: which one.
@@ -100,9 +102,36 @@ pub struct FileReport {
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
     pub outcome: Outcome,
+    /// Services named by its actions that have no operation table, so whose
+    /// actions were not checked (lower case, sorted, each once).
+    pub unchecked_services: Vec<String>,
 }
 
 impl FileReport {
+    /// A linted file; its text is kept only when there are findings to
+    /// render, and its unchecked services are sorted, each once.
+    pub fn linted(
+        name: String,
+        text: String,
+        diagnostics: Vec<Diagnostic>,
+        documents: usize,
+        unknown: usize,
+        unchecked_services: Vec<String>,
+    ) -> Self {
+        let text = if diagnostics.is_empty() {
+            String::new()
+        } else {
+            text
+        };
+        FileReport {
+            name,
+            text,
+            diagnostics,
+            outcome: Outcome::Linted { documents, unknown },
+            unchecked_services: sorted_services(unchecked_services),
+        }
+    }
+
     /// A file that could not be read.
     pub fn io_error(name: String, message: String) -> Self {
         let mut diagnostic = Diagnostic::new(Rule::IoError, Span::default(), message);
@@ -112,6 +141,7 @@ impl FileReport {
             text: String::new(),
             diagnostics: vec![diagnostic],
             outcome: Outcome::Unreadable,
+            unchecked_services: Vec::new(),
         }
     }
 
@@ -122,6 +152,7 @@ impl FileReport {
             text: String::new(),
             diagnostics: Vec::new(),
             outcome: Outcome::Excluded(reason),
+            unchecked_services: Vec::new(),
         }
     }
 
@@ -132,6 +163,7 @@ impl FileReport {
             text: String::new(),
             diagnostics: Vec::new(),
             outcome: Outcome::Skipped(reason.into()),
+            unchecked_services: Vec::new(),
         }
     }
 }
@@ -199,33 +231,26 @@ pub fn lint_file(
                 "a RAM policy document (a JSON object with `Statement` or `Version` at its top level)",
             )];
             finalize(&mut found, None, settings);
-            return FileReport {
-                name,
-                text: if found.is_empty() { String::new() } else { text },
-                diagnostics: found,
-                outcome: Outcome::Linted { documents: 0 },
-            };
+            return FileReport::linted(name, text, found, 0, 0, Vec::new());
         }
     }
     // Past an undecodable byte the parser sees U+FFFD; an error on that very
     // character would only repeat the UTF-8 finding.
     let undecodable = diagnostics.first().map(|d| d.span);
     diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
-    if let Some(root) = &parsed.root {
-        check_document(root, &text, options, settings, &mut diagnostics);
-    }
-    finalize(&mut diagnostics, parsed.root.as_ref(), settings);
-    let text = if diagnostics.is_empty() {
-        String::new()
-    } else {
-        text
+    let unchecked_services = match &parsed.root {
+        Some(root) => check_document(root, &text, options, settings, true, &mut diagnostics),
+        None => Vec::new(),
     };
-    FileReport {
-        name,
-        text,
-        diagnostics,
-        outcome: Outcome::Linted { documents: 1 },
-    }
+    finalize(&mut diagnostics, parsed.root.as_ref(), settings);
+    FileReport::linted(name, text, diagnostics, 1, 0, unchecked_services)
+}
+
+/// Services gathered from several documents of one file: sorted, each once.
+fn sorted_services(mut services: Vec<String>) -> Vec<String> {
+    services.sort();
+    services.dedup();
+    services
 }
 
 /// The finding for an input in which no policy document was found; `sought`
@@ -259,36 +284,44 @@ pub fn decode(bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
     }
 }
 
-/// Runs the checks on one parsed document whose spans index into `text`;
-/// a check whose rules are all off in `settings` does not run.
+/// Runs the checks on one parsed document whose spans index into `text`.
+/// `exact_text` says the root's span in `text` is the document exactly as
+/// RAM receives it (not a tree lowered from YAML or HCL), so it can be measured.
+/// Returns the services its actions name that have no operation table.
+/// A check whose rules are all off in `settings` does not run.
 pub fn check_document(
     root: &Node<'_>,
     text: &str,
     options: &LintOptions,
     settings: &RuleSettings,
+    exact_text: bool,
     out: &mut Vec<Diagnostic>,
-) {
+) -> Vec<String> {
     match Policy::from_root(root) {
-        Some(policy) => checks::run(
-            &policy,
-            &Context {
+        Some(policy) => {
+            let cx = Context {
                 text,
                 options,
                 settings,
-            },
-            out,
-        ),
-        None => out.push(
-            Diagnostic::new(
-                Rule::InvalidDocument,
-                root.span,
-                format!(
-                    "a policy document must be a JSON object, found {}",
-                    root.type_name()
-                ),
-            )
-            .with_help("write {\"Version\": \"1\", \"Statement\": [...]}"),
-        ),
+                exact_text,
+            };
+            checks::run(&policy, &cx, out);
+            checks::unchecked_services(&policy)
+        }
+        None => {
+            out.push(
+                Diagnostic::new(
+                    Rule::InvalidDocument,
+                    root.span,
+                    format!(
+                        "a policy document must be a JSON object, found {}",
+                        root.type_name()
+                    ),
+                )
+                .with_help("write {\"Version\": \"1\", \"Statement\": [...]}"),
+            );
+            Vec::new()
+        }
     }
 }
 
@@ -315,7 +348,8 @@ pub fn finalize(diagnostics: &mut Vec<Diagnostic>, root: Option<&Node<'_>>, sett
         }
         None => false,
     });
-    for d in diagnostics.iter_mut() {
+    // Findings in a host file's documents already carry their path.
+    for d in diagnostics.iter_mut().filter(|d| d.path.is_none()) {
         if d.rule != Rule::IoError {
             d.path = Some(root.map_or_else(|| "$".to_string(), |root| normalized_path(root, d.span)));
         }

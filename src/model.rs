@@ -49,6 +49,10 @@ pub struct Element<'a> {
     /// The string values (a lone string is a one-element list); values of
     /// other types are left out here and reported by the grammar checks.
     pub values: Vec<Spanned<&'a str>>,
+    /// False when the value holds an unknown (a host expression): then
+    /// `values` is only part of what RAM will see, and no check may conclude
+    /// from what the list lacks.
+    pub complete: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +79,9 @@ pub struct Statement<'a> {
     pub resource: Option<Element<'a>>,
     pub condition: Vec<ConditionBlock<'a>>,
     pub condition_span: Option<Span>,
+    /// False when `Condition` holds an unknown operator block or key set:
+    /// then the statement may be conditional even if `condition` looks empty.
+    pub condition_complete: bool,
     pub principal: Option<&'a Member<'a>>,
 }
 
@@ -157,6 +164,7 @@ impl<'a> Statement<'a> {
                 .map(|m| condition_blocks(&m.value))
                 .unwrap_or_default(),
             condition_span: condition_member.map(|m| m.value.span),
+            condition_complete: condition_member.is_none_or(|m| condition_known(&m.value)),
             principal: member(node, "Principal"),
         }
     }
@@ -171,7 +179,28 @@ fn element<'a>(node: &'a Node<'a>, positive: &str, negative: &str) -> Option<Ele
         key_span: m.key_span,
         value_span: m.value.span,
         values: string_values(&m.value),
+        complete: !holds_unknown(&m.value),
     })
+}
+
+/// Whether `node` or anything inside it is an unknown value.
+pub fn holds_unknown(node: &Node<'_>) -> bool {
+    match &node.value {
+        Value::Unknown => true,
+        Value::Array(items) => items.iter().any(holds_unknown),
+        Value::Object(members) => members.iter().any(|m| holds_unknown(&m.value)),
+        _ => false,
+    }
+}
+
+/// Whether the operators and keys of a `Condition` are all known (their
+/// values may still be unknown: that does not make a block disappear).
+fn condition_known(node: &Node<'_>) -> bool {
+    match &node.value {
+        Value::Unknown => false,
+        Value::Object(operators) => operators.iter().all(|op| !op.value.is_unknown()),
+        _ => true,
+    }
 }
 
 /// A string, or the strings of an array; anything else contributes nothing.
@@ -219,6 +248,11 @@ pub fn normalized_path(root: &Node<'_>, span: Span) -> String {
             // Children are in source order and do not overlap, so the only
             // candidate is the last one starting at or before the span: a
             // binary search keeps a file's paths linear in its findings.
+            // A one-byte finding at an object's first byte is on the object
+            // itself (where a missing element is reported): in JSON that
+            // byte is its `{`; in a YAML block mapping it is also the first
+            // key's, which must not take the finding.
+            Value::Object(_) if span.start == node.span.start && span.len() <= 1 && node.span != span => None,
             Value::Object(members) => members[..members.partition_point(|m| m.key_span.start <= span.start)]
                 .last()
                 .filter(|m| m.key_span.contains(span) || m.value.span.contains(span))

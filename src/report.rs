@@ -23,7 +23,7 @@ use crate::source::{LineColumn, LineIndex};
 pub enum Format {
     /// miette reports with source snippets, and a summary line
     Human,
-    /// one JSON document (schema in the README)
+    /// one JSON document (schema in docs/formats.md)
     Json,
     /// one `path:line:col: severity[rule-id] message` line per finding
     Short,
@@ -41,7 +41,7 @@ pub struct Style {
 }
 
 /// The run's counts, accumulated file by file as output streams.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Totals {
     /// Files linted (skipped, excluded and unreadable ones are not counted).
     pub files: usize,
@@ -58,6 +58,24 @@ pub struct Totals {
     pub excluded: usize,
     /// Files that could not be read.
     pub io_errors: usize,
+    /// Services whose actions were not checked (no operation table), sorted.
+    pub unchecked_services: std::collections::BTreeSet<String>,
+}
+
+impl Default for Totals {
+    fn default() -> Self {
+        Totals {
+            files: 0,
+            files_with_findings: 0,
+            by_severity: [0; 4],
+            blocking: [0; 4],
+            by_rule: vec![0; Rule::ALL.len()],
+            skipped: 0,
+            excluded: 0,
+            io_errors: 0,
+            unchecked_services: std::collections::BTreeSet::new(),
+        }
+    }
 }
 
 fn severity_slot(severity: Severity) -> usize {
@@ -72,11 +90,10 @@ impl Totals {
             Outcome::Excluded(_) => self.excluded += 1,
             Outcome::Unreadable => self.io_errors += 1,
         }
+        self.unchecked_services
+            .extend(report.unchecked_services.iter().cloned());
         if !report.diagnostics.is_empty() && matches!(report.outcome, Outcome::Linted { .. }) {
             self.files_with_findings += 1;
-        }
-        if self.by_rule.is_empty() {
-            self.by_rule = vec![0; Rule::ALL.len()];
         }
         for d in &report.diagnostics {
             self.by_severity[severity_slot(d.severity)] += 1;
@@ -93,14 +110,13 @@ impl Totals {
         self.io_errors += other.io_errors;
         self.skipped += other.skipped;
         self.excluded += other.excluded;
+        self.unchecked_services
+            .extend(other.unchecked_services.iter().cloned());
         for (sum, n) in self.by_severity.iter_mut().zip(other.by_severity) {
             *sum += n;
         }
         for (sum, n) in self.blocking.iter_mut().zip(other.blocking) {
             *sum += n;
-        }
-        if self.by_rule.is_empty() {
-            self.by_rule = vec![0; Rule::ALL.len()];
         }
         for (sum, n) in self.by_rule.iter_mut().zip(&other.by_rule) {
             *sum += n;
@@ -161,6 +177,8 @@ pub struct Renderer {
     format: Format,
     mode: Mode,
     handler: miette::GraphicalReportHandler,
+    /// Where rule ids link to in human output.
+    docs: Option<&'static str>,
 }
 
 impl Renderer {
@@ -173,6 +191,7 @@ impl Renderer {
             format,
             mode,
             handler: human::handler(style),
+            docs: human::links_to(style),
         }
     }
 
@@ -184,7 +203,7 @@ impl Renderer {
         let (text, kept) = match (self.mode, self.format) {
             (Mode::Files, _) => (file_line(&report), None),
             (Mode::Statistics, _) => (String::new(), None),
-            (Mode::Findings, Format::Human) => (human::render_file(&self.handler, &report), None),
+            (Mode::Findings, Format::Human) => (human::render_file(&self.handler, &report, self.docs), None),
             (Mode::Findings, Format::Json) => (json::render_file(&report), None),
             (Mode::Findings, Format::Short) => (short::render_file(&report), None),
             (Mode::Findings, Format::Github) => (github::render_file(&report), None),
@@ -199,10 +218,19 @@ impl Renderer {
 fn file_line(report: &FileReport) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let what = match &report.outcome {
-        Outcome::Linted { documents } => format!(
+        Outcome::Linted {
+            documents,
+            unknown: 0,
+        } => format!(
             "linted ({}, {})",
             plural(*documents, "policy document"),
             plural(report.diagnostics.len(), "finding")
+        ),
+        Outcome::Linted { documents, unknown } => format!(
+            "linted ({}, {}, {} not known until deployment)",
+            plural(*documents, "policy document"),
+            plural(report.diagnostics.len(), "finding"),
+            plural(*unknown, "value")
         ),
         Outcome::Skipped(reason) => format!("skipped ({reason})"),
         Outcome::Excluded(reason) => format!("excluded ({reason})"),
@@ -325,4 +353,75 @@ pub fn write(
         stream.push(renderer.render(report.clone(), crate::settings::DEFAULT_FAIL_ON))?;
     }
     stream.finish(&RunFacts::default(), false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    fn report() -> FileReport {
+        let text = r#"{"Version": "1", "Statement": [{"Effect": "allow"}]}"#;
+        FileReport {
+            name: "p.json".into(),
+            diagnostics: vec![Diagnostic::new(
+                Rule::InvalidEffect,
+                Span::new(42, 49),
+                "bad effect",
+            )],
+            text: text.into(),
+            outcome: crate::lint::Outcome::Linted {
+                documents: 1,
+                unknown: 0,
+            },
+            unchecked_services: Vec::new(),
+        }
+    }
+
+    fn human(style: Style, docs: Option<&'static str>) -> String {
+        let renderer = Renderer {
+            docs,
+            ..Renderer::new(Format::Human, style)
+        };
+        renderer.render(report(), Severity::Error).text
+    }
+
+    /// On a terminal the rule id is an OSC 8 hyperlink to its section of
+    /// the rule reference, and nothing else of the output changes.
+    #[test]
+    fn rule_ids_link_to_their_docs_on_a_terminal() {
+        let base = "https://example.invalid/policy-check/blob/main/docs/rules.md";
+        let style = Style {
+            links: true,
+            ..Style::default()
+        };
+        let linked = human(style, Some(base));
+        let link = format!("\u{1b}]8;;{base}#invalid-effect\u{1b}\\error[invalid-effect] \u{1b}]8;;\u{1b}\\");
+        assert!(linked.contains(&link), "{linked:?}");
+        let plain = human(Style::default(), None);
+        assert!(!plain.contains('\u{1b}') && !plain.contains("http"), "{plain:?}");
+        assert_eq!(linked.replace(&link, "error[invalid-effect]"), plain);
+    }
+
+    /// Off a terminal there is no link, and the address is not printed as
+    /// text either; and the link target is what this build publishes.
+    #[test]
+    fn links_follow_the_style_and_the_published_docs() {
+        let off = Style::default();
+        assert_eq!(Renderer::new(Format::Human, off).docs, None);
+        let on = Style {
+            links: true,
+            ..Style::default()
+        };
+        assert_eq!(Renderer::new(Format::Human, on).docs, crate::rule_docs::PUBLISHED);
+        let base = "https://example.invalid/docs/rules.md";
+        let not_a_terminal = Renderer {
+            docs: Some(base),
+            ..Renderer::new(Format::Human, off)
+        };
+        assert!(!not_a_terminal
+            .render(report(), Severity::Error)
+            .text
+            .contains("example.invalid"));
+    }
 }

@@ -305,20 +305,27 @@ fn request_notes(request: &Request) -> Vec<String> {
                 Vec::new()
             }
         }
-        None if catalog.is_catalogued(service) => {
-            let known: Vec<&str> = catalog
-                .table(service)
-                .map(|table| table.operations().iter().map(|op| op.action).collect())
-                .unwrap_or_default();
-            let hint = crate::checks::nearest(action, &known)
-                .map(|n| format!(" (did you mean {n}?)"))
-                .unwrap_or_default();
-            vec![format!(
-                "{action} is not a known {} operation{hint}; statements are matched against it as written",
-                service.to_ascii_uppercase()
-            )]
-        }
-        None => Vec::new(),
+        None => match catalog.table(service) {
+            Some(table) => {
+                let known: Vec<&str> = table.operations().iter().map(|op| op.action).collect();
+                let hint = crate::checks::nearest(action, &known)
+                    .map(|n| format!(" (did you mean {n}?)"))
+                    .unwrap_or_default();
+                let what = if table.is_complete() {
+                    format!("a known {} operation", service.to_ascii_uppercase())
+                } else {
+                    format!(
+                        "in the incomplete {} operation table (as of {})",
+                        table.service(),
+                        table.as_of()
+                    )
+                };
+                vec![format!(
+                    "{action} is not {what}{hint}; statements are matched against it as written"
+                )]
+            }
+            None => Vec::new(),
+        },
     }
 }
 
@@ -371,7 +378,7 @@ pub fn read_request(path: &std::path::Path) -> Result<Map<String, Value>, String
 pub enum SimulateFormat {
     /// The decision, the deciding statements as snippets, every other statement's reason
     Human,
-    /// One JSON document (schema in the README ("Simulating requests and testing policies"))
+    /// One JSON document (schema in docs/simulate.md)
     Json,
 }
 

@@ -151,7 +151,7 @@ fn json_output_has_the_documented_shape() {
     let text = "{\n  \"Version\": \"1\",\n  \"Statement\": [{\"Effect\": \"allow\", \"Action\": \"ens:CreateImage\", \"Resource\": \"*\"}]\n}\n";
     let dir = tree("json-shape", &[("p.json", text)]);
     let report = json(&policy_check(&["--format", "json", "p.json"], &dir, None));
-    assert_eq!(report["version"], 1);
+    assert_eq!(report["version"], 2);
     assert_eq!(report["files"], 1);
     assert_eq!(
         report["summary"],
@@ -274,5 +274,5 @@ fn shipped_examples_lint_as_the_readme_says() {
         files.iter().all(|f| f.starts_with("testdata/examples/bad/")),
         "good examples stay clean: {files:?}"
     );
-    assert_eq!(files.len(), 6, "{files:?}");
+    assert_eq!(files.len(), 8, "{files:?}");
 }

@@ -440,8 +440,8 @@ fn check_everything(dir: &Path, name: Vec<u8>, content: Vec<u8>, text: String) -
                 os("simulate"),
                 os("--format"),
                 os(format),
-                os("--resource"),
-                os(&text),
+                // `=` keeps a value that starts with `-` from reading as a flag.
+                OsString::from(format!("--resource={text}")),
                 os("--context"),
                 context,
                 policy.clone().into(),
@@ -449,7 +449,7 @@ fn check_everything(dir: &Path, name: Vec<u8>, content: Vec<u8>, text: String) -
         ));
     }
     runs.push(("test".into(), false, vec![os("test"), test_file.into()]));
-    runs.push(("explain".into(), false, vec![os("explain"), os(&text)]));
+    runs.push(("explain".into(), false, vec![os("explain"), os("--"), os(&text)]));
 
     for (what, github, args) in runs {
         let (out, err) = cli(args);

@@ -168,14 +168,15 @@ fn documented_examples_behave_as_documented() {
 }
 
 /// The README's rule table lists exactly the built-in rules, with their data's
-/// severity and summary.
+/// severity and summary. `UPDATE_SNAPSHOTS=1` rewrites the table.
 #[test]
 fn readme_rule_table_matches_the_rule_data() {
-    let readme =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README.md");
+    const HEADER: &str = "| rule | severity | what it reports |";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = fs::read_to_string(&path).expect("README.md");
     let rows: Vec<&str> = readme
         .lines()
-        .skip_while(|l| *l != "| rule | severity | what it reports |")
+        .skip_while(|l| *l != HEADER)
         .skip(2)
         .take_while(|l| l.starts_with("| `"))
         .collect();
@@ -190,8 +191,53 @@ fn readme_rule_table_matches_the_rule_data() {
             )
         })
         .collect();
+    if rows != expected && std::env::var_os("UPDATE_SNAPSHOTS").is_some() && !rows.is_empty() {
+        let old = format!("{HEADER}\n|---|---|---|\n{}\n", rows.join("\n"));
+        let new = format!("{HEADER}\n|---|---|---|\n{}\n", expected.join("\n"));
+        fs::write(&path, readme.replacen(&old, &new, 1)).expect("rewrite README.md");
+        return;
+    }
     assert_eq!(
         rows, expected,
-        "regenerate the table with `cargo run -q -- rules --markdown`"
+        "regenerate the table with `UPDATE_SNAPSHOTS=1 cargo test --test rules` \
+         (or paste `cargo run -q -- rules --markdown`)"
     );
+}
+
+/// docs/rules.md is exactly what the rule data generates, so the published
+/// reference cannot drift from `rules/*.toml`. `UPDATE_SNAPSHOTS=1`
+/// rewrites it.
+#[test]
+fn docs_rule_reference_matches_the_rule_data() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let expected = policy_check::rule_docs::markdown();
+    let actual = fs::read_to_string(&path).unwrap_or_default();
+    if actual != expected && std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        fs::write(&path, &expected).expect("write docs/rules.md");
+        return;
+    }
+    let first_difference = actual
+        .lines()
+        .zip(expected.lines())
+        .position(|(a, e)| a != e)
+        .unwrap_or_else(|| actual.lines().count().min(expected.lines().count()));
+    assert!(
+        actual == expected,
+        "docs/rules.md differs from the rule data (first at line {}); regenerate it with `{}` \
+         (or `UPDATE_SNAPSHOTS=1 cargo test --test rules`) and review the diff",
+        first_difference + 1,
+        policy_check::rule_docs::REGENERATE
+    );
+}
+
+/// The rule reference's Markdown is sound: every index entry points at a
+/// section, and code fences are balanced.
+#[test]
+fn docs_rule_reference_is_well_formed() {
+    let text = policy_check::rule_docs::markdown();
+    for rule in Rule::ALL {
+        let entry = format!("[`{id}`](#{id})", id = rule.id());
+        assert!(text.contains(&entry), "{entry} missing from the index");
+    }
+    assert_eq!(text.matches("\n```").count() % 2, 0, "unbalanced code fences");
 }

@@ -942,7 +942,7 @@ fn a_case_over_an_unusable_policy_is_an_error() {
     );
 }
 
-/// The human output of the README walkthrough, byte for byte. After an
+/// The human output of the walkthrough in docs/simulate.md, byte for byte. After an
 /// intended change, regenerate a snapshot by running, in testdata/simulate,
 /// the command the failure message prints.
 #[test]

@@ -551,8 +551,7 @@ fn jsonpath_lints_embedded_objects_in_place() {
         [(
             "invalid-effect".to_string(),
             "\"allow\"".to_string(),
-            "$['Resources']['BuilderPolicy']['Properties']['PolicyDocument']['Statement'][0]['Effect']"
-                .to_string()
+            "$['Statement'][0]['Effect']".to_string()
         )]
     );
     let short = run_in(
@@ -577,21 +576,26 @@ fn jsonpath_maps_string_embedded_policies_through_escapes() {
     let query = "$.values.root_module.resources[*].values.document";
     let output = run_in(&dir, &["--format", "json", "--jsonpath", query, "plan.json"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let path = "$['values']['root_module']['resources'][0]['values']['document']";
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON output");
+    assert_eq!(
+        report["diagnostics"][0]["document"],
+        "$['values']['root_module']['resources'][0]['values']['document']"
+    );
+    let at = |element: &str| format!("$['Statement'][0]['{element}']");
     assert_eq!(
         flagged(host, &output),
         [
             (
                 "undocumented-element".to_string(),
                 r#"\"Sid\""#.to_string(),
-                path.to_string()
+                at("Sid")
             ),
             (
                 "invalid-effect".to_string(),
                 r#"\"allow\""#.to_string(),
-                path.to_string()
+                at("Effect")
             ),
-            ("empty-value".to_string(), "[]".to_string(), path.to_string()),
+            ("empty-value".to_string(), "[]".to_string(), at("Action")),
         ]
     );
 }
@@ -656,6 +660,77 @@ fn completions_for_each_shell() {
         );
     }
     assert_eq!(run_in(&dir, &["completions", "tcsh"]).status.code(), Some(2));
+}
+
+/// What the generated bash script offers for `words` (the last one is the
+/// word being completed), asked of a real bash the way bash asks on TAB:
+/// COMP_WORDS and COMP_CWORD set, the registered function called with the
+/// command, the current word and the previous one.
+fn bash_completions(script: &Path, cases: &[&[&str]]) -> Vec<Vec<String>> {
+    let mut driver = format!(
+        "source '{}' || exit 3\nf=$(complete -p policy-check | sed -E 's/.* -F ([^ ]+) .*/\\1/')\n",
+        script.display()
+    );
+    for words in cases {
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        driver.push_str(&format!(
+            "COMP_WORDS=({})\nCOMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))\nCOMPREPLY=()\n\
+             \"$f\" policy-check \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
+             echo \"${{COMPREPLY[*]}}\"\n",
+            quoted.join(" ")
+        ));
+    }
+    let output = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &driver])
+        .output()
+        .expect("bash runs (the completion test needs it)");
+    assert!(output.status.success(), "bash: {}", stderr(&output));
+    let lines: Vec<Vec<String>> = stdout(&output)
+        .lines()
+        .map(|l| l.split_whitespace().map(str::to_string).collect())
+        .collect();
+    assert_eq!(lines.len(), cases.len(), "{}", stdout(&output));
+    lines
+}
+
+/// clap_complete's bash script once completed nothing after a subcommand
+/// (its states were spelled two ways for a hyphenated binary name): every
+/// subcommand's flags and values, and rule ids after `explain`, complete.
+#[test]
+fn bash_completion_completes_in_a_real_bash() {
+    let dir = scratch(&[]);
+    let output = run_in(&dir, &["completions", "bash"]);
+    assert_eq!(output.status.code(), Some(0));
+    let script = dir.join("policy-check.bash");
+    fs::write(&script, &output.stdout).expect("write the script");
+    let cases: &[&[&str]] = &[
+        &["policy-check", "simulate", "--for"],
+        &["policy-check", "simulate", "--format", ""],
+        &["policy-check", "explain", "invalid-e"],
+        &["policy-check", "explain", ""],
+        &["policy-check", "rules", "--d"],
+        &["policy-check", "completions", "f"],
+        &["policy-check", "test", "--h"],
+        &["policy-check", "--ignore", "unknown-a"],
+        &["policy-check", "sim"],
+    ];
+    let got = bash_completions(&script, cases);
+    let words = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(got[0], words(&["--format"]));
+    assert_eq!(got[1], words(&["human", "json"]));
+    assert_eq!(got[2], words(&["invalid-effect"]));
+    for rule in policy_check::rules::Rule::ALL {
+        assert!(
+            got[3].iter().any(|w| w == rule.id()),
+            "explain: {} missing",
+            rule.id()
+        );
+    }
+    assert_eq!(got[4], words(&["--docs"]));
+    assert_eq!(got[5], words(&["fish"]));
+    assert_eq!(got[6], words(&["--help"]));
+    assert_eq!(got[7], words(&["unknown-action"]));
+    assert_eq!(got[8], words(&["simulate"]));
 }
 
 // ------------------------------------------------------- example repository

@@ -68,6 +68,10 @@ pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if action.negated {
+            if !action.complete {
+                // An unknown value might name the operations found here.
+                continue;
+            }
             // NotAction allows every operation it does not name.
             let found: Vec<Beyond> = catalog()
                 .operations()

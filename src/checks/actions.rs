@@ -38,6 +38,26 @@ pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The services a policy's actions name that have no operation table, so
+/// whose actions no check could verify: lower case, sorted, each once.
+/// Service wildcards (`*`, `yundun-*`) name no service and are left out.
+pub fn unchecked_services(policy: &Policy<'_>) -> Vec<String> {
+    let catalog = catalog();
+    let mut services: Vec<String> = policy
+        .statements
+        .iter()
+        .filter_map(|statement| statement.action.as_ref())
+        .flat_map(|action| &action.values)
+        .filter_map(|value| split_action(value.value).ok())
+        .map(|(service, _)| service)
+        .filter(|service| !has_wildcard(service) && !catalog.is_catalogued(service))
+        .map(str::to_ascii_lowercase)
+        .collect();
+    services.sort();
+    services.dedup();
+    services
+}
+
 /// An action split into service code and name, or why it is not one.
 pub(super) fn split_action(value: &str) -> Result<(&str, &str), String> {
     if value.chars().any(char::is_whitespace) {
@@ -280,7 +300,7 @@ fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn unconditional(statement: &Statement<'_>) -> bool {
-    statement.condition.iter().all(|block| block.entries.is_empty())
+    statement.condition_complete && statement.condition.iter().all(|block| block.entries.is_empty())
 }
 
 /// `*`, `**`: every resource.
@@ -586,7 +606,8 @@ impl<'d, 'a> DenyIndex<'d, 'a> {
         let (mut resources, mut resource_owner) = (Vec::new(), Vec::new());
         for (k, deny) in denies.iter().enumerate() {
             if let Some(element) = &deny.action {
-                if element.negated && !element.values.is_empty() {
+                // An unknown NotAction value might name any action.
+                if element.negated && !element.values.is_empty() && element.complete {
                     not_action.push(k);
                 }
                 actions.extend(element.values.iter());
@@ -619,7 +640,8 @@ impl<'d, 'a> DenyIndex<'d, 'a> {
             return all.filter(|&k| self.denies[k].resource.is_none()).collect();
         };
         let with_resources = |k: &usize| self.denies[*k].resource.as_ref().is_some_and(|r| !r.negated);
-        if element.negated {
+        // Unknown Allow resources might lie outside every Deny's.
+        if element.negated || !element.complete {
             return Vec::new();
         }
         let mut covering: Option<Vec<usize>> = None;
@@ -718,14 +740,14 @@ mod tests {
                 .find(|d| wildcard::covers(d.value, action, Case::Insensitive));
             match (element.negated, hit) {
                 (false, Some(d)) => Some(d.span),
-                (true, None) if !element.values.is_empty() => Some(element.key_span),
+                (true, None) if !element.values.is_empty() && element.complete => Some(element.key_span),
                 _ => None,
             }
         };
         let resources_covered =
             |allow: &Statement<'_>, deny: &Statement<'_>| match (&allow.resource, &deny.resource) {
                 (None, None) => true,
-                (Some(a), Some(d)) if !a.negated && !d.negated => a
+                (Some(a), Some(d)) if !a.negated && !d.negated && a.complete => a
                     .values
                     .iter()
                     .all(|r| d.values.iter().any(|dr| covers_resource(dr.value, r.value))),
@@ -829,7 +851,7 @@ mod tests {
             let root = parsed.root.expect("parses");
             let before = wildcard::glob_calls();
             let mut out = Vec::new();
-            crate::lint::check_document(&root, text, &Default::default(), settings, &mut out);
+            crate::lint::check_document(&root, text, &Default::default(), settings, true, &mut out);
             (
                 wildcard::glob_calls() - before,
                 out.iter().any(|d| d.rule == Rule::ShadowedAllow),

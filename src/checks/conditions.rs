@@ -245,7 +245,8 @@ fn unsupported_key(
         return;
     }
     // NotAction covers every action of every service.
-    let Some(action) = statement.action.as_ref().filter(|a| !a.negated) else {
+    // An unknown action might be one that supports the key.
+    let Some(action) = statement.action.as_ref().filter(|a| !a.negated && a.complete) else {
         return;
     };
     let v = vocabulary();

@@ -45,6 +45,9 @@ pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
         return;
     };
+    if statement.value.is_unknown() {
+        return;
+    }
     let Some(items) = statement.value.as_array() else {
         let help = if statement.value.as_object().is_some() {
             "RAM expects a list even for one statement: wrap the object in [ ]"
@@ -75,7 +78,7 @@ pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
     for item in items {
-        if item.as_object().is_none() {
+        if item.as_object().is_none() && !item.is_unknown() {
             out.push(Diagnostic::new(
                 Rule::InvalidStatement,
                 item.span,
@@ -99,6 +102,7 @@ fn version(version: Option<&Member<'_>>, open: Span, out: &mut Vec<Diagnostic>) 
     let value = &version.value;
     let message = match &value.value {
         Value::String(s) if s == "1" => return,
+        Value::Unknown => return,
         Value::String(s) => format!("`Version` must be \"1\", found \"{s}\""),
         Value::Number(n) => format!("`Version` must be the string \"1\", found the number {n}"),
         _ => format!("`Version` must be the string \"1\", found {}", value.type_name()),
@@ -167,7 +171,7 @@ fn statement_shape(node: &Node<'_>, kind: PolicyKind, out: &mut Vec<Diagnostic>)
             "Action" | "NotAction" | "Resource" | "NotResource" => string_list(m, out),
             "Condition" => condition(&m.value, out),
             "Principal" => principal(&m.value, out),
-            "Sid" if m.value.as_str().is_none() => out.push(Diagnostic::new(
+            "Sid" if m.value.as_str().is_none() && !m.value.is_unknown() => out.push(Diagnostic::new(
                 Rule::InvalidValueType,
                 m.value.span,
                 format!("`Sid` must be a string, found {}", m.value.type_name()),
@@ -264,6 +268,9 @@ fn could_be_near(lower: &str, counts: &[u8; 128], candidate: &str) -> bool {
 }
 
 fn effect(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
+    if value.is_unknown() {
+        return;
+    }
     let diagnostic = match value.as_str() {
         Some("Allow" | "Deny") => return,
         Some(s) => {
@@ -303,7 +310,7 @@ fn string_list(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
         Value::String(s) if s.is_empty() => {
             out.push(empty(m.value.span, format!("`{name}` is an empty string")))
         }
-        Value::String(_) => {}
+        Value::String(_) | Value::Unknown => {}
         Value::Array(items) if items.is_empty() => out.push(empty(
             m.value.span,
             format!("`{name}` is an empty array: it matches nothing"),
@@ -313,6 +320,7 @@ fn string_list(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
                 match item.as_str() {
                     Some("") => out.push(empty(item.span, format!("empty string in `{name}`"))),
                     Some(_) => {}
+                    None if item.is_unknown() => {}
                     None => out.push(wrong_type(item, &format!("each `{name}` value must be a string"))),
                 }
             }
@@ -325,6 +333,9 @@ fn string_list(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn condition(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
+    if value.is_unknown() {
+        return;
+    }
     let Some(operators) = value.as_object() else {
         out.push(wrong_type(
             value,
@@ -333,6 +344,9 @@ fn condition(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     for op in operators {
+        if op.value.is_unknown() {
+            continue;
+        }
         let Some(entries) = op.value.as_object() else {
             out.push(wrong_type(
                 &op.value,
@@ -346,14 +360,14 @@ fn condition(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
                 Value::String(s) if s.is_empty() => {
                     out.push(empty(entry.value.span, format!("`{key}` has an empty value")))
                 }
-                Value::String(_) => {}
+                Value::String(_) | Value::Unknown => {}
                 Value::Array(items) if items.is_empty() => out.push(empty(
                     entry.value.span,
                     format!("`{key}` has no values: the condition can never hold"),
                 )),
                 Value::Array(items) => {
                     for item in items {
-                        if item.as_str().is_none() {
+                        if item.as_str().is_none() && !item.is_unknown() {
                             out.push(condition_value_type(item, key));
                         }
                     }
@@ -374,6 +388,9 @@ fn condition_value_type(value: &Node<'_>, key: &str) -> Diagnostic {
 }
 
 fn principal(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
+    if value.is_unknown() {
+        return;
+    }
     let Some(members) = value.as_object() else {
         let d = Diagnostic::new(
             Rule::InvalidPrincipal,
@@ -398,8 +415,11 @@ fn principal(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
             out.push(d.with_help(help));
         }
         let bad_values: Vec<&Node<'_>> = match &m.value.value {
-            Value::String(_) => Vec::new(),
-            Value::Array(items) => items.iter().filter(|i| i.as_str().is_none()).collect(),
+            Value::String(_) | Value::Unknown => Vec::new(),
+            Value::Array(items) => items
+                .iter()
+                .filter(|i| i.as_str().is_none() && !i.is_unknown())
+                .collect(),
             _ => vec![&m.value],
         };
         for bad in bad_values {
@@ -515,6 +535,9 @@ fn first_with_same_key(keys: &[&str], fold_case: bool, pairwise: bool) -> Vec<Op
 }
 
 fn policy_length(root: &Node<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    if !cx.exact_text {
+        return;
+    }
     let limit = cx.options.max_policy_length;
     let document = &cx.text[root.span.start..root.span.end];
     let length = document.chars().count();

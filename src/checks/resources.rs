@@ -174,7 +174,11 @@ fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
 /// Named All Resources operations in a statement whose resources are all
 /// specific ARNs: the Allow never authorizes them.
 fn all_resources_only(statement: &Statement<'_>, resource: &Element<'_>, out: &mut Vec<Diagnostic>) {
-    if resource.values.is_empty() || resource.values.iter().any(|v| is_every_resource(v.value)) {
+    // An unknown resource might be `*`.
+    if !resource.complete
+        || resource.values.is_empty()
+        || resource.values.iter().any(|v| is_every_resource(v.value))
+    {
         return;
     }
     let Some(action) = statement.action.as_ref().filter(|a| !a.negated) else {
@@ -211,7 +215,8 @@ fn all_resources_only(statement: &Statement<'_>, resource: &Element<'_>, out: &m
 
 /// ARNs whose service none of the statement's actions belongs to.
 fn service_mismatch(statement: &Statement<'_>, resource: &Element<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(action) = statement.action.as_ref().filter(|a| !a.negated) else {
+    // An unknown action might be of the ARN's service.
+    let Some(action) = statement.action.as_ref().filter(|a| !a.negated && a.complete) else {
         return;
     };
     let mut services = Vec::new();

@@ -23,6 +23,10 @@ pub enum Value<'a> {
     Array(Vec<Node<'a>>),
     /// Members in source order; duplicates are kept so they can be reported.
     Object(Vec<Member<'a>>),
+    /// A value the host file computes (`var.x`, `${...}`, `!Ref`, `{"Fn::Sub": ...}`):
+    /// never parsed here, it only says "something is written here". No
+    /// finding may rest on it.
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +65,10 @@ impl<'a> Node<'a> {
         }
     }
 
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.value, Value::Unknown)
+    }
+
     /// The first member named `key`, if this is an object.
     pub fn get(&self, key: &str) -> Option<&Member<'a>> {
         self.as_object()?.iter().find(|m| m.key == key)
@@ -75,6 +83,7 @@ impl<'a> Node<'a> {
             Value::String(_) => "a string",
             Value::Array(_) => "an array",
             Value::Object(_) => "an object",
+            Value::Unknown => "a value known only when deployed",
         }
     }
 }

@@ -39,8 +39,10 @@ const WINDOW_CONTEXT: usize = 60;
 /// What stands for the bytes left out of a long line.
 const ELLIPSIS: &str = "...";
 
-/// Every finding of one file, rendered against its source.
-pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport) -> String {
+/// Every finding of one file, rendered against its source; with `docs` (the
+/// address of the rule reference, see [`links_to`]) each rule id links to
+/// its section.
+pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport, docs: Option<&str>) -> String {
     let mut rendered = String::new();
     if report.diagnostics.is_empty() {
         return rendered;
@@ -56,6 +58,7 @@ pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport) -> Str
                 diagnostic: &d,
                 source: &source,
                 snippet: false,
+                docs,
             };
             if handler.render_report(&mut rendered, &adapter).is_err() {
                 rendered.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
@@ -64,13 +67,13 @@ pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport) -> Str
         } else if let Some(window) = Window::around(&source, &d) {
             // A long line: show windows of it around the spans.
             match window.diagnostic.as_ref().filter(|w| window.source.can_show(w)) {
-                Some(windowed) => render(handler, windowed, &window, &mut rendered),
-                None => render_without_snippet(handler, &d, &source, &mut rendered),
+                Some(windowed) => render(handler, windowed, &window, docs, &mut rendered),
+                None => render_without_snippet(handler, &d, &source, docs, &mut rendered),
             }
         } else if source.can_show(&d) {
-            render(handler, &d, &source, &mut rendered);
+            render(handler, &d, &source, docs, &mut rendered);
         } else {
-            render_without_snippet(handler, &d, &source, &mut rendered);
+            render_without_snippet(handler, &d, &source, docs, &mut rendered);
         }
     }
     match escape::lines(&rendered) {
@@ -104,17 +107,34 @@ pub fn handler(style: Style) -> GraphicalReportHandler {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Without links miette would print a diagnostic's URL as text after
+    // the rule id; with them the rule id alone is the link text.
     GraphicalReportHandler::new_themed(theme)
         .with_links(style.links)
+        .with_urls(style.links)
+        .with_link_display_text("")
         .with_width(WIDTH)
 }
 
+/// Where rule ids link to under `style`: the published rule reference on a
+/// terminal, nothing elsewhere or when none is published.
+pub fn links_to(style: Style) -> Option<&'static str> {
+    crate::rule_docs::PUBLISHED.filter(|_| style.links)
+}
+
 /// Renders one diagnostic against its file into `out`.
-pub fn render<S: SourceCode>(handler: &GraphicalReportHandler, d: &Diagnostic, source: &S, out: &mut String) {
+pub fn render<S: SourceCode>(
+    handler: &GraphicalReportHandler,
+    d: &Diagnostic,
+    source: &S,
+    docs: Option<&str>,
+    out: &mut String,
+) {
     let adapter = Adapter {
         diagnostic: d,
         source,
         snippet: true,
+        docs,
     };
     if handler.render_report(out, &adapter).is_err() {
         // A span the source cannot show: fall back to the message alone.
@@ -128,12 +148,14 @@ fn render_without_snippet(
     handler: &GraphicalReportHandler,
     d: &Diagnostic,
     source: &IndexedSource<'_>,
+    docs: Option<&str>,
     out: &mut String,
 ) {
     let adapter = Adapter {
         diagnostic: d,
         source,
         snippet: false,
+        docs,
     };
     if handler.render_report(out, &adapter).is_err() {
         out.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
@@ -151,7 +173,7 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
     let total: usize = totals.by_severity.iter().sum();
     let noun = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     // Unreadable files are said on their own line below.
-    let unread = totals.by_rule.get(Rule::IoError as usize).copied().unwrap_or(0);
+    let unread = totals.by_rule[Rule::IoError as usize];
     let mut out = if total == unread && unread > 0 {
         format!("Linted {}.", noun(totals.files, "file"))
     } else if total == 0 {
@@ -202,6 +224,13 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
         }
         out.push_str(&format!("\n{line}."));
     }
+    if !totals.unchecked_services.is_empty() {
+        let names: Vec<&str> = totals.unchecked_services.iter().map(String::as_str).collect();
+        out.push_str(&format!(
+            "\nNot checked: actions of {} (no operation table).",
+            names.join(", ")
+        ));
+    }
     for config in &run.configs {
         let effects = config.effects();
         if effects.is_empty() {
@@ -222,6 +251,8 @@ struct Adapter<'a, S> {
     diagnostic: &'a Diagnostic,
     source: &'a S,
     snippet: bool,
+    /// The rule reference's address, for the rule id's link.
+    docs: Option<&'a str>,
 }
 
 impl<S> fmt::Debug for Adapter<'_, S> {
@@ -250,6 +281,11 @@ impl<S: SourceCode> MietteDiagnostic for Adapter<'_, S> {
             Severity::SecurityWarning | Severity::Warning => miette::Severity::Warning,
             Severity::Suggestion => miette::Severity::Advice,
         })
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let docs = self.docs?;
+        Some(Box::new(crate::rule_docs::url(docs, self.diagnostic.rule)))
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
@@ -571,7 +607,11 @@ mod tests {
             name: "min.json".into(),
             diagnostics,
             text,
-            outcome: crate::lint::Outcome::Linted { documents: 1 },
+            outcome: crate::lint::Outcome::Linted {
+                documents: 1,
+                unknown: 0,
+            },
+            unchecked_services: Vec::new(),
         }
     }
 
@@ -589,7 +629,7 @@ mod tests {
                 Diagnostic::new(Rule::InvalidDocument, Span::new(0, 1), "near"),
             ],
         );
-        let out = render_file(&handler(Style::default()), &report);
+        let out = render_file(&handler(Style::default()), &report, None);
         assert!(out.contains("[min.json:1:70002]"), "{out}");
         assert!(
             out.contains(&format!(
@@ -619,7 +659,7 @@ mod tests {
                     Diagnostic::new(Rule::InvalidEffect, Span::new(at, at + 7), "lower case")
                 })
                 .collect();
-            render_file(&handler(Style::default()), &one_line(text, diagnostics)).len()
+            render_file(&handler(Style::default()), &one_line(text, diagnostics), None).len()
         };
         let (small, large) = (render(100), render(1000));
         // Ten times the findings on a ten times longer line: ten times the output, not a hundred.
@@ -646,11 +686,11 @@ mod tests {
                 .with_label(Span::new(3, 12), "label");
             let indexed = IndexedSource::new("p.json", text);
             let mut ours = String::new();
-            render(&handler, &d, &indexed, &mut ours);
+            render(&handler, &d, &indexed, None, &mut ours);
 
             let named = miette::NamedSource::new("p.json", text.to_string());
             let mut theirs = String::new();
-            render(&handler, &d, &named, &mut theirs);
+            render(&handler, &d, &named, None, &mut theirs);
             assert_eq!(ours, theirs, "span {start}+{len}");
         }
     }

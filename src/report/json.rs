@@ -1,4 +1,4 @@
-//! `--format json`: one versioned JSON document, documented in the README.
+//! `--format json`: one versioned JSON document, documented in docs/formats.md.
 
 use std::io::{self, Write};
 
@@ -10,7 +10,10 @@ use crate::lint::FileReport;
 use crate::source::{LineIndex, Span};
 
 /// Bumped on any incompatible change to the document's shape.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: `path` is the element's path inside its policy document (for an
+/// embedded policy it was the path in the host file), and `document` says
+/// where that document sits in the host (`null` for a plain policy file).
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Summary {
@@ -30,6 +33,7 @@ struct JsonDiagnostic<'a> {
     severity: &'static str,
     message: &'a str,
     help: Option<&'a str>,
+    document: Option<&'a str>,
     /// `null` for a file that could not be read.
     path: Option<&'a str>,
     span: JsonSpan,
@@ -80,6 +84,7 @@ fn json_diagnostic<'a>(index: &LineIndex, report: &'a FileReport, d: &'a Diagnos
         severity: d.severity.as_str(),
         message: &d.message,
         help: d.help.as_deref(),
+        document: d.document.as_deref(),
         path: d.path.as_deref(),
         span: json_span(index, &report.text, d.span),
         labels: d
@@ -131,6 +136,8 @@ pub fn write_end(totals: &Totals, run: &RunFacts, out: &mut dyn Write) -> io::Re
         totals.files, totals.skipped, totals.excluded, totals.io_errors
     )?;
     serde_json::to_writer(&mut *out, &summary).map_err(io::Error::other)?;
+    write!(out, ",\"unchecked_services\":")?;
+    serde_json::to_writer(&mut *out, &totals.unchecked_services).map_err(io::Error::other)?;
     write!(out, ",\"configs\":")?;
     let configs = serde_json::to_string(&run.configs).map_err(io::Error::other)?;
     out.write_all(super::escape::json(configs).as_bytes())?;

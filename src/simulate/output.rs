@@ -1,6 +1,6 @@
 //! `simulate` reports: the human view (decision line, miette snippets of the
 //! deciding statements, every other statement with its reason) and the
-//! versioned JSON document described in the README ("Simulating requests and testing policies").
+//! versioned JSON document described in docs/simulate.md.
 //! Everything taken from policies, names and requests is escaped
 //! ([`crate::report::escape`]), as in lint output.
 
@@ -15,7 +15,7 @@ use super::api::Response;
 use super::eval::{is_deciding, Decision, StatementResult};
 use super::{FileStatus, PolicyFile, Simulation};
 use crate::report::escape::{self, Shown};
-use crate::report::human::{handler, render, shown_diagnostic, IndexedSource};
+use crate::report::human::{handler, links_to, render, shown_diagnostic, IndexedSource};
 use crate::report::json::{json_span, JsonSpan};
 use crate::report::Style;
 use crate::source::{LineIndex, Span};
@@ -244,7 +244,13 @@ pub fn write_unusable(files: &[PolicyFile], style: Style, out: &mut dyn Write) -
         let source = IndexedSource::escaped(&name, &shown);
         for d in diagnostics {
             rendered.clear();
-            render(&handler, &shown_diagnostic(d, &shown), &source, &mut rendered);
+            render(
+                &handler,
+                &shown_diagnostic(d, &shown),
+                &source,
+                links_to(style),
+                &mut rendered,
+            );
             write_guarded(rendered.as_bytes(), out)?;
         }
     }

@@ -1,6 +1,6 @@
 //! `policy-check test`: policy test files, each a list of cases (policies,
 //! request, expected outcome) run through the simulator, so answers found
-//! with `simulate` can be pinned in CI. The format is in the README ("Simulating requests and testing policies").
+//! with `simulate` can be pinned in CI. The format is in docs/simulate.md.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,195 @@
+//! The reports of `policy-check diff`: human text and JSON (shape in
+//! docs/diff.md), and the command's exit code.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Map, Value};
+
+use super::{compare, Comparison, DiffArgs, DiffFormat, NewAccess};
+use crate::simulate::{load_policies, FileStatus, PolicyFile};
+
+/// Runs `diff`; returns the exit code (0 no new access, 1 new access or
+/// unknown, 2 usage error or an unusable document).
+pub fn run_diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    use crate::cli::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+    let (old_paths, new_paths) = match (&args.reference, args.paths.as_slice()) {
+        (Some(reference), [new]) => (vec![reference.clone()], vec![new.clone()]),
+        (None, [old, new]) => (vec![old.clone()], vec![new.clone()]),
+        (Some(_), _) => {
+            writeln!(err, "policy-check diff: with --reference, give NEW alone")?;
+            return Ok(EXIT_ERROR);
+        }
+        (None, _) => {
+            writeln!(
+                err,
+                "policy-check diff: give OLD and NEW (or --reference ALLOWLIST NEW)"
+            )?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let old = load_policies(&old_paths, None);
+    let new = load_policies(&new_paths, None);
+    let comparison = match compare(&old, &new) {
+        Ok(c) => c,
+        Err(unusable) => {
+            for file in &unusable.files {
+                if let FileStatus::Unusable(diagnostics) = &file.status {
+                    for d in diagnostics {
+                        writeln!(
+                            err,
+                            "policy-check diff: {} ({}): {}: {}",
+                            file.name,
+                            unusable.side,
+                            d.rule.id(),
+                            d.message
+                        )?;
+                    }
+                }
+            }
+            writeln!(err, "policy-check diff: {} cannot be evaluated", unusable.side)?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    match args.format {
+        DiffFormat::Human => human(&comparison, &old, &new, out)?,
+        DiffFormat::Json => {
+            let text = serde_json::to_string_pretty(&to_json(&comparison)).unwrap_or_default();
+            writeln!(out, "{text}")?;
+        }
+    }
+    Ok(
+        if !comparison.new_access.is_empty() || !comparison.unknown.is_empty() {
+            EXIT_FINDINGS
+        } else {
+            EXIT_CLEAN
+        },
+    )
+}
+
+fn describe_request(found: &NewAccess) -> String {
+    let mut text = format!("{} on `{}`", found.request.action, found.request.resource);
+    if found.request.context.is_empty() {
+        text.push_str(" with no context values");
+    } else {
+        let parts: Vec<String> = found
+            .request
+            .context
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.join(",")))
+            .collect();
+        text.push_str(&format!(" with {}", parts.join(" ")));
+    }
+    text
+}
+
+fn human(
+    comparison: &Comparison,
+    old: &[PolicyFile],
+    new: &[PolicyFile],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for found in &comparison.new_access {
+        let shown: Vec<&str> = found.actions.iter().take(8).map(String::as_str).collect();
+        let more = match found.actions.len().saturating_sub(shown.len()) {
+            0 => String::new(),
+            n => format!(" and {n} more (--format json lists them)"),
+        };
+        writeln!(out, "new access: {}{more}", shown.join(", "))?;
+        writeln!(out, "  witness: {}", describe_request(found))?;
+        if found.evaluated_resource != found.request.resource {
+            writeln!(
+                out,
+                "  (evaluated on `{}`: no resource-level authorization)",
+                found.evaluated_resource
+            )?;
+        }
+        for at in &found.allowed_by {
+            writeln!(
+                out,
+                "  NEW allows it: {}:{}:{} (statement {})",
+                at.file,
+                at.line,
+                at.column,
+                at.statement + 1
+            )?;
+        }
+        writeln!(
+            out,
+            "  OLD: {}: {}",
+            found.old_decision.as_str(),
+            found.old_reason
+        )?;
+        let mut command = format!(
+            "policy-check simulate --action {} --resource '{}'",
+            found.request.action, found.request.resource
+        );
+        for (k, v) in &found.request.context {
+            command.push_str(&format!(" --context '{k}={}'", v.join(",")));
+        }
+        writeln!(out, "  check: {command} NEW")?;
+    }
+    for unknown in &comparison.unknown {
+        if unknown.actions.is_empty() {
+            writeln!(out, "unknown: {}", unknown.reason)?;
+        } else {
+            writeln!(out, "unknown: {}: {}", unknown.actions.join(", "), unknown.reason)?;
+        }
+    }
+    let evaluated = |files: &[PolicyFile]| files.iter().filter(|f| f.status == FileStatus::Evaluated).count();
+    let verdict = match comparison.verdict() {
+        "new-access" => format!(
+            "NEW grants access OLD does not ({} witness group(s))",
+            comparison.new_access.len()
+        ),
+        "unknown" => "could not prove that NEW grants no new access (see unknown above)".to_string(),
+        _ => "no new access: NEW allows no request OLD denies".to_string(),
+    };
+    writeln!(
+        out,
+        "{verdict}; compared {} action(s) NEW allows, {} OLD and {} NEW document(s)",
+        comparison.actions_compared,
+        evaluated(old),
+        evaluated(new)
+    )
+}
+
+fn to_json(comparison: &Comparison) -> Value {
+    let new_access: Vec<Value> = comparison
+        .new_access
+        .iter()
+        .map(|found| {
+            let mut context = Map::new();
+            for (k, v) in &found.request.context {
+                context.insert(k.clone(), json!(v));
+            }
+            json!({
+                "actions": found.actions,
+                "request": {
+                    "action": found.request.action,
+                    "resource": found.request.resource,
+                    "context": context,
+                },
+                "evaluated_resource": found.evaluated_resource,
+                "allowed_by": found.allowed_by.iter().map(|at| json!({
+                    "file": at.file,
+                    "statement": at.statement,
+                    "span": {"start": at.span.start, "end": at.span.end},
+                    "line": at.line,
+                    "column": at.column,
+                })).collect::<Vec<_>>(),
+                "old": {"decision": found.old_decision.as_str(), "reason": found.old_reason},
+            })
+        })
+        .collect();
+    let unknown: Vec<Value> = comparison
+        .unknown
+        .iter()
+        .map(|u| json!({"actions": u.actions, "reason": u.reason}))
+        .collect();
+    json!({
+        "result": comparison.verdict(),
+        "actions_compared": comparison.actions_compared,
+        "new_access": new_access,
+        "unknown": unknown,
+    })
+}

@@ -1,0 +1,337 @@
+//! Host files: a file the user opened holds zero or more policy documents
+//! (a plain policy is one, a Terraform module or a ROS template may hold
+//! many). Each input kind is one module that turns the host's text into
+//! [`Document`]s, and one row of [`KINDS`]; everything after that (checks,
+//! element paths, severities, spans into the host bytes) is shared here.
+
+pub mod map;
+pub mod ros;
+pub mod terraform;
+pub mod terraform_json;
+pub mod yaml;
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::lint::{
+    check_document, decode, finalize, lint_file, no_policy_found, parse_diagnostics, FileReport, LintOptions,
+    Origin, RuleSettings,
+};
+use crate::model::normalized_path;
+use crate::parse::{self, Node, Value};
+use crate::source::Span;
+
+pub use map::SourceMap;
+
+/// One policy document found in a host file.
+#[derive(Debug)]
+pub struct Document<'h> {
+    /// Where the document sits in its host, such as
+    /// `alicloud_ram_policy.images.policy_document` or
+    /// `Resources.ImagePolicy.Properties.PolicyDocument`.
+    pub location: String,
+    pub source: Source<'h>,
+}
+
+/// A document's tree, or the text it is written as.
+#[derive(Debug)]
+pub enum Source<'h> {
+    /// Lowered from the host's own syntax (a YAML mapping, an HCL object, a
+    /// JSON object in a template): every span is already a host span.
+    Tree(Node<'h>),
+    /// JSON written as text inside a host string.
+    Text(Embedded),
+}
+
+/// JSON text decoded from a host string, with the way back to host bytes.
+#[derive(Debug)]
+pub struct Embedded {
+    pub text: String,
+    pub map: SourceMap,
+    /// Decoded spans computed by the host (`${...}` interpolations), each
+    /// already replaced in `text` by a placeholder of the same length; any
+    /// value they touch is unknown.
+    pub holes: Vec<Span>,
+}
+
+/// What one host kind found in a file.
+#[derive(Debug, Default)]
+pub struct Extraction<'h> {
+    pub documents: Vec<Document<'h>>,
+    /// Problems with the host itself (it does not parse).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Documents left unknown because the host computes them whole (values
+    /// inside the documents found are counted from the documents).
+    pub unknown: usize,
+}
+
+/// A registered input kind.
+pub struct Kind {
+    pub name: &'static str,
+    /// Whether this kind reads the file, by its name and a cheap look at its
+    /// text. The first kind that claims a file reads it.
+    pub claims: fn(name: &str, text: &str) -> bool,
+    pub extract: for<'h> fn(&'h str) -> Extraction<'h>,
+}
+
+/// Every host kind, in the order they are asked. A file no kind claims is
+/// read as a plain policy document ([`lint_file`]); `--jsonpath` bypasses
+/// the table ([`crate::embedded`]).
+pub const KINDS: &[Kind] = &[
+    terraform::KIND,
+    terraform_json::KIND,
+    ros::JSON_KIND,
+    ros::YAML_KIND,
+];
+
+/// The kind that reads `name` with `text`, if any.
+pub fn kind_for(name: &str, text: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|kind| (kind.claims)(name, text))
+}
+
+/// Whether a walk should pick up `path` (the name alone decides; content
+/// decides later whether it holds a policy).
+pub fn is_walked_name(path: &Path) -> bool {
+    // A name that is not UTF-8 is still walked (and reported as unreadable
+    // or linted under its lossy name).
+    let Some(name) = path.file_name() else {
+        return false;
+    };
+    let lower = name.to_string_lossy().to_ascii_lowercase();
+    [".json", ".tf", ".yaml", ".yml"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+/// Lints one input: a host kind when one claims it, else a plain policy.
+/// A walked file that holds no policy is skipped; a named one gets
+/// `no-policy-found`.
+pub fn lint_input(
+    name: String,
+    bytes: Vec<u8>,
+    origin: Origin,
+    options: &LintOptions,
+    settings: &RuleSettings,
+) -> FileReport {
+    // Borrowed unless the file is not UTF-8, which `decode` reports.
+    let kind = kind_for(&name, &String::from_utf8_lossy(&bytes));
+    let Some(kind) = kind else {
+        if is_yaml_or_tf(&name) {
+            // Neither a ROS template nor Terraform: another tool's YAML.
+            let sought = "a ROS template (`ROSTemplateFormatVersion`) or Terraform";
+            return no_policy(name, bytes, origin, "not a ROS template", sought, settings);
+        }
+        return lint_file(name, bytes, origin, options, settings);
+    };
+    let (text, mut diagnostics) = decode(bytes);
+    let extraction = (kind.extract)(&text);
+    let documents = extraction.documents.len();
+    let unknown = extraction.unknown + count_unknown_in(&extraction.documents);
+    if documents == 0 && extraction.diagnostics.is_empty() {
+        if extraction.unknown > 0 {
+            // Policies are there, computed by the host: nothing to check,
+            // and nothing missing either.
+            return FileReport::linted(
+                name,
+                String::new(),
+                diagnostics,
+                0,
+                extraction.unknown,
+                Vec::new(),
+            );
+        }
+        let sought = format!("policy documents in this {} file", kind.name);
+        return no_policy(
+            name,
+            text.into_bytes(),
+            origin,
+            "no policy document in it",
+            &sought,
+            settings,
+        );
+    }
+    diagnostics.extend(extraction.diagnostics);
+    let mut unchecked_services = Vec::new();
+    for document in &extraction.documents {
+        unchecked_services.extend(lint_document(
+            document,
+            &text,
+            options,
+            settings,
+            &mut diagnostics,
+        ));
+    }
+    finalize(&mut diagnostics, None, settings);
+    FileReport::linted(name, text, diagnostics, documents, unknown, unchecked_services)
+}
+
+/// A host file with no policy: skipped when walked, `no-policy-found` when named.
+fn no_policy(
+    name: String,
+    bytes: Vec<u8>,
+    origin: Origin,
+    reason: &str,
+    sought: &str,
+    settings: &RuleSettings,
+) -> FileReport {
+    if origin == Origin::Walked {
+        return FileReport::skipped(name, format!("not a policy: {reason}"));
+    }
+    let (text, _) = decode(bytes);
+    let mut found = vec![no_policy_found(
+        Span::new(0, text.chars().next().map_or(0, char::len_utf8)),
+        sought,
+    )];
+    finalize(&mut found, None, settings);
+    FileReport::linted(name, text, found, 0, 0, Vec::new())
+}
+
+fn is_yaml_or_tf(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".tf", ".yaml", ".yml"].iter().any(|ext| lower.ends_with(ext))
+}
+
+/// Checks one document; findings carry host spans, the element path inside
+/// the document and the document's location.
+/// Returns the services its actions name that have no operation table.
+pub fn lint_document(
+    document: &Document<'_>,
+    host: &str,
+    options: &LintOptions,
+    settings: &RuleSettings,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut unchecked = Vec::new();
+    match &document.source {
+        Source::Tree(root) => {
+            unchecked = check_document(root, host, options, settings, false, &mut found);
+            set_paths(&mut found, root);
+        }
+        Source::Text(embedded) => {
+            let parsed = parse::parse(&embedded.text);
+            if !embedded.holes.is_empty() && !parsed.errors.is_empty() {
+                // What Terraform renders into the holes may well be JSON.
+                return unchecked;
+            }
+            found.extend(parse_diagnostics(&parsed.errors));
+            if let Some(mut root) = parsed.root {
+                let whole = mark_holes(&mut root, &embedded.holes);
+                if !whole {
+                    unchecked = check_document(
+                        &root,
+                        &embedded.text,
+                        options,
+                        settings,
+                        embedded.holes.is_empty(),
+                        &mut found,
+                    );
+                }
+                set_paths(&mut found, &root);
+            }
+            for d in &mut found {
+                d.span = embedded.map.span(d.span);
+                for label in &mut d.labels {
+                    label.span = embedded.map.span(label.span);
+                }
+            }
+        }
+    }
+    for d in &mut found {
+        d.document = Some(document.location.clone());
+    }
+    out.extend(found);
+    unchecked
+}
+
+fn set_paths(found: &mut [Diagnostic], root: &Node<'_>) {
+    for d in found {
+        d.path = Some(normalized_path(root, d.span));
+    }
+}
+
+/// Turns every value a hole touches into [`Value::Unknown`]; an object
+/// with an unknown key becomes unknown whole. Returns whether the root
+/// itself became unknown.
+fn mark_holes(root: &mut Node<'_>, holes: &[Span]) -> bool {
+    if holes.is_empty() {
+        return false;
+    }
+    let touches = |span: Span| holes.iter().any(|h| h.start < span.end && span.start < h.end);
+    fn walk(node: &mut Node<'_>, touches: &dyn Fn(Span) -> bool) {
+        if !touches(node.span) {
+            return;
+        }
+        match &mut node.value {
+            Value::Array(items) => items.iter_mut().for_each(|item| walk(item, touches)),
+            Value::Object(members) => {
+                if members.iter().any(|m| touches(m.key_span)) {
+                    node.value = Value::Unknown;
+                    return;
+                }
+                members.iter_mut().for_each(|m| walk(&mut m.value, touches));
+            }
+            _ => node.value = Value::Unknown,
+        }
+    }
+    walk(root, &touches);
+    root.is_unknown()
+}
+
+/// Unknown values inside the documents: interpolations in their text,
+/// unknown nodes in their trees.
+fn count_unknown_in(documents: &[Document<'_>]) -> usize {
+    documents
+        .iter()
+        .map(|d| match &d.source {
+            Source::Text(embedded) => embedded.holes.len(),
+            Source::Tree(root) => count_unknown(root),
+        })
+        .sum()
+}
+
+/// Counts the unknown values in a tree (for `--show-files`).
+fn count_unknown(node: &Node<'_>) -> usize {
+    match &node.value {
+        Value::Unknown => 1,
+        Value::Array(items) => items.iter().map(count_unknown).sum(),
+        Value::Object(members) => members.iter().map(|m| count_unknown(&m.value)).sum(),
+        _ => 0,
+    }
+}
+
+/// A JSON-string document inside a host JSON file (a ROS `PolicyDocument`
+/// given as a string, a plan's `policy_document`): its literal is at `span`.
+/// With `template`, the content is a Terraform template whose `${...}` and
+/// `%{...}` are unknown.
+pub fn json_string_document<'h>(host: &str, span: Span, content: &str, template: bool) -> Source<'h> {
+    let map = SourceMap::json_string(&host[span.start + 1..span.end - 1], span.start + 1);
+    let mut text = content.to_string();
+    let holes = if template {
+        terraform::template_holes(&mut text)
+    } else {
+        Vec::new()
+    };
+    Source::Text(Embedded { text, map, holes })
+}
+
+/// The host spans of every unknown value in `documents`: what no finding
+/// may rest on.
+pub fn unknown_spans(documents: &[Document<'_>]) -> Vec<Span> {
+    fn walk(node: &Node<'_>, out: &mut Vec<Span>) {
+        match &node.value {
+            Value::Unknown => out.push(node.span),
+            Value::Array(items) => items.iter().for_each(|item| walk(item, out)),
+            Value::Object(members) => members.iter().for_each(|m| walk(&m.value, out)),
+            _ => {}
+        }
+    }
+    let mut spans = Vec::new();
+    for document in documents {
+        match &document.source {
+            Source::Tree(root) => walk(root, &mut spans),
+            Source::Text(embedded) => spans.extend(embedded.holes.iter().map(|h| embedded.map.span(*h))),
+        }
+    }
+    spans
+}

@@ -1,0 +1,740 @@
+//! Terraform HCL (`.tf`): policies in the attributes listed in
+//! `rules/data/terraform-resources.tsv`, in `data "alicloud_ram_policy_document"`
+//! blocks they reference, and (found by their shape) in `locals`, `variable`
+//! defaults and module inputs. hcl-edit parses the file and gives every
+//! expression its byte span; heredocs and quoted strings are then read from
+//! the host text itself, so that each decoded byte keeps its host offset
+//! through escapes and stripped indentation.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::structure::{Block, BlockLabel, Body};
+
+use super::{Document, Embedded, Extraction, Kind, Source, SourceMap};
+use crate::diagnostic::Diagnostic;
+use crate::parse::json::MAX_DEPTH;
+use crate::parse::{Member, Node, Value};
+use crate::rules::Rule;
+use crate::source::Span;
+
+pub const KIND: Kind = Kind {
+    name: "Terraform",
+    claims: |name, _| name.to_ascii_lowercase().ends_with(".tf"),
+    extract,
+};
+
+const TABLE: &str = include_str!("../../rules/data/terraform-resources.tsv");
+
+/// `(resource type, attribute path)` rows of the resource table.
+fn table() -> &'static [(&'static str, Vec<&'static str>)] {
+    static ROWS: OnceLock<Vec<(&'static str, Vec<&'static str>)>> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        TABLE
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+            .filter_map(|line| {
+                let mut fields = line.split('\t');
+                let resource = fields.next()?;
+                let attribute = fields.next()?;
+                Some((resource, attribute.split('.').collect()))
+            })
+            .collect()
+    })
+}
+
+/// The top-level attributes of resource type `kind` that hold a policy.
+pub fn attributes_for(kind: &str) -> impl Iterator<Item = &'static str> + '_ {
+    table()
+        .iter()
+        .filter(move |(t, path)| *t == kind && path.len() == 1)
+        .map(|(_, path)| path[0])
+}
+
+const POLICY_DOCUMENT: &str = "alicloud_ram_policy_document";
+
+pub fn extract(text: &str) -> Extraction<'_> {
+    let mut out = Extraction::default();
+    let body = match hcl_edit::parser::parse_body(text) {
+        Ok(body) => body,
+        Err(error) => {
+            let at = error.location().offset().min(text.len());
+            let width = text[at..].chars().next().map_or(0, char::len_utf8);
+            out.diagnostics.push(Diagnostic::new(
+                Rule::InvalidJson,
+                Span::new(at, at + width),
+                format!("the Terraform file does not parse: {}", error.message()),
+            ));
+            return out;
+        }
+    };
+    let reader = Reader { text, body: &body };
+    for block in body.blocks() {
+        let labels: Vec<&str> = block.labels.iter().map(label).collect();
+        match (block.ident.as_str(), labels.as_slice()) {
+            ("resource", [kind, name]) => reader.resource(block, kind, name, &mut out),
+            ("locals", []) => {
+                for attr in block.body.attributes() {
+                    let location = format!("local.{}", attr.key.as_str());
+                    reader.nested_by_shape(&attr.value, location, &mut out, 0);
+                }
+            }
+            ("variable", [name]) => {
+                if let Some(default) = block.body.get_attribute("default") {
+                    let location = format!("var.{name}.default");
+                    reader.nested_by_shape(&default.value, location, &mut out, 0);
+                }
+            }
+            ("module", [name]) => {
+                for attr in block.body.attributes() {
+                    let location = format!("module.{name}.{}", attr.key.as_str());
+                    reader.nested_by_shape(&attr.value, location, &mut out, 0);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn label(label: &BlockLabel) -> &str {
+    match label {
+        BlockLabel::Ident(ident) => ident.as_str(),
+        BlockLabel::String(string) => string.as_str(),
+    }
+}
+
+fn span_of(item: &impl hcl_edit::Span) -> Span {
+    item.span()
+        .map_or_else(Span::default, |r| Span::new(r.start, r.end))
+}
+
+struct Reader<'h, 'b> {
+    text: &'h str,
+    body: &'b Body,
+}
+
+/// What an expression holds, as far as a policy goes.
+enum Found<'h> {
+    Document(Source<'h>),
+    /// Computed by Terraform: a variable, a call, a conditional, ...
+    Unknown,
+}
+
+impl<'h> Reader<'h, '_> {
+    fn resource(&self, block: &Block, kind: &str, name: &str, out: &mut Extraction<'h>) {
+        for (_, path) in table().iter().filter(|(t, _)| *t == kind) {
+            let (attribute, blocks) = path.split_last().expect("rows have an attribute");
+            let mut bodies = vec![(&block.body, String::new())];
+            for nested in blocks {
+                bodies = bodies
+                    .into_iter()
+                    .flat_map(|(body, at)| {
+                        body.blocks()
+                            .filter(|b| b.ident.as_str() == *nested)
+                            .enumerate()
+                            .map(move |(i, b)| (&b.body, format!("{at}.{nested}[{i}]")))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+            }
+            for (body, at) in bodies {
+                let Some(attr) = body.get_attribute(attribute) else {
+                    continue;
+                };
+                let location = format!("{kind}.{name}{at}.{attribute}");
+                match self.expression(&attr.value) {
+                    Found::Document(source) => out.documents.push(Document { location, source }),
+                    Found::Unknown => out.unknown += 1,
+                }
+            }
+        }
+        // Terraform 0.11's `statement = [{ effect = ..., ... }]`.
+        if let (true, Some(attr)) = (
+            kind == "alicloud_ram_policy",
+            block.body.get_attribute("statement"),
+        ) {
+            let tree = self.statement_list(block, &attr.key, &attr.value);
+            out.documents.push(Document {
+                location: format!("{kind}.{name}.statement"),
+                source: Source::Tree(tree),
+            });
+        }
+        // The deprecated `statement` blocks of `alicloud_ram_policy`.
+        if kind == "alicloud_ram_policy" && block.body.blocks().any(|b| b.ident.as_str() == "statement") {
+            let tree = self.statements_document(block);
+            out.documents.push(Document {
+                location: format!("{kind}.{name}.statement"),
+                source: Source::Tree(tree),
+            });
+        }
+    }
+
+    /// A value outside the resource table: a policy only if it reads as one
+    /// (a JSON object with a `Statement`).
+    fn by_shape(&self, expr: &Expression, location: String, out: &mut Extraction<'h>) {
+        if let Found::Document(source) = self.expression(expr) {
+            let is_policy = match &source {
+                Source::Tree(root) => root.get("Statement").is_some(),
+                Source::Text(embedded) => looks_like_policy(embedded),
+            };
+            if is_policy {
+                out.documents.push(Document { location, source });
+            }
+        }
+    }
+
+    /// Module inputs: the value itself, or policies inside its lists and
+    /// objects (`inline_policies = [{ policy_document = <<EOF ... }]`).
+    fn nested_by_shape(&self, expr: &Expression, location: String, out: &mut Extraction<'h>, depth: usize) {
+        if depth > 8 {
+            return;
+        }
+        match expr {
+            Expression::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.nested_by_shape(item, format!("{location}[{i}]"), out, depth + 1);
+                }
+            }
+            Expression::Object(object) => {
+                for (key, value) in object.iter() {
+                    let Some(name) = object_key(key) else { continue };
+                    self.nested_by_shape(value.expr(), format!("{location}.{name}"), out, depth + 1);
+                }
+            }
+            _ => self.by_shape(expr, location, out),
+        }
+    }
+
+    fn expression(&self, expr: &Expression) -> Found<'h> {
+        let span = span_of(expr);
+        match expr {
+            Expression::HeredocTemplate(_) => match heredoc(self.text, span) {
+                Some(embedded) => Found::Document(Source::Text(embedded)),
+                None => Found::Unknown,
+            },
+            Expression::String(_) | Expression::StringTemplate(_) => match quoted(self.text, span) {
+                Some(embedded) => Found::Document(Source::Text(embedded)),
+                None => Found::Unknown,
+            },
+            Expression::Parenthesis(inner) => self.expression(inner.inner()),
+            Expression::FuncCall(call)
+                if call.name.namespace.is_empty() && call.name.name.as_str() == "jsonencode" =>
+            {
+                match call.args.iter().next() {
+                    Some(arg @ Expression::Object(_)) => Found::Document(Source::Tree(self.lower(arg, 0))),
+                    _ => Found::Unknown,
+                }
+            }
+            Expression::Traversal(traversal) => match self.data_reference(traversal) {
+                Some(block) => Found::Document(Source::Tree(self.statements_document(block))),
+                None => Found::Unknown,
+            },
+            _ => Found::Unknown,
+        }
+    }
+
+    /// `data.alicloud_ram_policy_document.NAME.document` (or `.json`, with an
+    /// optional `[0]` for a counted data source) in this file.
+    fn data_reference(&self, traversal: &hcl_edit::expr::Traversal) -> Option<&Block> {
+        let Expression::Variable(root) = &traversal.expr else {
+            return None;
+        };
+        if root.as_str() != "data" {
+            return None;
+        }
+        let names: Vec<&str> = traversal
+            .operators
+            .iter()
+            .filter_map(|op| match op.value() {
+                TraversalOperator::GetAttr(ident) => Some(ident.as_str()),
+                _ => None,
+            })
+            .collect();
+        let [POLICY_DOCUMENT, name, "document" | "json"] = names.as_slice() else {
+            return None;
+        };
+        self.body.blocks().find(|b| {
+            b.ident.as_str() == "data"
+                && b.labels.len() == 2
+                && label(&b.labels[0]) == POLICY_DOCUMENT
+                && label(&b.labels[1]) == *name
+        })
+    }
+
+    /// An HCL expression as a JSON tree with host spans; what Terraform
+    /// computes is unknown.
+    fn lower(&self, expr: &Expression, depth: usize) -> Node<'h> {
+        let span = span_of(expr);
+        let value = if depth > MAX_DEPTH {
+            Value::Unknown
+        } else {
+            match expr {
+                Expression::Null(_) => Value::Null,
+                Expression::Bool(b) => Value::Bool(*b.value()),
+                Expression::Number(_) => Value::Number(&self.text[span.start..span.end]),
+                Expression::String(s) => Value::String(Cow::Owned(s.value().clone())),
+                Expression::Array(items) => {
+                    Value::Array(items.iter().map(|e| self.lower(e, depth + 1)).collect())
+                }
+                Expression::Object(object) => {
+                    let mut members = Vec::new();
+                    for (key, value) in object.iter() {
+                        let Some(name) = object_key(key) else {
+                            // A computed key: the object's shape is unknown.
+                            return Node {
+                                span,
+                                value: Value::Unknown,
+                            };
+                        };
+                        members.push(Member {
+                            key: Cow::Owned(name.to_string()),
+                            key_span: span_of(key),
+                            value: self.lower(value.expr(), depth + 1),
+                        });
+                    }
+                    Value::Object(members)
+                }
+                Expression::Parenthesis(inner) => return self.lower(inner.inner(), depth + 1),
+                _ => Value::Unknown,
+            }
+        };
+        Node { span, value }
+    }
+
+    /// A `data "alicloud_ram_policy_document"` block, or the `statement`
+    /// blocks of a resource, as a policy tree. Synthesised elements
+    /// (`Statement`, defaults) carry the span of the block they stand for.
+    fn statements_document(&self, block: &Block) -> Node<'h> {
+        let block_span = span_of(block);
+        let head = block.labels.first().map_or(block_span, span_of);
+        let mut members = Vec::new();
+        if let Some(version) = block.body.get_attribute("version") {
+            members.push(self.member("Version", &version.key, &version.value));
+        } else {
+            members.push(synthetic("Version", head, Value::String(Cow::Borrowed("1"))));
+        }
+        let statements: Vec<&Block> = block
+            .body
+            .blocks()
+            .filter(|b| b.ident.as_str() == "statement")
+            .collect();
+        let dynamic = block.body.blocks().any(|b| {
+            b.ident.as_str() == "dynamic" && b.labels.first().is_some_and(|l| label(l) == "statement")
+        });
+        if let (Some(first), Some(last)) = (statements.first(), statements.last()) {
+            let span = Span::new(span_of(*first).start, span_of(*last).end);
+            let value = if dynamic {
+                Value::Unknown
+            } else {
+                Value::Array(statements.iter().map(|s| self.statement(s)).collect())
+            };
+            members.push(Member {
+                key: Cow::Borrowed("Statement"),
+                key_span: span_of(&first.ident),
+                value: Node { span, value },
+            });
+        } else if dynamic {
+            members.push(synthetic("Statement", head, Value::Unknown));
+        }
+        Node {
+            span: block_span,
+            value: Value::Object(members),
+        }
+    }
+
+    /// `statement = [{ effect, action, resource }]` as a policy tree: the
+    /// provider's field names become RAM's element names.
+    fn statement_list(
+        &self,
+        block: &Block,
+        key: &hcl_edit::Decorated<hcl_edit::Ident>,
+        value: &Expression,
+    ) -> Node<'h> {
+        let head = block.labels.first().map_or(span_of(block), span_of);
+        let mut statements = self.lower(value, 1);
+        if let Value::Array(items) = &mut statements.value {
+            for item in items {
+                if let Value::Object(members) = &mut item.value {
+                    for m in members.iter_mut() {
+                        m.key = Cow::Borrowed(match m.key.as_ref() {
+                            "effect" => "Effect",
+                            "action" => "Action",
+                            "resource" => "Resource",
+                            _ => continue,
+                        });
+                    }
+                }
+            }
+        }
+        Node {
+            span: span_of(block),
+            value: Value::Object(vec![
+                synthetic("Version", head, Value::String(Cow::Borrowed("1"))),
+                Member {
+                    key: Cow::Borrowed("Statement"),
+                    key_span: span_of(key),
+                    value: statements,
+                },
+            ]),
+        }
+    }
+
+    fn statement(&self, block: &Block) -> Node<'h> {
+        let span = span_of(block);
+        let mut members = Vec::new();
+        let mut has_effect = false;
+        for attr in block.body.attributes() {
+            let key = match attr.key.as_str() {
+                "effect" => {
+                    has_effect = true;
+                    "Effect"
+                }
+                "action" => "Action",
+                "resource" => "Resource",
+                "sid" => "Sid",
+                // Not an element of the data source: left to Terraform.
+                _ => continue,
+            };
+            members.push(self.member(key, &attr.key, &attr.value));
+        }
+        if !has_effect {
+            // The data source's default.
+            members.push(synthetic(
+                "Effect",
+                span_of(&block.ident),
+                Value::String(Cow::Borrowed("Allow")),
+            ));
+        }
+        let principals: Vec<&Block> = block
+            .body
+            .blocks()
+            .filter(|b| b.ident.as_str() == "principal")
+            .collect();
+        if let (Some(first), Some(last)) = (principals.first(), principals.last()) {
+            let members_of = principals
+                .iter()
+                .map(|p| {
+                    let entity = p.body.get_attribute("entity");
+                    let identifiers = p.body.get_attribute("identifiers");
+                    match (entity.map(|e| self.lower(&e.value, 1)), identifiers) {
+                        (
+                            Some(Node {
+                                span,
+                                value: Value::String(name),
+                            }),
+                            Some(ids),
+                        ) => Some(Member {
+                            key: name,
+                            key_span: span,
+                            value: self.lower(&ids.value, 1),
+                        }),
+                        _ => None,
+                    }
+                })
+                .collect::<Option<Vec<_>>>();
+            let span = Span::new(span_of(*first).start, span_of(*last).end);
+            members.push(Member {
+                key: Cow::Borrowed("Principal"),
+                key_span: span_of(&first.ident),
+                value: Node {
+                    span,
+                    value: members_of.map_or(Value::Unknown, Value::Object),
+                },
+            });
+        }
+        let conditions: Vec<&Block> = block
+            .body
+            .blocks()
+            .filter(|b| b.ident.as_str() == "condition")
+            .collect();
+        if let (Some(first), Some(last)) = (conditions.first(), conditions.last()) {
+            members.push(Member {
+                key: Cow::Borrowed("Condition"),
+                key_span: span_of(&first.ident),
+                value: Node {
+                    span: Span::new(span_of(*first).start, span_of(*last).end),
+                    value: self.conditions(&conditions),
+                },
+            });
+        }
+        if block.body.blocks().any(|b| b.ident.as_str() == "dynamic") {
+            return Node {
+                span,
+                value: Value::Unknown,
+            };
+        }
+        members.sort_by_key(|m| m.key_span.start);
+        Node {
+            span,
+            value: Value::Object(members),
+        }
+    }
+
+    /// `condition { operator, variable, values }` blocks, grouped by operator
+    /// as the provider renders them.
+    fn conditions(&self, blocks: &[&Block]) -> Value<'h> {
+        let mut operators: Vec<Member<'h>> = Vec::new();
+        for block in blocks {
+            let (Some(operator), Some(variable), Some(values)) = (
+                block.body.get_attribute("operator"),
+                block.body.get_attribute("variable"),
+                block.body.get_attribute("values"),
+            ) else {
+                return Value::Unknown;
+            };
+            let (
+                Node {
+                    span: op_span,
+                    value: Value::String(op),
+                },
+                Node {
+                    span: var_span,
+                    value: Value::String(var),
+                },
+            ) = (self.lower(&operator.value, 1), self.lower(&variable.value, 1))
+            else {
+                return Value::Unknown;
+            };
+            let entry = Member {
+                key: var,
+                key_span: var_span,
+                value: self.lower(&values.value, 1),
+            };
+            let block_span = span_of(*block);
+            match operators.iter_mut().find(|m| m.key == op) {
+                Some(existing) => {
+                    existing.value.span = Span::new(existing.value.span.start, block_span.end);
+                    if let Value::Object(entries) = &mut existing.value.value {
+                        entries.push(entry);
+                    }
+                }
+                None => operators.push(Member {
+                    key: op,
+                    key_span: op_span,
+                    value: Node {
+                        span: Span::new(op_span.start.min(block_span.start), block_span.end),
+                        value: Value::Object(vec![entry]),
+                    },
+                }),
+            }
+        }
+        Value::Object(operators)
+    }
+
+    fn member(
+        &self,
+        key: &'static str,
+        ident: &hcl_edit::Decorated<hcl_edit::Ident>,
+        value: &Expression,
+    ) -> Member<'h> {
+        Member {
+            key: Cow::Borrowed(key),
+            key_span: span_of(ident),
+            value: self.lower(value, 1),
+        }
+    }
+}
+
+fn synthetic<'h>(key: &'static str, span: Span, value: Value<'h>) -> Member<'h> {
+    Member {
+        key: Cow::Borrowed(key),
+        key_span: span,
+        value: Node { span, value },
+    }
+}
+
+fn object_key(key: &ObjectKey) -> Option<&str> {
+    match key {
+        ObjectKey::Ident(ident) => Some(ident.as_str()),
+        ObjectKey::Expression(Expression::String(s)) => Some(s.value().as_str()),
+        ObjectKey::Expression(_) => None,
+    }
+}
+
+/// Whether decoded text outside the resource table reads as a policy.
+fn looks_like_policy(embedded: &Embedded) -> bool {
+    let text = embedded.text.trim_start();
+    text.starts_with('{') && text.contains("\"Statement\"")
+}
+
+/// A heredoc at `span` (`<<EOF` ... `EOF`, or `<<-EOF` with its common
+/// indentation stripped). `None` when it holds template directives.
+fn heredoc(host: &str, span: Span) -> Option<Embedded> {
+    let raw = host.get(span.start..span.end)?;
+    let indented = raw.starts_with("<<-");
+    let body_start = span.start + raw.find('\n')? + 1;
+    // The closing marker's line is not content.
+    let body_end = span.start + raw.rfind('\n')? + 1;
+    let body = host.get(body_start..body_end.max(body_start))?;
+    let lines: Vec<(usize, &str)> = body
+        .split_inclusive('\n')
+        .scan(body_start, |at, line| {
+            let start = *at;
+            *at += line.len();
+            Some((start, line))
+        })
+        .collect();
+    let strip = if indented {
+        lines
+            .iter()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(_, line)| line.len() - line.trim_start_matches([' ', '\t']).len())
+            .min()
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let mut text = String::with_capacity(body.len());
+    let mut map = SourceMap::default();
+    for (start, line) in lines {
+        let cut = strip.min(line.len() - line.trim_start_matches([' ', '\t']).len());
+        let kept = &line[cut..];
+        map.push(kept.len(), Span::new(start + cut, start + line.len()));
+        text.push_str(kept);
+    }
+    let holes = template_holes_checked(&mut text)?;
+    Some(Embedded { text, map, holes })
+}
+
+/// A quoted HCL string at `span`, its escapes decoded.
+fn quoted(host: &str, span: Span) -> Option<Embedded> {
+    let raw = host.get(span.start + 1..span.end.checked_sub(1)?)?;
+    let base = span.start + 1;
+    let mut text = String::with_capacity(raw.len());
+    let mut map = SourceMap::default();
+    let mut run_start = 0;
+    let mut i = 0;
+    let bytes = raw.as_bytes();
+    while i < raw.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        if run_start < i {
+            map.push(i - run_start, Span::new(base + run_start, base + i));
+            text.push_str(&raw[run_start..i]);
+        }
+        let (decoded, len) = hcl_escape(&raw[i..]);
+        map.push(decoded.len_utf8(), Span::new(base + i, base + i + len));
+        text.push(decoded);
+        i += len;
+        run_start = i;
+    }
+    if run_start < raw.len() {
+        map.push(
+            raw.len() - run_start,
+            Span::new(base + run_start, base + raw.len()),
+        );
+        text.push_str(&raw[run_start..]);
+    }
+    let holes = template_holes_checked(&mut text)?;
+    Some(Embedded { text, map, holes })
+}
+
+/// The character an HCL escape at the start of `raw` stands for, and its
+/// length in the source.
+fn hcl_escape(raw: &str) -> (char, usize) {
+    let hex = |n: usize| {
+        raw.get(2..2 + n)
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32)
+    };
+    match raw.as_bytes().get(1) {
+        Some(b'n') => ('\n', 2),
+        Some(b'r') => ('\r', 2),
+        Some(b't') => ('\t', 2),
+        Some(b'"') => ('"', 2),
+        Some(b'\\') => ('\\', 2),
+        Some(b'u') => hex(4).map_or(('\\', 1), |c| (c, 6)),
+        Some(b'U') => hex(8).map_or(('\\', 1), |c| (c, 10)),
+        _ => ('\\', 1),
+    }
+}
+
+fn template_holes_checked(text: &mut String) -> Option<Vec<Span>> {
+    let holes = template_holes(text);
+    // A directive repeats or drops text: the document is not known.
+    (!holes.iter().any(|h| text.as_bytes()[h.start] == b'%')).then_some(holes)
+}
+
+/// Finds the `${...}` interpolations and `%{...}` directives of a Terraform
+/// template and overwrites each interpolation, in place and at the same
+/// length, with a placeholder JSON can parse: underscores inside a JSON
+/// string, a string of underscores where a value stands. Directives are
+/// left as they are (the caller gives up on such a text).
+pub fn template_holes(text: &mut String) -> Vec<Span> {
+    let mut holes = Vec::new();
+    let mut bytes = std::mem::take(text).into_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if (b == b'$' || b == b'%') && bytes.get(i + 1) == Some(&b'{') {
+            // `$${` and `%%{` are escapes for the literal text.
+            if i > 0 && bytes[i - 1] == b {
+                i += 2;
+                continue;
+            }
+            let end = closing_brace(&bytes, i + 2);
+            holes.push(Span::new(i, end));
+            if b == b'$' {
+                fill(&mut bytes[i..end], in_string);
+            }
+            i = end;
+            continue;
+        }
+        if in_string && b == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b == b'"' {
+            in_string = !in_string;
+        }
+        i += 1;
+    }
+    // Only ASCII was written over whole characters (an interpolation is
+    // replaced from its `$` to its `}`), so the text is still UTF-8.
+    *text = String::from_utf8(bytes).unwrap_or_default();
+    holes
+}
+
+/// The offset past the `}` that closes a template sequence opened before
+/// `from`, skipping nested braces and quoted strings.
+fn closing_brace(bytes: &[u8], from: usize) -> usize {
+    let mut depth = 1;
+    let mut i = from;
+    let mut in_string = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'{' if !in_string => depth += 1,
+            b'}' if !in_string => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// Overwrites an interpolation with a placeholder of the same length,
+/// keeping line breaks so that later positions stay on their lines.
+fn fill(hole: &mut [u8], in_string: bool) {
+    for b in hole.iter_mut() {
+        if *b != b'\n' {
+            *b = b'_';
+        }
+    }
+    if !in_string && hole.len() >= 2 {
+        hole[0] = b'"';
+        let last = hole.len() - 1;
+        hole[last] = b'"';
+    }
+}

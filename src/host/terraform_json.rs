@@ -1,0 +1,164 @@
+//! Terraform JSON: `*.tf.json` (the HCL resources in JSON syntax, whose
+//! strings are templates) and plan JSON (`terraform show -json`, whose
+//! `planned_values` and `resource_changes` hold rendered values), both
+//! found by their shape.
+
+use super::{json_string_document, Document, Extraction, Kind, Source};
+use crate::lint::parse_diagnostics;
+use crate::parse::{self, Node, Value};
+
+pub const KIND: Kind = Kind {
+    name: "Terraform JSON",
+    claims: |name, text| {
+        let lower = name.to_ascii_lowercase();
+        lower.ends_with(".tf.json")
+            || (lower.ends_with(".json")
+                && text.contains("\"format_version\"")
+                && (text.contains("\"planned_values\"") || text.contains("\"resource_changes\"")))
+    },
+    extract,
+};
+
+fn extract(text: &str) -> Extraction<'_> {
+    let parsed = parse::parse(text);
+    let mut out = Extraction {
+        diagnostics: parse_diagnostics(&parsed.errors).collect(),
+        ..Extraction::default()
+    };
+    let Some(root) = &parsed.root else {
+        return out;
+    };
+    if root.get("format_version").is_some() {
+        plan(root, text, &mut out);
+    } else if let Some(resources) = root.get("resource") {
+        configuration(&resources.value, text, &mut out);
+    }
+    out
+}
+
+/// `"resource": {"TYPE": {"NAME": {attributes}}}` (a list of such objects
+/// is allowed too).
+fn configuration<'h>(resources: &Node<'h>, text: &'h str, out: &mut Extraction<'h>) {
+    let groups: Vec<&Node<'h>> = match &resources.value {
+        Value::Array(items) => items.iter().collect(),
+        _ => vec![resources],
+    };
+    for group in groups {
+        for kind in group.as_object().unwrap_or(&[]) {
+            for resource in kind.value.as_object().unwrap_or(&[]) {
+                let attributes = match &resource.value.value {
+                    Value::Array(items) => items.iter().collect(),
+                    _ => vec![&resource.value],
+                };
+                for attrs in attributes {
+                    attributes_of(&kind.key, &resource.key, attrs, text, true, out);
+                }
+            }
+        }
+    }
+}
+
+/// Plan JSON: the values Terraform will apply, from `planned_values`, and
+/// from `resource_changes` for resources `planned_values` does not hold
+/// (the two repeat each other, and one finding per token is enough).
+fn plan<'h>(root: &Node<'h>, text: &'h str, out: &mut Extraction<'h>) {
+    let mut seen = Vec::new();
+    if let Some(resources) = root
+        .get("planned_values")
+        .and_then(|m| m.value.get("root_module"))
+        .and_then(|m| m.value.get("resources"))
+        .and_then(|m| m.value.as_array())
+    {
+        for resource in resources {
+            if let Some(address) = resource.get("address").and_then(|m| m.value.as_str()) {
+                seen.push(address.to_string());
+            }
+            plan_resource(resource, "values", text, "planned_values", out);
+        }
+    }
+    for change in root
+        .get("resource_changes")
+        .and_then(|m| m.value.as_array())
+        .unwrap_or(&[])
+    {
+        let address = change.get("address").and_then(|m| m.value.as_str());
+        if address.is_some_and(|a| seen.iter().any(|s| s == a)) {
+            continue;
+        }
+        if let (Some(kind), Some(name), Some(after)) = (
+            change.get("type").and_then(|m| m.value.as_str()),
+            change.get("name").and_then(|m| m.value.as_str()),
+            change.get("change").and_then(|m| m.value.get("after")),
+        ) {
+            let prefix = format!("resource_changes.{kind}.{name}");
+            attributes_at(kind, &prefix, &after.value, text, out);
+        }
+    }
+}
+
+fn plan_resource<'h>(
+    resource: &Node<'h>,
+    values: &str,
+    text: &'h str,
+    section: &str,
+    out: &mut Extraction<'h>,
+) {
+    let (Some(kind), Some(name), Some(values)) = (
+        resource.get("type").and_then(|m| m.value.as_str()),
+        resource.get("name").and_then(|m| m.value.as_str()),
+        resource.get(values),
+    ) else {
+        return;
+    };
+    let prefix = format!("{section}.{kind}.{name}");
+    attributes_at(kind, &prefix, &values.value, text, out);
+}
+
+fn attributes_at<'h>(kind: &str, prefix: &str, values: &Node<'h>, text: &'h str, out: &mut Extraction<'h>) {
+    for attribute in super::terraform::attributes_for(kind) {
+        let Some(member) = values.get(attribute) else {
+            continue;
+        };
+        let location = format!("{prefix}.{attribute}");
+        push(&member.value, location, text, false, out);
+    }
+}
+
+fn attributes_of<'h>(
+    kind: &str,
+    name: &str,
+    attrs: &Node<'h>,
+    text: &'h str,
+    template: bool,
+    out: &mut Extraction<'h>,
+) {
+    for attribute in super::terraform::attributes_for(kind) {
+        let Some(member) = attrs.get(attribute) else {
+            continue;
+        };
+        let location = format!("{kind}.{name}.{attribute}");
+        push(&member.value, location, text, template, out);
+    }
+}
+
+fn push<'h>(value: &Node<'h>, location: String, text: &'h str, template: bool, out: &mut Extraction<'h>) {
+    match &value.value {
+        Value::String(content) => {
+            let source = json_string_document(text, value.span, content, template);
+            if let Source::Text(embedded) = &source {
+                // A whole-string interpolation (`"${data.x.document}"`) is no document.
+                if embedded
+                    .holes
+                    .iter()
+                    .any(|h| h.start == 0 && h.end == embedded.text.len())
+                {
+                    out.unknown += 1;
+                    return;
+                }
+            }
+            out.documents.push(Document { location, source });
+        }
+        Value::Null => {}
+        _ => out.unknown += 1,
+    }
+}

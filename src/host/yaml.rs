@@ -1,0 +1,172 @@
+//! YAML text -> the span-carrying JSON tree ([`crate::parse::Node`]), for
+//! ROS templates written in YAML. saphyr-parser reports every event with
+//! its tag and its character range; ranges are turned into byte offsets
+//! here. Tagged nodes other than the core schema's (`!Ref`, `!Sub`,
+//! `!GetAtt`, ...) and aliases are computed by ROS, so they become
+//! [`Value::Unknown`].
+
+use std::borrow::Cow;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+
+use crate::diagnostic::Diagnostic;
+use crate::parse::json::MAX_DEPTH;
+use crate::parse::{Member, Node, Value};
+use crate::rules::Rule;
+use crate::source::Span;
+
+/// The first document of `text` as a tree, or the reason it does not parse.
+pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
+    let offsets = ByteOffsets::new(text);
+    let mut stack: Vec<Open<'_>> = Vec::new();
+    for event in Parser::new_from_str(text) {
+        let (event, span) = match event {
+            Ok(pair) => pair,
+            Err(error) => {
+                let at = offsets.byte(error.marker().index());
+                let width = text[at..].chars().next().map_or(0, char::len_utf8);
+                return Err(Box::new(Diagnostic::new(
+                    Rule::InvalidJson,
+                    Span::new(at, at + width),
+                    format!("the YAML does not parse: {}", error.info()),
+                )));
+            }
+        };
+        let span = Span::new(offsets.byte(span.start.index()), offsets.byte(span.end.index()));
+        let node = match event {
+            Event::MappingStart(_, ref tag) | Event::SequenceStart(_, ref tag) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(Box::new(Diagnostic::new(
+                        Rule::InvalidJson,
+                        span,
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                    )));
+                }
+                stack.push(Open {
+                    start: span.start,
+                    computed: tag.as_deref().is_some_and(is_computed),
+                    mapping: matches!(event, Event::MappingStart(..)),
+                    items: Vec::new(),
+                });
+                continue;
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let Some(open) = stack.pop() else { continue };
+                let span = Span::new(open.start, span.end.max(open.start));
+                let value = if open.computed {
+                    Value::Unknown
+                } else if open.mapping {
+                    mapping(open.items)
+                } else {
+                    Value::Array(open.items)
+                };
+                Node { span, value }
+            }
+            Event::Scalar(value, style, _, tag) => scalar(text, span, value, style, tag.as_deref()),
+            Event::Alias(_) => Node {
+                span,
+                value: Value::Unknown,
+            },
+            Event::DocumentEnd => break,
+            _ => continue,
+        };
+        match stack.last_mut() {
+            Some(open) => open.items.push(node),
+            None => return Ok(Some(node)),
+        }
+    }
+    Ok(None)
+}
+
+/// A collection being read: its items, keys and values alternating for a
+/// mapping.
+struct Open<'a> {
+    start: usize,
+    computed: bool,
+    mapping: bool,
+    items: Vec<Node<'a>>,
+}
+
+/// Pairs of key and value nodes -> members; a key that is not a string
+/// (a mapping as key, an unknown) makes the whole mapping unknown.
+fn mapping(items: Vec<Node<'_>>) -> Value<'_> {
+    let mut members = Vec::with_capacity(items.len() / 2);
+    let mut items = items.into_iter();
+    while let (Some(key), Some(value)) = (items.next(), items.next()) {
+        let name = match key.value {
+            Value::String(s) => s,
+            Value::Number(n) => Cow::Borrowed(n),
+            Value::Bool(b) => Cow::Owned(b.to_string()),
+            _ => return Value::Unknown,
+        };
+        members.push(Member {
+            key: name,
+            key_span: key.span,
+            value,
+        });
+    }
+    Value::Object(members)
+}
+
+/// A tag ROS evaluates: anything but the core schema's `!!str`, `!!int`, ...
+fn is_computed(tag: &Tag) -> bool {
+    !tag.is_yaml_core_schema()
+}
+
+fn scalar<'a>(
+    text: &'a str,
+    span: Span,
+    value: Cow<'a, str>,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+) -> Node<'a> {
+    let value = match tag {
+        Some(tag) if is_computed(tag) => Value::Unknown,
+        Some(tag) if tag.suffix == "str" => Value::String(value),
+        _ if style != ScalarStyle::Plain => Value::String(value),
+        _ => plain(&text[span.start..span.end], value),
+    };
+    Node { span, value }
+}
+
+/// A plain scalar under the YAML 1.2 core schema.
+fn plain<'a>(lexeme: &'a str, value: Cow<'a, str>) -> Value<'a> {
+    match value.as_ref() {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        v if is_number(v) && lexeme == v => Value::Number(lexeme),
+        _ => Value::String(value),
+    }
+}
+
+fn is_number(v: &str) -> bool {
+    let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
+    !digits.is_empty()
+        && digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && digits.parse::<f64>().is_ok()
+        && !digits.contains(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
+}
+
+/// Character index -> byte offset; the identity for ASCII text.
+struct ByteOffsets {
+    starts: Option<Vec<usize>>,
+    len: usize,
+}
+
+impl ByteOffsets {
+    fn new(text: &str) -> Self {
+        let starts = (!text.is_ascii()).then(|| text.char_indices().map(|(i, _)| i).collect());
+        ByteOffsets {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.starts {
+            None => char_index.min(self.len),
+            Some(starts) => starts.get(char_index).copied().unwrap_or(self.len),
+        }
+    }
+}

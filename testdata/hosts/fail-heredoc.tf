@@ -1,0 +1,15 @@
+resource "alicloud_ram_policy" "images" {
+  policy_name     = "images"
+  policy_document = <<EOF
+{
+  "Version": "1",
+  "Statement": [
+    {
+      "Effect": "allow",
+      "Action": "ens:CreateImage",
+      "Resource": "*"
+    }
+  ]
+}
+EOF
+}

@@ -1,0 +1,182 @@
+//! `policy-check diff` as users run it: one fixture per kind of change under
+//! testdata/diff/ (exit code, the new actions, the witness, the span of the
+//! NEW statement), a human-output snapshot, `--reference`, and usage errors.
+//! Runs the real binary.
+
+mod common;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn diff(args: &[&str]) -> (i32, String, String) {
+    let output = common::run(root(), args, b"");
+    (
+        output.status.code().unwrap_or(-1),
+        common::stdout(&output),
+        common::stderr(&output),
+    )
+}
+
+fn diff_json(case: &str) -> (i32, Value) {
+    let old = format!("testdata/diff/{case}/old.json");
+    let new = format!("testdata/diff/{case}/new.json");
+    let (code, out, err) = diff(&["diff", "--format", "json", &old, &new]);
+    let doc = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{case}: JSON ({e}): {out}{err}"));
+    (code, doc)
+}
+
+/// Each fixture: exit code, an action that must be among the new ones (its
+/// witness group's) and a context key its witness must carry.
+const CASES: &[(&str, i32, Option<&str>, Option<&str>)] = &[
+    ("add-action", 1, Some("ens:DeleteImage"), None),
+    ("widen-wildcard", 1, Some("ens:StartInstance"), None),
+    ("remove-deny", 1, Some("ens:DeleteImage"), None),
+    ("cidr", 1, Some("ens:CreateImage"), Some("acs:SourceIp")),
+    ("later-date", 1, Some("ens:CreateImage"), Some("acs:CurrentTime")),
+    (
+        "equals-to-like",
+        1,
+        Some("ens:CreateImage"),
+        Some("acs:UserAgent"),
+    ),
+    ("drop-key", 1, Some("ens:CreateImage"), Some("acs:SourceIp")),
+    ("instance-to-star", 1, Some("ens:CreateImage"), None),
+    ("notaction-new", 1, Some("ens:CreateImage"), None),
+    ("same-rewrite", 0, None, None),
+    ("notaction-old", 0, None, None),
+];
+
+#[test]
+fn every_fixture_gets_its_verdict_and_witness() {
+    for &(case, expected, action, key) in CASES {
+        let (code, doc) = diff_json(case);
+        assert_eq!(code, expected, "{case}: {doc:#}");
+        let found = doc["new_access"].as_array().expect("new_access");
+        assert!(
+            doc["unknown"].as_array().expect("unknown").is_empty(),
+            "{case}: {doc:#}"
+        );
+        let Some(action) = action else {
+            assert_eq!(doc["result"], "no-new-access", "{case}");
+            assert!(found.is_empty(), "{case}");
+            continue;
+        };
+        assert_eq!(doc["result"], "new-access", "{case}");
+        let group = found
+            .iter()
+            .find(|f| {
+                f["actions"]
+                    .as_array()
+                    .expect("actions")
+                    .iter()
+                    .any(|a| a == action)
+            })
+            .unwrap_or_else(|| panic!("{case}: {action} not reported: {doc:#}"));
+        if let Some(key) = key {
+            assert!(
+                group["request"]["context"].get(key).is_some(),
+                "{case}: {group:#}"
+            );
+        }
+        // The span is the whole NEW statement that allows the witness.
+        let at = &group["allowed_by"][0];
+        let text = std::fs::read_to_string(root().join(at["file"].as_str().expect("file"))).expect("read");
+        let (start, end) = (
+            at["span"]["start"].as_u64().unwrap() as usize,
+            at["span"]["end"].as_u64().unwrap() as usize,
+        );
+        assert!(
+            text[start..end].starts_with('{') && text[start..end].ends_with('}'),
+            "{case}"
+        );
+        assert_ne!(group["old"]["decision"], "allow", "{case}");
+    }
+}
+
+#[test]
+fn the_witness_replays_through_simulate() {
+    let (_, doc) = diff_json("later-date");
+    let request = &doc["new_access"][0]["request"];
+    let value = request["context"]["acs:CurrentTime"][0].as_str().expect("a date");
+    let context = format!("acs:CurrentTime={value}");
+    let simulate = |file: &str| {
+        diff(&[
+            "simulate",
+            "--action",
+            "ens:CreateImage",
+            "--context",
+            &context,
+            file,
+        ])
+        .0
+    };
+    assert_eq!(simulate("testdata/diff/later-date/new.json"), 0, "NEW allows it");
+    assert_eq!(simulate("testdata/diff/later-date/old.json"), 1, "OLD does not");
+}
+
+#[test]
+fn human_output_snapshot() {
+    let (code, out, _) = diff(&[
+        "diff",
+        "testdata/diff/cidr/old.json",
+        "testdata/diff/cidr/new.json",
+    ]);
+    let expected = std::fs::read_to_string(root().join("testdata/diff/cidr/expected.txt")).expect("snapshot");
+    assert_eq!((code, out.as_str()), (1, expected.as_str()));
+}
+
+#[test]
+fn reference_is_the_old_side() {
+    let (code, out, _) = diff(&[
+        "diff",
+        "--reference",
+        "testdata/diff/allowlist.json",
+        "testdata/diff/cidr/new.json",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    let (code, out, _) = diff(&[
+        "diff",
+        "--reference",
+        "testdata/diff/allowlist.json",
+        "testdata/diff/cidr/old.json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn usage_errors_and_unusable_documents_exit_2() {
+    let (code, _, err) = diff(&["diff", "testdata/diff/cidr/old.json"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = diff(&["diff", "--reference", "testdata/diff/allowlist.json", "a", "b"]);
+    assert_eq!(code, 2, "{err}");
+    let dir = common::tree(
+        "unusable",
+        &[("bad.json", "{\"Version\": \"1\", \"Statement\": [")],
+    );
+    let bad = dir.join("bad.json");
+    let (code, _, err) = diff(&[
+        "diff",
+        "testdata/diff/cidr/old.json",
+        bad.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("NEW cannot be evaluated"), "{err}");
+}
+
+#[test]
+fn walkthrough_pull_request_widening_the_office_cidr_is_caught() {
+    let dir = root().join("testdata/diff/walkthrough");
+    let output = common::run(&dir, &["diff", "before", "after"], b"");
+    let expected = std::fs::read_to_string(dir.join("expected.txt")).expect("snapshot");
+    assert_eq!(
+        (output.status.code(), common::stdout(&output).as_str()),
+        (Some(1), expected.as_str())
+    );
+    let unchanged = common::run(&dir, &["diff", "before", "before"], b"");
+    assert_eq!(unchanged.status.code(), Some(0), "{}", common::stdout(&unchanged));
+}

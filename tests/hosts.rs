@@ -1,0 +1,373 @@
+//! Policies where they live: Terraform HCL, Terraform JSON and plans, ROS
+//! templates. Fixtures under testdata/hosts/ (each `fail-*` with a snapshot
+//! of the human output beside it, each `pass-*` silent although it holds
+//! unknown values in every position), and the real IaC corpus in
+//! testdata/corpus/iac/ (see its SOURCES.md).
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use policy_check::host;
+use policy_check::lint::{FileReport, LintOptions, Origin, RuleSettings};
+use policy_check::report::{self, Format, Style};
+use policy_check::source::{LineIndex, Span};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .expect("readable folder")
+        .map(|e| e.expect("readable entry").path())
+        .collect();
+    files.sort();
+    files
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Lints `path` as the CLI does for a named file, shown under `shown`.
+fn lint(path: &Path, shown: &str) -> FileReport {
+    let bytes = fs::read(path).expect("readable fixture");
+    host::lint_input(
+        shown.to_string(),
+        bytes,
+        Origin::Named,
+        &LintOptions::default(),
+        &RuleSettings::default(),
+    )
+}
+
+/// Documents found and unknown values in a host file, and the unknown
+/// values' host spans.
+fn extract(path: &Path) -> (usize, usize, Vec<Span>) {
+    let text = fs::read_to_string(path).expect("UTF-8");
+    let kind = host::kind_for(&file_name(path), &text).expect("a host kind claims the file");
+    let extraction = (kind.extract)(&text);
+    (
+        extraction.documents.len(),
+        extraction.unknown,
+        host::unknown_spans(&extraction.documents),
+    )
+}
+
+/// Findings whose span overlaps an unknown value's span.
+fn resting_on_unknown(report: &FileReport, unknown: &[Span]) -> Vec<String> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            unknown
+                .iter()
+                .any(|u| d.span.start < u.end && u.start < d.span.end)
+        })
+        .map(|d| format!("{}: {} at {:?}", report.name, d.rule.id(), d.span))
+        .collect()
+}
+
+fn human(report: &FileReport) -> String {
+    let mut rendered = Vec::new();
+    report::write(
+        Format::Human,
+        std::slice::from_ref(report),
+        Style::default(),
+        &mut rendered,
+    )
+    .expect("renders");
+    String::from_utf8(rendered).expect("UTF-8 output")
+}
+
+#[test]
+fn host_fixtures_fire_exactly_where_their_snapshots_say() {
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for file in files_in(&repo().join("testdata/hosts")) {
+        let name = file_name(&file);
+        if name.ends_with(".snap") {
+            continue;
+        }
+        seen += 1;
+        let shown = format!("testdata/hosts/{name}");
+        let report = lint(&file, &shown);
+        let (documents, unknown, unknown_spans) = extract(&file);
+        if documents == 0 {
+            failures.push(format!("{shown}: no policy document found"));
+        }
+        failures.extend(resting_on_unknown(&report, &unknown_spans));
+        if name.starts_with("pass-") {
+            if unknown == 0 || unknown_spans.is_empty() {
+                failures.push(format!("{shown}: a silent fixture here must hold unknown values"));
+            }
+            if !report.diagnostics.is_empty() {
+                failures.push(format!("{shown}: expected silence, got {:?}", report.diagnostics));
+            }
+            continue;
+        }
+        if report.diagnostics.is_empty() {
+            failures.push(format!("{shown}: nothing fired"));
+            continue;
+        }
+        let rendered = human(&report);
+        let snap = file.with_file_name(format!("{name}.snap"));
+        match fs::read_to_string(&snap) {
+            _ if update => fs::write(&snap, &rendered).expect("write snapshot"),
+            Ok(expected) if expected == rendered => {}
+            Ok(expected) => failures.push(format!(
+                "{shown}: output differs from its snapshot\n--- expected\n{expected}\n--- actual\n{rendered}"
+            )),
+            Err(_) => failures.push(format!(
+                "{shown}: no snapshot (run with UPDATE_SNAPSHOTS=1)\n{rendered}"
+            )),
+        }
+    }
+    assert_eq!(seen, 15, "fixtures went missing or were added without this count");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Policy documents per corpus file, judged by reading each file (see
+/// SOURCES.md for what each holds). Files no host kind claims (the plain
+/// policies 024/025, the non-ROS configs 046/047) are plain JSON or not
+/// policies, and are listed with `None`.
+const CORPUS: &[(&str, Option<usize>)] = &[
+    ("001", Some(2)),
+    ("002", Some(1)),
+    ("003", Some(1)),
+    ("004", Some(2)),
+    ("005", Some(1)),
+    ("006", Some(2)),
+    ("007", Some(1)),
+    ("008", Some(1)),
+    ("009", Some(1)),
+    ("010", Some(1)),
+    ("011", Some(1)),
+    ("012", Some(1)),
+    ("013", Some(1)),
+    ("014", Some(1)),
+    ("015", Some(1)),
+    ("016", Some(1)),
+    ("017", Some(2)),
+    ("018", Some(1)),
+    ("019", Some(2)),
+    ("020", Some(1)),
+    ("021", Some(1)),
+    ("022", Some(1)),
+    // `file(join(...))`: the path is computed; 024 and 025 are the files.
+    ("023", Some(0)),
+    ("024", None),
+    ("025", None),
+    ("026", Some(1)),
+    ("027", Some(15)),
+    ("028", Some(2)),
+    ("029", Some(1)),
+    ("030", Some(2)),
+    ("031", Some(1)),
+    // A MaxCompute role policy, not RAM: `alicloud_max_compute_role` is not listed.
+    ("032", Some(0)),
+    ("033", Some(1)),
+    // A `%{for}` directive: the document is computed.
+    ("034", Some(0)),
+    ("035", Some(2)),
+    ("036", Some(1)),
+    ("037", Some(1)),
+    ("038", Some(14)),
+    ("039", Some(1)),
+    ("040", Some(1)),
+    ("041", Some(2)),
+    ("042", Some(1)),
+    ("043", Some(2)),
+    ("044", Some(4)),
+    ("045", Some(1)),
+    ("046", None),
+    ("047", None),
+    ("048", Some(1)),
+    ("049", Some(1)),
+    ("050", Some(1)),
+    ("051", Some(1)),
+    ("052", Some(2)),
+    ("053", Some(1)),
+    ("054", Some(1)),
+    ("055", Some(1)),
+    ("056", Some(2)),
+    ("057", Some(2)),
+    ("058", Some(2)),
+    ("059", Some(2)),
+    ("060", Some(4)),
+    ("061", Some(24)),
+    ("062", Some(1)),
+    // Terraform files inside a ROS `Transform`: not read.
+    ("063", Some(0)),
+    ("064", Some(1)),
+    ("065", Some(1)),
+    ("066", Some(1)),
+    ("067", Some(5)),
+    ("068", Some(2)),
+    ("069", Some(2)),
+    ("070", Some(4)),
+];
+
+/// Error-level findings SOURCES.md leads to expect: the two recorded
+/// mistakes, and the two condition keys it calls suspicious (an element
+/// name used as a condition key).
+const CORPUS_ERRORS: &[(&str, usize, &str)] = &[
+    ("010", 12, "invalid-condition-key"),
+    ("036", 57, "invalid-condition-key"),
+    ("059", 26, "invalid-version"),
+    ("064", 40, "invalid-version"),
+];
+
+#[test]
+fn every_corpus_file_is_read_and_its_mistakes_are_found_on_their_lines() {
+    let dir = repo().join("testdata/corpus/iac");
+    let mut failures = Vec::new();
+    let mut errors = Vec::new();
+    let mut total = 0;
+    let files: Vec<PathBuf> = files_in(&dir)
+        .into_iter()
+        .filter(|f| file_name(f) != "SOURCES.md")
+        .collect();
+    assert_eq!(files.len(), CORPUS.len(), "the corpus and the table disagree");
+    for (file, (number, expected)) in files.iter().zip(CORPUS) {
+        let name = file_name(file);
+        assert!(name.starts_with(number), "{name} is not {number}");
+        let text = fs::read_to_string(file).expect("UTF-8");
+        let claimed = host::kind_for(&name, &text).is_some();
+        match expected {
+            None if claimed => failures.push(format!("{name}: read as a host file")),
+            None => {}
+            Some(count) => {
+                let (documents, _, unknown_spans) = extract(file);
+                total += documents;
+                if documents != *count {
+                    failures.push(format!("{name}: {documents} documents, expected {count}"));
+                }
+                let report = lint(file, &name);
+                failures.extend(resting_on_unknown(&report, &unknown_spans));
+                let index = LineIndex::new(&report.text);
+                for d in &report.diagnostics {
+                    if d.severity == policy_check::diagnostic::Severity::Error {
+                        let line = index.line_column(&report.text, d.span.start).line;
+                        errors.push((number.to_string(), line, d.rule.id().to_string()));
+                    }
+                }
+            }
+        }
+    }
+    let expected: Vec<(String, usize, String)> = CORPUS_ERRORS
+        .iter()
+        .map(|(n, l, r)| (n.to_string(), *l, r.to_string()))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(errors, expected, "error findings in the corpus");
+    assert_eq!(total, 142, "policies found in the corpus");
+}
+
+#[test]
+fn a_walk_reads_host_files_and_skips_what_holds_no_policy() {
+    let heredoc = fs::read_to_string(repo().join("testdata/hosts/fail-heredoc.tf")).expect("fixture");
+    let ros = fs::read_to_string(repo().join("testdata/hosts/fail-ros-short-tags.yaml")).expect("fixture");
+    let dir = common::tree(
+        "walk",
+        &[
+            ("main.tf", &heredoc),
+            (
+                "network.tf",
+                "resource \"alicloud_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/8\"\n}\n",
+            ),
+            ("templates/stack.yml", &ros),
+            ("config.yaml", "name: not a template\n"),
+            (".terraform/modules/m/main.tf", &heredoc),
+            (".github/workflows/ci.yml", "on: push\n"),
+        ],
+    );
+    let output = common::run(&dir, &["--format", "short", "."], b"");
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    let files: Vec<&str> = stdout.lines().filter_map(|l| l.split(':').next()).collect();
+    assert!(files.iter().any(|f| f.ends_with("main.tf")), "{stdout}");
+    assert!(files.iter().any(|f| f.ends_with("stack.yml")), "{stdout}");
+    assert!(!stdout.contains(".terraform"), "{stdout}");
+    assert!(
+        !stdout.contains("network.tf") && !stdout.contains("config.yaml"),
+        "{stdout}"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn json_output_says_where_each_document_sits() {
+    let dir = repo().join("testdata/hosts");
+    let output = common::run(
+        &dir,
+        &[
+            "--format",
+            "json",
+            "fail-ros-short-tags.yaml",
+            "fail-jsonencode.tf",
+        ],
+        b"",
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    assert_eq!(report["version"], 2);
+    let found: Vec<(String, String, String)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let text = |key: &str| d[key].as_str().unwrap_or_default().to_string();
+            (text("rule"), text("document"), text("path"))
+        })
+        .collect();
+    let expect =
+        |rule: &str, document: &str, path: &str| (rule.to_string(), document.to_string(), path.to_string());
+    assert_eq!(
+        found,
+        [
+            expect(
+                "redundant-action",
+                "alicloud_ram_policy.encoded.policy_document",
+                "$['Statement'][0]['Action'][1]"
+            ),
+            expect(
+                "invalid-value-type",
+                "alicloud_ram_policy.encoded.policy_document",
+                "$['Statement'][0]['Condition']['Bool']['acs:MFAPresent']"
+            ),
+            expect(
+                "invalid-version",
+                "Resources.ImagePolicy.Properties.PolicyDocument",
+                "$['Version']"
+            ),
+            expect(
+                "missing-resource",
+                "Resources.Builder.Properties.Policies[0].PolicyDocument",
+                "$['Statement'][0]"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_terraform_file_that_is_not_utf8_gets_the_utf8_finding() {
+    let dir = common::tree("not-utf8", &[]);
+    let mut bytes = fs::read(repo().join("testdata/hosts/fail-heredoc.tf")).expect("fixture");
+    bytes.splice(0..0, b"# caf\xe9\n".iter().copied());
+    fs::write(dir.join("main.tf"), &bytes).expect("write");
+    let report = lint(&dir.join("main.tf"), "main.tf");
+    let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.id()).collect();
+    assert_eq!(
+        rules,
+        ["invalid-json", "invalid-effect"],
+        "{:?}",
+        report.diagnostics
+    );
+    // The span covers the replacement character in the decoded text.
+    assert_eq!(report.diagnostics[0].span, Span::new(5, 8));
+}
