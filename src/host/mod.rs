@@ -177,7 +177,13 @@ pub fn lint_input_following(
     diagnostics.extend(extraction.diagnostics);
     let mut unchecked_services = Vec::new();
     for document in &extraction.documents {
-        unchecked_services.extend(lint_document(document, &text, options, &mut diagnostics));
+        unchecked_services.extend(lint_document(
+            document,
+            &text,
+            options,
+            settings,
+            &mut diagnostics,
+        ));
     }
     finalize(&mut diagnostics, None, settings);
     let report = FileReport::linted(name, text, diagnostics, documents, unknown, unchecked_services);
@@ -284,22 +290,35 @@ pub fn lint_document(
     document: &Document<'_>,
     host: &str,
     options: &LintOptions,
+    settings: &RuleSettings,
     out: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
     match lower(document, host) {
-        Some(lowered) => lint_lowered(&lowered, options, out),
+        Some(lowered) => lint_lowered(&lowered, options, settings, out),
         None => Vec::new(),
     }
 }
 
 /// [`lint_document`] on a document already lowered.
-pub fn lint_lowered(lowered: &Lowered<'_>, options: &LintOptions, out: &mut Vec<Diagnostic>) -> Vec<String> {
+pub fn lint_lowered(
+    lowered: &Lowered<'_>,
+    options: &LintOptions,
+    settings: &RuleSettings,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<String> {
     let mut found = lowered.errors.clone();
     let mut unchecked = Vec::new();
     if let Some(root) = lowered.root.as_deref() {
         // A document the host computes whole has nothing to check.
         if !root.is_unknown() {
-            unchecked = check_document(root, lowered.text, options, lowered.exact_text, &mut found);
+            unchecked = check_document(
+                root,
+                lowered.text,
+                options,
+                settings,
+                lowered.exact_text,
+                &mut found,
+            );
         }
         set_paths(&mut found, root);
     }

@@ -219,7 +219,14 @@ impl Loaded {
         let mut found = utf8;
         found.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
         if let Some(root) = &parsed.root {
-            check_document(root, text, &LintOptions::default(), true, &mut found);
+            check_document(
+                root,
+                text,
+                &LintOptions::default(),
+                &RuleSettings::default(),
+                true,
+                &mut found,
+            );
         }
         finalize(&mut found, parsed.root.as_ref(), &RuleSettings::default());
         if !self.usable(&name, text, found) {
@@ -233,7 +240,12 @@ impl Loaded {
     /// One document of a host file.
     fn add_lowered(&mut self, name: &str, text: &str, lowered: &Lowered<'_>, request: &Request) {
         let mut found = Vec::new();
-        host::lint_lowered(lowered, &LintOptions::default(), &mut found);
+        host::lint_lowered(
+            lowered,
+            &LintOptions::default(),
+            &RuleSettings::default(),
+            &mut found,
+        );
         finalize(&mut found, None, &RuleSettings::default());
         if !self.usable(name, text, found) {
             return;
