@@ -22,7 +22,7 @@ use walkdir::WalkDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_policy-check");
 /// Bumped whenever the generator changes, so a stale corpus is rebuilt.
-const CORPUS_VERSION: &str = "4";
+const CORPUS_VERSION: &str = "5";
 const SMALL_FILES: usize = 20_000;
 const FINDINGS: usize = 20_000;
 /// `.tf` files in the Terraform tree (issue 12), several policies each.
@@ -49,6 +49,10 @@ fn main() -> io::Result<()> {
         return tables(&root);
     }
     let corpus = Corpus::ensure(&root)?;
+    if args.iter().any(|a| a == "--terraform") {
+        // `cargo bench --bench throughput -- --terraform`: the Terraform tree alone.
+        return terraform_only(&root);
+    }
     let cpu = fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {
@@ -508,9 +512,66 @@ fn baseline(paths: &[String]) -> io::Result<()> {
     Ok(())
 }
 
-/// The parse-only floor for the Terraform tree: walk for `*.tf` (hidden
-/// directories skipped, sorted), read every file and parse it with
-/// hcl-edit, the parser policy-check uses, on all cores.
+/// Issue 12: the Terraform tree alone, against its parse-only baseline, at
+/// full and half size.
+fn terraform_only(root: &Path) -> io::Result<()> {
+    let me = std::env::current_exe()?;
+    let tool = |dir: &Path| {
+        let mut command = Command::new(BIN);
+        command.args(["--format", "json"]).arg(dir);
+        command
+    };
+    let base = |dir: &Path| {
+        let mut command = Command::new(&me);
+        command.arg("--baseline-hcl").arg(dir);
+        command
+    };
+    let (full, half) = (root.join("terraform"), root.join("terraform/a"));
+    let [tf_tool, tf_base] = measure_pair(&mut tool(&full), &mut base(&full), RUNS)?;
+    let [half_tool, half_base] = measure_pair(&mut tool(&half), &mut base(&half), RUNS)?;
+    println!("Terraform tree (issue 12), best of {RUNS} runs each\n");
+    for (name, m) in [
+        (
+            format!("policy-check --format json, {TF_FILES} .tf files"),
+            &tf_tool,
+        ),
+        (
+            format!("baseline (walk+read+hcl-edit parse), {TF_FILES} .tf files"),
+            &tf_base,
+        ),
+        (
+            format!("policy-check --format json, {} .tf files", TF_FILES / 2),
+            &half_tool,
+        ),
+        (format!("baseline, {} .tf files", TF_FILES / 2), &half_base),
+    ] {
+        println!(
+            "{name:<58} {:>7.1} ms {:>6.1} MiB",
+            ms(m.wall),
+            m.max_rss_kib as f64 / 1024.0
+        );
+    }
+    let tree = ratio(&tf_tool, &tf_base);
+    let linear = ratio(&tf_tool, &half_tool);
+    println!(
+        "\n5k .tf tree, policy-check / hcl-edit baseline {tree:>8.2}     <= 2  {}",
+        if tree <= 2.0 { "holds" } else { "MISSED" }
+    );
+    println!(
+        ".tf files: 5k / 2.5k time (2x input)         {linear:>8.2}      ~ 2  {}",
+        if (1.5..=2.6).contains(&linear) {
+            "linear"
+        } else {
+            "NOT LINEAR"
+        }
+    );
+    Ok(())
+}
+
+/// The parse-only floor for the Terraform tree: walk for `*.tf` and
+/// `*.json` (hidden directories skipped, sorted), read every file and parse
+/// it, the `.tf` files with hcl-edit (the parser policy-check uses) and the
+/// policies they read with `file()` with `serde_json`, on all cores.
 fn baseline_hcl(paths: &[String]) -> io::Result<()> {
     let mut files = Vec::new();
     for path in paths {
@@ -518,8 +579,8 @@ fn baseline_hcl(paths: &[String]) -> io::Result<()> {
             e.depth() == 0 || !(e.file_type().is_dir() && e.file_name().to_string_lossy().starts_with('.'))
         });
         files.extend(entries.filter_map(Result::ok).filter_map(|e| {
-            let tf = e.path().extension().is_some_and(|x| x == "tf");
-            (tf && e.file_type().is_file()).then(|| e.into_path())
+            let read = e.path().extension().is_some_and(|x| x == "tf" || x == "json");
+            (read && e.file_type().is_file()).then(|| e.into_path())
         }));
     }
     files.sort();
@@ -527,7 +588,11 @@ fn baseline_hcl(paths: &[String]) -> io::Result<()> {
         .par_iter()
         .map(|file| {
             let text = fs::read_to_string(file).unwrap_or_default();
-            usize::from(hcl_edit::parser::parse_body(&text).is_ok())
+            if file.extension().is_some_and(|x| x == "json") {
+                usize::from(serde_json::from_str::<serde_json::Value>(&text).is_ok())
+            } else {
+                usize::from(hcl_edit::parser::parse_body(&text).is_ok())
+            }
         })
         .sum();
     println!("{parsed} of {} files parsed", files.len());
@@ -735,8 +800,9 @@ fn small_policy(rng: &mut Rng, kind: usize) -> String {
 }
 
 /// One module file with a policy in each form issue 12 lists: a heredoc,
-/// an indented heredoc, an escaped string, `jsonencode`, a data source and
-/// unknown values; one file in four holds a mistake.
+/// an indented heredoc, an escaped string, `jsonencode`, a data source,
+/// `file()` (the module folder's `policy.json`, read by all 50 files of the
+/// module) and unknown values; one file in four holds a mistake.
 fn terraform_file(rng: &mut Rng, i: usize) -> String {
     let action = if i.is_multiple_of(4) {
         rng.pick(TYPOS)
@@ -805,6 +871,11 @@ resource "alicloud_ram_policy" "data_{i}" {{
   policy_name     = "data-{i}"
   policy_document = data.alicloud_ram_policy_document.data_{i}.document
 }}
+
+resource "alicloud_ram_policy" "file_{i}" {{
+  policy_name     = "file-{i}"
+  policy_document = file("${{path.module}}/policy.json")
+}}
 "#,
         rng.below(256)
     )
@@ -834,6 +905,8 @@ impl Corpus {
                 let dir = root.join(format!("terraform/{half}/module-{:03}", (i / 50) % 100));
                 if i % 50 == 0 {
                     fs::create_dir_all(&dir)?;
+                    let kept = document(&[statement(&mut rng, "Allow", "ens:DescribeImages", None)]);
+                    fs::write(dir.join("policy.json"), kept)?;
                 }
                 fs::write(dir.join(format!("main-{i:05}.tf")), terraform_file(&mut rng, i))?;
             }

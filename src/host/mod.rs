@@ -211,7 +211,9 @@ fn no_policy(
     FileReport::linted(name, text, found, 0, 0, Vec::new())
 }
 
-fn is_yaml_or_tf(name: &str) -> bool {
+/// A name only a host kind reads (never a plain policy): one no kind
+/// claims holds no policy.
+pub fn is_yaml_or_tf(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     [".tf", ".yaml", ".yml"].iter().any(|ext| lower.ends_with(ext))
 }

@@ -145,7 +145,7 @@ impl Loaded {
     fn add(&mut self, name: String, bytes: Vec<u8>, origin: Origin, request: &Request) -> Vec<FileReference> {
         let (text, utf8) = decode(bytes);
         let Some(kind) = host::kind_for(&name, &text) else {
-            if is_yaml_or_tf(&name) {
+            if host::is_yaml_or_tf(&name) {
                 if origin == Origin::Named {
                     self.push(
                         name,
@@ -331,9 +331,4 @@ fn plural(n: usize, what: &str) -> String {
     } else {
         format!("{n} {what}s")
     }
-}
-
-fn is_yaml_or_tf(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [".tf", ".yaml", ".yml"].iter().any(|ext| lower.ends_with(ext))
 }
