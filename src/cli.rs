@@ -14,7 +14,7 @@ use crate::discover::{
     discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
 };
 use crate::embedded::{lint_host, Query, Selected};
-use crate::host::files::{lexical, root_of, Resolved};
+use crate::host::files::{self, lexical, root_of, Resolved};
 use crate::lint::{FileReport, Origin, Outcome};
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::rules::Rule;
@@ -601,18 +601,15 @@ impl Linter<'_> {
         let mut not_followed = 0;
         for reference in references {
             // Standard input has no folder to resolve against.
-            let resolved = match (follow, input) {
-                (true, Input::File { path, origin, .. }) => {
-                    let root = root_of(&self.args.paths, path, *origin);
-                    crate::host::files::resolve(path, &root, &reference.path, self.cwd)
-                }
-                _ => Resolved::NotFollowed,
+            let (Input::File { path, origin, .. }, true) = (input, follow) else {
+                not_followed += 1;
+                continue;
             };
-            match resolved {
-                Resolved::NotFollowed => not_followed += 1,
-                Resolved::File(target) | Resolved::Refused(target, _)
-                    if self.inputs.contains(&lexical(&self.cwd.join(&target))) => {}
-                other => followed.push(other),
+            let root = root_of(&self.args.paths, path, *origin);
+            match files::resolve(path, &root, &reference.path, self.cwd) {
+                Resolved::File(target) if self.inputs.contains(&lexical(&self.cwd.join(&target))) => {}
+                Resolved::File(target) => followed.push(files::links_inside(target, path, &root, self.cwd)),
+                _ => not_followed += 1,
             }
         }
         if let Outcome::Linted { unknown, .. } = &mut report.outcome {

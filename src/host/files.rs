@@ -30,14 +30,16 @@ pub enum Resolved {
     /// Outside the tree (or unusable, such as an empty path): not read, and
     /// counted as an unknown value of the host.
     NotFollowed,
-    /// Inside the tree by name, but a symbolic link leads out of it: not
-    /// read, and reported under this name with the message, as a walk
-    /// reports such a link.
+    /// Inside the tree by name, but a symbolic link leads out of it (see
+    /// [`links_inside`]): not read, and reported under this name with the
+    /// message, as a walk reports such a link.
     Refused(PathBuf, String),
 }
 
-/// Resolves `reference`, written in the host at `host`, within `root`.
-/// `cwd` anchors relative paths.
+/// Resolves `reference`, written in the host at `host`, within `root`, by
+/// name alone. `cwd` anchors relative paths. Before reading a file it
+/// returns, call [`links_inside`]: the file system is asked only about
+/// files that will be read, not about every reference.
 pub fn resolve(host: &Path, root: &Path, reference: &str, cwd: &Path) -> Resolved {
     if reference.is_empty() {
         return Resolved::NotFollowed;
@@ -48,9 +50,15 @@ pub fn resolve(host: &Path, root: &Path, reference: &str, cwd: &Path) -> Resolve
     if !absolute(&target).starts_with(absolute(root)) {
         return Resolved::NotFollowed;
     }
-    // A missing file is read anyway, so that it is reported; a link is
-    // followed only while it stays inside the tree.
-    if let (Ok(real), Ok(real_root)) = (fs::canonicalize(&target), fs::canonicalize(absolute(root))) {
+    Resolved::File(target)
+}
+
+/// A resolved `target` as it may be read: itself, or [`Resolved::Refused`]
+/// when a symbolic link on its way leads out of `root`. A missing file is
+/// kept, so that reading it reports it.
+pub fn links_inside(target: PathBuf, host: &Path, root: &Path, cwd: &Path) -> Resolved {
+    let real_root = fs::canonicalize(lexical(&cwd.join(root)));
+    if let (Ok(real), Ok(real_root)) = (fs::canonicalize(&target), real_root) {
         if !real.starts_with(&real_root) {
             let message = format!(
                 "`{}` (named by `file()` in `{}`) is a symbolic link that leads outside `{}`; it was not followed",

@@ -213,7 +213,10 @@ fn text_brackets(line: &str) -> Cow<'_, str> {
 /// real names and values while a terminal or CI log sees none of them.
 pub fn json(document: String) -> String {
     let raw = |c: char| c >= ' ' && is_unsafe(c);
-    if !document.chars().any(raw) && !document.contains(LEGACY_COMMAND) {
+    // The usual document is ASCII without DEL, the one ASCII character at or
+    // above ' ' that is unsafe: a byte scan says so without decoding.
+    let ascii_safe = document.bytes().all(|b| b < 0x7f);
+    if (ascii_safe || !document.chars().any(raw)) && !document.contains(LEGACY_COMMAND) {
         return document;
     }
     let mut out = String::with_capacity(document.len() + 64);

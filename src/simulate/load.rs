@@ -15,7 +15,7 @@ use super::eval::{evaluate_policy, EvaluationError, Request, StatementResult};
 use super::{FileStatus, PolicyFile, BLOCKING};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{discover, display_name, read_regular_file, Input};
-use crate::host::files::{lexical, resolve, root_of, Resolved};
+use crate::host::files::{lexical, links_inside, resolve, root_of, Resolved};
 use crate::host::{self, FileReference, Lowered};
 use crate::lint::{
     check_document, decode, finalize, not_a_policy, parse_diagnostics, FileReport, LintOptions,
@@ -80,10 +80,10 @@ pub fn load(paths: &[PathBuf], stdin: Option<Stdin<'_>>, max_size: u64, request:
                         let root = root_of(paths, path, *origin);
                         for reference in &references {
                             match resolve(path, &root, &reference.path, &cwd) {
-                                Resolved::NotFollowed => {
-                                    loaded.not_followed(&name, std::slice::from_ref(reference))
+                                Resolved::File(target) => {
+                                    referenced.push(links_inside(target, path, &root, &cwd));
                                 }
-                                resolved => referenced.push(resolved),
+                                _ => loaded.not_followed(&name, std::slice::from_ref(reference)),
                             }
                         }
                     }
