@@ -11,6 +11,7 @@
 
 pub mod catalog;
 pub mod checks;
+pub mod baseline;
 pub mod cli;
 pub mod completions;
 pub mod conditions;
@@ -29,4 +30,5 @@ pub mod rules;
 pub mod settings;
 pub mod simulate;
 pub mod source;
+pub mod suppress;
 pub mod wildcard;
