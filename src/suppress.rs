@@ -338,52 +338,98 @@ fn heredoc_marker(code: &str) -> Option<&str> {
 /// Whether a line of YAML opens a block scalar (`key: |`, `- >-`).
 fn opens_block_scalar(code: &str) -> bool {
     let code = code.trim_end();
-    let Some(last) = code.rsplit([' ', '\t']).next() else {
+    let last = code.rsplit([' ', '\t']).next().unwrap_or_default();
+    let Some(rest) = last.strip_prefix('|').or_else(|| last.strip_prefix('>')) else {
         return false;
     };
-    let indicator = last.starts_with('|') || last.starts_with('>');
-    let rest_ok = last[1..].bytes().all(|b| b == b'-' || b == b'+' || b.is_ascii_digit());
     let before = code[..code.len() - last.len()].trim_end();
-    indicator && rest_ok && (before.ends_with(':') || before.ends_with('-') || before.is_empty())
+    rest.bytes().all(|b| b == b'-' || b == b'+' || b.is_ascii_digit())
+        && (before.ends_with(':') || before.ends_with('-') || before.is_empty())
 }
 
 fn indentation(line: &str) -> usize {
     line.len() - line.trim_start_matches([' ', '\t']).len()
 }
 
+/// Line `i` without its comment.
+fn code_of<'t>(text: &'t str, line: Line, syntax: Syntax) -> &'t str {
+    let line = &text[line.start..line.end];
+    comment_start(line, syntax).map_or(line, |at| &line[..at])
+}
+
 /// The index of the last line of the multi-line string that line `i`
-/// opens (a heredoc, a block scalar), or `i` itself.
-fn logical_end(text: &str, lines: &[Line], i: usize, syntax: Syntax) -> usize {
-    let line = &text[lines[i].start..lines[i].end];
-    let code = comment_start(line, syntax).map_or(line, |at| &line[..at]);
+/// opens (a heredoc, a YAML block scalar), or `i` itself: lines in between
+/// are string text, never comments.
+fn string_end(text: &str, lines: &[Line], i: usize, syntax: Syntax) -> usize {
+    let code = code_of(text, lines[i], syntax);
     match syntax {
-        Syntax::Hcl => {
-            let Some(marker) = heredoc_marker(code) else {
-                return i;
-            };
-            (i + 1..lines.len())
+        Syntax::Hcl => match heredoc_marker(code) {
+            Some(marker) => (i + 1..lines.len())
                 .find(|&j| text[lines[j].start..lines[j].end].trim() == marker)
-                .unwrap_or(lines.len() - 1)
+                .unwrap_or(lines.len() - 1),
+            None => i,
+        },
+        Syntax::Yaml if opens_block_scalar(code) => indented_end(text, lines, i),
+        Syntax::Yaml => i,
+    }
+}
+
+/// The last line after line `i` that is indented deeper than it (blank
+/// lines do not end the run), or `i`.
+fn indented_end(text: &str, lines: &[Line], i: usize) -> usize {
+    let indent = indentation(&text[lines[i].start..lines[i].end]);
+    let mut last = i;
+    for (j, next) in lines.iter().enumerate().skip(i + 1) {
+        let body = &text[next.start..next.end];
+        if body.trim().is_empty() {
+            continue;
         }
-        Syntax::Yaml => {
-            if !opens_block_scalar(code) {
-                return i;
-            }
-            let indent = indentation(line);
-            let mut last = i;
-            for (j, next) in lines.iter().enumerate().skip(i + 1) {
-                let body = &text[next.start..next.end];
-                if body.trim().is_empty() {
-                    continue;
-                }
-                if indentation(body) <= indent {
-                    break;
-                }
-                last = j;
-            }
-            last
+        if indentation(body) <= indent {
+            break;
+        }
+        last = j;
+    }
+    last
+}
+
+/// How far the brackets of a line of HCL code (its comment cut off) open
+/// or close, outside quoted strings.
+fn bracket_depth(code: &str) -> i64 {
+    let mut depth = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for b in code.bytes() {
+        match (in_string, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') | (false, b'"') => in_string = !in_string,
+            (false, b'{' | b'[' | b'(') => depth += 1,
+            (false, b'}' | b']' | b')') => depth -= 1,
+            _ => {}
         }
     }
+    depth
+}
+
+/// The index of the last line of the construct that starts on line `i`:
+/// in HCL up to where the brackets it opens close (a resource block, a
+/// `jsonencode({...})`), with any heredoc it opens; in YAML the lines
+/// indented deeper (the mapping, list item or block scalar it starts).
+fn construct_end(text: &str, lines: &[Line], i: usize, syntax: Syntax) -> usize {
+    if syntax == Syntax::Yaml {
+        return indented_end(text, lines, i);
+    }
+    let mut depth = 0;
+    let mut j = i;
+    while j < lines.len() {
+        depth += bracket_depth(code_of(text, lines[j], syntax));
+        j = string_end(text, lines, j, syntax);
+        if depth <= 0 {
+            return j;
+        }
+        j += 1;
+    }
+    lines.len() - 1
 }
 
 fn find_comments(text: &str, syntax: Syntax) -> Vec<Comment> {
@@ -392,33 +438,31 @@ fn find_comments(text: &str, syntax: Syntax) -> Vec<Comment> {
     let mut i = 0;
     while i < lines.len() {
         let line = &text[lines[i].start..lines[i].end];
-        let end = logical_end(text, &lines, i, syntax);
         if let Some(at) = comment_start(line, syntax) {
             let start = lines[i].start + at;
             if let Some(mut comment) = parse_comment(text, Span::new(start, lines[i].end)) {
+                // A comment of its own covers the next line that is not
+                // one; a comment after code covers its own line.
                 let own_line = line[..at].trim().is_empty();
-                comment.covers = if own_line {
-                    // The next line that is not a comment of its own, with
-                    // the multi-line string it opens (a heredoc policy).
-                    let next = (i + 1..lines.len()).find(|&j| {
+                let target = if own_line {
+                    (i + 1..lines.len()).find(|&j| {
                         let l = &text[lines[j].start..lines[j].end];
                         comment_start(l, syntax).is_none_or(|c| !l[..c].trim().is_empty())
-                    });
-                    match next {
-                        Some(j) => {
-                            let last = logical_end(text, &lines, j, syntax);
-                            Span::new(lines[j].start, lines[last].end)
-                        }
-                        None => Span::new(text.len(), text.len()),
-                    }
+                    })
                 } else {
-                    Span::new(lines[i].start, start)
+                    Some(i)
+                };
+                comment.covers = match target {
+                    Some(j) => {
+                        let last = construct_end(text, &lines, j, syntax);
+                        Span::new(lines[j].start, lines[last].end)
+                    }
+                    None => Span::new(text.len(), text.len()),
                 };
                 out.push(comment);
             }
         }
-        // Lines inside a heredoc or block scalar are string text, not comments.
-        i = end + 1;
+        i = string_end(text, &lines, i, syntax) + 1;
     }
     out
 }
@@ -543,7 +587,7 @@ pub fn apply(report: &mut FileReport, entries: &[&Suppression], comments: Option
                     Diagnostic::new(
                         Rule::UnusedSuppression,
                         *span,
-                        format!("this comment suppresses `{id}`, but no `{id}` finding is on the line it covers"),
+                        format!("this comment suppresses `{id}`, but no `{id}` finding is in the line or block it covers"),
                     )
                     .with_help("remove the id (or the comment); a suppression that hides nothing would hide the next mistake made there"),
                 ),
@@ -577,7 +621,11 @@ pub fn add_findings(report: &mut FileReport, found: Vec<Diagnostic>, rules: &Rul
 /// expired ones, and ones that hid nothing in files they cover (an entry
 /// whose `path` matches no file is judged only when `walked_root` says the
 /// run walked the configuration's whole folder).
-pub fn entry_findings(entries: &[Suppression], today: Date, walked_root: bool) -> Vec<Diagnostic> {
+pub fn entry_findings<'a>(
+    entries: impl IntoIterator<Item = &'a Suppression>,
+    today: Date,
+    walked_root: bool,
+) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for entry in entries {
         let rule = entry.rule.id();
@@ -668,7 +716,10 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].0, "  a = 1");
         assert_eq!(found[0].1, vec![Some(Rule::AllowAll), Some(Rule::RedundantAction)]);
-        assert_eq!(found[1].0, "  b = \"#not\" ");
+        assert_eq!(found[1].0, "  b = \"#not\" # policy-check: ignore[allow-all] end of line");
+        let block = "# policy-check: ignore[allow-all] why\nx = jsonencode({\n  a = \"}\"\n  b = [1,\n  2]\n})\ny = 1\n";
+        let found = covered(block, "main.tf");
+        assert_eq!(found[0].0, "x = jsonencode({\n  a = \"}\"\n  b = [1,\n  2]\n})");
         let heredoc = "# policy-check: ignore[allow-all] admin role\npolicy = <<EOF\n{\"Statement\": []}\n# policy-check: ignore[allow-all] inside\nEOF\nx = 1\n";
         let found = covered(heredoc, "main.tf");
         assert_eq!(found.len(), 1, "text inside a heredoc is no comment: {found:?}");
@@ -676,7 +727,9 @@ mod tests {
         let yaml = "a: don't # policy-check: ignore[allow-all] why\nb: '# policy-check: no'\nPolicy: |\n  {\"Statement\": []}\n  # policy-check: ignore[x] inside\nc: 1 // policy-check: ignore[allow-all] no\n";
         let found = covered(yaml, "t.yaml");
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].0, "a: don't ");
+        assert_eq!(found[0].0, "a: don't # policy-check: ignore[allow-all] why");
+        let item = "S:\n  # policy-check: ignore[allow-all] why\n  - Effect: Allow\n\n    Action: '*'\n  - Effect: Deny\n";
+        assert_eq!(covered(item, "t.yml")[0].0, "  - Effect: Allow\n\n    Action: '*'");
         let bad = "# policy-check: ignore[allow-all]\n# policy-check: ignore allow-all x\n# policy-check: ignore[nope] x\nx = 1\n";
         let found = covered(bad, "a.tf");
         assert_eq!(found.iter().map(|f| f.2).collect::<Vec<_>>(), ["invalid", "invalid", "ok"]);

@@ -220,14 +220,14 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
         )),
         Some(baseline) => {
             out.push_str(&format!(
-                "\n{} in the baseline {} not reported",
+                "\nNot reported: {} the baseline {} holds",
                 noun(totals.baselined, "finding"),
                 escape::text(&baseline.file)
             ));
             if baseline.unmatched > 0 {
                 out.push_str(&format!(
-                    "; {} of it no longer {} (fixed or changed: rewrite it with --write-baseline)",
-                    noun(baseline.unmatched, "finding"),
+                    "; {} of its findings no longer {} (fixed or changed: rewrite it with --write-baseline)",
+                    baseline.unmatched,
                     if baseline.unmatched == 1 { "occurs" } else { "occur" }
                 ));
             }
