@@ -155,7 +155,8 @@ pub struct Recorder {
 impl BaselineRun {
     /// `--baseline FILE`: reads and validates it.
     pub fn compare(path: &Path, name: String, cwd: &Path) -> Result<BaselineRun, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline `{name}`: {e}"))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline `{name}`: {e}"))?;
         let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
             format!("baseline `{name}` is not a policy-check baseline ({e}); write one with --write-baseline")
         })?;
@@ -266,7 +267,9 @@ impl Baseline {
         let matched = before - report.diagnostics.len();
         report.baselined += matched;
         entries.seen.store(true, Ordering::Relaxed);
-        entries.unmatched.store(entries.total - matched, Ordering::Relaxed);
+        entries
+            .unmatched
+            .store(entries.total - matched, Ordering::Relaxed);
     }
 
     /// Baseline findings not matched in this run: in files the run linted,
@@ -304,7 +307,10 @@ impl Recorder {
         if recorded.is_empty() {
             return;
         }
-        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         for fingerprint in recorded {
             *entries.entry(fingerprint).or_default() += 1;
         }
@@ -313,7 +319,10 @@ impl Recorder {
     /// Writes the baseline: sorted, one finding a line, through a temporary
     /// file renamed into place.
     fn write(&self) -> io::Result<()> {
-        let entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut findings: Vec<Entry> = entries
             .iter()
             .map(|((file, (document, rule, path, token)), count)| Entry {
@@ -331,7 +340,11 @@ impl Recorder {
             out.push_str(if i == 0 { "\n    " } else { ",\n    " });
             out.push_str(&serde_json::to_string(entry).map_err(io::Error::other)?);
         }
-        out.push_str(if findings.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" });
+        out.push_str(if findings.is_empty() {
+            "]\n}\n"
+        } else {
+            "\n  ]\n}\n"
+        });
         let temporary = self.path.with_extension("baseline-tmp");
         let mut file = std::fs::File::create(&temporary)?;
         file.write_all(out.as_bytes())?;
@@ -347,7 +360,10 @@ mod tests {
 
     #[test]
     fn fingerprints_ignore_indices_and_white_space() {
-        assert_eq!(index_free("$['Statement'][12]['Action'][0]"), "$['Statement'][*]['Action'][*]");
+        assert_eq!(
+            index_free("$['Statement'][12]['Action'][0]"),
+            "$['Statement'][*]['Action'][*]"
+        );
         assert_eq!(index_free("$['a[0]']"), "$['a[0]']");
         assert_eq!(token("\"ens:Create*\""), "\"ens:Create*\"");
         assert_eq!(token("{ \"a\":\n   1 }"), "{ \"a\": 1 }");
@@ -359,14 +375,22 @@ mod tests {
         d.path = Some("$['Statement'][3]".into());
         assert_eq!(
             key("[\"a\"]", &d),
-            (None, "redundant-action".into(), Some("$['Statement'][*]".into()), "\"a\"".into())
+            (
+                None,
+                "redundant-action".into(),
+                Some("$['Statement'][*]".into()),
+                "\"a\"".into()
+            )
         );
     }
 
     #[test]
     fn files_are_keyed_relative_to_the_baseline() {
         let dir = Path::new("/repo");
-        assert_eq!(file_key(dir, Path::new("/repo/sub"), "./p/a.json"), "sub/p/a.json");
+        assert_eq!(
+            file_key(dir, Path::new("/repo/sub"), "./p/a.json"),
+            "sub/p/a.json"
+        );
         assert_eq!(file_key(dir, Path::new("/elsewhere"), "a.json"), "a.json");
     }
 }

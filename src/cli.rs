@@ -412,7 +412,12 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         }
         let settings = workspace.for_config(loaded);
         let mut report = FileReport::linted(loaded.name.clone(), String::new(), Vec::new(), 0, 0, Vec::new());
-        crate::suppress::add_findings(&mut report, found, &settings.lint_settings().1, loaded.text.clone());
+        crate::suppress::add_findings(
+            &mut report,
+            found,
+            &settings.lint_settings().1,
+            loaded.text.clone(),
+        );
         if report.diagnostics.is_empty() {
             continue;
         }

@@ -211,7 +211,11 @@ impl Config {
             extra_condition_keys,
             rules: rule_levels(&raw.rules)?,
             overrides,
-            suppress: raw.suppress.iter().map(suppression).collect::<Result<Vec<_>, _>>()?,
+            suppress: raw
+                .suppress
+                .iter()
+                .map(suppression)
+                .collect::<Result<Vec<_>, _>>()?,
         })
     }
 
@@ -344,7 +348,11 @@ impl ConfigSummary {
                     let hid = if s.expired {
                         "expired".to_string()
                     } else {
-                        format!("{} finding{}", s.suppressed, if s.suppressed == 1 { "" } else { "s" })
+                        format!(
+                            "{} finding{}",
+                            s.suppressed,
+                            if s.suppressed == 1 { "" } else { "s" }
+                        )
                     };
                     format!("{} for `{}` ({hid})", s.rule, s.path)
                 })

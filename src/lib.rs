@@ -9,9 +9,9 @@
 //! holds the condition vocabulary, value parsers and operator evaluation that
 //! the checks and the simulator share.
 
+pub mod baseline;
 pub mod catalog;
 pub mod checks;
-pub mod baseline;
 pub mod cli;
 pub mod completions;
 pub mod conditions;

@@ -235,7 +235,10 @@ fn file_line(report: &FileReport) -> String {
                 plural(report.diagnostics.len(), "finding"),
             ];
             if *unknown > 0 {
-                parts.push(format!("{} not known until deployment", plural(*unknown, "value")));
+                parts.push(format!(
+                    "{} not known until deployment",
+                    plural(*unknown, "value")
+                ));
             }
             if report.suppressed > 0 {
                 parts.push(format!("{} suppressed", report.suppressed));

@@ -42,7 +42,8 @@ impl Date {
             month: text[5..7].parse().ok()?,
             day: text[8..10].parse().ok()?,
         };
-        let valid = (1..=12).contains(&date.month) && (1..=days_in_month(date.year, date.month)).contains(&date.day);
+        let valid =
+            (1..=12).contains(&date.month) && (1..=days_in_month(date.year, date.month)).contains(&date.day);
         valid.then_some(date)
     }
 
@@ -146,9 +147,11 @@ impl ElementPattern {
             return false;
         };
         found.len() >= self.segments.len()
-            && self.segments.iter().zip(&found).all(|(want, got)| {
-                want == got || (want == "[*]" && !got.starts_with("['"))
-            })
+            && self
+                .segments
+                .iter()
+                .zip(&found)
+                .all(|(want, got)| want == got || (want == "[*]" && !got.starts_with("['")))
     }
 }
 
@@ -271,7 +274,11 @@ fn lines(text: &str) -> Vec<Line> {
     let mut start = 0;
     for (i, b) in text.bytes().enumerate() {
         if b == b'\n' {
-            let end = if i > start && text.as_bytes()[i - 1] == b'\r' { i - 1 } else { i };
+            let end = if i > start && text.as_bytes()[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
             out.push(Line { start, end });
             start = i + 1;
         }
@@ -314,7 +321,8 @@ fn comment_start(line: &str, syntax: Syntax) -> Option<usize> {
                 };
                 if opens {
                     quote = Some(b);
-                } else if after_space && (b == b'#' || (syntax == Syntax::Hcl && line[i..].starts_with("//"))) {
+                } else if after_space && (b == b'#' || (syntax == Syntax::Hcl && line[i..].starts_with("//")))
+                {
                     return Some(i);
                 }
             }
@@ -351,8 +359,8 @@ fn indentation(line: &str) -> usize {
     line.len() - line.trim_start_matches([' ', '\t']).len()
 }
 
-/// Line `i` without its comment.
-fn code_of<'t>(text: &'t str, line: Line, syntax: Syntax) -> &'t str {
+/// A line without its comment.
+fn code_of(text: &str, line: Line, syntax: Syntax) -> &str {
     let line = &text[line.start..line.end];
     comment_start(line, syntax).map_or(line, |at| &line[..at])
 }
@@ -525,7 +533,12 @@ fn parse_comment(text: &str, span: Span) -> Option<Comment> {
 /// comments. Hidden findings are counted in `report.suppressed`; comments
 /// that hide nothing or are malformed become findings of their own, at the
 /// levels `rules` gives.
-pub fn apply(report: &mut FileReport, entries: &[&Suppression], comments: Option<Comments>, rules: &RuleSettings) {
+pub fn apply(
+    report: &mut FileReport,
+    entries: &[&Suppression],
+    comments: Option<Comments>,
+    rules: &RuleSettings,
+) {
     for entry in entries {
         if rules.severity(entry.rule).is_some() {
             entry.covered.fetch_add(1, Ordering::Relaxed);
@@ -549,7 +562,9 @@ pub fn apply(report: &mut FileReport, entries: &[&Suppression], comments: Option
             return true;
         };
         for (c, comment) in comments.comments.iter().enumerate() {
-            if comment.problem.is_some() || !(comment.covers.start..comment.covers.end).contains(&d.span.start) {
+            if comment.problem.is_some()
+                || !(comment.covers.start..comment.covers.end).contains(&d.span.start)
+            {
                 continue;
             }
             if let Some(k) = comment.ids.iter().position(|(rule, _)| *rule == Some(d.rule)) {
@@ -566,7 +581,11 @@ pub fn apply(report: &mut FileReport, entries: &[&Suppression], comments: Option
     let mut found = Vec::new();
     for (comment, used) in comments.comments.iter().zip(&used) {
         if let Some(problem) = &comment.problem {
-            found.push(Diagnostic::new(Rule::InvalidSuppression, comment.span, problem.clone()));
+            found.push(Diagnostic::new(
+                Rule::InvalidSuppression,
+                comment.span,
+                problem.clone(),
+            ));
             continue;
         }
         for ((rule, span), used) in comment.ids.iter().zip(used) {
@@ -646,9 +665,15 @@ pub fn entry_findings<'a>(
         let covered = entry.covered.load(Ordering::Relaxed);
         if entry.used() == 0 && (covered > 0 || walked_root) {
             let message = if covered == 0 {
-                format!("this suppression of `{rule}` matches no file: `{}` selects nothing here", entry.pattern)
+                format!(
+                    "this suppression of `{rule}` matches no file: `{}` selects nothing here",
+                    entry.pattern
+                )
             } else {
-                format!("this suppression of `{rule}` for `{}` hides no finding", entry.pattern)
+                format!(
+                    "this suppression of `{rule}` for `{}` hides no finding",
+                    entry.pattern
+                )
             };
             found.push(
                 Diagnostic::new(Rule::UnusedSuppression, entry.rule_span, message)
@@ -675,7 +700,14 @@ mod tests {
         );
         assert_eq!(Date::parse("2026-02-29"), None);
         assert!(Date::parse("2024-02-29").is_some());
-        for bad in ["2026-13-01", "2026-1-01", "26-01-01", "2026-01-00", "2026/01/01", "2026-01-01x"] {
+        for bad in [
+            "2026-13-01",
+            "2026-1-01",
+            "26-01-01",
+            "2026-01-00",
+            "2026/01/01",
+            "2026-01-01x",
+        ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
         assert!(Date::parse("2026-01-31") < Date::parse("2026-02-01"));
@@ -698,7 +730,9 @@ mod tests {
     }
 
     fn covered(text: &str, name: &str) -> Vec<(String, Vec<Option<Rule>>, &'static str)> {
-        let comments = Comments::scan(name, text.as_bytes()).map(|c| c.comments).unwrap_or_default();
+        let comments = Comments::scan(name, text.as_bytes())
+            .map(|c| c.comments)
+            .unwrap_or_default();
         comments
             .iter()
             .map(|c| {
@@ -715,8 +749,14 @@ mod tests {
         let found = covered(tf, "main.tf");
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].0, "  a = 1");
-        assert_eq!(found[0].1, vec![Some(Rule::AllowAll), Some(Rule::RedundantAction)]);
-        assert_eq!(found[1].0, "  b = \"#not\" # policy-check: ignore[allow-all] end of line");
+        assert_eq!(
+            found[0].1,
+            vec![Some(Rule::AllowAll), Some(Rule::RedundantAction)]
+        );
+        assert_eq!(
+            found[1].0,
+            "  b = \"#not\" # policy-check: ignore[allow-all] end of line"
+        );
         let block = "# policy-check: ignore[allow-all] why\nx = jsonencode({\n  a = \"}\"\n  b = [1,\n  2]\n})\ny = 1\n";
         let found = covered(block, "main.tf");
         assert_eq!(found[0].0, "x = jsonencode({\n  a = \"}\"\n  b = [1,\n  2]\n})");
@@ -729,10 +769,16 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "a: don't # policy-check: ignore[allow-all] why");
         let item = "S:\n  # policy-check: ignore[allow-all] why\n  - Effect: Allow\n\n    Action: '*'\n  - Effect: Deny\n";
-        assert_eq!(covered(item, "t.yml")[0].0, "  - Effect: Allow\n\n    Action: '*'");
+        assert_eq!(
+            covered(item, "t.yml")[0].0,
+            "  - Effect: Allow\n\n    Action: '*'"
+        );
         let bad = "# policy-check: ignore[allow-all]\n# policy-check: ignore allow-all x\n# policy-check: ignore[nope] x\nx = 1\n";
         let found = covered(bad, "a.tf");
-        assert_eq!(found.iter().map(|f| f.2).collect::<Vec<_>>(), ["invalid", "invalid", "ok"]);
+        assert_eq!(
+            found.iter().map(|f| f.2).collect::<Vec<_>>(),
+            ["invalid", "invalid", "ok"]
+        );
         assert_eq!(found[2].1, vec![None]);
         assert!(Comments::scan("p.json", bad.as_bytes()).is_none());
     }

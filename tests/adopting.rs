@@ -75,7 +75,11 @@ fn a_baseline_of_the_real_corpus_round_trips() {
     let total = findings(&json(&plain)).len();
     assert!(total > 100, "{total}");
 
-    let written = run(&dir, &["--isolated", "--write-baseline", "baseline.json", "."], None);
+    let written = run(
+        &dir,
+        &["--isolated", "--write-baseline", "baseline.json", "."],
+        None,
+    );
     assert_eq!(written.status.code(), Some(0), "{}", stdout(&written));
     assert!(
         stdout(&written).contains(&format!("Wrote {total} findings to the baseline baseline.json.")),
@@ -87,18 +91,42 @@ fn a_baseline_of_the_real_corpus_round_trips() {
     let parsed: serde_json::Value = serde_json::from_str(&baseline).expect("baseline is JSON");
     assert_eq!(parsed["policy-check-baseline"], 1);
     let lines: Vec<&str> = baseline.lines().filter(|l| l.starts_with("    {")).collect();
-    assert_eq!(lines.len(), parsed["findings"].as_array().expect("findings").len());
+    assert_eq!(
+        lines.len(),
+        parsed["findings"].as_array().expect("findings").len()
+    );
     let mut sorted = parsed["findings"].as_array().expect("findings").clone();
-    sorted.sort_by_key(|e| (e["file"].to_string(), e["document"].to_string(), e["rule"].to_string()));
+    sorted.sort_by_key(|e| {
+        (
+            e["file"].to_string(),
+            e["document"].to_string(),
+            e["rule"].to_string(),
+        )
+    });
     assert_eq!(&sorted, parsed["findings"].as_array().expect("findings"));
     let counted: u64 = sorted.iter().map(|e| e["count"].as_u64().expect("count")).sum();
     assert_eq!(counted as usize, total);
     assert!(!baseline.contains("\"line\""), "no line numbers in fingerprints");
-    let again = run(&dir, &["--isolated", "--write-baseline", "baseline.json", "."], None);
+    let again = run(
+        &dir,
+        &["--isolated", "--write-baseline", "baseline.json", "."],
+        None,
+    );
     assert_eq!(again.status.code(), Some(0));
-    assert_eq!(fs::read_to_string(dir.join("baseline.json")).expect("baseline"), baseline, "deterministic");
+    assert_eq!(
+        fs::read_to_string(dir.join("baseline.json")).expect("baseline"),
+        baseline,
+        "deterministic"
+    );
 
-    let compare = ["--isolated", "--baseline", "baseline.json", "--format", "json", "."];
+    let compare = [
+        "--isolated",
+        "--baseline",
+        "baseline.json",
+        "--format",
+        "json",
+        ".",
+    ];
     let clean = run(&dir, &compare, None);
     assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
     let report = json(&clean);
@@ -139,7 +167,10 @@ fn a_baseline_of_the_real_corpus_round_trips() {
         .map(|(_, rule)| rule)
         .collect();
     assert!(in_004.contains(&"broad-action-wildcard".to_string()), "{edited}");
-    assert!(edited["baseline"]["unmatched"].as_u64().expect("unmatched") >= 1, "{edited}");
+    assert!(
+        edited["baseline"]["unmatched"].as_u64().expect("unmatched") >= 1,
+        "{edited}"
+    );
 
     // A baselined file that was deleted leaves its findings unmatched.
     fs::remove_file(dir.join(CORPUS_094)).expect("remove");
@@ -149,10 +180,17 @@ fn a_baseline_of_the_real_corpus_round_trips() {
 
 #[test]
 fn a_baseline_that_is_no_baseline_is_refused() {
-    let dir = tree("baseline-bad", &[("p.json", "{}"), ("b.json", "{\"findings\": 3}")]);
+    let dir = tree(
+        "baseline-bad",
+        &[("p.json", "{}"), ("b.json", "{\"findings\": 3}")],
+    );
     let out = run(&dir, &["--baseline", "b.json", "p.json"], None);
     assert_eq!(out.status.code(), Some(2));
-    assert!(common::stderr(&out).contains("not a policy-check baseline"), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains("not a policy-check baseline"),
+        "{}",
+        common::stderr(&out)
+    );
     let missing = run(&dir, &["--baseline", "none.json", "p.json"], None);
     assert_eq!(missing.status.code(), Some(2));
 }
@@ -211,19 +249,35 @@ fn a_suppression_needs_a_reason() {
         "[[suppress]]\npath = \"*.json\"\nrule = \"allow-all\"\n",
         "[[suppress]]\npath = \"*.json\"\nrule = \"allow-all\"\nreason = \"  \"\n",
     ] {
-        let dir = tree("suppress-no-reason", &[("policy-check.toml", entry), ("p.json", ADMIN)]);
+        let dir = tree(
+            "suppress-no-reason",
+            &[("policy-check.toml", entry), ("p.json", ADMIN)],
+        );
         let out = run(&dir, &["p.json"], None);
         assert_eq!(out.status.code(), Some(2), "{entry}");
-        assert!(common::stderr(&out).contains("reason"), "{}", common::stderr(&out));
+        assert!(
+            common::stderr(&out).contains("reason"),
+            "{}",
+            common::stderr(&out)
+        );
     }
     for (entry, says) in [
         ("rule = \"allow-al\"\nreason = \"x\"", "did you mean"),
         ("rule = \"io-error\"\nreason = \"x\"", "cannot be suppressed"),
-        ("rule = \"allow-all\"\nreason = \"x\"\nexpires = \"June\"", "YYYY-MM-DD"),
-        ("rule = \"allow-all\"\nreason = \"x\"\njsonpath = \"$.Statement\"", "not an element path"),
+        (
+            "rule = \"allow-all\"\nreason = \"x\"\nexpires = \"June\"",
+            "YYYY-MM-DD",
+        ),
+        (
+            "rule = \"allow-all\"\nreason = \"x\"\njsonpath = \"$.Statement\"",
+            "not an element path",
+        ),
     ] {
         let config = format!("[[suppress]]\npath = \"*.json\"\n{entry}\n");
-        let dir = tree("suppress-bad-entry", &[("policy-check.toml", &config), ("p.json", ADMIN)]);
+        let dir = tree(
+            "suppress-bad-entry",
+            &[("policy-check.toml", &config), ("p.json", ADMIN)],
+        );
         let out = run(&dir, &["p.json"], None);
         assert_eq!(out.status.code(), Some(2), "{config}");
         assert!(common::stderr(&out).contains(says), "{}", common::stderr(&out));
@@ -233,7 +287,10 @@ fn a_suppression_needs_a_reason() {
 #[test]
 fn an_expired_suppression_stops_applying_and_says_so() {
     let config = "[[suppress]]\npath = \"*.json\"\nrule = \"allow-all\"\nreason = \"until the migration\"\nexpires = 2026-06-30\n";
-    let dir = tree("suppress-expired", &[("policy-check.toml", config), ("p.json", ADMIN)]);
+    let dir = tree(
+        "suppress-expired",
+        &[("policy-check.toml", config), ("p.json", ADMIN)],
+    );
     let on_the_day = run(&dir, &["--format", "json", "p.json"], Some("2026-06-30"));
     assert_eq!(on_the_day.status.code(), Some(0), "it applies through its date");
     assert_eq!(json(&on_the_day)["suppressed"], 1);
@@ -258,7 +315,10 @@ fn an_expired_suppression_stops_applying_and_says_so() {
 #[test]
 fn jsonpath_selects_the_element_a_suppression_hides() {
     let config = "[[suppress]]\npath = \"p.json\"\nrule = \"redundant-action\"\njsonpath = \"$['Statement'][0]\"\nreason = \"kept for the old console\"\n";
-    let dir = tree("suppress-jsonpath", &[("policy-check.toml", config), ("p.json", TWO_REDUNDANT)]);
+    let dir = tree(
+        "suppress-jsonpath",
+        &[("policy-check.toml", config), ("p.json", TWO_REDUNDANT)],
+    );
     let report = json(&run(&dir, &["--format", "json", "p.json"], None));
     let paths: Vec<&str> = report["diagnostics"]
         .as_array()
@@ -276,7 +336,11 @@ fn an_unused_entry_is_reported_when_its_files_are_linted() {
     let clean = r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ens:CreateImage", "Resource": "*"}]}"#;
     let dir = tree(
         "suppress-unused",
-        &[("policy-check.toml", config), ("p.json", clean), ("q.json", clean)],
+        &[
+            ("policy-check.toml", config),
+            ("p.json", clean),
+            ("q.json", clean),
+        ],
     );
     // Only q.json is linted: neither entry can be judged.
     let q = json(&run(&dir, &["--format", "json", "q.json"], None));
@@ -292,7 +356,10 @@ fn an_unused_entry_is_reported_when_its_files_are_linted() {
     // Off in the configuration: not reported.
     let off = format!("{config}\n[rules]\nunused-suppression = \"off\"\n");
     fs::write(dir.join("policy-check.toml"), off).expect("write");
-    assert_eq!(findings(&json(&run(&dir, &["--format", "json", "."], None))).len(), 0);
+    assert_eq!(
+        findings(&json(&run(&dir, &["--format", "json", "."], None))).len(),
+        0
+    );
 }
 
 const TERRAFORM: &str = r#"resource "alicloud_ram_policy" "admin" {
@@ -341,7 +408,10 @@ Resources:
 
 #[test]
 fn comments_suppress_in_terraform_and_yaml() {
-    let dir = tree("suppress-comments", &[("main.tf", TERRAFORM), ("template.yaml", YAML)]);
+    let dir = tree(
+        "suppress-comments",
+        &[("main.tf", TERRAFORM), ("template.yaml", YAML)],
+    );
     let tf = json(&run(&dir, &["--format", "json", "main.tf"], None));
     // The heredoc and the end-of-line comment hide theirs; the comment
     // without a reason hides nothing and is reported.
@@ -353,7 +423,10 @@ fn comments_suppress_in_terraform_and_yaml() {
         ]
     );
     assert_eq!(tf["suppressed"], 2);
-    assert_eq!(tf["diagnostics"][1]["document"], "alicloud_ram_policy.dev.policy_document");
+    assert_eq!(
+        tf["diagnostics"][1]["document"],
+        "alicloud_ram_policy.dev.policy_document"
+    );
     let yaml = json(&run(&dir, &["--format", "json", "template.yaml"], None));
     // allow-all on the second item's line has no finding there.
     assert_eq!(

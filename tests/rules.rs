@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 
 use policy_check::config::Config;
 use policy_check::lint::{lint_file, FileReport, LintOptions, Origin, RuleSettings};
-use policy_check::suppress::{self, Comments, Date};
 use policy_check::report::{self, Format, Style};
 use policy_check::rules::Rule;
+use policy_check::suppress::{self, Comments, Date};
 
 /// Rules whose input is not a document's text, tested through the CLI instead.
 const NOT_TEXT_RULES: &[Rule] = &[Rule::IoError];
@@ -68,7 +68,12 @@ fn suppression_findings(
         .as_ref()
         .map(|c| c.suppressions_for(file_name, today))
         .unwrap_or_default();
-    suppress::apply(&mut report, &entries, Comments::scan(shown, text.as_bytes()), &settings);
+    suppress::apply(
+        &mut report,
+        &entries,
+        Comments::scan(shown, text.as_bytes()),
+        &settings,
+    );
     report.diagnostics.retain(|d| d.rule == rule);
     let mut reports = vec![report];
     if let (Some((name, text)), Some(parsed)) = (config, &parsed) {
@@ -218,11 +223,18 @@ fn documented_examples_behave_as_documented() {
             // policy with a redundant action.
             let fires = |example: &str| {
                 let (host, config) = if example.starts_with("[[") {
-                    (meta_policy_with_redundant_action(), Some(("policy-check.toml", example)))
+                    (
+                        meta_policy_with_redundant_action(),
+                        Some(("policy-check.toml", example)),
+                    )
                 } else {
                     (example, None)
                 };
-                let name = if config.is_some() { "legacy/p.json" } else { "example.tf" };
+                let name = if config.is_some() {
+                    "legacy/p.json"
+                } else {
+                    "example.tf"
+                };
                 !suppression_findings(*rule, name, name, host, config).is_empty()
             };
             if !fires(meta.bad) {

@@ -246,7 +246,11 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
                 out.push_str(&format!(
                     "; {} of its findings no longer {} (fixed or changed: rewrite it with --write-baseline)",
                     baseline.unmatched,
-                    if baseline.unmatched == 1 { "occurs" } else { "occur" }
+                    if baseline.unmatched == 1 {
+                        "occurs"
+                    } else {
+                        "occur"
+                    }
                 ));
             }
             out.push('.');
