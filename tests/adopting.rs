@@ -236,6 +236,11 @@ reason = "break-glass role, reviewed by security"
         text.contains("suppresses allow-all for `break-glass/*.json` (1 finding)"),
         "{text}"
     );
+    let settings = stdout(&run(&dir, &["--show-settings", "break-glass/admin.json"], None));
+    assert!(
+        settings.contains("  suppress: allow-all (break-glass role, reviewed by security)\n"),
+        "{settings}"
+    );
     let files = stdout(&run(&dir, &["--show-files", "break-glass"], None));
     assert!(
         files.contains("break-glass/admin.json: linted (1 policy document, 0 findings, 1 suppressed)"),
