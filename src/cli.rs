@@ -65,6 +65,8 @@ pub enum Command {
     Test(crate::simulate::TestArgs),
     /// Prove offline that NEW's policies grant no request OLD's deny, or show one that they do
     Diff(crate::diff::DiffArgs),
+    /// Run the language server over standard input and output (for editors)
+    Lsp,
 }
 
 #[derive(Debug, Args)]
@@ -182,6 +184,7 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
         }
         Some(Command::Test(args)) => crate::simulate::run_tests(&args, out),
         Some(Command::Diff(args)) => crate::diff::output::run_diff(&args, out, err),
+        Some(Command::Lsp) => crate::lsp::run(),
         None => lint(cli.lint, stdin, out, err),
     };
     result.unwrap_or_else(|error| {

@@ -21,6 +21,7 @@ pub mod discover;
 pub mod embedded;
 pub mod host;
 pub mod lint;
+pub mod lsp;
 pub mod model;
 pub mod parse;
 pub mod report;
