@@ -184,7 +184,13 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
         }
         Some(Command::Test(args)) => crate::simulate::run_tests(&args, out),
         Some(Command::Diff(args)) => crate::diff::output::run_diff(&args, out, err),
-        Some(Command::Lsp) => crate::lsp::run(),
+        // `main` runs the server before locking stdio; here (a caller of
+        // `run` holding the locks) it could never read a message.
+        Some(Command::Lsp) => writeln!(
+            err,
+            "policy-check: the language server is started by the binary's `main`"
+        )
+        .map(|()| EXIT_ERROR),
         None => lint(cli.lint, stdin, out, err),
     };
     result.unwrap_or_else(|error| {
