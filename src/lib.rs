@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod discover;
 pub mod embedded;
+pub mod fix;
 pub mod host;
 pub mod lint;
 pub mod lsp;
