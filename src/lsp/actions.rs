@@ -1,4 +1,7 @@
-//! Code actions for a finding: the suppression of that one finding, as a
+//! Code actions for a finding: its fix as a quick fix (a safe one is the
+//! preferred action), the minimal edit that turns a document into its
+//! fixed text (for `source.fixAll.policy-check`), and the suppression of
+//! that one finding, as a
 //! `# policy-check: ignore[rule-id] reason` comment on the line above where
 //! the host has comments (Terraform, YAML; not inside a policy written as
 //! text, such as a heredoc), else as a `[[suppress]]` entry in the nearest
@@ -16,11 +19,84 @@ use lsp_types::{
 
 use crate::config;
 use crate::diagnostic::Diagnostic;
+use crate::fix::Applicability;
 use crate::host::{self, Source};
 use crate::source::Span;
 
 use super::diagnostics::nearest_config;
 use super::documents::{file_uri, Document, Encoding, Text};
+
+/// A finding's fix as a quick fix; display-only fixes are not offered.
+// lsp-types keys edits by `Uri`, whose parsed form caches lazily; the
+// key never changes once built.
+#[allow(clippy::mutable_key_type)]
+pub fn fix(
+    doc: &Document,
+    finding: &Diagnostic,
+    lsp: lsp_types::Diagnostic,
+    encoding: Encoding,
+) -> Option<CodeAction> {
+    let fix = finding.fix.as_ref()?;
+    if fix.applicability == Applicability::DisplayOnly {
+        return None;
+    }
+    let edits = fix
+        .edits
+        .iter()
+        .map(|e| TextEdit::new(doc.text.range(e.span, encoding), e.content.clone()))
+        .collect();
+    let mut changes = HashMap::new();
+    changes.insert(doc.uri.clone(), edits);
+    let mut title = format!("{} ({})", capitalized(&fix.message), finding.rule.id());
+    if fix.applicability == Applicability::Unsafe {
+        title.push_str(" [unsafe: may change what is granted]");
+    }
+    Some(CodeAction {
+        title,
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![lsp]),
+        edit: Some(WorkspaceEdit::new(changes)),
+        is_preferred: Some(fix.applicability == Applicability::Safe),
+        ..Default::default()
+    })
+}
+
+fn capitalized(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// One edit that turns `old` into `new`: the span between their common
+/// prefix and suffix, so the editor keeps the cursor and folds elsewhere.
+pub fn minimal_edit(old: &Text, new: &str, encoding: Encoding) -> TextEdit {
+    let old_text = &old.text;
+    let mut prefix = old_text
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old_text.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let room = old_text.len().min(new.len()) - prefix;
+    let mut suffix = old_text
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old_text.is_char_boundary(old_text.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
+        suffix -= 1;
+    }
+    TextEdit::new(
+        old.range(Span::new(prefix, old_text.len() - suffix), encoding),
+        new[prefix..new.len() - suffix].to_string(),
+    )
+}
 
 /// The reason written into a new suppression, for the user to replace.
 pub const REASON: &str = "TODO: say why this finding is accepted";
@@ -167,5 +243,48 @@ fn config_entry(
             })
         }
         None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::{Edit, Fix};
+    use crate::rules::Rule;
+
+    #[test]
+    fn a_safe_fix_is_a_preferred_quick_fix() {
+        let text = "{\"é\": 1, \"Effect\": \"allow\"}";
+        let doc = Document::new("file:///p.json".parse().unwrap(), 1, text.to_string());
+        let at = text.find("\"allow\"").unwrap();
+        let span = Span::new(at, at + 7);
+        let finding = Diagnostic::new(Rule::InvalidEffect, span, "bad").with_fix(Fix::safe(
+            "replace `allow` with `Allow`",
+            vec![Edit::replace(span, "\"Allow\"")],
+        ));
+        let action = fix(&doc, &finding, Default::default(), Encoding::Utf16).unwrap();
+        assert_eq!(action.title, "Replace `allow` with `Allow` (invalid-effect)");
+        assert_eq!(action.is_preferred, Some(true));
+        let edits = &action.edit.unwrap().changes.unwrap()[&doc.uri];
+        // `é` is one UTF-16 unit: the range starts 1 unit before the byte offset less 1.
+        assert_eq!(edits[0].range.start.character, (at - 1) as u32);
+        assert_eq!(edits[0].new_text, "\"Allow\"");
+        let display = Diagnostic::new(Rule::InvalidEffect, span, "bad").with_fix(Fix::new(
+            Applicability::DisplayOnly,
+            "x",
+            vec![Edit::delete(span)],
+        ));
+        assert!(fix(&doc, &display, Default::default(), Encoding::Utf16).is_none());
+    }
+
+    #[test]
+    fn the_minimal_edit_spans_only_what_changed() {
+        let old = Text::new("ab\nxéy\ncd".to_string());
+        let edit = minimal_edit(&old, "ab\nxEy\ncd", Encoding::Utf16);
+        assert_eq!(edit.range, Range::new(Position::new(1, 1), Position::new(1, 2)));
+        assert_eq!(edit.new_text, "E");
+        let same = minimal_edit(&old, "ab\nxéy\ncd", Encoding::Utf8);
+        assert_eq!(same.new_text, "");
+        assert_eq!(same.range.start, same.range.end);
     }
 }

@@ -545,7 +545,7 @@ impl Server {
     fn code_action(&mut self, params: CodeActionParams) -> Option<Vec<lsp_types::CodeActionOrCommand>> {
         let encoding = self.encoding;
         let can_create = self.can_create_files;
-        let doc = self.current(&params.text_document.uri)?;
+        let uri = params.text_document.uri;
         let wanted = |kind: &CodeActionKind| {
             params.context.only.as_ref().is_none_or(|only| {
                 only.iter().any(|o| {
@@ -553,21 +553,81 @@ impl Server {
                 })
             })
         };
+        let fix_all = wanted(&CodeActionKind::new(FIX_ALL))
+            .then(|| self.fix_all(&uri))
+            .flatten();
+        let doc = self.current(&uri)?;
         let range = doc.text.span(params.range, encoding);
         let mut out = Vec::new();
         if wanted(&CodeActionKind::QUICKFIX) {
-            for finding in doc
+            let touched = doc
                 .findings
                 .iter()
-                .filter(|f| f.span.start <= range.end && range.start <= f.span.end)
-            {
+                .filter(|f| f.span.start <= range.end && range.start <= f.span.end);
+            let mut suppressions = Vec::new();
+            for finding in touched {
                 let lsp = diagnostics::to_lsp(finding, &doc.uri, &doc.text, encoding);
-                if let Some(action) = actions::suppression(doc, finding, lsp, encoding, can_create) {
-                    out.push(lsp_types::CodeActionOrCommand::CodeAction(action));
-                }
+                out.extend(actions::fix(doc, finding, lsp.clone(), encoding));
+                suppressions.extend(actions::suppression(doc, finding, lsp, encoding, can_create));
             }
+            // Fixes first: an editor offers the first preferred action.
+            out.extend(suppressions);
         }
-        Some(out)
+        out.extend(fix_all);
+        Some(
+            out.into_iter()
+                .map(lsp_types::CodeActionOrCommand::CodeAction)
+                .collect(),
+        )
+    }
+
+    /// Every safe fix of the document, applied as `--fix` applies them
+    /// (lint, apply the fixes that do not overlap, again, a bounded number
+    /// of times), as one edit; `None` when there is nothing to fix or the
+    /// result would parse worse than the original.
+    // lsp-types keys edits by `Uri`, whose parsed form caches lazily; the
+    // key never changes once built.
+    #[allow(clippy::mutable_key_type)]
+    fn fix_all(&mut self, uri: &Uri) -> Option<lsp_types::CodeAction> {
+        const PASSES: usize = 10;
+        let encoding = self.encoding;
+        self.current(uri)?;
+        let doc = self.documents.get(uri)?;
+        let broken = |findings: &[crate::diagnostic::Diagnostic]| {
+            findings
+                .iter()
+                .filter(|f| f.rule == crate::rules::Rule::InvalidJson)
+                .count()
+        };
+        let before = broken(&doc.findings);
+        let mut text = doc.text.text.clone();
+        let mut findings = doc.findings.clone();
+        for _ in 0..PASSES {
+            let safe = findings
+                .iter()
+                .filter_map(|f| f.fix.as_ref())
+                .filter(|f| f.applicability == crate::fix::Applicability::Safe);
+            let applied = crate::fix::apply(&text, safe);
+            if applied.applied == 0 {
+                break;
+            }
+            text = applied.text;
+            let scratch = Document::new(uri.clone(), 0, text.clone());
+            findings = diagnostics::lint(&scratch, &mut self.workspace, encoding).findings;
+        }
+        let doc = self.documents.get(uri)?;
+        if text == doc.text.text || broken(&findings) > before {
+            return None;
+        }
+        let edit = actions::minimal_edit(&doc.text, &text, encoding);
+        let mut changes = HashMap::new();
+        changes.insert(uri.clone(), vec![edit]);
+        Some(lsp_types::CodeAction {
+            title: "Fix all safely fixable policy-check findings".into(),
+            kind: Some(CodeActionKind::new(FIX_ALL)),
+            edit: Some(lsp_types::WorkspaceEdit::new(changes)),
+            ..Default::default()
+        })
     }
 }
 
