@@ -67,6 +67,8 @@ pub enum Command {
     Test(crate::simulate::TestArgs),
     /// Prove offline that NEW's policies grant no request OLD's deny, or show one that they do
     Diff(crate::diff::DiffArgs),
+    /// Run the language server over standard input and output (for editors)
+    Lsp,
 }
 
 #[derive(Debug, Args)]
@@ -192,6 +194,13 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
         }
         Some(Command::Test(args)) => crate::simulate::run_tests(&args, out),
         Some(Command::Diff(args)) => crate::diff::output::run_diff(&args, out, err),
+        // `main` runs the server before locking stdio; here (a caller of
+        // `run` holding the locks) it could never read a message.
+        Some(Command::Lsp) => writeln!(
+            err,
+            "policy-check: the language server is started by the binary's `main`"
+        )
+        .map(|()| EXIT_ERROR),
         None => lint(cli.lint, stdin, out, err),
     };
     result.unwrap_or_else(|error| {

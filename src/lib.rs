@@ -23,6 +23,7 @@ pub mod embedded;
 pub mod fix;
 pub mod host;
 pub mod lint;
+pub mod lsp;
 pub mod model;
 pub mod parse;
 pub mod report;
