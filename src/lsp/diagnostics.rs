@@ -84,7 +84,8 @@ pub fn lint(doc: &Document, workspace: &mut Workspace, encoding: Encoding) -> Li
     }
     let (options, rules) = settings.lint_settings();
     let bytes = doc.text.text.as_bytes().to_vec();
-    let report = match settings.config_jsonpath() {
+    let comments = crate::suppress::Comments::scan(&doc.name, &bytes);
+    let mut report = match settings.config_jsonpath() {
         Some(query) => lint_host(
             doc.name.clone(),
             bytes,
@@ -95,6 +96,10 @@ pub fn lint(doc: &Document, workspace: &mut Workspace, encoding: Encoding) -> Li
         ),
         None => crate::host::lint_input(doc.name.clone(), bytes, Origin::Walked, &options, &rules),
     };
+    // The editor hides what the command line hides, and flags the same
+    // malformed and unused suppression comments.
+    let suppressions = settings.suppressions(crate::suppress::Date::today_utc());
+    crate::suppress::apply(&mut report, &suppressions, comments, &rules);
     linted.findings = report.diagnostics;
     linted
 }
