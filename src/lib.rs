@@ -9,6 +9,7 @@
 //! holds the condition vocabulary, value parsers and operator evaluation that
 //! the checks and the simulator share.
 
+pub mod baseline;
 pub mod catalog;
 pub mod checks;
 pub mod cli;
@@ -31,4 +32,5 @@ pub mod rules;
 pub mod settings;
 pub mod simulate;
 pub mod source;
+pub mod suppress;
 pub mod wildcard;
