@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use rayon::prelude::*;
 
+use crate::baseline::BaselineRun;
 use crate::diagnostic::Severity;
 use crate::discover::{
     discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
@@ -19,6 +20,7 @@ use crate::lint::{FileReport, Origin, Outcome};
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::rules::Rule;
 use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
+use crate::suppress::{Comments, Date};
 
 /// Exit codes, as documented in the README.
 pub const EXIT_CLEAN: u8 = 0;
@@ -67,6 +69,8 @@ pub enum Command {
     Test(crate::simulate::TestArgs),
     /// Prove offline that NEW's policies grant no request OLD's deny, or show one that they do
     Diff(crate::diff::DiffArgs),
+    /// Run the language server over standard input and output (for editors)
+    Lsp,
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +139,14 @@ pub struct LintArgs {
     /// Print how many findings each rule has instead of the findings
     #[arg(long)]
     pub statistics: bool,
+    /// Report only findings that are not in this baseline (written by
+    /// --write-baseline), and say how many of its findings no longer occur
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in FILE as the baseline for --baseline,
+    /// and report none
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// `--color`.
@@ -184,6 +196,13 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
         }
         Some(Command::Test(args)) => crate::simulate::run_tests(&args, out),
         Some(Command::Diff(args)) => crate::diff::output::run_diff(&args, out, err),
+        // `main` runs the server before locking stdio; here (a caller of
+        // `run` holding the locks) it could never read a message.
+        Some(Command::Lsp) => writeln!(
+            err,
+            "policy-check: the language server is started by the binary's `main`"
+        )
+        .map(|()| EXIT_ERROR),
         None => lint(cli.lint, stdin, out, err),
     };
     result.unwrap_or_else(|error| {
@@ -217,12 +236,30 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         Ok(workspace) => workspace,
         Err(error) => return config_failure(&[error], style, err),
     };
+    let today = match today() {
+        Ok(today) => today,
+        Err(message) => {
+            writeln!(err, "policy-check: {}", escape::text(&message))?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let baseline = match (&args.baseline, &args.write_baseline) {
+        (Some(file), _) => match BaselineRun::compare(file, display_name(file), &cwd) {
+            Ok(baseline) => Some(baseline),
+            Err(message) => {
+                writeln!(err, "policy-check: {}", escape::text(&message))?;
+                return Ok(EXIT_ERROR);
+            }
+        },
+        (None, Some(file)) => Some(BaselineRun::record(file, display_name(file), &cwd)),
+        (None, None) => None,
+    };
     if let Some(path) = &args.show_settings {
         let errors = workspace.resolve([path.as_path()]);
         if !errors.is_empty() {
             return config_failure(&errors, style, err);
         }
-        show_settings(path, &workspace.for_path(path), out)?;
+        show_settings(path, &workspace.for_path(path), today, out)?;
         return Ok(EXIT_CLEAN);
     }
     let (inputs, walk_errors) = discover(&args.paths);
@@ -267,6 +304,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             .chain(walk_errors.iter().map(|e| lexical(&cwd.join(&e.name))))
             .collect(),
         cwd: &cwd,
+        today,
     };
     // Inputs and unwalkable paths, in output order (by shown name).
     let mut items: Vec<(String, Item)> = inputs
@@ -300,6 +338,10 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
                 Vec::new(),
             ),
         };
+        let mut report = report;
+        if let Some(baseline) = &baseline {
+            baseline.apply(&mut report);
+        }
         (renderer.render(report, fail_on), referenced)
     };
     let mut target: Box<dyn Write> = match &args.output_file {
@@ -370,6 +412,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             stdin_bytes: &None,
             inputs: Default::default(),
             cwd: &cwd,
+            today,
         };
         let lint_referenced = |resolved: &Resolved| match resolved {
             Resolved::File(path) => {
@@ -378,13 +421,19 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
                     origin: Origin::Named,
                     listed_as_file: false,
                 };
-                let (report, fail_on, _) = linter.lint(&input, false);
+                let (mut report, fail_on, _) = linter.lint(&input, false);
+                if let Some(baseline) = &baseline {
+                    baseline.apply(&mut report);
+                }
                 renderer.render(report, fail_on)
             }
-            Resolved::Refused(path, message) => renderer.render(
-                FileReport::io_error(display_name(path), message.clone()),
-                workspace.for_path(path).fail_on(),
-            ),
+            Resolved::Refused(path, message) => {
+                let mut report = FileReport::io_error(display_name(path), message.clone());
+                if let Some(baseline) = &baseline {
+                    baseline.apply(&mut report);
+                }
+                renderer.render(report, workspace.for_path(path).fail_on())
+            }
             Resolved::NotFollowed => unreachable!("not-followed references count as unknown values"),
         };
         for chunk in referenced.chunks(FILES_PER_CHUNK) {
@@ -395,16 +444,57 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             }
         }
     }
+    // Findings about `[[suppress]]` entries, once every file is done.
+    let walked: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-" && p.is_dir())
+        .map(|p| crate::settings::normalize(&cwd.join(p)))
+        .collect();
+    for loaded in workspace.configs() {
+        let walked_root = walked.iter().any(|dir| loaded.root.starts_with(dir));
+        let found = crate::suppress::entry_findings(&loaded.config.suppress, today, walked_root);
+        if found.is_empty() {
+            continue;
+        }
+        let settings = workspace.for_config(loaded);
+        let mut report = FileReport::linted(loaded.name.clone(), String::new(), Vec::new(), 0, 0, Vec::new());
+        crate::suppress::add_findings(
+            &mut report,
+            found,
+            &settings.lint_settings().1,
+            loaded.text.clone(),
+        );
+        if report.diagnostics.is_empty() {
+            continue;
+        }
+        if let Some(baseline) = &baseline {
+            baseline.apply(&mut report);
+        }
+        stream.push(renderer.render(report, settings.fail_on()))?;
+    }
     let run = RunFacts {
         configs: workspace
             .configs()
             .iter()
-            .map(|c| c.config.summary(c.name.clone()))
+            .map(|c| c.config.summary(c.name.clone(), today))
             .collect(),
+        baseline: baseline.as_ref().map(BaselineRun::finish).transpose()?,
     };
     let totals = stream.finish(&run, args.quiet)?;
     out.flush()?;
     Ok(exit_code(&totals, mode))
+}
+
+/// Today's date in UTC, which decides whether a suppression has expired;
+/// `POLICY_CHECK_TODAY=YYYY-MM-DD` sets it (for tests, and to see which
+/// suppressions a future date would expire).
+fn today() -> Result<Date, String> {
+    match std::env::var("POLICY_CHECK_TODAY") {
+        Ok(text) if !text.is_empty() => Date::parse(&text)
+            .ok_or_else(|| format!("POLICY_CHECK_TODAY=`{text}` is not a date (YYYY-MM-DD)")),
+        _ => Ok(Date::today_utc()),
+    }
 }
 
 /// Argument combinations clap cannot express.
@@ -453,7 +543,12 @@ fn config_failure(errors: &[LoadError], style: Style, err: &mut dyn Write) -> io
 }
 
 /// `--show-settings PATH`.
-fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) -> io::Result<()> {
+fn show_settings(
+    path: &Path,
+    settings: &FileSettings<'_>,
+    today: Date,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let (options, rules) = settings.lint_settings();
     let none = "(none)".to_string();
     // Names and values come from the file system and the configuration:
@@ -511,6 +606,15 @@ fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) 
             .as_deref()
             .map_or_else(|| "(any)".to_string(), list)
     )?;
+    let suppress: Vec<String> = settings
+        .suppressions(today)
+        .iter()
+        .map(|s| match &s.jsonpath {
+            Some(at) => format!("{} at {} ({})", s.rule.id(), at.text, s.reason),
+            None => format!("{} ({})", s.rule.id(), s.reason),
+        })
+        .collect();
+    writeln!(out, "  suppress: {}", list(&suppress))?;
     writeln!(out, "  rules:")?;
     let width = Rule::ALL.iter().map(|r| r.id().len()).max().unwrap_or(0);
     for rule in Rule::ALL {
@@ -538,6 +642,8 @@ struct Linter<'a> {
     /// a `.tf` names with `file()` that is also one is reported by it alone.
     inputs: HashSet<PathBuf>,
     cwd: &'a Path,
+    /// Decides which suppressions have expired.
+    today: Date,
 }
 
 impl Linter<'_> {
@@ -579,6 +685,7 @@ impl Linter<'_> {
             Err(message) => return (FileReport::io_error(name, message), fail_on, Vec::new()),
         };
         let (options, rules) = settings.lint_settings();
+        let comments = Comments::scan(&name, &bytes);
         let (mut report, references) = match (args.jsonpath.as_ref(), settings.config_jsonpath()) {
             (Some(query), _) => (
                 lint_host(
@@ -597,6 +704,7 @@ impl Linter<'_> {
             ),
             (None, None) => crate::host::lint_input_following(name, bytes, origin, &options, &rules),
         };
+        crate::suppress::apply(&mut report, &settings.suppressions(self.today), comments, &rules);
         let mut followed = Vec::new();
         let mut not_followed = 0;
         for reference in references {
