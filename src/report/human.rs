@@ -30,7 +30,14 @@ const MAX_SNIPPET_COLUMN: usize = 10_000;
 /// Every finding of one file, rendered against its source; with `docs` (the
 /// address of the rule reference, see [`links_to`]) each rule id links to
 /// its section.
-pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport, docs: Option<&str>) -> String {
+/// A finding `--fix` would fix (with `unsafe_fixes`, also by an unsafe fix)
+/// is marked `[*]` after its rule id, as ruff marks them.
+pub fn render_file(
+    handler: &GraphicalReportHandler,
+    report: &FileReport,
+    docs: Option<&str>,
+    unsafe_fixes: bool,
+) -> String {
     let mut rendered = String::new();
     if report.diagnostics.is_empty() {
         return rendered;
@@ -39,7 +46,10 @@ pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport, docs: 
     let name = escape::text(&report.name);
     let source = IndexedSource::escaped(&name, &shown);
     for d in &report.diagnostics {
-        let d = shown_diagnostic(d, &shown);
+        let mut d = shown_diagnostic(d, &shown);
+        if d.fix.as_ref().is_some_and(|fix| fix.applies(unsafe_fixes)) {
+            d.message = format!("[*] {}", d.message);
+        }
         if report.outcome == Outcome::Unreadable {
             // Nothing was read, so there is no snippet to show.
             let adapter = Adapter {
@@ -182,6 +192,10 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
             noun(totals.files, "file"),
         )
     };
+    if totals.fixed > 0 {
+        out = format!("Fixed {}.\n{out}", noun(totals.fixed, "problem"));
+    }
+    out.push_str(&fixable_line(totals, run.unsafe_fixes));
     let mut passed_over = Vec::new();
     if totals.skipped > 0 {
         let verb = if totals.skipped == 1 { "holds" } else { "hold" };
@@ -227,6 +241,21 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
         }
     }
     out
+}
+
+/// "[*] 3 fixable with `--fix` (2 more with `--fix --unsafe-fixes`).", or
+/// nothing when no finding has a fix.
+fn fixable_line(totals: &Totals, unsafe_fixes: bool) -> String {
+    let (safe, unsafe_) = (totals.fixable_safe, totals.fixable_unsafe);
+    if unsafe_fixes && safe + unsafe_ > 0 {
+        return format!("\n[*] {} fixable with `--fix --unsafe-fixes`.", safe + unsafe_);
+    }
+    match (safe, unsafe_) {
+        (0, 0) => String::new(),
+        (0, n) => format!("\nNo fixes with `--fix`; {n} with `--fix --unsafe-fixes`."),
+        (n, 0) => format!("\n[*] {n} fixable with `--fix`."),
+        (n, m) => format!("\n[*] {n} fixable with `--fix` ({m} more with `--fix --unsafe-fixes`)."),
+    }
 }
 
 struct Adapter<'a, S> {
@@ -428,7 +457,7 @@ mod tests {
             },
             unchecked_services: Vec::new(),
         };
-        let out = render_file(&handler(Style::default()), &report, None);
+        let out = render_file(&handler(Style::default()), &report, None, false);
         assert!(
             out.contains("at min.json:1:70002 (the line is too long to show)"),
             "{out}"

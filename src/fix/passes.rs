@@ -1,0 +1,98 @@
+//! `--fix`'s loop over one file: lint, apply the fixes that may be applied,
+//! lint again, until nothing changes or [`MAX_PASSES`] is reached. A pass
+//! whose result parses worse than its input is not kept.
+
+use super::{apply, Fix};
+use crate::lint::{FileReport, Outcome};
+use crate::rules::Rule;
+
+/// Passes before the loop gives up: one fix can enable another (a trailing
+/// comma removed lets the document parse and its other findings appear), and
+/// overlapping fixes wait a pass, but real files settle in two or three.
+pub const MAX_PASSES: usize = 10;
+
+/// What fixing one file came to.
+#[derive(Debug)]
+pub struct Fixed {
+    /// The fixed text (the input when nothing applied).
+    pub text: String,
+    /// Fixes applied over all passes.
+    pub applied: usize,
+    /// The fixed text's own report: what is left to fix by hand.
+    pub report: FileReport,
+}
+
+/// Fixes `text` with the fixes `lint` attaches to its findings: safe ones,
+/// and unsafe ones too with `unsafe_fixes`. `lint` must lint a text exactly
+/// as the run lints the file. A pass is kept only if its result has no more
+/// parse errors (`invalid-json`, which also covers HCL and YAML syntax) and
+/// no fewer policy documents than its input; otherwise its fixes are tried
+/// one at a time, keeping each that passes that test.
+pub fn fix_until_stable(text: String, unsafe_fixes: bool, lint: impl Fn(&str) -> FileReport) -> Fixed {
+    let mut text = text;
+    let mut report = lint(&text);
+    let mut applied = 0;
+    for _ in 0..MAX_PASSES {
+        let fixes: Vec<Fix> = report
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.fix.clone())
+            .filter(|fix| fix.applies(unsafe_fixes))
+            .collect();
+        if fixes.is_empty() {
+            break;
+        }
+        let pass = apply(&text, &fixes);
+        if pass.applied == 0 || pass.text == text {
+            break;
+        }
+        let next = lint(&pass.text);
+        if no_worse(&report, &next) {
+            text = pass.text;
+            report = next;
+            applied += pass.applied;
+            continue;
+        }
+        // Some fix breaks the file: keep those that do not, one by one.
+        let mut kept = 0;
+        for fix in &fixes {
+            let one = apply(&text, [fix]);
+            if one.applied == 0 {
+                continue;
+            }
+            let next = lint(&one.text);
+            if no_worse(&report, &next) {
+                text = one.text;
+                report = next;
+                kept += 1;
+                // Later fixes' offsets were for the old text: next pass.
+                break;
+            }
+        }
+        if kept == 0 {
+            break;
+        }
+        applied += kept;
+    }
+    Fixed {
+        text,
+        applied,
+        report,
+    }
+}
+
+/// Whether `after` reads at least as well as `before`: no more parse errors
+/// and no fewer documents.
+fn no_worse(before: &FileReport, after: &FileReport) -> bool {
+    let parse_errors = |r: &FileReport| {
+        r.diagnostics
+            .iter()
+            .filter(|d| d.rule == Rule::InvalidJson)
+            .count()
+    };
+    let documents = |r: &FileReport| match r.outcome {
+        Outcome::Linted { documents, .. } => documents,
+        _ => 0,
+    };
+    parse_errors(after) <= parse_errors(before) && documents(after) >= documents(before)
+}
