@@ -126,7 +126,10 @@ fn gather(
     let strings = |v: &J| -> Vec<String> {
         match v {
             J::String(s) => vec![s.clone()],
-            J::Array(items) => items.iter().filter_map(|i| i.as_str().map(String::from)).collect(),
+            J::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(String::from))
+                .collect(),
             J::Bool(b) => vec![b.to_string()],
             _ => Vec::new(),
         }
@@ -224,7 +227,9 @@ fn fixtures_fix_to_their_snapshots() {
             .iter()
             .any(|d| d.rule == rule && has_fix(d, applicability))
         {
-            failures.push(format!("{shown}: no {rule_id} finding with a {applicability:?} fix"));
+            failures.push(format!(
+                "{shown}: no {rule_id} finding with a {applicability:?} fix"
+            ));
             continue;
         }
         let fixed = fix(file_name, &before, applicability == Applicability::Unsafe);
@@ -240,7 +245,11 @@ fn fixtures_fix_to_their_snapshots() {
         }
         if applicability == Applicability::Safe {
             // Safe fixes alone make the snapshot, and unsafe ones are not needed.
-            let safe_only = fixed.report.diagnostics.iter().filter(|d| has_fix(d, Applicability::Safe));
+            let safe_only = fixed
+                .report
+                .diagnostics
+                .iter()
+                .filter(|d| has_fix(d, Applicability::Safe));
             if let Some(d) = safe_only.into_iter().next() {
                 failures.push(format!("{shown}: a safe fix is left: {}", d.message));
             }
@@ -457,9 +466,7 @@ fn mutate(text: &str, all: &[Mutation], picks: &[usize]) -> String {
     let mut chosen: Vec<&Mutation> = Vec::new();
     for &pick in picks {
         let m = &all[pick % all.len()];
-        let clashes = chosen
-            .iter()
-            .any(|c| c.at <= m.end && m.at <= c.end);
+        let clashes = chosen.iter().any(|c| c.at <= m.end && m.at <= c.end);
         if !clashes {
             chosen.push(m);
         }
@@ -573,7 +580,10 @@ fn normalized(value: &J) -> J {
                                     J::Array(items) => once(
                                         items
                                             .iter()
-                                            .map(|i| i.as_str().map_or(i.clone(), |a| J::String(a.to_ascii_lowercase())))
+                                            .map(|i| {
+                                                i.as_str()
+                                                    .map_or(i.clone(), |a| J::String(a.to_ascii_lowercase()))
+                                            })
                                             .collect(),
                                     ),
                                     J::String(a) => J::Array(vec![J::String(a.to_ascii_lowercase())]),
@@ -586,10 +596,16 @@ fn normalized(value: &J) -> J {
                                 },
                                 "Condition" => {
                                     let mut blocks = fv.clone();
-                                    for block in blocks.as_object_mut().into_iter().flat_map(|b| b.values_mut()) {
-                                        for entry in block.as_object_mut().into_iter().flat_map(|e| e.values_mut()) {
+                                    for block in
+                                        blocks.as_object_mut().into_iter().flat_map(|b| b.values_mut())
+                                    {
+                                        for entry in
+                                            block.as_object_mut().into_iter().flat_map(|e| e.values_mut())
+                                        {
                                             *entry = match &*entry {
-                                                J::Array(items) => J::Array(items.iter().map(as_string).collect()),
+                                                J::Array(items) => {
+                                                    J::Array(items.iter().map(as_string).collect())
+                                                }
                                                 other => as_string(other),
                                             };
                                         }
@@ -672,11 +688,21 @@ fn fix_on_the_real_corpus_changes_only_what_safe_fixes_allow() {
             .collect();
         assert!(left.is_empty(), "{name}: safe fixes left: {left:?}");
         let parse_errors = |t: &str| parse::parse(t).errors.len();
-        assert!(parse_errors(&after) <= parse_errors(before), "{name}: parses worse");
+        assert!(
+            parse_errors(&after) <= parse_errors(before),
+            "{name}: parses worse"
+        );
         // Trailing commas aside, the text's structure is unchanged.
         assert_eq!(skeleton(&after), skeleton(before), "{name}: structure changed");
-        if let (Ok(a), Ok(b)) = (serde_json::from_str::<J>(before), serde_json::from_str::<J>(&after)) {
-            assert_eq!(normalized(&a), normalized(&b), "{name}: a value changed beyond safe fixes");
+        if let (Ok(a), Ok(b)) = (
+            serde_json::from_str::<J>(before),
+            serde_json::from_str::<J>(&after),
+        ) {
+            assert_eq!(
+                normalized(&a),
+                normalized(&b),
+                "{name}: a value changed beyond safe fixes"
+            );
         }
     }
     assert!(changed >= 5, "only {changed} corpus files were fixed");
@@ -687,4 +713,230 @@ fn fix_on_the_real_corpus_changes_only_what_safe_fixes_allow() {
         .output()
         .expect("run policy-check");
     assert_eq!(again.stdout, b"", "{}", String::from_utf8_lossy(&again.stdout));
+}
+
+/// One safe fix (`allow`) and one unsafe one (`ens:CreateImag`).
+const MIXED: &str = "{\n  \"Version\": \"1\",\n  \"Statement\": [\n    {\"Effect\": \"allow\", \"Action\": \"ens:DescribeImag\", \"Resource\": \"*\"}\n  ]\n}\n";
+const MIXED_SAFE: &str = "{\n  \"Version\": \"1\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"ens:DescribeImag\", \"Resource\": \"*\"}\n  ]\n}\n";
+const MIXED_ALL: &str = "{\n  \"Version\": \"1\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"ens:DescribeImages\", \"Resource\": \"*\"}\n  ]\n}\n";
+
+#[test]
+fn without_fix_nothing_is_written() {
+    let dir = common::tree("no-write", &[("p.json", MIXED)]);
+    for format in ["human", "json", "sarif", "short", "github"] {
+        let output = common::run(
+            &dir,
+            &["--isolated", "--format", format, "--unsafe-fixes", "p.json"],
+            b"",
+        );
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        assert_eq!(
+            fs::read_to_string(dir.join("p.json")).expect("read"),
+            MIXED,
+            "{format}"
+        );
+    }
+    let left: Vec<_> = fs::read_dir(&dir).expect("list").collect();
+    assert_eq!(left.len(), 1, "no file was created");
+}
+
+#[test]
+fn diff_prints_what_fix_would_write_and_writes_nothing() {
+    let dir = common::tree("diff", &[("p.json", MIXED), ("clean.json", MIXED_ALL)]);
+    let output = common::run(&dir, &["--isolated", "--diff", "p.json"], b"");
+    assert_eq!(output.status.code(), Some(1), "something to fix exits 1, as ruff");
+    assert_eq!(
+        common::stdout(&output),
+        "--- a/p.json\n+++ b/p.json\n@@ -1,6 +1,6 @@\n {\n   \"Version\": \"1\",\n   \"Statement\": [\n-    {\"Effect\": \"allow\", \"Action\": \"ens:DescribeImag\", \"Resource\": \"*\"}\n+    {\"Effect\": \"Allow\", \"Action\": \"ens:DescribeImag\", \"Resource\": \"*\"}\n   ]\n }\n"
+    );
+    assert_eq!(
+        common::stderr(&output),
+        "Would fix 1 problem (1 more with `--unsafe-fixes`).\n"
+    );
+    assert_eq!(fs::read_to_string(dir.join("p.json")).expect("read"), MIXED);
+    let unsafe_too = common::run(&dir, &["--isolated", "--diff", "--unsafe-fixes", "p.json"], b"");
+    assert!(common::stdout(&unsafe_too)
+        .contains("+    {\"Effect\": \"Allow\", \"Action\": \"ens:DescribeImages\""));
+    assert_eq!(common::stderr(&unsafe_too), "Would fix 2 problems.\n");
+    let clean = common::run(&dir, &["--isolated", "--diff", "clean.json"], b"");
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(common::stdout(&clean), "");
+    assert_eq!(common::stderr(&clean), "No problems would be fixed.\n");
+}
+
+#[test]
+fn fix_writes_in_place_keeps_the_mode_and_exits_on_what_is_left() {
+    let dir = common::tree("fix", &[("p.json", MIXED), ("q.json", MIXED)]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir.join("p.json"), fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    let output = common::run(&dir, &["--isolated", "--fix", "p.json"], b"");
+    // The unknown action is left, and it is an error.
+    assert_eq!(output.status.code(), Some(1));
+    let text = common::stdout(&output);
+    assert!(
+        text.starts_with("Fixed 1 problem.\n") || text.contains("\nFixed 1 problem.\n"),
+        "{text}"
+    );
+    assert!(!text.contains("invalid-effect"), "{text}");
+    assert!(
+        text.contains("No fixes with `--fix`; 1 with `--fix --unsafe-fixes`."),
+        "{text}"
+    );
+    assert_eq!(fs::read_to_string(dir.join("p.json")).expect("read"), MIXED_SAFE);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(dir.join("p.json"))
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let all = common::run(&dir, &["--isolated", "--fix", "--unsafe-fixes", "q.json"], b"");
+    assert_eq!(all.status.code(), Some(0), "{}", common::stdout(&all));
+    assert_eq!(fs::read_to_string(dir.join("q.json")).expect("read"), MIXED_ALL);
+    let left: Vec<_> = fs::read_dir(&dir).expect("list").collect();
+    assert_eq!(left.len(), 2, "no temporary file is left");
+    let stdin = common::run(&dir, &["--fix", "-"], MIXED.as_bytes());
+    assert_eq!(stdin.status.code(), Some(2));
+}
+
+#[test]
+fn human_output_marks_fixable_findings_and_counts_them() {
+    let dir = common::tree("human", &[("p.json", MIXED)]);
+    let output = common::stdout(&common::run(&dir, &["--isolated", "p.json"], b""));
+    assert!(output.contains("× [*] `Effect` must be"), "{output}");
+    assert!(
+        !output.contains("[*] `ens:DescribeImag`"),
+        "unsafe fixes are not marked: {output}"
+    );
+    assert!(
+        output.ends_with("[*] 1 fixable with `--fix` (1 more with `--fix --unsafe-fixes`).\n"),
+        "{output}"
+    );
+    let with_unsafe = common::stdout(&common::run(
+        &dir,
+        &["--isolated", "--unsafe-fixes", "p.json"],
+        b"",
+    ));
+    assert!(with_unsafe.contains("[*] `ens:DescribeImag`"), "{with_unsafe}");
+    assert!(
+        with_unsafe.ends_with("[*] 2 fixable with `--fix --unsafe-fixes`.\n"),
+        "{with_unsafe}"
+    );
+}
+
+/// Applies the `fix` of each JSON finding (as an editor would) to `text`.
+fn apply_json_fixes(text: &str, diagnostics: &[J], applicability: &str) -> String {
+    let mut edits: Vec<(usize, usize, String)> = diagnostics
+        .iter()
+        .filter(|d| d["fix"]["applicability"] == applicability)
+        .flat_map(|d| d["fix"]["edits"].as_array().cloned().unwrap_or_default())
+        .map(|e| {
+            let offset = e["offset"].as_u64().expect("offset") as usize;
+            let length = e["length"].as_u64().expect("length") as usize;
+            (
+                offset,
+                offset + length,
+                e["content"].as_str().expect("content").to_string(),
+            )
+        })
+        .collect();
+    edits.sort();
+    let mut out = text.to_string();
+    for (start, end, content) in edits.into_iter().rev() {
+        out.replace_range(start..end, &content);
+    }
+    out
+}
+
+#[test]
+fn json_and_sarif_carry_host_byte_edits() {
+    let tf_json = fs::read_to_string(repo().join("testdata/fixes/redundant-action/safe-tf-json.tf.json"))
+        .expect("fixture");
+    let dir = common::tree("formats", &[("p.json", MIXED), ("t.tf.json", &tf_json)]);
+    let json = common::run(
+        &dir,
+        &["--isolated", "--format", "json", "p.json", "t.tf.json"],
+        b"",
+    );
+    let log: J = serde_json::from_str(&common::stdout(&json)).expect("JSON output");
+    let diagnostics = log["diagnostics"].as_array().expect("diagnostics");
+    let of = |file: &str| -> Vec<J> {
+        diagnostics
+            .iter()
+            .filter(|d| d["file"] == file)
+            .cloned()
+            .collect()
+    };
+    let p = of("p.json");
+    let effect = p
+        .iter()
+        .find(|d| d["rule"] == "invalid-effect")
+        .expect("invalid-effect");
+    assert_eq!(effect["fix"]["applicability"], "safe");
+    assert_eq!(effect["fix"]["message"], "write \"Allow\"");
+    assert_eq!(effect["fix"]["edits"][0]["content"], "\"Allow\"");
+    assert_eq!(apply_json_fixes(MIXED, &p, "safe"), MIXED_SAFE);
+    let unknown = p
+        .iter()
+        .find(|d| d["rule"] == "unknown-action")
+        .expect("unknown-action");
+    assert_eq!(unknown["fix"]["applicability"], "unsafe");
+    // In a .tf.json the policy is a JSON string: the edit is host bytes.
+    let t = of("t.tf.json");
+    let repeat = t
+        .iter()
+        .find(|d| d["rule"] == "redundant-action")
+        .expect("redundant-action");
+    let edit = &repeat["fix"]["edits"][0];
+    let start = edit["offset"].as_u64().expect("offset") as usize;
+    let end = start + edit["length"].as_u64().expect("length") as usize;
+    assert_eq!(&tf_json[start..end], ", \\\"ens:DescribeImages\\\"");
+    assert_eq!(
+        apply_json_fixes(&tf_json, &t, "safe"),
+        fs::read_to_string(repo().join("testdata/fixes/redundant-action/safe-tf-json.tf.json.fixed"))
+            .expect("snapshot")
+    );
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| d.get("fix").is_some_and(|f| f.is_null() || f.is_object())),
+        "every finding has `fix`, null when there is none"
+    );
+
+    let sarif = common::run(&dir, &["--isolated", "--format", "sarif", "p.json"], b"");
+    let log: J = serde_json::from_str(&common::stdout(&sarif)).expect("SARIF is JSON");
+    let schema: J = serde_json::from_str(
+        &fs::read_to_string(repo().join("testdata/schemas/sarif-2.1.0.json")).expect("schema"),
+    )
+    .expect("schema is JSON");
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    let url = "https://json.schemastore.org/sarif-2.1.0.json";
+    compiler.add_resource(url, schema).expect("schema added");
+    let index = compiler.compile(url, &mut schemas).expect("schema compiles");
+    if let Err(error) = schemas.validate(&log, index) {
+        panic!("SARIF with fixes does not match the 2.1.0 schema: {error:#}");
+    }
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let effect = results
+        .iter()
+        .find(|r| r["ruleId"] == "invalid-effect")
+        .expect("result");
+    let fix = &effect["fixes"][0];
+    assert_eq!(fix["description"]["text"], "write \"Allow\"");
+    assert_eq!(fix["properties"]["policy-check-applicability"], "safe");
+    let change = &fix["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "p.json");
+    let replacement = &change["replacements"][0];
+    let offset = replacement["deletedRegion"]["byteOffset"]
+        .as_u64()
+        .expect("offset") as usize;
+    assert_eq!(&MIXED[offset..offset + 7], "\"allow\"");
+    assert_eq!(replacement["insertedContent"]["text"], "\"Allow\"");
 }

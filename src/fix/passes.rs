@@ -96,3 +96,60 @@ fn no_worse(before: &FileReport, after: &FileReport) -> bool {
     };
     parse_errors(after) <= parse_errors(before) && documents(after) >= documents(before)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Diagnostic;
+    use crate::fix::Edit;
+    use crate::source::Span;
+
+    /// A stand-in linter over a tiny language: each `a` wants to become `b`
+    /// (a fix that breaks the file: `b` is a parse error), each `x` to
+    /// become `y` (a fix that is fine).
+    fn lint(text: &str) -> FileReport {
+        let mut diagnostics = Vec::new();
+        for (i, c) in text.char_indices() {
+            let span = Span::new(i, i + 1);
+            let (rule, to) = match c {
+                'a' => (Rule::InvalidEffect, "b"),
+                'x' => (Rule::InvalidEffect, "y"),
+                'b' => {
+                    diagnostics.push(Diagnostic::new(Rule::InvalidJson, span, "broken"));
+                    continue;
+                }
+                _ => continue,
+            };
+            diagnostics.push(
+                Diagnostic::new(rule, span, "fixable")
+                    .with_fix(Fix::safe("fix", vec![Edit::replace(span, to)])),
+            );
+        }
+        FileReport::linted(String::new(), text.to_string(), diagnostics, 1, 0, Vec::new())
+    }
+
+    #[test]
+    fn fixes_that_break_the_file_are_never_kept() {
+        let fixed = fix_until_stable("xax-x".into(), false, lint);
+        assert_eq!(fixed.text, "yay-y");
+        assert_eq!(fixed.applied, 3);
+        assert!(fixed
+            .report
+            .diagnostics
+            .iter()
+            .all(|d| d.rule != Rule::InvalidJson));
+    }
+
+    #[test]
+    fn passes_are_bounded() {
+        // Each pass turns `x` into `xx`...: the loop stops after MAX_PASSES.
+        let grow = |text: &str| {
+            let d = Diagnostic::new(Rule::InvalidEffect, Span::new(0, 1), "grows")
+                .with_fix(Fix::safe("grow", vec![Edit::replace(Span::new(0, 0), "x")]));
+            FileReport::linted(String::new(), text.to_string(), vec![d], 1, 0, Vec::new())
+        };
+        let fixed = fix_until_stable("x".into(), false, grow);
+        assert_eq!(fixed.applied, MAX_PASSES);
+        assert_eq!(fixed.text.len(), 1 + MAX_PASSES);
+    }
+}
