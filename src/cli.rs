@@ -109,8 +109,8 @@ pub struct LintArgs {
     /// are linted as policies if they are ones
     #[arg(long, value_name = "EXPR", value_parser = Query::parse)]
     pub jsonpath: Option<Query>,
-    /// Worker threads (default: available cores)
-    #[arg(long, short = 'j', value_name = "N")]
+    /// Worker threads (default: available cores; at most 256)
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
     /// Largest file to read (such as 512KiB, 10MiB or 1.5MB); larger files
     /// are reported, not read
@@ -673,4 +673,21 @@ fn explain(id: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8>
     }
     writeln!(out, "Bad\n  {}\n\nGood\n  {}", meta.bad, meta.good)?;
     Ok(EXIT_CLEAN)
+}
+
+/// Most worker threads `--jobs` accepts: more than any machine's cores, and
+/// few enough that the pool starts at once (each thread takes a stack).
+pub const MAX_JOBS: usize = 256;
+
+/// `--jobs`: a thread count up to [`MAX_JOBS`]; 0 means the available cores.
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("expected a number of threads, such as 4".into());
+    }
+    match text.parse::<usize>() {
+        Ok(n) if n <= MAX_JOBS => Ok(n),
+        _ => Err(format!(
+            "at most {MAX_JOBS} worker threads are allowed; leave --jobs out to use every core"
+        )),
+    }
 }

@@ -240,7 +240,7 @@ pub fn lint_file(
     let undecodable = diagnostics.first().map(|d| d.span);
     diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
     let unchecked_services = match &parsed.root {
-        Some(root) => check_document(root, &text, options, true, &mut diagnostics),
+        Some(root) => check_document(root, &text, options, settings, true, &mut diagnostics),
         None => Vec::new(),
     };
     finalize(&mut diagnostics, parsed.root.as_ref(), settings);
@@ -289,10 +289,12 @@ pub fn decode(bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
 /// `exact_text` says the root's span in `text` is the document exactly as
 /// RAM receives it (not a tree lowered from YAML or HCL), so it can be measured.
 /// Returns the services its actions name that have no operation table.
+/// A check whose rules are all off in `settings` does not run.
 pub fn check_document(
     root: &Node<'_>,
     text: &str,
     options: &LintOptions,
+    settings: &RuleSettings,
     exact_text: bool,
     out: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
@@ -301,6 +303,7 @@ pub fn check_document(
             let cx = Context {
                 text,
                 options,
+                settings,
                 exact_text,
             };
             checks::run(&policy, &cx, out);
