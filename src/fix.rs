@@ -174,16 +174,38 @@ pub fn json_string(value: &str) -> String {
 }
 
 /// The edit that removes item `index` of an array whose items are at
-/// `items`, with the separator before it (or, for the first item, the one
-/// after it), so the rest keeps its formatting: `["a", "b"]` loses `, "b"`
-/// or `"a", `. `None` for an array's only item.
-pub fn remove_item(items: &[Span], index: usize) -> Option<Edit> {
-    let item = items.get(index)?;
+/// `items` in `text`, so the rest keeps its formatting: with the separator
+/// before it (or, for the first item, the one after it), so `["a", "b"]`
+/// loses `, "b"` or `"a", `; an entry of a YAML block sequence alone on its
+/// line (`- b`, perhaps with a comment) loses that whole line, so the
+/// comments of the other entries stay where they are. `None` for an
+/// array's only item.
+pub fn remove_item(text: &str, items: &[Span], index: usize) -> Option<Edit> {
+    let item = *items.get(index)?;
+    if items.len() < 2 {
+        return None;
+    }
+    if let Some(line) = block_entry_line(text, item) {
+        return Some(Edit::delete(line));
+    }
     if index > 0 {
         return Some(Edit::delete(Span::new(items[index - 1].end, item.end)));
     }
-    let next = items.get(1)?;
-    Some(Edit::delete(Span::new(item.start, next.start)))
+    Some(Edit::delete(Span::new(item.start, items[1].start)))
+}
+
+/// The line holding `item` (newline included) when it reads `- <item>`,
+/// optionally followed by a `#` comment: a YAML block sequence entry.
+fn block_entry_line(text: &str, item: Span) -> Option<Span> {
+    let before = text.get(..item.start)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    if before[line_start..].trim() != "-" {
+        return None;
+    }
+    let after = text.get(item.end..)?;
+    let line_end = after.find('\n').map_or(text.len(), |i| item.end + i + 1);
+    let rest = text[item.end..line_end].trim();
+    (rest.is_empty() || rest.starts_with('#')).then_some(Span::new(line_start, line_end))
 }
 
 /// How the text a document was read from is written in its host, so an
@@ -334,14 +356,30 @@ mod tests {
         let cut = |i| {
             apply(
                 text,
-                &[Fix::safe("x", vec![remove_item(&items, i).expect("edit")])],
+                &[Fix::safe("x", vec![remove_item(text, &items, i).expect("edit")])],
             )
             .text
         };
         assert_eq!(cut(0), r#"["b",  "c"]"#);
         assert_eq!(cut(1), r#"["a",  "c"]"#);
         assert_eq!(cut(2), r#"["a", "b"]"#);
-        assert_eq!(remove_item(&items[..1], 0), None);
+        assert_eq!(remove_item(text, &items[..1], 0), None);
+    }
+
+    #[test]
+    fn removing_a_yaml_block_entry_takes_its_line() {
+        let text = "A:\n  - a   # first\n  - a  # again\n  - b\n";
+        let items = [Span::new(7, 8), Span::new(23, 24), Span::new(38, 39)];
+        let cut = |i| {
+            apply(
+                text,
+                &[Fix::safe("x", vec![remove_item(text, &items, i).expect("edit")])],
+            )
+            .text
+        };
+        assert_eq!(cut(1), "A:\n  - a   # first\n  - b\n");
+        assert_eq!(cut(0), "A:\n  - a  # again\n  - b\n");
+        assert_eq!(cut(2), "A:\n  - a   # first\n  - a  # again\n");
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             action_value(catalog, value, cx, out);
         }
         if cx.on(Rule::RedundantAction) {
-            redundant(action, out);
+            redundant(action, cx.text, out);
         }
         if statement.is_allow() {
             allow_grants(catalog, statement, action, out);
@@ -277,7 +277,7 @@ fn operations(n: usize) -> String {
 }
 
 /// Values repeated, or covered by another value of the same element.
-fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
+fn redundant(element: &Element<'_>, text: &str, out: &mut Vec<Diagnostic>) {
     let values: Vec<&Spanned<&str>> = element.values.iter().filter(|v| !v.value.is_empty()).collect();
     let texts: Vec<&str> = values.iter().map(|v| v.value).collect();
     let covers = wildcard::first_covers(&texts, Case::Insensitive, |general, specific| {
@@ -311,7 +311,7 @@ fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
             .with_label(other.span, "covers it")
         };
         let diagnostic = diagnostic.with_help(format!("remove `{}`", value.value));
-        out.push(match removal(element, value, value.value == other.value) {
+        out.push(match removal(element, value, value.value == other.value, text) {
             Some(fix) => diagnostic.with_fix(fix),
             None => diagnostic,
         });
@@ -321,9 +321,10 @@ fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
 /// The fix that removes a redundant `value` from its element's array: safe
 /// for an exact repeat, unsafe otherwise (a repeat up to case, a value a
 /// pattern covers), since it rests on how RAM compares the two.
-pub(super) fn removal(element: &Element<'_>, value: &Spanned<&str>, exact: bool) -> Option<Fix> {
+/// `text` is the document's text, which the spans index.
+pub(super) fn removal(element: &Element<'_>, value: &Spanned<&str>, exact: bool, text: &str) -> Option<Fix> {
     let index = element.items.iter().position(|span| *span == value.span)?;
-    let edit = fix::remove_item(&element.items, index)?;
+    let edit = fix::remove_item(text, &element.items, index)?;
     let message = format!("remove `{}`", value.value);
     Some(if exact {
         Fix::safe(message, vec![edit])

@@ -36,7 +36,7 @@ pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         if cx.on(Rule::RedundantResource) {
-            redundant(resource, out);
+            redundant(resource, cx.text, out);
         }
         if resource.negated {
             continue;
@@ -145,7 +145,7 @@ pub(super) fn covers_resource(general: &str, specific: &str) -> bool {
 }
 
 /// Values repeated, or covered by another value of the same element.
-fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
+fn redundant(element: &Element<'_>, text: &str, out: &mut Vec<Diagnostic>) {
     let values: Vec<&Spanned<&str>> = element.values.iter().filter(|v| !v.value.is_empty()).collect();
     let texts: Vec<&str> = values.iter().map(|v| v.value).collect();
     let covers = wildcard::first_covers(&texts, Case::Sensitive, covers_resource);
@@ -169,7 +169,7 @@ fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
             .with_label(other.span, "covers it")
         };
         let diagnostic = diagnostic.with_help(format!("remove `{}`", value.value));
-        out.push(match removal(element, value, value.value == other.value) {
+        out.push(match removal(element, value, value.value == other.value, text) {
             Some(fix) => diagnostic.with_fix(fix),
             None => diagnostic,
         });
