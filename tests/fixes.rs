@@ -940,3 +940,48 @@ fn json_and_sarif_carry_host_byte_edits() {
     assert_eq!(&MIXED[offset..offset + 7], "\"allow\"");
     assert_eq!(replacement["insertedContent"]["text"], "\"Allow\"");
 }
+
+/// Policy-shaped noise: pieces of policies, joined at random.
+fn policy_noise() -> impl Strategy<Value = String> {
+    let piece = prop::sample::select(vec![
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        " ",
+        "\n",
+        "\"Version\"",
+        "1",
+        "\"1\"",
+        "\"Statement\"",
+        "\"effect\"",
+        "\"allow\"",
+        "\"Action\"",
+        "\"ens:createimage\"",
+        "\"ens:CreateImag\"",
+        "\"Resource\"",
+        "\"*\"",
+        "\"Condition\"",
+        "\"Bool\"",
+        "\"acs:SecureTransport\"",
+        "true",
+        "\"IpAdress\"",
+        "\"- a\"",
+    ]);
+    prop::collection::vec(piece, 0..48).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Whatever the input, fixing terminates, and (with unsafe fixes too)
+    /// never leaves more parse errors than there were.
+    #[test]
+    fn fixing_noise_never_parses_worse(text in policy_noise(), unsafe_fixes in any::<bool>()) {
+        let fixed = fix("noise.json", &text, unsafe_fixes);
+        let errors = |t: &str| lint("noise.json", t).diagnostics.iter().filter(|d| d.rule == Rule::InvalidJson).count();
+        prop_assert!(errors(&fixed.text) <= errors(&text), "{text:?} -> {:?}", fixed.text);
+    }
+}
