@@ -66,6 +66,9 @@ pub struct Totals {
     pub fixable_unsafe: usize,
     /// Fixes `--fix` applied (or `--diff` would apply).
     pub fixed: usize,
+    /// Findings hidden by suppressions, and by the baseline.
+    pub suppressed: usize,
+    pub baselined: usize,
 }
 
 impl Default for Totals {
@@ -83,6 +86,8 @@ impl Default for Totals {
             fixable_safe: 0,
             fixable_unsafe: 0,
             fixed: 0,
+            suppressed: 0,
+            baselined: 0,
         }
     }
 }
@@ -101,6 +106,8 @@ impl Totals {
         }
         self.unchecked_services
             .extend(report.unchecked_services.iter().cloned());
+        self.suppressed += report.suppressed;
+        self.baselined += report.baselined;
         if !report.diagnostics.is_empty() && matches!(report.outcome, Outcome::Linted { .. }) {
             self.files_with_findings += 1;
         }
@@ -127,6 +134,8 @@ impl Totals {
         self.fixable_safe += other.fixable_safe;
         self.fixable_unsafe += other.fixable_unsafe;
         self.fixed += other.fixed;
+        self.suppressed += other.suppressed;
+        self.baselined += other.baselined;
         self.unchecked_services
             .extend(other.unchecked_services.iter().cloned());
         for (sum, n) in self.by_severity.iter_mut().zip(other.by_severity) {
@@ -167,6 +176,8 @@ pub struct RunFacts {
     pub configs: Vec<ConfigSummary>,
     /// `--unsafe-fixes` was given: unsafe fixes count as fixable.
     pub unsafe_fixes: bool,
+    /// The baseline compared against or written, if any.
+    pub baseline: Option<crate::baseline::BaselineFacts>,
 }
 
 /// One file's contribution to the output, prepared in a worker thread so the
@@ -263,20 +274,25 @@ impl Renderer {
 fn file_line(report: &FileReport) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let what = match &report.outcome {
-        Outcome::Linted {
-            documents,
-            unknown: 0,
-        } => format!(
-            "linted ({}, {})",
-            plural(*documents, "policy document"),
-            plural(report.diagnostics.len(), "finding")
-        ),
-        Outcome::Linted { documents, unknown } => format!(
-            "linted ({}, {}, {} not known until deployment)",
-            plural(*documents, "policy document"),
-            plural(report.diagnostics.len(), "finding"),
-            plural(*unknown, "value")
-        ),
+        Outcome::Linted { documents, unknown } => {
+            let mut parts = vec![
+                plural(*documents, "policy document"),
+                plural(report.diagnostics.len(), "finding"),
+            ];
+            if *unknown > 0 {
+                parts.push(format!(
+                    "{} not known until deployment",
+                    plural(*unknown, "value")
+                ));
+            }
+            if report.suppressed > 0 {
+                parts.push(format!("{} suppressed", report.suppressed));
+            }
+            if report.baselined > 0 {
+                parts.push(format!("{} in the baseline", report.baselined));
+            }
+            format!("linted ({})", parts.join(", "))
+        }
         Outcome::Skipped(reason) => format!("skipped ({reason})"),
         Outcome::Excluded(reason) => format!("excluded ({reason})"),
         Outcome::Unreadable => {
@@ -420,6 +436,8 @@ mod tests {
                 unknown: 0,
             },
             unchecked_services: Vec::new(),
+            suppressed: 0,
+            baselined: 0,
         }
     }
 

@@ -169,6 +169,13 @@ pub fn write_end(totals: &Totals, run: &RunFacts, out: &mut dyn Write) -> io::Re
     serde_json::to_writer(&mut *out, &summary).map_err(io::Error::other)?;
     write!(out, ",\"unchecked_services\":")?;
     serde_json::to_writer(&mut *out, &totals.unchecked_services).map_err(io::Error::other)?;
+    write!(
+        out,
+        ",\"suppressed\":{},\"baselined\":{},\"baseline\":",
+        totals.suppressed, totals.baselined
+    )?;
+    let baseline = serde_json::to_string(&run.baseline).map_err(io::Error::other)?;
+    out.write_all(super::escape::json(baseline).as_bytes())?;
     write!(out, ",\"configs\":")?;
     let configs = serde_json::to_string(&run.configs).map_err(io::Error::other)?;
     out.write_all(super::escape::json(configs).as_bytes())?;
