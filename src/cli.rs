@@ -149,6 +149,7 @@ pub struct LintArgs {
     #[arg(long)]
     pub unsafe_fixes: bool,
     /// Print what --fix would change as a unified diff, and write nothing
+    /// (also with --fix)
     #[arg(long)]
     pub diff: bool,
     /// Report only findings that are not in this baseline (written by
@@ -368,6 +369,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         let mut fixing = Fixing::default();
         if fixed.text != text {
             fixing.applied = fixed.applied;
+            // `--fix --diff` is `--diff`, as in ruff: nothing is written.
             if args.diff {
                 fixing.diff = Some(unified_diff(&escape::text(&name), &text, &fixed.text));
             } else if let Err(e) = write_atomic(path, &fixed.text) {
@@ -572,9 +574,6 @@ fn usage_problem(args: &LintArgs) -> Option<String> {
     }
     if args.diff && args.format != Format::Human {
         return Some("--diff prints a unified diff; it has no --format".to_string());
-    }
-    if args.fix && args.diff {
-        return Some("--diff shows what --fix would write, without writing: give one".to_string());
     }
     if args.statistics && args.show_files {
         return Some("--statistics and --show-files each replace the findings: give one".to_string());

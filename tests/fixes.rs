@@ -758,6 +758,9 @@ fn diff_prints_what_fix_would_write_and_writes_nothing() {
     assert!(common::stdout(&unsafe_too)
         .contains("+    {\"Effect\": \"Allow\", \"Action\": \"ens:DescribeImages\""));
     assert_eq!(common::stderr(&unsafe_too), "Would fix 2 problems.\n");
+    let with_fix = common::run(&dir, &["--isolated", "--fix", "--diff", "p.json"], b"");
+    assert_eq!(with_fix.stdout, output.stdout, "--fix --diff is --diff");
+    assert_eq!(fs::read_to_string(dir.join("p.json")).expect("read"), MIXED);
     let clean = common::run(&dir, &["--isolated", "--diff", "clean.json"], b"");
     assert_eq!(clean.status.code(), Some(0));
     assert_eq!(common::stdout(&clean), "");
@@ -984,4 +987,14 @@ proptest! {
         let errors = |t: &str| lint("noise.json", t).diagnostics.iter().filter(|d| d.rule == Rule::InvalidJson).count();
         prop_assert!(errors(&fixed.text) <= errors(&text), "{text:?} -> {:?}", fixed.text);
     }
+}
+
+/// A suppressed finding is not fixed, as ruff leaves `noqa` lines alone.
+#[test]
+fn suppressed_findings_are_not_fixed() {
+    let config = "[[suppress]]\npath = \"p.json\"\nrule = \"invalid-effect\"\nreason = \"legacy, owned by another team\"\n";
+    let dir = common::tree("suppressed", &[("p.json", MIXED), ("policy-check.toml", config)]);
+    let output = common::run(&dir, &["--fix", "p.json"], b"");
+    assert_eq!(output.status.code(), Some(1), "{}", common::stdout(&output));
+    assert_eq!(fs::read_to_string(dir.join("p.json")).expect("read"), MIXED);
 }
