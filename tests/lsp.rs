@@ -518,6 +518,7 @@ fn malformed_input_never_stops_the_server() {
     let diagnostics = client.diagnostics(&uri);
     assert_eq!(diagnostics.len(), 1);
     assert!(diagnostics[0]["message"].as_str().unwrap().contains("not linted"));
+    assert_eq!(client.hover(&uri, 0, 3), "");
     // Still serving.
     let uri = client.open("policy.json", "json", BAD_POLICY);
     assert_eq!(client.diagnostics(&uri).len(), 1);

@@ -513,7 +513,9 @@ impl Server {
     fn hover(&mut self, params: HoverParams) -> Option<Hover> {
         let encoding = self.encoding;
         let position = params.text_document_position_params;
-        let doc = self.current(&position.text_document.uri)?;
+        let doc = self
+            .current(&position.text_document.uri)
+            .filter(|d| !too_large(d))?;
         let offset = doc.text.offset(position.position, encoding);
         let (markdown, span) = super::hover::hover(
             &doc.name,
@@ -534,7 +536,10 @@ impl Server {
     fn completion(&mut self, params: CompletionParams) -> Option<CompletionResponse> {
         let encoding = self.encoding;
         let position = params.text_document_position;
-        let doc = self.documents.get(&position.text_document.uri)?;
+        let doc = self
+            .documents
+            .get(&position.text_document.uri)
+            .filter(|d| !too_large(d))?;
         let offset = doc.text.offset(position.position, encoding);
         let items = super::completion::complete(&doc.text.text, offset, is_yaml(&doc.name), &|span| {
             doc.text.range(span, encoding)
@@ -629,6 +634,12 @@ impl Server {
             ..Default::default()
         })
     }
+}
+
+/// Whether a document is over the size the linter reads: hover and
+/// completion, which scan it, stay off it too.
+fn too_large(doc: &Document) -> bool {
+    doc.text.text.len() as u64 > crate::discover::DEFAULT_MAX_FILE_SIZE
 }
 
 /// Whether the document is read as YAML (a ROS template).
