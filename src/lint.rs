@@ -105,6 +105,10 @@ pub struct FileReport {
     /// Services named by its actions that have no operation table, so whose
     /// actions were not checked (lower case, sorted, each once).
     pub unchecked_services: Vec<String>,
+    /// Findings hidden by `[[suppress]]` entries and suppression comments.
+    pub suppressed: usize,
+    /// Findings hidden because the baseline (`--baseline`) holds them.
+    pub baselined: usize,
 }
 
 impl FileReport {
@@ -129,6 +133,8 @@ impl FileReport {
             diagnostics,
             outcome: Outcome::Linted { documents, unknown },
             unchecked_services: sorted_services(unchecked_services),
+            suppressed: 0,
+            baselined: 0,
         }
     }
 
@@ -142,6 +148,8 @@ impl FileReport {
             diagnostics: vec![diagnostic],
             outcome: Outcome::Unreadable,
             unchecked_services: Vec::new(),
+            suppressed: 0,
+            baselined: 0,
         }
     }
 
@@ -153,6 +161,8 @@ impl FileReport {
             diagnostics: Vec::new(),
             outcome: Outcome::Excluded(reason),
             unchecked_services: Vec::new(),
+            suppressed: 0,
+            baselined: 0,
         }
     }
 
@@ -164,6 +174,8 @@ impl FileReport {
             diagnostics: Vec::new(),
             outcome: Outcome::Skipped(reason.into()),
             unchecked_services: Vec::new(),
+            suppressed: 0,
+            baselined: 0,
         }
     }
 }

@@ -224,6 +224,39 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
         }
         out.push_str(&format!("\n{line}."));
     }
+    if totals.suppressed > 0 {
+        out.push_str(&format!(
+            "\nSuppressed {} (by `[[suppress]]` entries and `policy-check: ignore` comments).",
+            noun(totals.suppressed, "finding")
+        ));
+    }
+    match &run.baseline {
+        Some(baseline) if baseline.written => out.push_str(&format!(
+            "\nWrote {} to the baseline {}.",
+            noun(totals.baselined, "finding"),
+            escape::text(&baseline.file)
+        )),
+        Some(baseline) => {
+            out.push_str(&format!(
+                "\nNot reported: {} the baseline {} holds",
+                noun(totals.baselined, "finding"),
+                escape::text(&baseline.file)
+            ));
+            if baseline.unmatched > 0 {
+                out.push_str(&format!(
+                    "; {} of its findings no longer {} (fixed or changed: rewrite it with --write-baseline)",
+                    baseline.unmatched,
+                    if baseline.unmatched == 1 {
+                        "occurs"
+                    } else {
+                        "occur"
+                    }
+                ));
+            }
+            out.push('.');
+        }
+        None => {}
+    }
     if !totals.unchecked_services.is_empty() {
         let names: Vec<&str> = totals.unchecked_services.iter().map(String::as_str).collect();
         out.push_str(&format!(
@@ -618,6 +651,8 @@ mod tests {
                 unknown: 0,
             },
             unchecked_services: Vec::new(),
+            suppressed: 0,
+            baselined: 0,
         }
     }
 
