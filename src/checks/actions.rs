@@ -3,7 +3,9 @@
 //! grant (broad wildcards, full access, NotAction, Allows a Deny overrides).
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
+use super::grammar::Vocabulary;
 use super::memo::Memo;
 use super::resources::covers_resource;
 use super::{nearest, Context};
@@ -245,25 +247,35 @@ thread_local! {
     /// answer is a similarity scan of the service's whole table, and real
     /// trees repeat the same few misspellings across many files.
     static SUGGESTIONS: RefCell<Memo<Option<&'static str>>> = RefCell::new(Memo::new());
+    /// Each table's actions prepared for the scan, once per thread.
+    static VOCABULARIES: RefCell<HashMap<&'static str, Vocabulary<'static>>> = RefCell::new(HashMap::new());
 }
 
 /// The known action closest to `text`, an unknown action of service `code`.
 fn suggestion<'a>(text: &str, code: &str, extra: &'a [String]) -> Option<&'a str> {
-    let catalogued = || -> Vec<&'static str> {
-        catalog()
-            .table(code)
-            .map(|table| table.operations().iter().map(|op| op.action).collect())
-            .unwrap_or_default()
-    };
+    let table = catalog().table(code);
     if extra.is_empty() {
         // `code` is `text`'s own service, so `text` alone is the key.
         return SUGGESTIONS.with(|memo| {
-            memo.borrow_mut()
-                .get_or_compute(text, || nearest(text, &catalogued()))
+            memo.borrow_mut().get_or_compute(text, || {
+                let table = table?;
+                VOCABULARIES.with(|all| {
+                    all.borrow_mut()
+                        .entry(table.service())
+                        .or_insert_with(|| {
+                            let actions: Vec<&'static str> =
+                                table.operations().iter().map(|op| op.action).collect();
+                            Vocabulary::new(&actions)
+                        })
+                        .nearest(text)
+                })
+            })
         });
     }
     // Extra actions differ per configuration; they are rare, so not memoized.
-    let mut candidates: Vec<&str> = catalogued();
+    let mut candidates: Vec<&str> = table
+        .map(|table| table.operations().iter().map(|op| op.action).collect())
+        .unwrap_or_default();
     candidates.extend(extra.iter().map(String::as_str));
     nearest(text, &candidates)
 }

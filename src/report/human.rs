@@ -416,7 +416,7 @@ impl IndexedSource<'_> {
     }
 
     /// Line and column in the file of `offset` in the shown text.
-    fn file_line_column(&self, offset: usize) -> crate::source::LineColumn {
+    pub fn file_line_column(&self, offset: usize) -> crate::source::LineColumn {
         let Some(shown) = self.file else {
             return self.index.line_column(&self.text, offset);
         };
@@ -435,8 +435,14 @@ impl IndexedSource<'_> {
     /// Whether every span of `d` starts and ends near enough to the start of
     /// its line for miette to draw it.
     fn can_show(&self, d: &Diagnostic) -> bool {
-        std::iter::once(d.span)
-            .chain(d.labels.iter().map(|l| l.span))
+        self.can_show_spans(std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span)))
+    }
+
+    /// Whether every span (into the shown text) starts and ends near enough
+    /// to the start of its line for miette to draw it.
+    pub fn can_show_spans(&self, spans: impl IntoIterator<Item = Span>) -> bool {
+        spans
+            .into_iter()
             .flat_map(|span| [span.start, span.end])
             .all(|offset| {
                 let offset = offset.min(self.text.len());
