@@ -103,7 +103,7 @@ fn a_widened_cidr_in_the_working_tree_is_caught() {
         assert!(ip.starts_with("203.0.") && !ip.starts_with("203.0.113."), "{ip}");
         assert_eq!(found["allowed_by"][0]["file"], "policies/image-builder.json");
         let reason = found["old"]["reason"].as_str().expect("reason");
-        assert!(reason.contains("HEAD:policies/image-builder.json statement 1"), "{reason}");
+        assert!(reason.contains("HEAD:policies/image-builder.json statement 0"), "{reason}");
     }
     // Committed, the change is the base's own: nothing new against HEAD,
     // the widening again against the commit before.

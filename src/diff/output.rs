@@ -145,7 +145,7 @@ fn human(
                 at.file,
                 at.line,
                 at.column,
-                at.statement + 1
+                at.statement
             )?;
         }
         writeln!(
