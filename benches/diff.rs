@@ -48,7 +48,12 @@ impl Rng {
 }
 
 const SERVICES: &[&str] = &["ecs", "oss", "vpc", "rds", "kms", "ens", "slb", "log"];
-const CIDRS: &[&str] = &["203.0.113.0/24", "198.51.100.0/25", "192.0.2.0/28", "2001:db8:cafe::/48"];
+const CIDRS: &[&str] = &[
+    "203.0.113.0/24",
+    "198.51.100.0/25",
+    "192.0.2.0/28",
+    "2001:db8:cafe::/48",
+];
 const DATES: &[&str] = &["2027-06-30T23:59:59+08:00", "2026-12-31T00:00:00Z"];
 
 /// One statement of `service`: a few of its actions (literal, or a prefix
@@ -75,12 +80,17 @@ fn statement(rng: &mut Rng, service: &str, effect: &str) -> String {
     let resource = match rng.below(3) {
         0 => "\"*\"".to_string(),
         1 => format!("\"acs:{service}:*:*:*/prod-*\""),
-        _ => format!("[\"acs:{service}:cn-*:*:*/app-{}*\", \"acs:{service}:*:*:*/shared\"]", rng.below(9)),
+        _ => format!(
+            "[\"acs:{service}:cn-*:*:*/app-{}*\", \"acs:{service}:*:*:*/shared\"]",
+            rng.below(9)
+        ),
     };
     let mut conditions = Vec::new();
     if rng.below(2) == 0 {
         let cidr = CIDRS[rng.below(CIDRS.len())];
-        conditions.push(format!("\"IpAddress\": {{\"acs:SourceIp\": [\"{cidr}\", \"2001:db8:cafe::/48\"]}}"));
+        conditions.push(format!(
+            "\"IpAddress\": {{\"acs:SourceIp\": [\"{cidr}\", \"2001:db8:cafe::/48\"]}}"
+        ));
     }
     if rng.below(3) == 0 {
         conditions.push("\"Bool\": {\"acs:SecureTransport\": \"true\"}".to_string());
@@ -157,7 +167,10 @@ fn write_inputs(root: &Path) -> io::Result<Inputs> {
     fs::write(&one[2], document(&reversed))?;
     for i in 0..SET_SIZE {
         // Two services per policy, as a role's policies tend to be scoped.
-        let services = [SERVICES[i % SERVICES.len()], SERVICES[(i * 3 + 1) % SERVICES.len()]];
+        let services = [
+            SERVICES[i % SERVICES.len()],
+            SERVICES[(i * 3 + 1) % SERVICES.len()],
+        ];
         let size = SET_POLICY_BYTES.0 + rng.below(SET_POLICY_BYTES.1 - SET_POLICY_BYTES.0);
         let text = document(&policy(&mut rng, &services, size));
         let name = format!("policy-{i:02}.json");
@@ -239,8 +252,16 @@ fn main() -> io::Result<()> {
     let load = |p: &Path| -> Vec<PolicyFile> { load_policies(&[p.to_path_buf()], None) };
     let cases: [(&str, &Path, &Path); 3] = [
         ("6 KB policies, a CIDR widened", &inputs.one[0], &inputs.one[1]),
-        ("6 KB policies, reordered (no new access)", &inputs.one[0], &inputs.one[2]),
-        ("50-policy sets, one CIDR widened", &inputs.sets[0], &inputs.sets[1]),
+        (
+            "6 KB policies, reordered (no new access)",
+            &inputs.one[0],
+            &inputs.one[2],
+        ),
+        (
+            "50-policy sets, one CIDR widened",
+            &inputs.sets[0],
+            &inputs.sets[1],
+        ),
     ];
     println!(
         "{:<44} {:>8} {:>11} {:>8}   {:>9} {:>11}",
@@ -267,7 +288,10 @@ fn main() -> io::Result<()> {
             result.actions_compared
         );
     }
-    println!("\n{:<44} {:>8} {:>11} {:>8}", "whole process", "diff", "simulate", "ratio");
+    println!(
+        "\n{:<44} {:>8} {:>11} {:>8}",
+        "whole process", "diff", "simulate", "ratio"
+    );
     for (name, old_path, new_path) in cases {
         let simulate_args = [
             "simulate",

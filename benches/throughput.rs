@@ -7,6 +7,9 @@
 //! is a separate process, timed from spawn to exit, with its peak resident
 //! memory read from `wait4`. Absolute times on a shared machine are noise;
 //! the ratios are what this reports on.
+//!
+//! A last section times inputs built to be slow (issue 11) at two sizes;
+//! `-- --hostile` runs it alone.
 
 use std::fs;
 use std::io;
@@ -38,6 +41,10 @@ fn main() -> io::Result<()> {
         return baseline_hcl(&args[at + 1..]);
     }
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-corpus");
+    if args.iter().any(|a| a == "--hostile") {
+        // `cargo bench --bench throughput -- --hostile`: that section alone.
+        return hostile(&root.join("hostile"));
+    }
     if args.iter().any(|a| a == "--tables-only") {
         return tables(&root);
     }
@@ -280,7 +287,8 @@ fn main() -> io::Result<()> {
         };
         println!("{name:<58} {measured:>8.2} {target_text:>8}  {verdict}");
     }
-    tables(&root)
+    tables(&root)?;
+    hostile(&root.join("hostile"))
 }
 
 /// Issue 16: what the embedded operation tables cost. The binary's size, and
@@ -378,6 +386,94 @@ fn tables(root: &Path) -> io::Result<()> {
         row("  baseline (read + serde_json)", &base_m);
     }
     Ok(())
+}
+
+/// A hostile input: its name, the output format, the count at half size,
+/// and the generator of a file for a count.
+type Generator = (&'static str, &'static str, usize, fn(usize) -> String);
+
+/// Runs per hostile measurement (each takes up to a second).
+const HOSTILE_RUNS: usize = 3;
+
+/// Inputs built to be slow (issue 11, items 4 and 5), each at about 0.5 and
+/// 1 MB: doubling the input must at most about double the time.
+fn hostile(dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    let generators: [Generator; 5] = [
+        // Item 4: one line, a finding every 61 bytes.
+        ("one-line file, a finding per statement", "human", 8_000, |n| {
+            policy(&vec![r#"{"Effect":"allow","Action":"ens:CreateImage","Resource":"*"}"#; n].join(","))
+        }),
+        ("one-line file, a finding per statement", "sarif", 8_000, |n| {
+            policy(&vec![r#"{"Effect":"allow","Action":"ens:CreateImage","Resource":"*"}"#; n].join(","))
+        }),
+        // Item 5: a long run between stars, against a long literal.
+        ("`ens:a..a` against `ens:*a..ab*`", "json", 333_000, |n| {
+            policy(&format!(
+                r#"{{"Effect":"Allow","Action":["ens:{}","ens:*{}b*"],"Resource":"*"}}"#,
+                "a".repeat(n),
+                "a".repeat(n / 2)
+            ))
+        }),
+        ("n literals and n patterns in one Action", "json", 16_000, |n| {
+            let literals = (0..n).map(|i| format!("\"ens:Describe{i}\""));
+            let patterns = (0..n).map(|j| format!("\"ens:*x{j}*\""));
+            let all: Vec<String> = literals.chain(patterns).collect();
+            policy(&format!(
+                r#"{{"Effect":"Allow","Action":[{}],"Resource":"*"}}"#,
+                all.join(",")
+            ))
+        }),
+        ("alternating Allow and Deny statements", "json", 5_500, |n| {
+            let all: Vec<String> = (0..n)
+                .map(|i| {
+                    let effect = if i % 2 == 0 { "Allow" } else { "Deny" };
+                    format!(
+                        r#"{{"Effect":"{effect}","Action":"ens:Describe{i}","Resource":"acs:ens:*:*:instance/i-{i}"}}"#
+                    )
+                })
+                .collect();
+            policy(&all.join(","))
+        }),
+    ];
+    println!("\nhostile inputs (issue 11), best of {HOSTILE_RUNS} runs each\n");
+    println!(
+        "{:<44} {:>6} {:>9} {:>10} {:>9} {:>10} {:>6}  verdict",
+        "generator", "format", "size", "wall", "2x size", "wall", "ratio"
+    );
+    for (i, (name, format, n, generate)) in generators.iter().enumerate() {
+        let mut measured = Vec::new();
+        for (size, count) in [("half", *n), ("full", 2 * n)] {
+            let path = dir.join(format!("hostile-{i}-{size}.json"));
+            let text = generate(count);
+            fs::write(&path, &text)?;
+            let mut command = Command::new(BIN);
+            command.args(["--format", format]).arg(&path);
+            run_once(&mut command)?;
+            let best = (0..HOSTILE_RUNS)
+                .map(|_| run_once(&mut command).map(|m| m.wall))
+                .collect::<io::Result<Vec<Duration>>>()?
+                .into_iter()
+                .min()
+                .unwrap_or_default();
+            measured.push((text.len(), best));
+        }
+        let ratio = measured[1].1.as_secs_f64() / measured[0].1.as_secs_f64();
+        println!(
+            "{name:<44} {format:>6} {:>6.2} MB {:>7.1} ms {:>6.2} MB {:>7.1} ms {ratio:>6.2}  {}",
+            measured[0].0 as f64 / 1e6,
+            ms(measured[0].1),
+            measured[1].0 as f64 / 1e6,
+            ms(measured[1].1),
+            if ratio <= 2.2 { "linear" } else { "NOT LINEAR" }
+        );
+    }
+    Ok(())
+}
+
+/// A policy document around the given statements.
+fn policy(statements: &str) -> String {
+    format!(r#"{{"Version":"1","Statement":[{statements}]}}"#)
 }
 
 /// The parse-only floor: walk like policy-check does (`*.json`, hidden

@@ -13,17 +13,27 @@ pub use actions::unchecked_services;
 pub use grammar::nearest;
 
 use crate::diagnostic::Diagnostic;
-use crate::lint::LintOptions;
+use crate::lint::{LintOptions, RuleSettings};
 use crate::model::Policy;
+use crate::rules::Rule;
 
 /// What every check may read besides the policy.
 pub struct Context<'a> {
     /// The document's own text (for an embedded policy, just that document).
     pub text: &'a str,
     pub options: &'a LintOptions,
+    pub settings: &'a RuleSettings,
     /// Whether `text` at the root's span is the document as RAM receives it;
     /// a tree lowered from YAML or HCL has no such text to measure.
     pub exact_text: bool,
+}
+
+impl Context<'_> {
+    /// Whether `rule` is on: a check whose findings would all be dropped
+    /// is not run (a hostile file can make some checks slow).
+    pub fn on(&self, rule: Rule) -> bool {
+        self.settings.severity(rule).is_some()
+    }
 }
 
 /// Runs every check on one policy document.

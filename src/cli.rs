@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use rayon::prelude::*;
 
+use crate::baseline::BaselineRun;
 use crate::diagnostic::Severity;
 use crate::discover::{
     discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
@@ -17,6 +18,7 @@ use crate::lint::{FileReport, Origin};
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::rules::Rule;
 use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
+use crate::suppress::{Comments, Date};
 
 /// Exit codes, as documented in the README.
 pub const EXIT_CLEAN: u8 = 0;
@@ -65,6 +67,8 @@ pub enum Command {
     Test(crate::simulate::TestArgs),
     /// Prove offline that NEW's policies grant no request OLD's deny, or show one that they do
     Diff(crate::diff::DiffArgs),
+    /// Run the language server over standard input and output (for editors)
+    Lsp,
 }
 
 #[derive(Debug, Args)]
@@ -106,8 +110,8 @@ pub struct LintArgs {
     /// are linted as policies if they are ones
     #[arg(long, value_name = "EXPR", value_parser = Query::parse)]
     pub jsonpath: Option<Query>,
-    /// Worker threads (default: available cores)
-    #[arg(long, short = 'j', value_name = "N")]
+    /// Worker threads (default: available cores; at most 256)
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
     /// Largest file to read (such as 512KiB, 10MiB or 1.5MB); larger files
     /// are reported, not read
@@ -133,6 +137,14 @@ pub struct LintArgs {
     /// Print how many findings each rule has instead of the findings
     #[arg(long)]
     pub statistics: bool,
+    /// Report only findings that are not in this baseline (written by
+    /// --write-baseline), and say how many of its findings no longer occur
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in FILE as the baseline for --baseline,
+    /// and report none
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// `--color`.
@@ -182,6 +194,13 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
         }
         Some(Command::Test(args)) => crate::simulate::run_tests(&args, out),
         Some(Command::Diff(args)) => crate::diff::output::run_diff(&args, out, err),
+        // `main` runs the server before locking stdio; here (a caller of
+        // `run` holding the locks) it could never read a message.
+        Some(Command::Lsp) => writeln!(
+            err,
+            "policy-check: the language server is started by the binary's `main`"
+        )
+        .map(|()| EXIT_ERROR),
         None => lint(cli.lint, stdin, out, err),
     };
     result.unwrap_or_else(|error| {
@@ -215,12 +234,30 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         Ok(workspace) => workspace,
         Err(error) => return config_failure(&[error], style, err),
     };
+    let today = match today() {
+        Ok(today) => today,
+        Err(message) => {
+            writeln!(err, "policy-check: {}", escape::text(&message))?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let baseline = match (&args.baseline, &args.write_baseline) {
+        (Some(file), _) => match BaselineRun::compare(file, display_name(file), &cwd) {
+            Ok(baseline) => Some(baseline),
+            Err(message) => {
+                writeln!(err, "policy-check: {}", escape::text(&message))?;
+                return Ok(EXIT_ERROR);
+            }
+        },
+        (None, Some(file)) => Some(BaselineRun::record(file, display_name(file), &cwd)),
+        (None, None) => None,
+    };
     if let Some(path) = &args.show_settings {
         let errors = workspace.resolve([path.as_path()]);
         if !errors.is_empty() {
             return config_failure(&errors, style, err);
         }
-        show_settings(path, &workspace.for_path(path), out)?;
+        show_settings(path, &workspace.for_path(path), today, out)?;
         return Ok(EXIT_CLEAN);
     }
     let (inputs, walk_errors) = discover(&args.paths);
@@ -284,7 +321,8 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             Err(message) => return (FileReport::io_error(name, message), fail_on),
         };
         let (options, rules) = settings.lint_settings();
-        let report = match (args.jsonpath.as_ref(), settings.config_jsonpath()) {
+        let comments = Comments::scan(&name, &bytes);
+        let mut report = match (args.jsonpath.as_ref(), settings.config_jsonpath()) {
             (Some(query), _) => lint_host(
                 name,
                 bytes,
@@ -296,6 +334,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             (None, Some(query)) => lint_host(name, bytes, query, Selected::ByConfig, &options, &rules),
             (None, None) => crate::host::lint_input(name, bytes, origin, &options, &rules),
         };
+        crate::suppress::apply(&mut report, &settings.suppressions(today), comments, &rules);
         (report, fail_on)
     };
     // Inputs and unwalkable paths, in output order (by shown name).
@@ -329,6 +368,10 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
                 workspace.for_path(Path::new(&e.name)).fail_on(),
             ),
         };
+        let mut report = report;
+        if let Some(baseline) = &baseline {
+            baseline.apply(&mut report);
+        }
         renderer.render(report, fail_on)
     };
     let mut target: Box<dyn Write> = match &args.output_file {
@@ -363,16 +406,57 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             }
         }
     }
+    // Findings about `[[suppress]]` entries, once every file is done.
+    let walked: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-" && p.is_dir())
+        .map(|p| crate::settings::normalize(&cwd.join(p)))
+        .collect();
+    for loaded in workspace.configs() {
+        let walked_root = walked.iter().any(|dir| loaded.root.starts_with(dir));
+        let found = crate::suppress::entry_findings(&loaded.config.suppress, today, walked_root);
+        if found.is_empty() {
+            continue;
+        }
+        let settings = workspace.for_config(loaded);
+        let mut report = FileReport::linted(loaded.name.clone(), String::new(), Vec::new(), 0, 0, Vec::new());
+        crate::suppress::add_findings(
+            &mut report,
+            found,
+            &settings.lint_settings().1,
+            loaded.text.clone(),
+        );
+        if report.diagnostics.is_empty() {
+            continue;
+        }
+        if let Some(baseline) = &baseline {
+            baseline.apply(&mut report);
+        }
+        stream.push(renderer.render(report, settings.fail_on()))?;
+    }
     let run = RunFacts {
         configs: workspace
             .configs()
             .iter()
-            .map(|c| c.config.summary(c.name.clone()))
+            .map(|c| c.config.summary(c.name.clone(), today))
             .collect(),
+        baseline: baseline.as_ref().map(BaselineRun::finish).transpose()?,
     };
     let totals = stream.finish(&run, args.quiet)?;
     out.flush()?;
     Ok(exit_code(&totals, mode))
+}
+
+/// Today's date in UTC, which decides whether a suppression has expired;
+/// `POLICY_CHECK_TODAY=YYYY-MM-DD` sets it (for tests, and to see which
+/// suppressions a future date would expire).
+fn today() -> Result<Date, String> {
+    match std::env::var("POLICY_CHECK_TODAY") {
+        Ok(text) if !text.is_empty() => Date::parse(&text)
+            .ok_or_else(|| format!("POLICY_CHECK_TODAY=`{text}` is not a date (YYYY-MM-DD)")),
+        _ => Ok(Date::today_utc()),
+    }
 }
 
 /// Argument combinations clap cannot express.
@@ -421,7 +505,12 @@ fn config_failure(errors: &[LoadError], style: Style, err: &mut dyn Write) -> io
 }
 
 /// `--show-settings PATH`.
-fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) -> io::Result<()> {
+fn show_settings(
+    path: &Path,
+    settings: &FileSettings<'_>,
+    today: Date,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let (options, rules) = settings.lint_settings();
     let none = "(none)".to_string();
     // Names and values come from the file system and the configuration:
@@ -479,6 +568,15 @@ fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) 
             .as_deref()
             .map_or_else(|| "(any)".to_string(), list)
     )?;
+    let suppress: Vec<String> = settings
+        .suppressions(today)
+        .iter()
+        .map(|s| match &s.jsonpath {
+            Some(at) => format!("{} at {} ({})", s.rule.id(), at.text, s.reason),
+            None => format!("{} ({})", s.rule.id(), s.reason),
+        })
+        .collect();
+    writeln!(out, "  suppress: {}", list(&suppress))?;
     writeln!(out, "  rules:")?;
     let width = Rule::ALL.iter().map(|r| r.id().len()).max().unwrap_or(0);
     for rule in Rule::ALL {
@@ -579,4 +677,21 @@ fn explain(id: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8>
     }
     writeln!(out, "Bad\n  {}\n\nGood\n  {}", meta.bad, meta.good)?;
     Ok(EXIT_CLEAN)
+}
+
+/// Most worker threads `--jobs` accepts: more than any machine's cores, and
+/// few enough that the pool starts at once (each thread takes a stack).
+pub const MAX_JOBS: usize = 256;
+
+/// `--jobs`: a thread count up to [`MAX_JOBS`]; 0 means the available cores.
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("expected a number of threads, such as 4".into());
+    }
+    match text.parse::<usize>() {
+        Ok(n) if n <= MAX_JOBS => Ok(n),
+        _ => Err(format!(
+            "at most {MAX_JOBS} worker threads are allowed; leave --jobs out to use every core"
+        )),
+    }
 }

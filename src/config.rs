@@ -15,6 +15,7 @@ use crate::embedded::Query;
 use crate::lint::{LintOptions, RuleSettings};
 use crate::rules::Rule;
 use crate::source::Span;
+use crate::suppress::{Date, ElementPattern, Suppression};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -33,6 +34,20 @@ struct RawConfig {
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+    #[serde(default)]
+    suppress: Vec<Spanned<RawSuppress>>,
+}
+
+/// A `[[suppress]]` entry as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuppress {
+    path: Spanned<String>,
+    rule: Spanned<String>,
+    jsonpath: Option<Spanned<String>>,
+    document: Option<String>,
+    reason: Option<Spanned<String>>,
+    expires: Option<Spanned<toml::Value>>,
 }
 
 /// An `extra-actions` entry: `"ecs:NewApi"`, or
@@ -102,6 +117,8 @@ pub struct Config {
     pub extra_condition_keys: Vec<String>,
     pub rules: Vec<(Rule, Level)>,
     pub overrides: Vec<Override>,
+    /// `[[suppress]]` entries, in file order.
+    pub suppress: Vec<Suppression>,
 }
 
 #[derive(Debug)]
@@ -194,7 +211,21 @@ impl Config {
             extra_condition_keys,
             rules: rule_levels(&raw.rules)?,
             overrides,
+            suppress: raw
+                .suppress
+                .iter()
+                .map(suppression)
+                .collect::<Result<Vec<_>, _>>()?,
         })
+    }
+
+    /// The `[[suppress]]` entries that apply to the file at `relative_path`
+    /// on `today`: its `path` glob matches and it has not expired.
+    pub fn suppressions_for(&self, relative_path: &str, today: Date) -> Vec<&Suppression> {
+        self.suppress
+            .iter()
+            .filter(|s| !s.expired(today) && s.path.is_match(relative_path))
+            .collect()
     }
 
     /// Options and rule settings for a file at `relative_path` (relative to
@@ -265,6 +296,23 @@ pub struct ConfigSummary {
     /// Actions and condition keys declared known.
     pub extra_actions: usize,
     pub extra_condition_keys: usize,
+    /// `[[suppress]]` entries, with what each hid in this run.
+    pub suppress: Vec<SuppressionSummary>,
+}
+
+/// A `[[suppress]]` entry as the summary names it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SuppressionSummary {
+    pub rule: &'static str,
+    pub path: String,
+    pub jsonpath: Option<String>,
+    pub document: Option<String>,
+    pub reason: String,
+    pub expires: Option<String>,
+    /// Past its `expires` date: it hid nothing.
+    pub expired: bool,
+    /// Findings it hid in this run.
+    pub suppressed: usize,
 }
 
 impl ConfigSummary {
@@ -292,6 +340,25 @@ impl ConfigSummary {
         if !self.jsonpath.is_empty() {
             effects.push(format!("jsonpath {}", self.jsonpath.join(", ")));
         }
+        if !self.suppress.is_empty() {
+            let entries: Vec<String> = self
+                .suppress
+                .iter()
+                .map(|s| {
+                    let hid = if s.expired {
+                        "expired".to_string()
+                    } else {
+                        format!(
+                            "{} finding{}",
+                            s.suppressed,
+                            if s.suppressed == 1 { "" } else { "s" }
+                        )
+                    };
+                    format!("{} for `{}` ({hid})", s.rule, s.path)
+                })
+                .collect();
+            effects.push(format!("suppresses {}", entries.join(", ")));
+        }
         if self.extra_actions > 0 {
             effects.push(format!("declares {} extra actions", self.extra_actions));
         }
@@ -306,8 +373,9 @@ impl ConfigSummary {
 }
 
 impl Config {
-    /// What this configuration changes, for the run's summary.
-    pub fn summary(&self, path: String) -> ConfigSummary {
+    /// What this configuration changes, for the run's summary; `today`
+    /// decides which suppressions have expired.
+    pub fn summary(&self, path: String, today: Date) -> ConfigSummary {
         let mut rules_off: Vec<String> = self
             .rules
             .iter()
@@ -341,6 +409,20 @@ impl Config {
             jsonpath,
             extra_actions: self.extra_actions.len(),
             extra_condition_keys: self.extra_condition_keys.len(),
+            suppress: self
+                .suppress
+                .iter()
+                .map(|s| SuppressionSummary {
+                    rule: s.rule.id(),
+                    path: s.pattern.clone(),
+                    jsonpath: s.jsonpath.as_ref().map(|p| p.text.clone()),
+                    document: s.document.clone(),
+                    reason: s.reason.clone(),
+                    expires: s.expires.map(|d| d.to_string()),
+                    expired: s.expired(today),
+                    suppressed: s.used(),
+                })
+                .collect(),
         }
     }
 }
@@ -416,6 +498,93 @@ fn access_level(level: &Spanned<String>) -> Result<String, ConfigError> {
             ),
         })
     }
+}
+
+/// One `[[suppress]]` entry: a glob, a rule, and a reason are required.
+fn suppression(entry: &Spanned<RawSuppress>) -> Result<Suppression, ConfigError> {
+    let raw = entry.get_ref();
+    let rule_id = raw.rule.get_ref();
+    let rule = Rule::from_id(rule_id)
+        .filter(|rule| *rule != Rule::IoError)
+        .ok_or_else(|| {
+            let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+            let hint = crate::checks::nearest(rule_id, &ids)
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            let message = if rule_id == Rule::IoError.id() {
+                "`io-error` cannot be suppressed: a file that cannot be read is always reported".to_string()
+            } else {
+                format!("unknown rule `{rule_id}`{hint}")
+            };
+            ConfigError {
+                span: span_of(&raw.rule),
+                message,
+            }
+        })?;
+    let reason = match &raw.reason {
+        Some(reason) if !reason.get_ref().trim().is_empty() => reason.get_ref().trim().to_string(),
+        Some(reason) => {
+            return Err(ConfigError {
+                span: span_of(reason),
+                message: "`reason` is empty: say why these findings may stay".to_string(),
+            })
+        }
+        None => {
+            return Err(ConfigError {
+                span: span_of(entry),
+                message: "this `[[suppress]]` entry has no `reason`: say why these findings may stay, as in `reason = \"legacy roles, cleanup tracked in OPS-123\"`".to_string(),
+            })
+        }
+    };
+    let path = globset::GlobBuilder::new(raw.path.get_ref())
+        .literal_separator(true)
+        .build()
+        .map(|glob| glob.compile_matcher())
+        .map_err(|e| ConfigError {
+            span: span_of(&raw.path),
+            message: format!("invalid glob `{}`: {}", raw.path.get_ref(), e.kind()),
+        })?;
+    let (expires, expires_span) = match &raw.expires {
+        None => (None, Span::default()),
+        Some(value) => (Some(expiry(value)?), span_of(value)),
+    };
+    Ok(Suppression {
+        pattern: raw.path.get_ref().clone(),
+        path,
+        rule,
+        jsonpath: raw
+            .jsonpath
+            .as_ref()
+            .map(|p| {
+                ElementPattern::parse(p.get_ref()).map_err(|message| ConfigError {
+                    span: span_of(p),
+                    message,
+                })
+            })
+            .transpose()?,
+        document: raw.document.clone(),
+        reason,
+        expires,
+        rule_span: span_of(&raw.rule),
+        expires_span,
+        used: Default::default(),
+        covered: Default::default(),
+    })
+}
+
+/// `expires = 2026-06-30` (a TOML date) or `expires = "2026-06-30"`.
+fn expiry(value: &Spanned<toml::Value>) -> Result<Date, ConfigError> {
+    let text = match value.get_ref() {
+        toml::Value::String(text) => text.clone(),
+        toml::Value::Datetime(datetime) if datetime.time.is_none() && datetime.offset.is_none() => {
+            datetime.to_string()
+        }
+        _ => String::new(),
+    };
+    Date::parse(&text).ok_or_else(|| ConfigError {
+        span: span_of(value),
+        message: "`expires` must be a date, `YYYY-MM-DD` (such as `expires = 2026-06-30`)".to_string(),
+    })
 }
 
 fn globs(patterns: &[Spanned<String>]) -> Result<Option<GlobSet>, ConfigError> {

@@ -7,6 +7,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::fix::Fix;
 use crate::rules::Rule;
 use crate::source::Span;
 
@@ -88,6 +89,9 @@ pub struct Diagnostic {
     /// Where the document sits in its host file (a Terraform attribute, a
     /// ROS property); `None` for a file that is one policy.
     pub document: Option<String>,
+    /// How to fix it, if the tool knows; its edits are host-file bytes once
+    /// the finding is finalised (see [`crate::fix`]).
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -103,6 +107,7 @@ impl Diagnostic {
             path: None,
             uncertain: false,
             document: None,
+            fix: None,
         }
     }
 
@@ -114,6 +119,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 

@@ -695,14 +695,7 @@ fn confirm(
             let reasons: Vec<String> = old_results
                 .iter()
                 .filter(|r| r.effect == Effect::Allow)
-                .map(|r| {
-                    format!(
-                        "{} statement {}: {}",
-                        old.files[r.file].name,
-                        r.index,
-                        r.reason
-                    )
-                })
+                .map(|r| format!("{} statement {}: {}", old.files[r.file].name, r.index, r.reason))
                 .collect();
             if reasons.is_empty() {
                 "no Allow statement".to_string()

@@ -190,31 +190,47 @@ pub fn read_regular_file(path: &Path, max_size: u64, listed_as_file: bool) -> Re
     // A path of unknown type is asked about first, so a FIFO or device is
     // never opened; a listed regular file is opened straight away and checked
     // through the handle, which saves a path lookup per file on large trees.
-    let (file, metadata) = if listed_as_file {
-        let file = File::open(path).map_err(cannot_read)?;
-        let metadata = file.metadata().map_err(cannot_read)?;
-        (Some(file), metadata)
-    } else {
-        (None, fs::metadata(path).map_err(cannot_read)?)
-    };
-    if !metadata.is_file() {
-        return Err(format!(
-            "`{}` is not a regular file ({}); it was not opened",
+    let not_regular = |metadata: &fs::Metadata, opened: &str| {
+        format!(
+            "`{}` is not a regular file ({}); it was not {opened}",
             name(),
             kind(&metadata.file_type())
-        ));
+        )
+    };
+    if !listed_as_file {
+        let metadata = fs::metadata(path).map_err(cannot_read)?;
+        if !metadata.is_file() {
+            return Err(not_regular(&metadata, "opened"));
+        }
+    }
+    // The path may have been replaced since it was listed or asked about:
+    // open without blocking (a FIFO would wait for a writer) and check what
+    // the handle is before reading from it.
+    let file = open_nonblocking(path).map_err(cannot_read)?;
+    let metadata = file.metadata().map_err(cannot_read)?;
+    if !metadata.is_file() {
+        return Err(not_regular(&metadata, "read"));
     }
     if metadata.len() > max_size {
         return Err(too_large(&name(), max_size));
     }
-    let file = match file {
-        Some(file) => file,
-        None => File::open(path).map_err(cannot_read)?,
-    };
     let capacity = usize::try_from(metadata.len()).unwrap_or(0);
     read_limited(file, max_size, capacity)
         .map_err(cannot_read)?
         .ok_or_else(|| too_large(&name(), max_size))
+}
+
+/// Opens `path` for reading; on Unix with `O_NONBLOCK`, which a regular file
+/// ignores and which keeps a FIFO or device from blocking the open.
+fn open_nonblocking(path: &Path) -> std::io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 /// Reads at most `max_size` bytes; `None` when there was more.
@@ -314,6 +330,33 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A walked file that became a FIFO after the listing (the walker said
+    /// "regular file") is refused, not waited on: opening a FIFO for reading
+    /// blocks until a writer comes, which here never does.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_by_a_fifo_after_the_listing_does_not_block() {
+        let dir = std::env::temp_dir().join(format!("policy-check-fifo-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("scratch dir");
+        let fifo = dir.join("p.json");
+        let c_path = std::ffi::CString::new(fifo.to_str().expect("UTF-8 path")).expect("no NUL");
+        // SAFETY: `c_path` is a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+        let (send, receive) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = send.send(read_regular_file(&path, 1 << 20, true));
+        });
+        // Generous: the read returns at once; only a blocked open comes near it.
+        let result = receive
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("reading a FIFO listed as a file blocked");
+        let message = result.expect_err("a FIFO is not read");
+        assert!(message.contains("is not a regular file"), "{message}");
+        let _ = fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn sizes_parse_with_binary_units_and_print_back() {

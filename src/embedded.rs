@@ -78,11 +78,17 @@ pub fn lint_host(
         let found = selected_documents(root, &text, query);
         documents = found.len();
         for document in &found {
-            unchecked_services.extend(host::lint_document(document, &text, options, &mut diagnostics));
+            unchecked_services.extend(host::lint_document(
+                document,
+                &text,
+                options,
+                settings,
+                &mut diagnostics,
+            ));
         }
         if documents == 0 {
             if not_a_policy(root).is_none() {
-                unchecked_services = check_document(root, &text, options, true, &mut diagnostics);
+                unchecked_services = check_document(root, &text, options, settings, true, &mut diagnostics);
                 documents = 1;
             } else if selected == Selected::ByCommandLine(Origin::Walked) {
                 return FileReport::skipped(

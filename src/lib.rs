@@ -9,6 +9,7 @@
 //! holds the condition vocabulary, value parsers and operator evaluation that
 //! the checks and the simulator share.
 
+pub mod baseline;
 pub mod catalog;
 pub mod checks;
 pub mod cli;
@@ -19,8 +20,10 @@ pub mod diagnostic;
 pub mod diff;
 pub mod discover;
 pub mod embedded;
+pub mod fix;
 pub mod host;
 pub mod lint;
+pub mod lsp;
 pub mod model;
 pub mod parse;
 pub mod report;
@@ -29,4 +32,5 @@ pub mod rules;
 pub mod settings;
 pub mod simulate;
 pub mod source;
+pub mod suppress;
 pub mod wildcard;

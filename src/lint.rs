@@ -105,6 +105,10 @@ pub struct FileReport {
     /// Services named by its actions that have no operation table, so whose
     /// actions were not checked (lower case, sorted, each once).
     pub unchecked_services: Vec<String>,
+    /// Findings hidden by `[[suppress]]` entries and suppression comments.
+    pub suppressed: usize,
+    /// Findings hidden because the baseline (`--baseline`) holds them.
+    pub baselined: usize,
 }
 
 impl FileReport {
@@ -129,6 +133,8 @@ impl FileReport {
             diagnostics,
             outcome: Outcome::Linted { documents, unknown },
             unchecked_services: sorted_services(unchecked_services),
+            suppressed: 0,
+            baselined: 0,
         }
     }
 
@@ -142,6 +148,8 @@ impl FileReport {
             diagnostics: vec![diagnostic],
             outcome: Outcome::Unreadable,
             unchecked_services: Vec::new(),
+            suppressed: 0,
+            baselined: 0,
         }
     }
 
@@ -153,6 +161,8 @@ impl FileReport {
             diagnostics: Vec::new(),
             outcome: Outcome::Excluded(reason),
             unchecked_services: Vec::new(),
+            suppressed: 0,
+            baselined: 0,
         }
     }
 
@@ -164,6 +174,8 @@ impl FileReport {
             diagnostics: Vec::new(),
             outcome: Outcome::Skipped(reason.into()),
             unchecked_services: Vec::new(),
+            suppressed: 0,
+            baselined: 0,
         }
     }
 }
@@ -239,7 +251,7 @@ pub fn lint_file(
     let undecodable = diagnostics.first().map(|d| d.span);
     diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
     let unchecked_services = match &parsed.root {
-        Some(root) => check_document(root, &text, options, true, &mut diagnostics),
+        Some(root) => check_document(root, &text, options, settings, true, &mut diagnostics),
         None => Vec::new(),
     };
     finalize(&mut diagnostics, parsed.root.as_ref(), settings);
@@ -288,10 +300,12 @@ pub fn decode(bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
 /// `exact_text` says the root's span in `text` is the document exactly as
 /// RAM receives it (not a tree lowered from YAML or HCL), so it can be measured.
 /// Returns the services its actions name that have no operation table.
+/// A check whose rules are all off in `settings` does not run.
 pub fn check_document(
     root: &Node<'_>,
     text: &str,
     options: &LintOptions,
+    settings: &RuleSettings,
     exact_text: bool,
     out: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
@@ -300,6 +314,7 @@ pub fn check_document(
             let cx = Context {
                 text,
                 options,
+                settings,
                 exact_text,
             };
             checks::run(&policy, &cx, out);

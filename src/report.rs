@@ -60,6 +60,9 @@ pub struct Totals {
     pub io_errors: usize,
     /// Services whose actions were not checked (no operation table), sorted.
     pub unchecked_services: std::collections::BTreeSet<String>,
+    /// Findings hidden by suppressions, and by the baseline.
+    pub suppressed: usize,
+    pub baselined: usize,
 }
 
 impl Default for Totals {
@@ -74,6 +77,8 @@ impl Default for Totals {
             excluded: 0,
             io_errors: 0,
             unchecked_services: std::collections::BTreeSet::new(),
+            suppressed: 0,
+            baselined: 0,
         }
     }
 }
@@ -92,6 +97,8 @@ impl Totals {
         }
         self.unchecked_services
             .extend(report.unchecked_services.iter().cloned());
+        self.suppressed += report.suppressed;
+        self.baselined += report.baselined;
         if !report.diagnostics.is_empty() && matches!(report.outcome, Outcome::Linted { .. }) {
             self.files_with_findings += 1;
         }
@@ -110,6 +117,8 @@ impl Totals {
         self.io_errors += other.io_errors;
         self.skipped += other.skipped;
         self.excluded += other.excluded;
+        self.suppressed += other.suppressed;
+        self.baselined += other.baselined;
         self.unchecked_services
             .extend(other.unchecked_services.iter().cloned());
         for (sum, n) in self.by_severity.iter_mut().zip(other.by_severity) {
@@ -148,6 +157,8 @@ impl Totals {
 pub struct RunFacts {
     /// Every configuration file applied, with what it changes.
     pub configs: Vec<ConfigSummary>,
+    /// The baseline compared against or written, if any.
+    pub baseline: Option<crate::baseline::BaselineFacts>,
 }
 
 /// One file's contribution to the output, prepared in a worker thread so the
@@ -218,20 +229,25 @@ impl Renderer {
 fn file_line(report: &FileReport) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let what = match &report.outcome {
-        Outcome::Linted {
-            documents,
-            unknown: 0,
-        } => format!(
-            "linted ({}, {})",
-            plural(*documents, "policy document"),
-            plural(report.diagnostics.len(), "finding")
-        ),
-        Outcome::Linted { documents, unknown } => format!(
-            "linted ({}, {}, {} not known until deployment)",
-            plural(*documents, "policy document"),
-            plural(report.diagnostics.len(), "finding"),
-            plural(*unknown, "value")
-        ),
+        Outcome::Linted { documents, unknown } => {
+            let mut parts = vec![
+                plural(*documents, "policy document"),
+                plural(report.diagnostics.len(), "finding"),
+            ];
+            if *unknown > 0 {
+                parts.push(format!(
+                    "{} not known until deployment",
+                    plural(*unknown, "value")
+                ));
+            }
+            if report.suppressed > 0 {
+                parts.push(format!("{} suppressed", report.suppressed));
+            }
+            if report.baselined > 0 {
+                parts.push(format!("{} in the baseline", report.baselined));
+            }
+            format!("linted ({})", parts.join(", "))
+        }
         Outcome::Skipped(reason) => format!("skipped ({reason})"),
         Outcome::Excluded(reason) => format!("excluded ({reason})"),
         Outcome::Unreadable => {
@@ -375,6 +391,8 @@ mod tests {
                 unknown: 0,
             },
             unchecked_services: Vec::new(),
+            suppressed: 0,
+            baselined: 0,
         }
     }
 

@@ -72,11 +72,26 @@ pub fn markdown() -> String {
         }
         let _ = write!(
             out,
-            "**Bad**\n\n```json\n{}\n```\n\n**Good**\n\n```json\n{}\n```\n",
-            meta.bad, meta.good
+            "**Bad**\n\n```{}\n{}\n```\n\n**Good**\n\n```{}\n{}\n```\n",
+            fence(meta.bad),
+            meta.bad,
+            fence(meta.good),
+            meta.good
         );
     }
     out
+}
+
+/// The language of an example's code fence: most are policies; the
+/// suppression rules' examples are Terraform or `policy-check.toml`.
+fn fence(example: &str) -> &'static str {
+    if example.starts_with('{') {
+        "json"
+    } else if example.starts_with("[[") {
+        "toml"
+    } else {
+        "hcl"
+    }
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ use crate::diagnostic::Severity;
 use crate::embedded::Query;
 use crate::lint::{LintOptions, Origin, RuleSettings};
 use crate::rules::Rule;
+use crate::suppress::{Date, Suppression};
 
 /// The lowest blocking severity when neither the command line nor the file says.
 pub const DEFAULT_FAIL_ON: Severity = Severity::SecurityWarning;
@@ -71,6 +72,8 @@ pub struct LoadedConfig {
     pub root: PathBuf,
     /// The file as shown: relative to the working directory when under it.
     pub name: String,
+    /// Its text, for findings about its `[[suppress]]` entries.
+    pub text: String,
 }
 
 /// The configuration of every file in a run.
@@ -143,6 +146,16 @@ impl Workspace {
     /// Every configuration file loaded for this run, in the order found.
     pub fn configs(&self) -> &[LoadedConfig] {
         &self.configs
+    }
+
+    /// The settings findings in a configuration file itself are reported
+    /// under (its `[[suppress]]` entries): its own, with the command line's.
+    pub fn for_config<'a>(&'a self, loaded: &'a LoadedConfig) -> FileSettings<'a> {
+        FileSettings {
+            config: Some(loaded),
+            overrides: &self.overrides,
+            absolute: loaded.root.join(config::FILE_NAME),
+        }
     }
 
     /// The configuration for files in `dir`, loading it on first use. A
@@ -228,6 +241,15 @@ impl<'w> FileSettings<'w> {
             settings.set(*rule, None);
         }
         (options, settings)
+    }
+
+    /// The configuration's `[[suppress]]` entries that apply to the file on
+    /// `today` (expired ones do not).
+    pub fn suppressions(&self, today: Date) -> Vec<&'w Suppression> {
+        match (self.config, self.relative()) {
+            (Some(loaded), Some(relative)) => loaded.config.suppressions_for(&relative, today),
+            _ => Vec::new(),
+        }
     }
 
     /// The JSONPath expression from the configuration that makes the file a
@@ -323,15 +345,15 @@ fn load(file: &Path, name: String) -> Result<LoadedConfig, LoadError> {
     }
     let text = String::from_utf8(bytes)
         .map_err(|_| LoadError::Io(format!("configuration `{name}` is not valid UTF-8 text")))?;
-    let config = Config::parse(&text).map_err(|error| LoadError::Invalid {
-        name: name.clone(),
-        text: text.clone(),
-        error,
-    })?;
+    let config = match Config::parse(&text) {
+        Ok(config) => config,
+        Err(error) => return Err(LoadError::Invalid { name, text, error }),
+    };
     Ok(LoadedConfig {
         config,
         root: file.parent().map(Path::to_path_buf).unwrap_or_default(),
         name,
+        text,
     })
 }
 
@@ -361,6 +383,7 @@ mod tests {
             config: Config::default(),
             root: PathBuf::from("/repo"),
             name: "policy-check.toml".into(),
+            text: String::new(),
         };
         let overrides = Overrides::default();
         let absolute = normalize(&Path::new("/repo/sub").join("./a/../b/p.json"));

@@ -3,6 +3,8 @@
 //! Spans stay byte ranges from the parser to the reporters; only reporters turn
 //! them into lines and columns, through [`LineIndex`].
 
+use std::sync::OnceLock;
+
 /// A half-open byte range `start..end` into one source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
@@ -55,16 +57,47 @@ pub struct LineColumn {
 
 /// Line starts of one text, so a byte offset maps to a line by binary search
 /// instead of a scan from the start of the file.
+///
+/// Columns count characters from the line's start. On a long line (minified
+/// JSON, or a hostile file of one 10 MB line) counting from the start for
+/// every finding would be quadratic, so offsets far into a line count from
+/// the nearest of the checkpoints laid every [`CHECKPOINT`] bytes, built the
+/// first time one is needed.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    checkpoints: OnceLock<Vec<Counts>>,
+}
+
+/// Bytes between checkpoints: a column costs at most twice this in counting.
+const CHECKPOINT: usize = 256;
+
+/// Characters and UTF-16 code units before one checkpoint.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    chars: usize,
+    utf16: usize,
+}
+
+/// Counts over `bytes`, a slice of UTF-8 cut anywhere: a character is counted
+/// at its first byte, and one of four bytes (0xF0..) takes two UTF-16 units.
+fn count(bytes: &[u8]) -> Counts {
+    let chars = bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+    let astral = bytes.iter().filter(|&&b| b >= 0xF0).count();
+    Counts {
+        chars,
+        utf16: chars + astral,
+    }
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { line_starts }
+        LineIndex {
+            line_starts,
+            checkpoints: OnceLock::new(),
+        }
     }
 
     /// 0-based line holding `offset`.
@@ -98,18 +131,49 @@ impl LineIndex {
     pub fn line_column(&self, text: &str, offset: usize) -> LineColumn {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
-        let start = self.line_starts[line];
         LineColumn {
             line: line + 1,
-            column: text[start..offset].chars().count() + 1,
+            column: self.counts_before(text, line, offset).chars + 1,
         }
     }
 
     /// 1-based column of `offset` in UTF-16 code units, as SARIF and LSP count.
     pub fn utf16_column(&self, text: &str, offset: usize) -> usize {
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let start = self.line_starts[self.line_of(offset)];
-        text[start..offset].encode_utf16().count() + 1
+        self.counts_before(text, self.line_of(offset), offset).utf16 + 1
+    }
+
+    /// Counts between the start of `line` and `offset` (a char boundary on it).
+    fn counts_before(&self, text: &str, line: usize, offset: usize) -> Counts {
+        let start = self.line_starts[line];
+        let bytes = text.as_bytes();
+        if offset - start <= 2 * CHECKPOINT {
+            return count(&bytes[start..offset]);
+        }
+        let at = |offset: usize| {
+            let checkpoints = self.checkpoints.get_or_init(|| {
+                let mut sum = Counts::default();
+                let mut all = vec![sum];
+                for chunk in bytes.chunks(CHECKPOINT) {
+                    let c = count(chunk);
+                    sum.chars += c.chars;
+                    sum.utf16 += c.utf16;
+                    all.push(sum);
+                }
+                all
+            });
+            let before = checkpoints[offset / CHECKPOINT];
+            let rest = count(&bytes[offset / CHECKPOINT * CHECKPOINT..offset]);
+            Counts {
+                chars: before.chars + rest.chars,
+                utf16: before.utf16 + rest.utf16,
+            }
+        };
+        let (from, to) = (at(start), at(offset));
+        Counts {
+            chars: to.chars - from.chars,
+            utf16: to.utf16 - from.utf16,
+        }
     }
 }
 
@@ -135,6 +199,29 @@ mod tests {
             LineColumn { line: 3, column: 5 }
         );
         assert_eq!(index.line_end(text, 1), 6);
+    }
+
+    /// Far into a long line, columns come from the checkpoints: they must
+    /// agree with counting from the line's start.
+    #[test]
+    fn columns_far_into_a_long_line_agree_with_counting() {
+        let line: String = "a\u{e9}\u{1F600}\u{955c}".repeat(400);
+        let text = format!("x\n{line}\r\n{line}");
+        let index = LineIndex::new(&text);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let line = index.line_of(offset);
+            let before = &text[index.line_start(line)..offset];
+            assert_eq!(
+                index.line_column(&text, offset).column,
+                before.chars().count() + 1,
+                "{offset}"
+            );
+            assert_eq!(
+                index.utf16_column(&text, offset),
+                before.encode_utf16().count() + 1,
+                "{offset}"
+            );
+        }
     }
 
     #[test]

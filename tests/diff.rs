@@ -174,7 +174,10 @@ fn usage_errors_and_unusable_documents_exit_2() {
 fn documented(page: &str, command: &str) -> (String, Option<i32>) {
     let text = std::fs::read_to_string(root().join(page)).expect("page");
     let marker = format!("$ {command}\n");
-    let at = text.find(&marker).unwrap_or_else(|| panic!("{page} documents no `$ {command}`")) + marker.len();
+    let at = text
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{page} documents no `$ {command}`"))
+        + marker.len();
     let mut output = String::new();
     let mut lines = text[at..].lines();
     for line in lines.by_ref() {

@@ -99,11 +99,16 @@ fn a_widened_cidr_in_the_working_tree_is_caught() {
         assert_eq!(code, Some(1), "{path}: {doc:#}");
         let found = &doc["new_access"][0];
         assert_eq!(found["request"]["action"], "ens:CreateImage", "{path}");
-        let ip = found["request"]["context"]["acs:SourceIp"][0].as_str().expect("an address");
+        let ip = found["request"]["context"]["acs:SourceIp"][0]
+            .as_str()
+            .expect("an address");
         assert!(ip.starts_with("203.0.") && !ip.starts_with("203.0.113."), "{ip}");
         assert_eq!(found["allowed_by"][0]["file"], "policies/image-builder.json");
         let reason = found["old"]["reason"].as_str().expect("reason");
-        assert!(reason.contains("HEAD:policies/image-builder.json statement 0"), "{reason}");
+        assert!(
+            reason.contains("HEAD:policies/image-builder.json statement 0"),
+            "{reason}"
+        );
     }
     // Committed, the change is the base's own: nothing new against HEAD,
     // the widening again against the commit before.
@@ -129,15 +134,15 @@ fn a_path_added_since_the_revision_is_all_new_and_one_removed_grants_nothing() {
     assert_eq!(doc["new_access"][0]["old"]["reason"], "no Allow statement");
 
     std::fs::remove_file(dir.join("policies/read-only.json")).expect("rm");
-    let (code, out, err) = run(
-        &dir,
-        &["diff", "--base", "HEAD", "policies/read-only.json"],
-    );
+    let (code, out, err) = run(&dir, &["diff", "--base", "HEAD", "policies/read-only.json"]);
     assert_eq!(code, Some(0), "{out}{err}");
     // Named nowhere: a usage error, not "no new access".
     let (code, _, err) = run(&dir, &["diff", "--base", "HEAD", "nowhere.json"]);
     assert_eq!(code, Some(2));
-    assert!(err.contains("exists neither in the working tree nor at HEAD"), "{err}");
+    assert!(
+        err.contains("exists neither in the working tree nor at HEAD"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -154,7 +159,10 @@ fn paths_are_read_from_a_subdirectory_as_given() {
     let sub = dir.join("policies");
     let (code, doc) = json(&sub, &["--base", "HEAD", "."]);
     assert_eq!(code, Some(1), "{doc:#}");
-    assert_eq!(doc["new_access"][0]["allowed_by"][0]["file"], "image-builder.json");
+    assert_eq!(
+        doc["new_access"][0]["allowed_by"][0]["file"],
+        "image-builder.json"
+    );
     std::fs::create_dir(dir.join("elsewhere")).expect("mkdir");
     let (code, doc) = json(&dir.join("elsewhere"), &["--base", "HEAD", "../policies"]);
     assert_eq!(code, Some(1), "{doc:#}");
@@ -195,7 +203,14 @@ fn hostile_revisions_and_paths_are_refused() {
     assert_eq!(code, Some(2), "{err}");
     let (code, _, err) = run(
         &dir,
-        &["diff", "--base", "HEAD", "--reference", "policies/read-only.json", "policies"],
+        &[
+            "diff",
+            "--base",
+            "HEAD",
+            "--reference",
+            "policies/read-only.json",
+            "policies",
+        ],
     );
     assert_eq!(code, Some(2), "{err}");
 }
@@ -216,7 +231,10 @@ fn a_blob_over_the_size_limit_is_not_read() {
     std::fs::remove_file(dir.join("policies/big.json")).expect("rm");
     let (code, _, err) = run(&dir, &["diff", "--base", "HEAD", "policies"]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("HEAD:policies/big.json") && err.contains("larger than"), "{err}");
+    assert!(
+        err.contains("HEAD:policies/big.json") && err.contains("larger than"),
+        "{err}"
+    );
 }
 
 #[test]

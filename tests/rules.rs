@@ -12,12 +12,81 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use policy_check::config::Config;
-use policy_check::lint::{lint_file, LintOptions, Origin, RuleSettings};
+use policy_check::lint::{lint_file, FileReport, LintOptions, Origin, RuleSettings};
 use policy_check::report::{self, Format, Style};
 use policy_check::rules::Rule;
+use policy_check::suppress::{self, Comments, Date};
 
 /// Rules whose input is not a document's text, tested through the CLI instead.
 const NOT_TEXT_RULES: &[Rule] = &[Rule::IoError];
+
+/// Rules about suppressions: their fixtures are host files (`.tf`, `.yaml`)
+/// and policies linted under the folder's `policy-check.toml`, with its
+/// `[[suppress]]` entries and the files' comments applied; their examples
+/// are Terraform or TOML. See [`suppression_findings`].
+const SUPPRESSION_RULES: &[Rule] = &[
+    Rule::UnusedSuppression,
+    Rule::ExpiredSuppression,
+    Rule::InvalidSuppression,
+];
+
+/// Fixture extensions: policies, and the hosts suppression comments live in.
+fn is_fixture(path: &Path, rule: Rule) -> bool {
+    let extensions: &[&str] = if SUPPRESSION_RULES.contains(&rule) {
+        &["json", "tf", "yaml"]
+    } else {
+        &["json"]
+    };
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.contains(&e))
+}
+
+/// Lints `text` (shown as `shown`, at `file_name` under the configuration)
+/// with every rule on, applies the configuration's suppressions that cover
+/// the file and its comments, and keeps the findings of `rule`: the file's
+/// report, then the configuration's (its entries for this file), if any.
+fn suppression_findings(
+    rule: Rule,
+    shown: &str,
+    file_name: &str,
+    text: &str,
+    config: Option<(&str, &str)>,
+) -> Vec<policy_check::lint::FileReport> {
+    let today = Date::today_utc();
+    let parsed = config.map(|(_, text)| Config::parse(text).expect("fixture config is valid"));
+    let settings = RuleSettings::default();
+    let options = options_from(config.map(|(_, text)| text), file_name);
+    let mut report = policy_check::host::lint_input(
+        shown.to_string(),
+        text.as_bytes().to_vec(),
+        Origin::Named,
+        &options,
+        &settings,
+    );
+    let entries = parsed
+        .as_ref()
+        .map(|c| c.suppressions_for(file_name, today))
+        .unwrap_or_default();
+    suppress::apply(
+        &mut report,
+        &entries,
+        Comments::scan(shown, text.as_bytes()),
+        &settings,
+    );
+    report.diagnostics.retain(|d| d.rule == rule);
+    let mut reports = vec![report];
+    if let (Some((name, text)), Some(parsed)) = (config, &parsed) {
+        let own = parsed.suppress.iter().filter(|s| s.path.is_match(file_name));
+        let mut found = suppress::entry_findings(own, today, false);
+        found.retain(|d| d.rule == rule);
+        let mut report = FileReport::linted(name.to_string(), String::new(), Vec::new(), 0, 0, Vec::new());
+        suppress::add_findings(&mut report, found, &settings, text.to_string());
+        reports.push(report);
+    }
+    reports.retain(|r| !r.diagnostics.is_empty());
+    reports
+}
 
 fn rules_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules")
@@ -60,9 +129,9 @@ fn every_rule_has_firing_and_silent_fixtures() {
         for prefix in ["fail-", "pass-"] {
             if !names
                 .iter()
-                .any(|n| n.starts_with(prefix) && n.ends_with(".json"))
+                .any(|n| n.starts_with(prefix) && is_fixture(Path::new(n), *rule))
             {
-                missing.push(format!("{}: no {prefix}*.json", rule.id()));
+                missing.push(format!("{}: no {prefix}* fixture", rule.id()));
             }
         }
     }
@@ -92,7 +161,7 @@ fn fixtures_fire_exactly_where_their_snapshots_say() {
         let mut files: Vec<PathBuf> = fs::read_dir(&dir)
             .expect("readable fixture folder")
             .map(|e| e.expect("readable entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .filter(|p| is_fixture(p, rule))
             .collect();
         files.sort();
         for file in files {
@@ -103,26 +172,32 @@ fn fixtures_fire_exactly_where_their_snapshots_say() {
                 .to_string();
             let shown = format!("testdata/rules/{id}/{file_name}");
             let text = fs::read_to_string(&file).expect("fixtures are UTF-8");
-            let options = options_from(config.as_deref(), &file_name);
-            let report = lint_only(rule, shown.clone(), &text, &options);
+            let reports = if SUPPRESSION_RULES.contains(&rule) {
+                let config_name = format!("testdata/rules/{id}/policy-check.toml");
+                let config = config.as_deref().map(|text| (config_name.as_str(), text));
+                suppression_findings(rule, &shown, &file_name, &text, config)
+            } else {
+                let options = options_from(config.as_deref(), &file_name);
+                let report = lint_only(rule, shown.clone(), &text, &options);
+                if report.diagnostics.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![report]
+                }
+            };
             if file_name.starts_with("pass-") {
-                if !report.diagnostics.is_empty() {
-                    failures.push(format!("{shown}: expected silence, got {:?}", report.diagnostics));
+                if !reports.is_empty() {
+                    let found: Vec<_> = reports.iter().flat_map(|r| &r.diagnostics).collect();
+                    failures.push(format!("{shown}: expected silence, got {found:?}"));
                 }
                 continue;
             }
-            if report.diagnostics.is_empty() {
+            if reports.is_empty() {
                 failures.push(format!("{shown}: `{id}` did not fire"));
                 continue;
             }
             let mut rendered = Vec::new();
-            report::write(
-                Format::Human,
-                std::slice::from_ref(&report),
-                Style::default(),
-                &mut rendered,
-            )
-            .expect("renders");
+            report::write(Format::Human, &reports, Style::default(), &mut rendered).expect("renders");
             let rendered = String::from_utf8(rendered).expect("UTF-8 output");
             let snap = file.with_extension("snap");
             match fs::read_to_string(&snap) {
@@ -143,6 +218,33 @@ fn documented_examples_behave_as_documented() {
     let mut failures = Vec::new();
     for rule in Rule::ALL.iter().filter(|r| !NOT_TEXT_RULES.contains(r)) {
         let meta = rule.meta();
+        if SUPPRESSION_RULES.contains(rule) {
+            // Terraform with comments, or a `policy-check.toml` covering a
+            // policy with a redundant action.
+            let fires = |example: &str| {
+                let (host, config) = if example.starts_with("[[") {
+                    (
+                        meta_policy_with_redundant_action(),
+                        Some(("policy-check.toml", example)),
+                    )
+                } else {
+                    (example, None)
+                };
+                let name = if config.is_some() {
+                    "legacy/p.json"
+                } else {
+                    "example.tf"
+                };
+                !suppression_findings(*rule, name, name, host, config).is_empty()
+            };
+            if !fires(meta.bad) {
+                failures.push(format!("{}: the `bad` example does not fire", meta.id));
+            }
+            if fires(meta.good) {
+                failures.push(format!("{}: the `good` example fires", meta.id));
+            }
+            continue;
+        }
         let options = options_from(meta.config, "example.json");
         let fires = |text: &str| {
             !lint_only(*rule, String::new(), text, &options)
@@ -165,6 +267,12 @@ fn documented_examples_behave_as_documented() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The policy the `[[suppress]]` examples are linted against: its redundant
+/// action is what they suppress.
+fn meta_policy_with_redundant_action() -> &'static str {
+    Rule::RedundantAction.meta().bad
 }
 
 /// The README's rule table lists exactly the built-in rules, with their data's

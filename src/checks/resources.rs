@@ -17,7 +17,7 @@ const CROSS_SERVICE: &[(&str, &[&str])] = &[("sts", &["ram"]), ("slb", &["ecs"])
 
 const ARN_SHAPE: &str = "acs:<service>:<region>:<account-id>:<relative-id>";
 
-pub fn check(policy: &Policy<'_>, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for statement in &policy.statements {
         let Some(resource) = &statement.resource else {
             continue;
@@ -34,7 +34,9 @@ pub fn check(policy: &Policy<'_>, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) 
                 );
             }
         }
-        redundant(resource, out);
+        if cx.on(Rule::RedundantResource) {
+            redundant(resource, out);
+        }
         if resource.negated {
             continue;
         }

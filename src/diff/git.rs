@@ -42,7 +42,9 @@ fn git(args: &[OsString]) -> Result<Vec<u8>, String> {
         .args(args)
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("`--base` reads the revision with the `git` command, which could not be run: {e}"))?;
+        .map_err(|e| {
+            format!("`--base` reads the revision with the `git` command, which could not be run: {e}")
+        })?;
     if output.status.success() {
         Ok(output.stdout)
     } else {
@@ -67,9 +69,19 @@ pub fn resolve(rev: &str) -> Result<Revision, String> {
     // peeled by id: a tag gives its commit, a tree or blob fails.
     let mut id = rev.to_string();
     for spec in [rev.to_string(), String::new()] {
-        let spec = if spec.is_empty() { format!("{id}^{{commit}}") } else { spec };
-        let out = git(&os(&["rev-parse", "--verify", "--quiet", "--end-of-options", &spec]))
-            .map_err(|_| not_a_commit())?;
+        let spec = if spec.is_empty() {
+            format!("{id}^{{commit}}")
+        } else {
+            spec
+        };
+        let out = git(&os(&[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &spec,
+        ]))
+        .map_err(|_| not_a_commit())?;
         id = String::from_utf8_lossy(&out).trim().to_string();
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(not_a_commit());
@@ -259,7 +271,10 @@ pub fn load_at(revision: &Revision, paths: &[PathBuf]) -> Result<(Vec<PolicyFile
                     name.clone(),
                     format!("`{name}` is a symbolic link; `--base` does not follow links"),
                 )),
-                _ => Some(unreadable(name.clone(), format!("`{name}` is not a regular file"))),
+                _ => Some(unreadable(
+                    name.clone(),
+                    format!("`{name}` is not a regular file"),
+                )),
             };
             files.extend(file);
         }

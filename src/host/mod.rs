@@ -153,7 +153,13 @@ pub fn lint_input(
     diagnostics.extend(extraction.diagnostics);
     let mut unchecked_services = Vec::new();
     for document in &extraction.documents {
-        unchecked_services.extend(lint_document(document, &text, options, &mut diagnostics));
+        unchecked_services.extend(lint_document(
+            document,
+            &text,
+            options,
+            settings,
+            &mut diagnostics,
+        ));
     }
     finalize(&mut diagnostics, None, settings);
     FileReport::linted(name, text, diagnostics, documents, unknown, unchecked_services)
@@ -192,13 +198,14 @@ pub fn lint_document(
     document: &Document<'_>,
     host: &str,
     options: &LintOptions,
+    settings: &RuleSettings,
     out: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
     let mut found = Vec::new();
     let mut unchecked = Vec::new();
     match &document.source {
         Source::Tree(root) => {
-            unchecked = check_document(root, host, options, false, &mut found);
+            unchecked = check_document(root, host, options, settings, false, &mut found);
             set_paths(&mut found, root);
         }
         Source::Text(embedded) => {
@@ -215,6 +222,7 @@ pub fn lint_document(
                         &root,
                         &embedded.text,
                         options,
+                        settings,
                         embedded.holes.is_empty(),
                         &mut found,
                     );

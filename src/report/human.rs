@@ -5,6 +5,7 @@
 //! every label, which is quadratic on large files with many findings;
 //! [`IndexedSource`] answers the same questions from a line index.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use miette::{
@@ -17,7 +18,7 @@ use super::{RunFacts, Style, Totals};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::lint::{FileReport, Outcome};
 use crate::rules::Rule;
-use crate::source::LineIndex;
+use crate::source::{LineIndex, Span};
 
 /// Width reports are wrapped at; fixed so output does not depend on the terminal.
 const WIDTH: usize = 100;
@@ -26,6 +27,17 @@ const WIDTH: usize = 100;
 /// shown without a snippet: miette pads up to a label's column with a format
 /// width, which panics past 65,535, and rescans the line for every label.
 const MAX_SNIPPET_COLUMN: usize = 10_000;
+
+/// Lines longer than this many bytes (minified JSON, or a hostile one-line
+/// file) are shown as windows around the spans on them, as rustc does, so
+/// output grows with the findings and not with findings x line length.
+const LONG_LINE: usize = 240;
+
+/// Bytes kept on each side of a span's start or end on a long line.
+const WINDOW_CONTEXT: usize = 60;
+
+/// What stands for the bytes left out of a long line.
+const ELLIPSIS: &str = "...";
 
 /// Every finding of one file, rendered against its source; with `docs` (the
 /// address of the rule reference, see [`links_to`]) each rule id links to
@@ -52,6 +64,12 @@ pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport, docs: 
                 rendered.push_str(&format!("{}[{}]: {}\n", d.severity, d.rule, d.message));
             }
             rendered.push('\n');
+        } else if let Some(window) = Window::around(&source, &d) {
+            // A long line: show windows of it around the spans.
+            match window.diagnostic.as_ref().filter(|w| window.source.can_show(w)) {
+                Some(windowed) => render(handler, windowed, &window, docs, &mut rendered),
+                None => render_without_snippet(handler, &d, &source, docs, &mut rendered),
+            }
         } else if source.can_show(&d) {
             render(handler, &d, &source, docs, &mut rendered);
         } else {
@@ -206,6 +224,39 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
         }
         out.push_str(&format!("\n{line}."));
     }
+    if totals.suppressed > 0 {
+        out.push_str(&format!(
+            "\nSuppressed {} (by `[[suppress]]` entries and `policy-check: ignore` comments).",
+            noun(totals.suppressed, "finding")
+        ));
+    }
+    match &run.baseline {
+        Some(baseline) if baseline.written => out.push_str(&format!(
+            "\nWrote {} to the baseline {}.",
+            noun(totals.baselined, "finding"),
+            escape::text(&baseline.file)
+        )),
+        Some(baseline) => {
+            out.push_str(&format!(
+                "\nNot reported: {} the baseline {} holds",
+                noun(totals.baselined, "finding"),
+                escape::text(&baseline.file)
+            ));
+            if baseline.unmatched > 0 {
+                out.push_str(&format!(
+                    "; {} of its findings no longer {} (fixed or changed: rewrite it with --write-baseline)",
+                    baseline.unmatched,
+                    if baseline.unmatched == 1 {
+                        "occurs"
+                    } else {
+                        "occur"
+                    }
+                ));
+            }
+            out.push('.');
+        }
+        None => {}
+    }
     if !totals.unchecked_services.is_empty() {
         let names: Vec<&str> = totals.unchecked_services.iter().map(String::as_str).collect();
         out.push_str(&format!(
@@ -299,7 +350,7 @@ impl<S: SourceCode> MietteDiagnostic for Adapter<'_, S> {
 /// [`SourceCode`] in time logarithmic in the file size.
 pub struct IndexedSource<'a> {
     name: &'a str,
-    text: &'a str,
+    text: Cow<'a, str>,
     index: LineIndex,
     /// When `text` is a file's escaped text: the file, so locations name
     /// the file's own columns.
@@ -308,10 +359,14 @@ pub struct IndexedSource<'a> {
 
 impl<'a> IndexedSource<'a> {
     pub fn new(name: &'a str, text: &'a str) -> Self {
+        IndexedSource::owned(name, Cow::Borrowed(text))
+    }
+
+    fn owned(name: &'a str, text: Cow<'a, str>) -> Self {
         IndexedSource {
             name,
+            index: LineIndex::new(&text),
             text,
-            index: LineIndex::new(text),
             file: None,
         }
     }
@@ -334,7 +389,7 @@ impl IndexedSource<'_> {
     /// Line and column in the file of `offset` in the shown text.
     fn file_line_column(&self, offset: usize) -> crate::source::LineColumn {
         let Some(shown) = self.file else {
-            return self.index.line_column(self.text, offset);
+            return self.index.line_column(&self.text, offset);
         };
         let line = self.index.line_of(offset.min(self.text.len()));
         let start = self.file_offset(self.index.line_start(line));
@@ -403,40 +458,248 @@ impl SourceCode for IndexedSource<'_> {
     }
 }
 
+/// The lines around one diagnostic with each long line cut down to windows
+/// around the spans on it, and the diagnostic with its spans moved into
+/// that text. To miette it reads like the file itself: line numbers, and the
+/// column of the header, are the file's.
+struct Window<'a> {
+    source: IndexedSource<'a>,
+    /// The file's line number of the window's first line.
+    first_line: usize,
+    /// Each span end in the window, with its column (bytes) in the file.
+    columns: Vec<(usize, usize)>,
+    diagnostic: Option<Diagnostic>,
+}
+
+impl<'a> Window<'a> {
+    /// The window for `d` (drawn against `source`), when a line it would show is long.
+    fn around(source: &IndexedSource<'a>, d: &Diagnostic) -> Option<Window<'a>> {
+        let (text, index) = (source.text.as_ref(), &source.index);
+        let spans: Vec<Span> = std::iter::once(d.span)
+            .chain(d.labels.iter().map(|l| l.span))
+            .collect();
+        if spans.iter().any(|s| s.end > text.len() || s.start > s.end) {
+            return None;
+        }
+        let first = spans
+            .iter()
+            .map(|s| index.line_of(s.start))
+            .min()?
+            .saturating_sub(1);
+        let last = spans
+            .iter()
+            .map(|s| index.line_of(s.end))
+            .max()?
+            .saturating_add(1)
+            .min(index.line_count() - 1);
+        let long = |line: usize| index.line_end(text, line) - index.line_start(line) > LONG_LINE;
+        if !(first..=last).any(long) {
+            return None;
+        }
+        let mut points: Vec<usize> = spans.iter().flat_map(|s| [s.start, s.end]).collect();
+        points.sort_unstable();
+        points.dedup();
+        let mut window = String::new();
+        // Each kept piece of the text: where it starts and ends there, and
+        // where it starts in the window.
+        let mut pieces: Vec<(usize, usize, usize)> = Vec::new();
+        for line in first..=last {
+            let (start, end) = (index.line_start(line), index.line_end(text, line));
+            let next = if line + 1 < index.line_count() {
+                index.line_start(line + 1)
+            } else {
+                text.len()
+            };
+            let kept = if end - start <= LONG_LINE {
+                vec![(start, next)]
+            } else {
+                let mut on_line: Vec<usize> = points
+                    .iter()
+                    .copied()
+                    .filter(|&p| start <= p && p <= end)
+                    .collect();
+                if on_line.is_empty() {
+                    // A context line, or one inside a long span: its start.
+                    on_line.push(start);
+                }
+                let mut kept: Vec<(usize, usize)> = Vec::new();
+                for p in on_line {
+                    let from = floor(text, p.saturating_sub(WINDOW_CONTEXT).max(start));
+                    let to = ceil(text, (p + WINDOW_CONTEXT).min(end));
+                    match kept.last_mut() {
+                        Some(last) if from <= last.1 + ELLIPSIS.len() => last.1 = last.1.max(to),
+                        _ => kept.push((from, to)),
+                    }
+                }
+                // The line break stays as it was.
+                if let Some(last) = kept.last_mut() {
+                    if last.1 == end {
+                        last.1 = next;
+                    }
+                }
+                kept
+            };
+            let mut at = start;
+            for (from, to) in kept {
+                if from > at {
+                    window.push_str(ELLIPSIS);
+                }
+                pieces.push((from, to, window.len()));
+                window.push_str(&text[from..to]);
+                at = to;
+            }
+            if at < next {
+                window.push_str(ELLIPSIS);
+                window.push_str(&text[end..next]);
+            }
+        }
+        let place = |p: usize| {
+            pieces
+                .iter()
+                .find(|(from, to, _)| *from <= p && p <= *to)
+                .map(|(from, _, at)| at + (p - from))
+        };
+        let moved = |s: Span| Some(Span::new(place(s.start)?, place(s.end)?));
+        let diagnostic = (|| {
+            let mut moved_d = d.clone();
+            moved_d.span = moved(d.span)?;
+            for label in &mut moved_d.labels {
+                label.span = moved(label.span)?;
+            }
+            Some(moved_d)
+        })();
+        let columns = points
+            .iter()
+            .filter_map(|&p| {
+                let line_start = index.line_start(index.line_of(p));
+                Some((place(p)?, source.file_offset(p) - source.file_offset(line_start)))
+            })
+            .collect();
+        Some(Window {
+            source: IndexedSource::owned(source.name, Cow::Owned(window)),
+            first_line: first,
+            columns,
+            diagnostic,
+        })
+    }
+}
+
+impl SourceCode for Window<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let contents = self
+            .source
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let column = match context_lines_before {
+            // The header's column: the file's.
+            0 => self
+                .columns
+                .iter()
+                .find(|(at, _)| *at == span.offset())
+                .map_or(contents.column(), |(_, column)| *column),
+            _ => contents.column(),
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.source.name.to_string(),
+            contents.data(),
+            *contents.span(),
+            contents.line() + self.first_line,
+            column,
+            contents.line_count() + self.first_line,
+        )))
+    }
+}
+
+/// `offset` moved back, or forward, to a character boundary of `text`.
+fn floor(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn ceil(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rules::Rule;
     use crate::source::Span;
 
-    /// Minified JSON puts findings at columns past 65,535, where miette's
-    /// padding panics: they are shown with their location instead.
-    #[test]
-    fn findings_far_into_a_long_line_render_without_a_snippet() {
-        let text = format!("[{}\"x\"]", " ".repeat(70_000));
-        let report = FileReport {
+    fn one_line(text: String, diagnostics: Vec<Diagnostic>) -> FileReport {
+        FileReport {
             name: "min.json".into(),
-            diagnostics: vec![
-                Diagnostic::new(Rule::InvalidDocument, Span::new(70_001, 70_004), "far")
-                    .with_label(Span::new(0, 1), "near"),
-                Diagnostic::new(Rule::InvalidDocument, Span::new(0, 1), "near"),
-            ],
+            diagnostics,
             text,
             outcome: crate::lint::Outcome::Linted {
                 documents: 1,
                 unknown: 0,
             },
             unchecked_services: Vec::new(),
-        };
+            suppressed: 0,
+            baselined: 0,
+        }
+    }
+
+    /// Minified JSON puts findings at columns past 65,535, where miette's
+    /// padding panics: they are shown in a window of their line, with the
+    /// real line and column, and `...` for what is left out.
+    #[test]
+    fn findings_far_into_a_long_line_show_a_window_of_it() {
+        let text = format!("[{}\"x\"{}]", " ".repeat(70_000), " ".repeat(500));
+        let report = one_line(
+            text,
+            vec![
+                Diagnostic::new(Rule::InvalidDocument, Span::new(70_001, 70_004), "far")
+                    .with_label(Span::new(0, 1), "near"),
+                Diagnostic::new(Rule::InvalidDocument, Span::new(0, 1), "near"),
+            ],
+        );
         let out = render_file(&handler(Style::default()), &report, None);
+        assert!(out.contains("[min.json:1:70002]"), "{out}");
         assert!(
-            out.contains("at min.json:1:70002 (the line is too long to show)"),
+            out.contains(&format!(
+                " 1 │ [{}...{}\"x\"{}...\n",
+                " ".repeat(60),
+                " ".repeat(60),
+                " ".repeat(60)
+            )),
             "{out}"
         );
         assert!(
             out.contains("[min.json:1:1]"),
             "the near finding keeps its snippet: {out}"
         );
+        assert!(out.lines().all(|l| l.len() < 400), "{out}");
+    }
+
+    /// Output grows with the findings, not with findings x line length.
+    #[test]
+    fn output_on_a_long_line_is_bounded_per_finding() {
+        let statement = r#"{"Effect":"allow","Action":"ens:CreateImage","Resource":"*"},"#;
+        let render = |n: usize| {
+            let text = format!("[{}]", statement.repeat(n));
+            let diagnostics = (0..n)
+                .map(|i| {
+                    let at = 1 + i * statement.len() + 10;
+                    Diagnostic::new(Rule::InvalidEffect, Span::new(at, at + 7), "lower case")
+                })
+                .collect();
+            render_file(&handler(Style::default()), &one_line(text, diagnostics), None).len()
+        };
+        let (small, large) = (render(100), render(1000));
+        // Ten times the findings on a ten times longer line: ten times the output, not a hundred.
+        assert!(large < small * 11, "{small} -> {large}");
+        assert!(large / 1000 < 1000, "{large} bytes for 1000 findings");
     }
 
     /// The indexed source must render exactly as miette's own string source.

@@ -13,6 +13,7 @@ use crate::source::{LineIndex, Span};
 /// 2: `path` is the element's path inside its policy document (for an
 /// embedded policy it was the path in the host file), and `document` says
 /// where that document sits in the host (`null` for a plain policy file).
+/// (Adding `fix` to each finding is compatible: no bump.)
 pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
@@ -38,6 +39,23 @@ struct JsonDiagnostic<'a> {
     path: Option<&'a str>,
     span: JsonSpan,
     labels: Vec<JsonLabel<'a>>,
+    /// `null` when the tool knows no fix.
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'static str,
+    message: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// Byte offset and length into the host file, and the text that replaces them.
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    offset: usize,
+    length: usize,
+    content: &'a str,
 }
 
 #[derive(Serialize)]
@@ -95,6 +113,19 @@ fn json_diagnostic<'a>(index: &LineIndex, report: &'a FileReport, d: &'a Diagnos
                 span: json_span(index, &report.text, l.span),
             })
             .collect(),
+        fix: d.fix.as_ref().map(|fix| JsonFix {
+            applicability: fix.applicability.as_str(),
+            message: &fix.message,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| JsonEdit {
+                    offset: e.span.start,
+                    length: e.span.len(),
+                    content: &e.content,
+                })
+                .collect(),
+        }),
     }
 }
 
@@ -138,6 +169,13 @@ pub fn write_end(totals: &Totals, run: &RunFacts, out: &mut dyn Write) -> io::Re
     serde_json::to_writer(&mut *out, &summary).map_err(io::Error::other)?;
     write!(out, ",\"unchecked_services\":")?;
     serde_json::to_writer(&mut *out, &totals.unchecked_services).map_err(io::Error::other)?;
+    write!(
+        out,
+        ",\"suppressed\":{},\"baselined\":{},\"baseline\":",
+        totals.suppressed, totals.baselined
+    )?;
+    let baseline = serde_json::to_string(&run.baseline).map_err(io::Error::other)?;
+    out.write_all(super::escape::json(baseline).as_bytes())?;
     write!(out, ",\"configs\":")?;
     let configs = serde_json::to_string(&run.configs).map_err(io::Error::other)?;
     out.write_all(super::escape::json(configs).as_bytes())?;

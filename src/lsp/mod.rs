@@ -1,0 +1,31 @@
+//! `policy-check lsp`: a Language Server Protocol server over stdio, so any
+//! editor shows the findings as the user types, explains actions, condition
+//! keys and rules on hover, completes names from the operation tables and
+//! condition vocabulary, and offers fixes and suppressions as code actions.
+//!
+//! [`transport`] frames messages, [`server`] runs the loop, [`documents`]
+//! holds the open texts and converts positions, [`diagnostics`] lints with
+//! the command line's settings, and [`context`], [`hover`], [`completion`]
+//! and [`actions`] answer the requests.
+
+pub mod actions;
+pub mod completion;
+pub mod context;
+pub mod diagnostics;
+pub mod documents;
+pub mod hover;
+pub mod server;
+pub mod transport;
+
+use std::io;
+
+/// Serves on standard input and output until the client says `exit`;
+/// returns the exit code the protocol asks for.
+pub fn run() -> io::Result<u8> {
+    let (sender, receiver, threads) = transport::stdio();
+    let code = server::Server::new(sender, receiver).run();
+    // The server (and with it the last sender) is gone: the writer drains
+    // what is queued and stops.
+    threads.join()?;
+    Ok(code)
+}

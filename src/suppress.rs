@@ -1,0 +1,815 @@
+//! Suppressions: `[[suppress]]` entries of `policy-check.toml` and
+//! `# policy-check: ignore[rule-id] reason` comments in host files that have
+//! comments (Terraform, YAML). Applied to each file's finished findings
+//! before they are rendered; what they hide is counted, never silently
+//! dropped, and a suppression that hides nothing is itself reported
+//! (`unused-suppression`, as ruff's RUF100), so a pull request cannot switch
+//! checking off unseen.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use globset::GlobMatcher;
+
+use crate::diagnostic::Diagnostic;
+use crate::lint::{FileReport, RuleSettings};
+use crate::rules::Rule;
+use crate::source::Span;
+
+/// A calendar date (`expires`), ordered as (year, month, day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// `YYYY-MM-DD`, a real day of the Gregorian calendar.
+    pub fn parse(text: &str) -> Option<Date> {
+        let bytes = text.as_bytes();
+        let shape = bytes.len() == 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && bytes
+                .iter()
+                .enumerate()
+                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        if !shape {
+            return None;
+        }
+        let date = Date {
+            year: text[0..4].parse().ok()?,
+            month: text[5..7].parse().ok()?,
+            day: text[8..10].parse().ok()?,
+        };
+        let valid =
+            (1..=12).contains(&date.month) && (1..=days_in_month(date.year, date.month)).contains(&date.day);
+        valid.then_some(date)
+    }
+
+    /// Today in UTC, from the system clock.
+    pub fn today_utc() -> Date {
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Date::from_days((seconds / 86_400) as i64)
+    }
+
+    /// The date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// The segments of an RFC 9535 normalized path after `$`: `['Statement']`,
+/// `[0]`. `None` when `path` is not one.
+pub fn segments(path: &str) -> Option<Vec<&str>> {
+    let rest = path.strip_prefix('$')?;
+    let bytes = rest.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'[' {
+            return None;
+        }
+        let start = i;
+        i += 1;
+        if bytes.get(i) == Some(&b'\'') {
+            i += 1;
+            // A quoted name: `\` escapes the next byte.
+            while i < bytes.len() && bytes[i] != b'\'' {
+                i += if bytes[i] == b'\\' { 2 } else { 1 };
+            }
+            i += 1;
+        } else {
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'*') {
+                i += 1;
+            }
+        }
+        if bytes.get(i) != Some(&b']') || i == start + 1 {
+            return None;
+        }
+        i += 1;
+        out.push(&rest[start..i]);
+    }
+    Some(out)
+}
+
+/// An element selector of a `[[suppress]]` entry: a normalized path such as
+/// `$['Statement'][0]['Action']`, where `[*]` stands for any index. It
+/// selects that element and everything inside it.
+#[derive(Debug, Clone)]
+pub struct ElementPattern {
+    pub text: String,
+    segments: Vec<String>,
+}
+
+impl ElementPattern {
+    pub fn parse(text: &str) -> Result<ElementPattern, String> {
+        let segments = segments(text).ok_or_else(|| {
+            format!(
+                "`{text}` is not an element path: write it as the JSON output's `path` shows it, such as `$['Statement'][0]['Action']` (`[*]` for any index)"
+            )
+        })?;
+        Ok(ElementPattern {
+            text: text.to_string(),
+            segments: segments.into_iter().map(str::to_string).collect(),
+        })
+    }
+
+    /// Whether the finding at `path` is on this element or inside it.
+    pub fn selects(&self, path: &str) -> bool {
+        let Some(found) = segments(path) else {
+            return false;
+        };
+        found.len() >= self.segments.len()
+            && self
+                .segments
+                .iter()
+                .zip(&found)
+                .all(|(want, got)| want == got || (want == "[*]" && !got.starts_with("['")))
+    }
+}
+
+/// One `[[suppress]]` entry of a configuration file. Counters are shared by
+/// the worker threads, so the summary can say what each entry hid.
+#[derive(Debug)]
+pub struct Suppression {
+    /// The glob as written, relative to the configuration's folder.
+    pub pattern: String,
+    pub path: GlobMatcher,
+    pub rule: Rule,
+    pub jsonpath: Option<ElementPattern>,
+    /// Where the document sits in a host file, exactly as findings name it.
+    pub document: Option<String>,
+    pub reason: String,
+    pub expires: Option<Date>,
+    /// The entry's `rule` value in the TOML (where findings about the entry point).
+    pub rule_span: Span,
+    /// The `expires` value in the TOML.
+    pub expires_span: Span,
+    /// Findings hidden, over the run.
+    pub used: AtomicUsize,
+    /// Files linted that the entry covers with its rule on.
+    pub covered: AtomicUsize,
+}
+
+impl Suppression {
+    pub fn expired(&self, today: Date) -> bool {
+        self.expires.is_some_and(|expires| expires < today)
+    }
+
+    fn hides(&self, d: &Diagnostic) -> bool {
+        d.rule == self.rule
+            && self
+                .document
+                .as_ref()
+                .is_none_or(|document| d.document.as_ref() == Some(document))
+            && self
+                .jsonpath
+                .as_ref()
+                .is_none_or(|pattern| d.path.as_deref().is_some_and(|p| pattern.selects(p)))
+    }
+
+    pub fn used(&self) -> usize {
+        self.used.load(Ordering::Relaxed)
+    }
+}
+
+/// Rules about suppressions themselves: never suppressed, never baselined away
+/// by a suppression (a baseline may hold them like any finding).
+pub fn is_suppression_rule(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::UnusedSuppression | Rule::ExpiredSuppression | Rule::InvalidSuppression
+    )
+}
+
+/// The marker a suppression comment starts with, after `#` or `//`.
+const MARKER: &str = "policy-check:";
+
+/// A `# policy-check: ignore[...] reason` comment.
+#[derive(Debug)]
+struct Comment {
+    /// The comment, from its `#` or `//` to the end of the line.
+    span: Span,
+    /// Each id as written, with its span; `None` for an id no rule has.
+    ids: Vec<(Option<Rule>, Span)>,
+    /// Why the comment is malformed, if it is (it then hides nothing).
+    problem: Option<String>,
+    /// Host bytes whose findings it covers: a finding that starts in here.
+    covers: Span,
+}
+
+/// The suppression comments of one host file, with its text (kept so that
+/// findings about a comment can be shown even when the file has no other).
+#[derive(Debug)]
+pub struct Comments {
+    text: String,
+    comments: Vec<Comment>,
+}
+
+/// How comments are written in a host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Hcl,
+    Yaml,
+}
+
+impl Comments {
+    /// The suppression comments of a file named `name`, or `None` when the
+    /// file is no commented host (a `.tf`, `.yaml` or `.yml` file) or has none.
+    pub fn scan(name: &str, bytes: &[u8]) -> Option<Comments> {
+        let lower = name.to_ascii_lowercase();
+        let syntax = if lower.ends_with(".tf") {
+            Syntax::Hcl
+        } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            Syntax::Yaml
+        } else {
+            return None;
+        };
+        // Cheap test first: almost no file has a suppression comment.
+        if !bytes.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()) {
+            return None;
+        }
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let comments = find_comments(&text, syntax);
+        (!comments.is_empty()).then_some(Comments { text, comments })
+    }
+}
+
+/// A line of a host file: its byte range (without the line break).
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    start: usize,
+    end: usize,
+}
+
+fn lines(text: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            let end = if i > start && text.as_bytes()[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
+            out.push(Line { start, end });
+            start = i + 1;
+        }
+    }
+    if start < text.len() {
+        out.push(Line {
+            start,
+            end: text.len(),
+        });
+    }
+    out
+}
+
+/// Where a comment starts in `line`, outside quoted strings: `#` (and `//`
+/// in HCL) at the line's start or after white space.
+fn comment_start(line: &str, syntax: Syntax) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let after_space = i == 0 || bytes[i - 1].is_ascii_whitespace();
+        match quote {
+            Some(q) => {
+                if b == b'\\' && q == b'"' {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                }
+            }
+            None => {
+                // In YAML a quote opens a string only where a scalar starts
+                // (`key: don't` is a plain scalar); in HCL `"` always does.
+                let opens = match syntax {
+                    Syntax::Hcl => b == b'"',
+                    Syntax::Yaml => {
+                        (b == b'"' || b == b'\'')
+                            && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b':' | b'[' | b'{' | b','))
+                    }
+                };
+                if opens {
+                    quote = Some(b);
+                } else if after_space && (b == b'#' || (syntax == Syntax::Hcl && line[i..].starts_with("//")))
+                {
+                    return Some(i);
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The heredoc marker a line of HCL opens (`<<EOF`, `<<-EOF` at its end).
+fn heredoc_marker(code: &str) -> Option<&str> {
+    let code = code.trim_end();
+    let at = code.rfind("<<")?;
+    let marker = code[at + 2..].trim_start_matches('-');
+    let ok = !marker.is_empty()
+        && marker.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !marker.as_bytes()[0].is_ascii_digit();
+    ok.then_some(marker)
+}
+
+/// Whether a line of YAML opens a block scalar (`key: |`, `- >-`).
+fn opens_block_scalar(code: &str) -> bool {
+    let code = code.trim_end();
+    let last = code.rsplit([' ', '\t']).next().unwrap_or_default();
+    let Some(rest) = last.strip_prefix('|').or_else(|| last.strip_prefix('>')) else {
+        return false;
+    };
+    let before = code[..code.len() - last.len()].trim_end();
+    rest.bytes().all(|b| b == b'-' || b == b'+' || b.is_ascii_digit())
+        && (before.ends_with(':') || before.ends_with('-') || before.is_empty())
+}
+
+fn indentation(line: &str) -> usize {
+    line.len() - line.trim_start_matches([' ', '\t']).len()
+}
+
+/// A line without its comment.
+fn code_of(text: &str, line: Line, syntax: Syntax) -> &str {
+    let line = &text[line.start..line.end];
+    comment_start(line, syntax).map_or(line, |at| &line[..at])
+}
+
+/// The index of the last line of the multi-line string that line `i`
+/// opens (a heredoc, a YAML block scalar), or `i` itself: lines in between
+/// are string text, never comments.
+fn string_end(text: &str, lines: &[Line], i: usize, syntax: Syntax) -> usize {
+    let code = code_of(text, lines[i], syntax);
+    match syntax {
+        Syntax::Hcl => match heredoc_marker(code) {
+            Some(marker) => (i + 1..lines.len())
+                .find(|&j| text[lines[j].start..lines[j].end].trim() == marker)
+                .unwrap_or(lines.len() - 1),
+            None => i,
+        },
+        Syntax::Yaml if opens_block_scalar(code) => indented_end(text, lines, i),
+        Syntax::Yaml => i,
+    }
+}
+
+/// The last line after line `i` that is indented deeper than it (blank
+/// lines do not end the run), or `i`.
+fn indented_end(text: &str, lines: &[Line], i: usize) -> usize {
+    let indent = indentation(&text[lines[i].start..lines[i].end]);
+    let mut last = i;
+    for (j, next) in lines.iter().enumerate().skip(i + 1) {
+        let body = &text[next.start..next.end];
+        if body.trim().is_empty() {
+            continue;
+        }
+        if indentation(body) <= indent {
+            break;
+        }
+        last = j;
+    }
+    last
+}
+
+/// How far the brackets of a line of HCL code (its comment cut off) open
+/// or close, outside quoted strings.
+fn bracket_depth(code: &str) -> i64 {
+    let mut depth = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for b in code.bytes() {
+        match (in_string, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') | (false, b'"') => in_string = !in_string,
+            (false, b'{' | b'[' | b'(') => depth += 1,
+            (false, b'}' | b']' | b')') => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
+}
+
+/// The index of the last line of the construct that starts on line `i`:
+/// in HCL up to where the brackets it opens close (a resource block, a
+/// `jsonencode({...})`), with any heredoc it opens; in YAML the lines
+/// indented deeper (the mapping, list item or block scalar it starts).
+fn construct_end(text: &str, lines: &[Line], i: usize, syntax: Syntax) -> usize {
+    if syntax == Syntax::Yaml {
+        return indented_end(text, lines, i);
+    }
+    let mut depth = 0;
+    let mut j = i;
+    while j < lines.len() {
+        depth += bracket_depth(code_of(text, lines[j], syntax));
+        j = string_end(text, lines, j, syntax);
+        if depth <= 0 {
+            return j;
+        }
+        j += 1;
+    }
+    lines.len() - 1
+}
+
+fn find_comments(text: &str, syntax: Syntax) -> Vec<Comment> {
+    let lines = lines(text);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = &text[lines[i].start..lines[i].end];
+        if let Some(at) = comment_start(line, syntax) {
+            let start = lines[i].start + at;
+            if let Some(mut comment) = parse_comment(text, Span::new(start, lines[i].end)) {
+                // A comment of its own covers the next line that is not
+                // one; a comment after code covers its own line.
+                let own_line = line[..at].trim().is_empty();
+                let target = if own_line {
+                    (i + 1..lines.len()).find(|&j| {
+                        let l = &text[lines[j].start..lines[j].end];
+                        comment_start(l, syntax).is_none_or(|c| !l[..c].trim().is_empty())
+                    })
+                } else {
+                    Some(i)
+                };
+                comment.covers = match target {
+                    Some(j) => {
+                        let last = construct_end(text, &lines, j, syntax);
+                        Span::new(lines[j].start, lines[last].end)
+                    }
+                    None => Span::new(text.len(), text.len()),
+                };
+                out.push(comment);
+            }
+        }
+        i = string_end(text, &lines, i, syntax) + 1;
+    }
+    out
+}
+
+/// Parses a comment (the text at `span`, from `#` or `//`) if it is a
+/// suppression comment.
+fn parse_comment(text: &str, span: Span) -> Option<Comment> {
+    let raw = &text[span.start..span.end];
+    let body_at = if raw.starts_with("//") { 2 } else { 1 };
+    let body = &raw[body_at..];
+    let trimmed = body.trim_start();
+    let rest = trimmed.strip_prefix(MARKER)?;
+    let rest_at = span.start + body_at + (body.len() - trimmed.len()) + MARKER.len();
+    let directive = rest.trim_start();
+    let directive_at = rest_at + (rest.len() - directive.len());
+    let mut comment = Comment {
+        span,
+        ids: Vec::new(),
+        problem: None,
+        covers: Span::default(),
+    };
+    let Some(list) = directive.strip_prefix("ignore[") else {
+        comment.problem = Some(
+            "a suppression comment must name the rules it silences: `# policy-check: ignore[rule-id] reason`"
+                .to_string(),
+        );
+        return Some(comment);
+    };
+    let Some(close) = list.find(']') else {
+        comment.problem = Some("the rule list of this suppression comment has no closing `]`".to_string());
+        return Some(comment);
+    };
+    let list_at = directive_at + "ignore[".len();
+    let mut offset = 0;
+    for id in list[..close].split(',') {
+        let trimmed = id.trim();
+        let lead = id.len() - id.trim_start().len();
+        let at = list_at + offset + lead;
+        if !trimmed.is_empty() {
+            comment
+                .ids
+                .push((Rule::from_id(trimmed), Span::new(at, at + trimmed.len())));
+        }
+        offset += id.len() + 1;
+    }
+    let reason = list[close + 1..].trim();
+    if comment.ids.is_empty() {
+        comment.problem = Some("this suppression comment names no rule".to_string());
+    } else if reason.is_empty() {
+        comment.problem = Some(
+            "this suppression comment gives no reason, so it silences nothing: write why after the rule list, as in `# policy-check: ignore[allow-all] break-glass role, reviewed 2026-01`"
+                .to_string(),
+        );
+    }
+    Some(comment)
+}
+
+/// Applies the suppressions of one file to its report: the configuration's
+/// entries that cover it (`entries`, expired ones left out) and its
+/// comments. Hidden findings are counted in `report.suppressed`; comments
+/// that hide nothing or are malformed become findings of their own, at the
+/// levels `rules` gives.
+pub fn apply(
+    report: &mut FileReport,
+    entries: &[&Suppression],
+    comments: Option<Comments>,
+    rules: &RuleSettings,
+) {
+    for entry in entries {
+        if rules.severity(entry.rule).is_some() {
+            entry.covered.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    let mut comments = comments;
+    let mut used: Vec<Vec<bool>> = comments
+        .as_ref()
+        .map(|c| c.comments.iter().map(|c| vec![false; c.ids.len()]).collect())
+        .unwrap_or_default();
+    let before = report.diagnostics.len();
+    report.diagnostics.retain(|d| {
+        if d.rule == Rule::IoError || is_suppression_rule(d.rule) {
+            return true;
+        }
+        if let Some(entry) = entries.iter().find(|e| e.hides(d)) {
+            entry.used.fetch_add(1, Ordering::Relaxed);
+            return false;
+        }
+        let Some(comments) = &comments else {
+            return true;
+        };
+        for (c, comment) in comments.comments.iter().enumerate() {
+            if comment.problem.is_some()
+                || !(comment.covers.start..comment.covers.end).contains(&d.span.start)
+            {
+                continue;
+            }
+            if let Some(k) = comment.ids.iter().position(|(rule, _)| *rule == Some(d.rule)) {
+                used[c][k] = true;
+                return false;
+            }
+        }
+        true
+    });
+    report.suppressed += before - report.diagnostics.len();
+    let Some(comments) = comments.take() else {
+        return;
+    };
+    let mut found = Vec::new();
+    for (comment, used) in comments.comments.iter().zip(&used) {
+        if let Some(problem) = &comment.problem {
+            found.push(Diagnostic::new(
+                Rule::InvalidSuppression,
+                comment.span,
+                problem.clone(),
+            ));
+            continue;
+        }
+        for ((rule, span), used) in comment.ids.iter().zip(used) {
+            let id = &comments.text[span.start..span.end];
+            match rule {
+                None => {
+                    let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+                    let hint = crate::checks::nearest(id, &ids)
+                        .map(|n| format!("; did you mean `{n}`?"))
+                        .unwrap_or_default();
+                    found.push(
+                        Diagnostic::new(Rule::InvalidSuppression, *span, format!("no rule is named `{id}`{hint}"))
+                            .with_help("`policy-check rules` lists the rule ids"),
+                    );
+                }
+                // A rule that is off here cannot be judged.
+                Some(rule) if !used && rules.severity(*rule).is_some() => found.push(
+                    Diagnostic::new(
+                        Rule::UnusedSuppression,
+                        *span,
+                        format!("this comment suppresses `{id}`, but no `{id}` finding is in the line or block it covers"),
+                    )
+                    .with_help("remove the id (or the comment); a suppression that hides nothing would hide the next mistake made there"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+    add_findings(report, found, rules, comments.text);
+}
+
+/// Adds findings about suppressions to a report, at the levels `rules`
+/// gives, in output order; `text` is the file's text, for rendering.
+pub fn add_findings(report: &mut FileReport, found: Vec<Diagnostic>, rules: &RuleSettings, text: String) {
+    let mut added = false;
+    for mut d in found {
+        if let Some(severity) = rules.severity(d.rule) {
+            d.severity = severity;
+            report.diagnostics.push(d);
+            added = true;
+        }
+    }
+    if added {
+        if report.text.is_empty() {
+            report.text = text;
+        }
+        report.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+}
+
+/// Findings about a configuration's `[[suppress]]` entries after a run:
+/// expired ones, and ones that hid nothing in files they cover (an entry
+/// whose `path` matches no file is judged only when `walked_root` says the
+/// run walked the configuration's whole folder).
+pub fn entry_findings<'a>(
+    entries: impl IntoIterator<Item = &'a Suppression>,
+    today: Date,
+    walked_root: bool,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for entry in entries {
+        let rule = entry.rule.id();
+        if let Some(expires) = entry.expires.filter(|_| entry.expired(today)) {
+            found.push(
+                Diagnostic::new(
+                    Rule::ExpiredSuppression,
+                    entry.expires_span,
+                    format!(
+                        "this suppression of `{rule}` for `{}` expired on {expires}, so its findings are reported again",
+                        entry.pattern
+                    ),
+                )
+                .with_help("fix the findings and remove the entry, or renew `expires` with a reason that still holds"),
+            );
+            continue;
+        }
+        let covered = entry.covered.load(Ordering::Relaxed);
+        if entry.used() == 0 && (covered > 0 || walked_root) {
+            let message = if covered == 0 {
+                format!(
+                    "this suppression of `{rule}` matches no file: `{}` selects nothing here",
+                    entry.pattern
+                )
+            } else {
+                format!(
+                    "this suppression of `{rule}` for `{}` hides no finding",
+                    entry.pattern
+                )
+            };
+            found.push(
+                Diagnostic::new(Rule::UnusedSuppression, entry.rule_span, message)
+                    .with_help("remove the entry; a suppression that hides nothing would hide the next mistake made there"),
+            );
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_and_compare() {
+        assert_eq!(
+            Date::parse("2026-02-28"),
+            Some(Date {
+                year: 2026,
+                month: 2,
+                day: 28
+            })
+        );
+        assert_eq!(Date::parse("2026-02-29"), None);
+        assert!(Date::parse("2024-02-29").is_some());
+        for bad in [
+            "2026-13-01",
+            "2026-1-01",
+            "26-01-01",
+            "2026-01-00",
+            "2026/01/01",
+            "2026-01-01x",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+        assert!(Date::parse("2026-01-31") < Date::parse("2026-02-01"));
+        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_days(20_789).to_string(), "2026-12-02");
+        assert_eq!(Date::from_days(11_016).to_string(), "2000-02-29");
+    }
+
+    #[test]
+    fn element_patterns_select_an_element_and_what_is_inside() {
+        let pattern = ElementPattern::parse("$['Statement'][*]['Action']").expect("valid");
+        assert!(pattern.selects("$['Statement'][3]['Action']"));
+        assert!(pattern.selects("$['Statement'][0]['Action'][1]"));
+        assert!(!pattern.selects("$['Statement'][0]['NotAction']"));
+        assert!(!pattern.selects("$['Statement']"));
+        let exact = ElementPattern::parse("$['Statement'][0]").expect("valid");
+        assert!(!exact.selects("$['Statement'][1]['Effect']"));
+        assert!(ElementPattern::parse("$.Statement[0]").is_err());
+        assert_eq!(segments("$['a\\'b'][2]"), Some(vec!["['a\\'b']", "[2]"]));
+    }
+
+    fn covered(text: &str, name: &str) -> Vec<(String, Vec<Option<Rule>>, &'static str)> {
+        let comments = Comments::scan(name, text.as_bytes())
+            .map(|c| c.comments)
+            .unwrap_or_default();
+        comments
+            .iter()
+            .map(|c| {
+                let covers = text[c.covers.start..c.covers.end].to_string();
+                let state = if c.problem.is_some() { "invalid" } else { "ok" };
+                (covers, c.ids.iter().map(|(r, _)| *r).collect(), state)
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Any text with suppression comments scans without panicking, and
+        /// every span lies on character boundaries of the text.
+        #[test]
+        fn scanning_never_panics(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::string::string_regex("[ -~\\n\t'\"é]{0,12}").expect("regex"),
+                    proptest::strategy::Just("# policy-check: ignore[".to_string()),
+                    proptest::strategy::Just("// policy-check: ignore[allow-all] r\n".to_string()),
+                    proptest::strategy::Just("<<EOF\n".to_string()),
+                    proptest::strategy::Just(": |\n".to_string()),
+                    proptest::strategy::Just("]".to_string()),
+                ],
+                0..24,
+            ),
+            yaml in proptest::bool::ANY,
+        ) {
+            let text: String = parts.concat();
+            let name = if yaml { "t.yaml" } else { "m.tf" };
+            if let Some(comments) = Comments::scan(name, text.as_bytes()) {
+                for c in &comments.comments {
+                    for span in [c.span, c.covers].into_iter().chain(c.ids.iter().map(|(_, s)| *s)) {
+                        proptest::prop_assert!(text.get(span.start..span.end).is_some(), "{span:?} in {text:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn comments_cover_their_line_or_the_next() {
+        let tf = "resource \"x\" \"y\" {\n  # policy-check: ignore[allow-all, redundant-action] break-glass\n  # another comment\n  a = 1\n  b = \"#not\" # policy-check: ignore[allow-all] end of line\n}\n";
+        let found = covered(tf, "main.tf");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "  a = 1");
+        assert_eq!(
+            found[0].1,
+            vec![Some(Rule::AllowAll), Some(Rule::RedundantAction)]
+        );
+        assert_eq!(
+            found[1].0,
+            "  b = \"#not\" # policy-check: ignore[allow-all] end of line"
+        );
+        let block = "# policy-check: ignore[allow-all] why\nx = jsonencode({\n  a = \"}\"\n  b = [1,\n  2]\n})\ny = 1\n";
+        let found = covered(block, "main.tf");
+        assert_eq!(found[0].0, "x = jsonencode({\n  a = \"}\"\n  b = [1,\n  2]\n})");
+        let heredoc = "# policy-check: ignore[allow-all] admin role\npolicy = <<EOF\n{\"Statement\": []}\n# policy-check: ignore[allow-all] inside\nEOF\nx = 1\n";
+        let found = covered(heredoc, "main.tf");
+        assert_eq!(found.len(), 1, "text inside a heredoc is no comment: {found:?}");
+        assert!(found[0].0.starts_with("policy = <<EOF") && found[0].0.ends_with("EOF"));
+        let yaml = "a: don't # policy-check: ignore[allow-all] why\nb: '# policy-check: no'\nPolicy: |\n  {\"Statement\": []}\n  # policy-check: ignore[x] inside\nc: 1 // policy-check: ignore[allow-all] no\n";
+        let found = covered(yaml, "t.yaml");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "a: don't # policy-check: ignore[allow-all] why");
+        let item = "S:\n  # policy-check: ignore[allow-all] why\n  - Effect: Allow\n\n    Action: '*'\n  - Effect: Deny\n";
+        assert_eq!(
+            covered(item, "t.yml")[0].0,
+            "  - Effect: Allow\n\n    Action: '*'"
+        );
+        let bad = "# policy-check: ignore[allow-all]\n# policy-check: ignore allow-all x\n# policy-check: ignore[nope] x\nx = 1\n";
+        let found = covered(bad, "a.tf");
+        assert_eq!(
+            found.iter().map(|f| f.2).collect::<Vec<_>>(),
+            ["invalid", "invalid", "ok"]
+        );
+        assert_eq!(found[2].1, vec![None]);
+        assert!(Comments::scan("p.json", bad.as_bytes()).is_none());
+    }
+}
