@@ -107,12 +107,17 @@ fn measure(name: &str, text: &str, debounce: Option<u64>) -> Vec<Duration> {
     );
     let uri = format!("file://{}/{name}", dir.display());
     let wait_for = |version: i64| loop {
-        let m: Value = messages.recv_timeout(Duration::from_secs(30)).expect("the server answers");
+        let m: Value = messages
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server answers");
         if m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == version {
             return;
         }
     };
-    send(&mut stdin, json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
     send(
         &mut stdin,
         json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
@@ -139,7 +144,10 @@ fn measure(name: &str, text: &str, debounce: Option<u64>) -> Vec<Duration> {
         wait_for(version);
         times.push(start.elapsed());
     }
-    send(&mut stdin, json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+    );
     send(&mut stdin, json!({"jsonrpc": "2.0", "method": "exit"}));
     let _ = child.wait();
     times
@@ -165,7 +173,10 @@ fn policy_6kb() -> String {
             actions[(i + 1) % actions.len()]
         );
         statements.push(statement);
-        let text = format!("{{\n  \"Version\": \"1\",\n  \"Statement\": [\n{}\n  ]\n}}\n", statements.join(",\n"));
+        let text = format!(
+            "{{\n  \"Version\": \"1\",\n  \"Statement\": [\n{}\n  ]\n}}\n",
+            statements.join(",\n")
+        );
         if text.len() >= 6000 {
             return text;
         }

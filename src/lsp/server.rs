@@ -513,7 +513,9 @@ impl Server {
     fn hover(&mut self, params: HoverParams) -> Option<Hover> {
         let encoding = self.encoding;
         let position = params.text_document_position_params;
-        let doc = self.current(&position.text_document.uri).filter(|d| !too_large(d))?;
+        let doc = self
+            .current(&position.text_document.uri)
+            .filter(|d| !too_large(d))?;
         let offset = doc.text.offset(position.position, encoding);
         let (markdown, span) = super::hover::hover(
             &doc.name,
