@@ -214,7 +214,12 @@ impl BaselineRun {
                 unmatched: baseline.unmatched(),
             }),
             BaselineRun::Record(recorder) => {
-                recorder.write()?;
+                recorder.write().map_err(|e| {
+                    io::Error::new(
+                        e.kind(),
+                        format!("cannot write baseline `{}`: {e}", recorder.name),
+                    )
+                })?;
                 Ok(BaselineFacts {
                     file: recorder.name.clone(),
                     written: true,

@@ -257,7 +257,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         if !errors.is_empty() {
             return config_failure(&errors, style, err);
         }
-        show_settings(path, &workspace.for_path(path), out)?;
+        show_settings(path, &workspace.for_path(path), today, out)?;
         return Ok(EXIT_CLEAN);
     }
     let (inputs, walk_errors) = discover(&args.paths);
@@ -505,7 +505,12 @@ fn config_failure(errors: &[LoadError], style: Style, err: &mut dyn Write) -> io
 }
 
 /// `--show-settings PATH`.
-fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) -> io::Result<()> {
+fn show_settings(
+    path: &Path,
+    settings: &FileSettings<'_>,
+    today: Date,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let (options, rules) = settings.lint_settings();
     let none = "(none)".to_string();
     // Names and values come from the file system and the configuration:
@@ -563,6 +568,15 @@ fn show_settings(path: &Path, settings: &FileSettings<'_>, out: &mut dyn Write) 
             .as_deref()
             .map_or_else(|| "(any)".to_string(), list)
     )?;
+    let suppress: Vec<String> = settings
+        .suppressions(today)
+        .iter()
+        .map(|s| match &s.jsonpath {
+            Some(at) => format!("{} at {} ({})", s.rule.id(), at.text, s.reason),
+            None => format!("{} ({})", s.rule.id(), s.reason),
+        })
+        .collect();
+    writeln!(out, "  suppress: {}", list(&suppress))?;
     writeln!(out, "  rules:")?;
     let width = Rule::ALL.iter().map(|r| r.id().len()).max().unwrap_or(0);
     for rule in Rule::ALL {

@@ -16,6 +16,7 @@
 //! `unknown`, never as "no new access", and every witness is re-checked
 //! through [`crate::simulate::simulate`] before it is reported.
 
+pub mod git;
 pub mod lang;
 pub mod output;
 
@@ -714,12 +715,17 @@ pub enum DiffFormat {
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
     /// OLD then NEW: the policies before and after (each a file or a
-    /// directory); with --reference, NEW alone
-    #[arg(value_name = "OLD NEW", required = true, num_args = 1..=2)]
+    /// directory); with --reference, NEW alone; with --base, the paths to
+    /// compare with themselves at that revision
+    #[arg(value_name = "OLD NEW", required = true, num_args = 1..)]
     pub paths: Vec<PathBuf>,
     /// A policy NEW may never grant beyond: compared as OLD
-    #[arg(long, value_name = "ALLOWLIST")]
+    #[arg(long, value_name = "ALLOWLIST", conflicts_with = "base")]
     pub reference: Option<PathBuf>,
+    /// Compare the paths in the working tree (NEW) with the same paths at
+    /// this git revision (OLD), such as a pull request's base branch
+    #[arg(long, value_name = "GIT-REV")]
+    pub base: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     pub format: DiffFormat,

@@ -135,7 +135,8 @@ pub fn load_policies(paths: &[PathBuf], stdin: Option<(&str, &[u8])>) -> Vec<Pol
     files
 }
 
-fn unreadable(name: String, message: String) -> PolicyFile {
+/// A file that could not be read, as an unusable policy file.
+pub fn unreadable(name: String, message: String) -> PolicyFile {
     let report = FileReport::io_error(name, message);
     PolicyFile {
         name: report.name,
@@ -145,8 +146,8 @@ fn unreadable(name: String, message: String) -> PolicyFile {
 }
 
 /// Lints one document and classifies it; `None` for a walked file that is not
-/// a policy at all.
-fn load_one(name: String, bytes: Vec<u8>, origin: Origin) -> Option<PolicyFile> {
+/// a policy at all. `diff --base` loads the files of a git revision with it.
+pub fn load_one(name: String, bytes: Vec<u8>, origin: Origin) -> Option<PolicyFile> {
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let report = lint_file(
         name,

@@ -743,6 +743,36 @@ mod tests {
             .collect()
     }
 
+    proptest::proptest! {
+        /// Any text with suppression comments scans without panicking, and
+        /// every span lies on character boundaries of the text.
+        #[test]
+        fn scanning_never_panics(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::string::string_regex("[ -~\\n\t'\"é]{0,12}").expect("regex"),
+                    proptest::strategy::Just("# policy-check: ignore[".to_string()),
+                    proptest::strategy::Just("// policy-check: ignore[allow-all] r\n".to_string()),
+                    proptest::strategy::Just("<<EOF\n".to_string()),
+                    proptest::strategy::Just(": |\n".to_string()),
+                    proptest::strategy::Just("]".to_string()),
+                ],
+                0..24,
+            ),
+            yaml in proptest::bool::ANY,
+        ) {
+            let text: String = parts.concat();
+            let name = if yaml { "t.yaml" } else { "m.tf" };
+            if let Some(comments) = Comments::scan(name, text.as_bytes()) {
+                for c in &comments.comments {
+                    for span in [c.span, c.covers].into_iter().chain(c.ids.iter().map(|(_, s)| *s)) {
+                        proptest::prop_assert!(text.get(span.start..span.end).is_some(), "{span:?} in {text:?}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn comments_cover_their_line_or_the_next() {
         let tf = "resource \"x\" \"y\" {\n  # policy-check: ignore[allow-all, redundant-action] break-glass\n  # another comment\n  a = 1\n  b = \"#not\" # policy-check: ignore[allow-all] end of line\n}\n";

@@ -178,6 +178,39 @@ fn a_baseline_of_the_real_corpus_round_trips() {
     assert!(stdout(&human).contains("no longer occur"), "{}", stdout(&human));
 }
 
+/// Files are keyed relative to the baseline's folder, so a run from a
+/// subfolder matches a baseline written at the top.
+#[test]
+fn a_baseline_matches_from_another_folder() {
+    let dir = tree("baseline-elsewhere", &[("policies/admin.json", ADMIN)]);
+    let written = run(&dir, &["--write-baseline", "baseline.json", "policies"], None);
+    assert_eq!(written.status.code(), Some(0), "{}", stdout(&written));
+    let baseline = fs::read_to_string(dir.join("baseline.json")).expect("written");
+    assert!(
+        baseline.contains("\"file\":\"policies/admin.json\""),
+        "{baseline}"
+    );
+    let inside = dir.join("policies");
+    let out = run(
+        &inside,
+        &["--baseline", "../baseline.json", "--format", "json", "."],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(json(&out)["baselined"], 1);
+    let nowhere = run(
+        &dir,
+        &["--write-baseline", "missing/baseline.json", "policies"],
+        None,
+    );
+    assert_eq!(nowhere.status.code(), Some(2));
+    assert!(
+        common::stderr(&nowhere).contains("cannot write baseline `missing/baseline.json`"),
+        "{}",
+        common::stderr(&nowhere)
+    );
+}
+
 #[test]
 fn a_baseline_that_is_no_baseline_is_refused() {
     let dir = tree(
@@ -235,6 +268,11 @@ reason = "break-glass role, reviewed by security"
     assert!(
         text.contains("suppresses allow-all for `break-glass/*.json` (1 finding)"),
         "{text}"
+    );
+    let settings = stdout(&run(&dir, &["--show-settings", "break-glass/admin.json"], None));
+    assert!(
+        settings.contains("  suppress: allow-all (break-glass role, reviewed by security)\n"),
+        "{settings}"
     );
     let files = stdout(&run(&dir, &["--show-files", "break-glass"], None));
     assert!(

@@ -168,15 +168,52 @@ fn usage_errors_and_unusable_documents_exit_2() {
     assert!(err.contains("NEW cannot be evaluated"), "{err}");
 }
 
+/// The output a page documents for `$ COMMAND`: the lines after it up to
+/// the next `$ ` line or the end of the block, and the exit code when the
+/// next line is `$ echo $?`.
+fn documented(page: &str, command: &str) -> (String, Option<i32>) {
+    let text = std::fs::read_to_string(root().join(page)).expect("page");
+    let marker = format!("$ {command}\n");
+    let at = text
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{page} documents no `$ {command}`"))
+        + marker.len();
+    let mut output = String::new();
+    let mut lines = text[at..].lines();
+    for line in lines.by_ref() {
+        if line.starts_with("$ ") || line.starts_with("```") {
+            let code = (line == "$ echo $?")
+                .then(|| lines.next().and_then(|l| l.parse().ok()))
+                .flatten();
+            return (output, code);
+        }
+        output.push_str(line);
+        output.push('\n');
+    }
+    panic!("{page}: the block of `$ {command}` does not end");
+}
+
+/// The diff step of the simulate walkthrough (docs/simulate.md, repeated in
+/// docs/diff.md): exactly the documented command, in the documented
+/// directory, gives exactly the documented output and exit code.
 #[test]
 fn walkthrough_pull_request_widening_the_office_cidr_is_caught() {
     let dir = root().join("testdata/diff/walkthrough");
+    let command = "policy-check diff before after";
     let output = common::run(&dir, &["diff", "before", "after"], b"");
-    let expected = std::fs::read_to_string(dir.join("expected.txt")).expect("snapshot");
-    assert_eq!(
-        (output.status.code(), common::stdout(&output).as_str()),
-        (Some(1), expected.as_str())
+    let actual = common::stdout(&output);
+    let (expected, code) = documented("docs/simulate.md", command);
+    assert!(
+        std::fs::read_to_string(root().join("docs/simulate.md"))
+            .expect("page")
+            .contains(&format!("$ cd testdata/diff/walkthrough\n$ {command}\n")),
+        "docs/simulate.md runs it in testdata/diff/walkthrough"
     );
+    assert_eq!((output.status.code(), actual.as_str()), (code, expected.as_str()));
+    assert_eq!(code, Some(1));
+    assert!(actual.contains("acs:SourceIp=203.0.0.0"), "{actual}");
+    let (in_diff_page, _) = documented("docs/diff.md", command);
+    assert_eq!(actual, in_diff_page, "docs/diff.md");
     let unchanged = common::run(&dir, &["diff", "before", "before"], b"");
     assert_eq!(unchanged.status.code(), Some(0), "{}", common::stdout(&unchanged));
 }

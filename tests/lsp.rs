@@ -549,3 +549,27 @@ fn malformed_input_never_stops_the_server() {
     assert_eq!(client.diagnostics(&uri).len(), 1);
     client.finish();
 }
+
+/// The editor hides what the command line hides: a suppression comment
+/// above the heredoc silences its finding, and one without a reason is
+/// flagged while the finding stays.
+#[test]
+fn suppression_comments_apply_in_the_editor() {
+    let mut client = Client::start("suppress", false);
+    let text = include_str!("../testdata/hosts/fail-heredoc.tf");
+    let suppressed = text.replace(
+        "  policy_document = <<EOF",
+        "  # policy-check: ignore[invalid-effect] kept for the migration\n  policy_document = <<EOF",
+    );
+    let uri = client.open("main.tf", "terraform", &suppressed);
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    let reasonless = suppressed.replace(" kept for the migration", "");
+    client.change(&uri, 2, &reasonless);
+    let codes: Vec<Value> = client
+        .diagnostics(&uri)
+        .iter()
+        .map(|d| d["code"].clone())
+        .collect();
+    assert_eq!(codes, vec![json!("invalid-suppression"), json!("invalid-effect")]);
+    client.finish();
+}

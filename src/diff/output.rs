@@ -2,33 +2,25 @@
 //! docs/diff.md), and the command's exit code.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use serde_json::{json, Map, Value};
 
-use super::{compare, Comparison, DiffArgs, DiffFormat, NewAccess};
+use super::{compare, git, Comparison, DiffArgs, DiffFormat, NewAccess};
+use crate::discover::display_name;
 use crate::simulate::{load_policies, FileStatus, PolicyFile};
 
 /// Runs `diff`; returns the exit code (0 no new access, 1 new access or
 /// unknown, 2 usage error or an unusable document).
 pub fn run_diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     use crate::cli::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
-    let (old_paths, new_paths) = match (&args.reference, args.paths.as_slice()) {
-        (Some(reference), [new]) => (vec![reference.clone()], vec![new.clone()]),
-        (None, [old, new]) => (vec![old.clone()], vec![new.clone()]),
-        (Some(_), _) => {
-            writeln!(err, "policy-check diff: with --reference, give NEW alone")?;
-            return Ok(EXIT_ERROR);
-        }
-        (None, _) => {
-            writeln!(
-                err,
-                "policy-check diff: give OLD and NEW (or --reference ALLOWLIST NEW)"
-            )?;
+    let (old, new) = match load_sides(args) {
+        Ok(sides) => sides,
+        Err(message) => {
+            writeln!(err, "policy-check diff: {message}")?;
             return Ok(EXIT_ERROR);
         }
     };
-    let old = load_policies(&old_paths, None);
-    let new = load_policies(&new_paths, None);
     let comparison = match compare(&old, &new) {
         Ok(c) => c,
         Err(unusable) => {
@@ -64,6 +56,49 @@ pub fn run_diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io
             EXIT_CLEAN
         },
     )
+}
+
+/// OLD's and NEW's policies, as the arguments name them; a usage error
+/// otherwise.
+fn load_sides(args: &DiffArgs) -> Result<(Vec<PolicyFile>, Vec<PolicyFile>), String> {
+    if let Some(rev) = &args.base {
+        return load_base(rev, &args.paths);
+    }
+    match (&args.reference, args.paths.as_slice()) {
+        (Some(reference), [new]) => Ok((
+            load_policies(std::slice::from_ref(reference), None),
+            load_policies(std::slice::from_ref(new), None),
+        )),
+        (None, [old, new]) => Ok((
+            load_policies(std::slice::from_ref(old), None),
+            load_policies(std::slice::from_ref(new), None),
+        )),
+        (Some(_), _) => Err("with --reference, give NEW alone".into()),
+        (None, _) => Err("give OLD and NEW (or --reference ALLOWLIST NEW, or --base GIT-REV PATH...)".into()),
+    }
+}
+
+/// `--base REV PATH...`: NEW is the paths in the working tree, OLD the same
+/// paths at REV. A path missing on one side contributes nothing to it.
+fn load_base(rev: &str, paths: &[PathBuf]) -> Result<(Vec<PolicyFile>, Vec<PolicyFile>), String> {
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err("--base compares paths, not standard input".into());
+    }
+    let revision = git::resolve(rev)?;
+    let (old, missing_at_rev) = git::load_at(&revision, paths)?;
+    let present: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| std::fs::symlink_metadata(p).is_ok())
+        .cloned()
+        .collect();
+    if let Some(nowhere) = missing_at_rev.iter().find(|p| !present.contains(p)) {
+        return Err(format!(
+            "`{}` exists neither in the working tree nor at {}",
+            display_name(nowhere),
+            revision.label
+        ));
+    }
+    Ok((old, load_policies(&present, None)))
 }
 
 fn describe_request(found: &NewAccess) -> String {
