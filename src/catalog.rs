@@ -172,6 +172,8 @@ pub struct Table {
     operations: Vec<Operation>,
     /// Each operation's action in lower case, in table order (so sorted).
     lowercase: Vec<String>,
+    /// Each operation's [`wildcard::byte_classes`], in table order.
+    classes: Vec<u64>,
     by_lowercase: HashMap<String, usize>,
 }
 
@@ -226,12 +228,14 @@ impl Table {
                 ));
             }
         }
+        let classes = lowercase.iter().map(|a| wildcard::byte_classes(a)).collect();
         Ok(Table {
             service,
             complete,
             as_of,
             operations,
             lowercase,
+            classes,
             by_lowercase,
         })
     }
@@ -266,33 +270,56 @@ impl Table {
         // `ens:*` and `*`, the commonest patterns, match their whole run when
         // case is ignored: the run is then the answer, with nothing to test.
         if case == Case::Insensitive && pattern.len() == head + 1 && pattern.ends_with('*') {
-            out.extend(run);
+            out.extend(&self.operations[run]);
             return;
         }
-        out.extend(
-            run.iter()
-                .filter(|op| wildcard::matches(pattern, op.action, case)),
-        );
+        out.extend(self.matching(pattern, case, run));
     }
 
     fn matches_any(&self, pattern: &str, case: Case) -> bool {
-        self.run(pattern)
-            .1
-            .iter()
-            .any(|op| wildcard::matches(pattern, op.action, case))
+        let (_, run) = self.run(pattern);
+        self.matching(pattern, case, run).next().is_some()
     }
 
-    /// The length of `pattern`'s literal head, and the operations that can
-    /// match it. Whatever the pattern matches starts with that head (in either
+    /// The operations in `run` that `pattern` matches. Patterns come from
+    /// strangers, thousands to a file: each is folded once, and an
+    /// operation lacking a byte the pattern needs is ruled out before
+    /// matching.
+    fn matching<'t>(
+        &'t self,
+        pattern: &str,
+        case: Case,
+        run: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = &'t Operation> + 't {
+        let needs = wildcard::literal_bytes(pattern);
+        let pattern = match case {
+            Case::Insensitive => pattern.to_ascii_lowercase(),
+            Case::Sensitive => pattern.to_string(),
+        };
+        run.filter(move |&i| self.classes[i] & needs == needs)
+            .filter(move |&i| {
+                // Folded pattern against folded action: case is already
+                // taken care of.
+                let text = match case {
+                    Case::Insensitive => self.lowercase[i].as_str(),
+                    Case::Sensitive => self.operations[i].action,
+                };
+                wildcard::matches(&pattern, text, Case::Sensitive)
+            })
+            .map(|i| &self.operations[i])
+    }
+
+    /// The length of `pattern`'s literal head, and where in the table the
+    /// operations that can match it are. Whatever the pattern matches starts with that head (in either
     /// case mode, up to ASCII case), and in a list sorted by lower-case action
     /// those operations form one run: `ens:Describe*` tests its run of
     /// Describe operations instead of the whole table.
-    fn run(&self, pattern: &str) -> (usize, &[Operation]) {
+    fn run(&self, pattern: &str) -> (usize, std::ops::Range<usize>) {
         let head = literal_head(pattern);
         let lower = head.to_ascii_lowercase();
         let start = self.lowercase.partition_point(|a| a.as_str() < lower.as_str());
         let run = self.lowercase[start..].partition_point(|a| a.starts_with(&lower));
-        (head.len(), &self.operations[start..start + run])
+        (head.len(), start..start + run)
     }
 }
 

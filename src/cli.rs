@@ -15,6 +15,9 @@ use crate::discover::{
     discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
 };
 use crate::embedded::{lint_host, Query, Selected};
+use crate::fix::passes::fix_until_stable;
+use crate::fix::unified::unified_diff;
+use crate::fix::write::write_atomic;
 use crate::host::files::{self, lexical, root_of, Resolved};
 use crate::lint::{FileReport, Origin, Outcome};
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
@@ -139,6 +142,18 @@ pub struct LintArgs {
     /// Print how many findings each rule has instead of the findings
     #[arg(long)]
     pub statistics: bool,
+    /// Apply safe fixes to the files (also unsafe ones with
+    /// --unsafe-fixes), then report what is left
+    #[arg(long)]
+    pub fix: bool,
+    /// Let --fix and --diff apply unsafe fixes too (they change what a
+    /// policy grants); without --fix, mark them fixable
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print what --fix would change as a unified diff, and write nothing
+    /// (also with --fix)
+    #[arg(long)]
+    pub diff: bool,
     /// Report only findings that are not in this baseline (written by
     /// --write-baseline), and say how many of its findings no longer occur
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
@@ -328,21 +343,29 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     } else {
         Mode::Findings
     };
-    let renderer = report::Renderer::with_mode(args.format, mode, style);
+    let renderer = report::Renderer::with_mode(args.format, mode, style).with_unsafe_fixes(args.unsafe_fixes);
     let lint_item = |(_, item): &(String, Item)| -> (report::Rendered, Vec<Resolved>) {
-        let (report, fail_on, referenced) = match item {
+        let (report, fail_on, referenced, fixing) = match item {
             Item::Input(input) => linter.lint(input, true),
             Item::WalkError(e) => (
                 FileReport::io_error(e.name.clone(), e.message.clone()),
                 workspace.for_path(Path::new(&e.name)).fail_on(),
                 Vec::new(),
+                Fixing::default(),
             ),
         };
         let mut report = report;
         if let Some(baseline) = &baseline {
             baseline.apply(&mut report);
         }
-        (renderer.render(report, fail_on), referenced)
+        let rendered = renderer.render(report, fail_on).with_fixed(fixing.applied);
+        let rendered = if args.diff {
+            // `--diff` prints only the diffs (and its line on stderr).
+            rendered.with_text(fixing.diff.unwrap_or_default())
+        } else {
+            rendered
+        };
+        (rendered, referenced)
     };
     let mut target: Box<dyn Write> = match &args.output_file {
         Some(file) => match std::fs::File::create(file) {
@@ -421,11 +444,16 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
                     origin: Origin::Named,
                     listed_as_file: false,
                 };
-                let (mut report, fail_on, _) = linter.lint(&input, false);
+                let (mut report, fail_on, _, fixing) = linter.lint(&input, false);
                 if let Some(baseline) = &baseline {
                     baseline.apply(&mut report);
                 }
-                renderer.render(report, fail_on)
+                let rendered = renderer.render(report, fail_on).with_fixed(fixing.applied);
+                if args.diff {
+                    rendered.with_text(fixing.diff.unwrap_or_default())
+                } else {
+                    rendered
+                }
             }
             Resolved::Refused(path, message) => {
                 let mut report = FileReport::io_error(display_name(path), message.clone());
@@ -479,11 +507,52 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             .iter()
             .map(|c| c.config.summary(c.name.clone(), today))
             .collect(),
+        unsafe_fixes: args.unsafe_fixes,
         baseline: baseline.as_ref().map(BaselineRun::finish).transpose()?,
     };
-    let totals = stream.finish(&run, args.quiet)?;
+    let totals = stream.finish(&run, args.quiet || args.diff)?;
     out.flush()?;
+    if args.diff {
+        // As ruff: the diffs on stdout, what they come to on stderr, and
+        // exit 1 when there is something to fix.
+        if !args.quiet {
+            writeln!(err, "{}", would_fix(&totals, args.unsafe_fixes))?;
+        }
+        return Ok(if totals.io_errors > 0 {
+            EXIT_ERROR
+        } else if totals.fixed > 0 {
+            EXIT_FINDINGS
+        } else {
+            EXIT_CLEAN
+        });
+    }
     Ok(exit_code(&totals, mode))
+}
+
+/// What fixing one file did: fixes applied, and the diff when `--diff`
+/// asked for one instead of a write.
+#[derive(Debug, Default)]
+struct Fixing {
+    applied: usize,
+    diff: Option<String>,
+}
+
+/// `--diff`'s summary line.
+fn would_fix(totals: &report::Totals, unsafe_fixes: bool) -> String {
+    let noun = |n: usize| format!("{n} problem{}", if n == 1 { "" } else { "s" });
+    let mut line = if totals.fixed == 0 {
+        "No problems would be fixed".to_string()
+    } else {
+        format!("Would fix {}", noun(totals.fixed))
+    };
+    if !unsafe_fixes && totals.fixable_unsafe > 0 {
+        line.push_str(&format!(
+            " ({} more with `--unsafe-fixes`)",
+            totals.fixable_unsafe
+        ));
+    }
+    line.push('.');
+    line
 }
 
 /// Today's date in UTC, which decides whether a suppression has expired;
@@ -515,6 +584,13 @@ fn usage_problem(args: &LintArgs) -> Option<String> {
         return Some(
             "--statistics prints a table (human) or a JSON array (json); it has no other format".to_string(),
         );
+    }
+    let reads_stdin_to_fix = reads_stdin && (args.fix || args.diff);
+    if reads_stdin_to_fix {
+        return Some("--fix and --diff change files; standard input (`-`) cannot be fixed".to_string());
+    }
+    if args.diff && args.format != Format::Human {
+        return Some("--diff prints a unified diff; it has no --format".to_string());
     }
     if args.statistics && args.show_files {
         return Some("--statistics and --show-files each replace the findings: give one".to_string());
@@ -650,7 +726,7 @@ impl Linter<'_> {
     /// Lints one input. With `follow`, the files its `file()` calls name
     /// that are not inputs themselves are returned, for the caller to lint
     /// once each after the inputs.
-    fn lint(&self, input: &Input, follow: bool) -> (FileReport, Severity, Vec<Resolved>) {
+    fn lint(&self, input: &Input, follow: bool) -> (FileReport, Severity, Vec<Resolved>, Fixing) {
         let args = self.args;
         let (name, path, origin) = match input {
             Input::Stdin => (self.stdin_name.to_string(), self.stdin_path, Origin::Named),
@@ -668,7 +744,7 @@ impl Linter<'_> {
             // ruff gives with `--force-exclude --stdin-filename`.
             let by = settings.config().map_or("the configuration", |c| c.name.as_str());
             let report = FileReport::excluded(name, format!("by `include`/`exclude` in {by}"));
-            return (report, fail_on, Vec::new());
+            return (report, fail_on, Vec::new(), Fixing::default());
         }
         let bytes = match input {
             Input::Stdin => self
@@ -682,29 +758,66 @@ impl Linter<'_> {
         };
         let bytes = match bytes {
             Ok(bytes) => bytes,
-            Err(message) => return (FileReport::io_error(name, message), fail_on, Vec::new()),
+            Err(message) => {
+                let report = FileReport::io_error(name, message);
+                return (report, fail_on, Vec::new(), Fixing::default());
+            }
         };
         let (options, rules) = settings.lint_settings();
-        let comments = Comments::scan(&name, &bytes);
-        let (mut report, references) = match (args.jsonpath.as_ref(), settings.config_jsonpath()) {
-            (Some(query), _) => (
-                lint_host(
-                    name,
-                    bytes,
-                    query,
-                    Selected::ByCommandLine(origin),
-                    &options,
-                    &rules,
+        // The files the last lint found named by `file()`: when fixing,
+        // that of the fixed text.
+        let references = std::cell::RefCell::new(Vec::new());
+        let lint_bytes = |name: String, bytes: Vec<u8>| {
+            let comments = Comments::scan(&name, &bytes);
+            let (mut report, found) = match (args.jsonpath.as_ref(), settings.config_jsonpath()) {
+                (Some(query), _) => (
+                    lint_host(
+                        name,
+                        bytes,
+                        query,
+                        Selected::ByCommandLine(origin),
+                        &options,
+                        &rules,
+                    ),
+                    Vec::new(),
                 ),
-                Vec::new(),
-            ),
-            (None, Some(query)) => (
-                lint_host(name, bytes, query, Selected::ByConfig, &options, &rules),
-                Vec::new(),
-            ),
-            (None, None) => crate::host::lint_input_following(name, bytes, origin, &options, &rules),
+                (None, Some(query)) => (
+                    lint_host(name, bytes, query, Selected::ByConfig, &options, &rules),
+                    Vec::new(),
+                ),
+                (None, None) => crate::host::lint_input_following(name, bytes, origin, &options, &rules),
+            };
+            *references.borrow_mut() = found;
+            // Suppressed findings are not fixed either (as ruff's `noqa`):
+            // the fix loop lints through here too.
+            crate::suppress::apply(&mut report, &settings.suppressions(self.today), comments, &rules);
+            report
         };
-        crate::suppress::apply(&mut report, &settings.suppressions(self.today), comments, &rules);
+        // Only text that is UTF-8 as read is fixed: a lossily decoded file
+        // written back would lose its undecodable bytes.
+        let (mut report, fixing) = match String::from_utf8(bytes) {
+            Ok(text) if args.fix || args.diff => {
+                let fixed = fix_until_stable(text.clone(), args.unsafe_fixes, |t| {
+                    lint_bytes(name.clone(), t.as_bytes().to_vec())
+                });
+                let mut fixing = Fixing::default();
+                if fixed.text != text {
+                    fixing.applied = fixed.applied;
+                    // `--fix --diff` is `--diff`, as in ruff: nothing is written.
+                    if args.diff {
+                        fixing.diff = Some(unified_diff(&escape::text(&name), &text, &fixed.text));
+                    } else if let Err(e) = write_atomic(path, &fixed.text) {
+                        let message = format!("cannot write the fixed file: {e}");
+                        let report = FileReport::io_error(name, message);
+                        return (report, fail_on, Vec::new(), Fixing::default());
+                    }
+                }
+                (fixed.report, fixing)
+            }
+            Ok(text) => (lint_bytes(name, text.into_bytes()), Fixing::default()),
+            Err(e) => (lint_bytes(name, e.into_bytes()), Fixing::default()),
+        };
+        let references = references.into_inner();
         let mut followed = Vec::new();
         let mut not_followed = 0;
         for reference in references {
@@ -723,7 +836,7 @@ impl Linter<'_> {
         if let Outcome::Linted { unknown, .. } = &mut report.outcome {
             *unknown += not_followed;
         }
-        (report, fail_on, followed)
+        (report, fail_on, followed, fixing)
     }
 }
 

@@ -31,6 +31,32 @@ pub fn has_wildcard(s: &str) -> bool {
     s.contains(['*', '?'])
 }
 
+/// The bytes `s` holds, ASCII case ignored, as a set of 64 classes (each
+/// letter and digit its own, other bytes shared). A text can match a pattern
+/// only if its set holds the pattern's [`literal_bytes`]: a cheap test that
+/// rules out most of a catalogue before any matching.
+pub fn byte_classes(s: &str) -> u64 {
+    s.bytes().fold(0, |set, b| set | class(b))
+}
+
+/// The classes of the bytes a pattern's literal characters need in any text
+/// it matches (`*` and `?` need none).
+pub fn literal_bytes(pattern: &str) -> u64 {
+    pattern
+        .bytes()
+        .filter(|&b| b != b'*' && b != b'?')
+        .fold(0, |set, b| set | class(b))
+}
+
+fn class(b: u8) -> u64 {
+    let b = b.to_ascii_lowercase();
+    1 << match b {
+        b'a'..=b'z' => b - b'a',
+        b'0'..=b'9' => 26 + b - b'0',
+        _ => 36 + b % 28,
+    }
+}
+
 /// Whether `pattern` matches all of `text`.
 pub fn matches(pattern: &str, text: &str, case: Case) -> bool {
     // Nearly every pattern people write is a literal or a literal with one
@@ -78,6 +104,27 @@ pub fn covers(general: &str, specific: &str, case: Case) -> bool {
 /// value without wildcards is looked up among the literals by key, and a
 /// value is tried only against the patterns a [`PatternIndex`] finds for it.
 pub fn first_covers(values: &[&str], case: Case, covers: impl Fn(&str, &str) -> bool) -> Vec<Option<usize>> {
+    if values.len() > SHORT_LIST {
+        return first_covers_indexed(values, case, covers);
+    }
+    // Building the index costs more than comparing every pair of a short list.
+    (0..values.len())
+        .map(|i| {
+            (0..values.len())
+                .find(|&j| j != i && covers(values[j], values[i]) && !(j > i && covers(values[i], values[j])))
+        })
+        .collect()
+}
+
+/// Lists up to this long are compared pair by pair (at most 56 pairs).
+const SHORT_LIST: usize = 8;
+
+/// [`first_covers`] through a [`PatternIndex`], for lists of any length.
+fn first_covers_indexed(
+    values: &[&str],
+    case: Case,
+    covers: impl Fn(&str, &str) -> bool,
+) -> Vec<Option<usize>> {
     let folded: Vec<Cow<'_, str>> = values.iter().map(|v| fold(v, case)).collect();
     let index = PatternIndex::new(&folded);
     let mut first_literal = HashMap::new();
@@ -174,7 +221,6 @@ const RUN_KEY: usize = 16;
 /// quadratic in this constant only.
 const FEW: usize = 8;
 
-#[derive(Default)]
 struct PatternIndex {
     /// A list of at most [`FEW`] distinct patterns, kept as it is: trying
     /// each costs less than building the tries and maps for them.
@@ -185,6 +231,8 @@ struct PatternIndex {
     /// lengths they come in.
     inner: HashMap<Vec<u8>, usize>,
     key_lengths: Vec<usize>,
+    /// The bytes a key starts with: a value is looked up only at those.
+    key_starts: [bool; 256],
     /// `runs[k]` lists the patterns whose chosen run has key `k`.
     runs: Vec<Vec<usize>>,
     /// Patterns with no inner run, which any value may hold.
@@ -203,7 +251,13 @@ impl PatternIndex {
                 .collect();
             return PatternIndex {
                 few: Some(distinct),
-                ..PatternIndex::default()
+                heads: Trie::default(),
+                tails: Trie::default(),
+                inner: HashMap::new(),
+                key_lengths: Vec::new(),
+                key_starts: [false; 256],
+                runs: Vec::new(),
+                no_run: Vec::new(),
             };
         }
         let mut seen = HashSet::new();
@@ -252,12 +306,17 @@ impl PatternIndex {
         let mut key_lengths: Vec<usize> = inner.keys().map(Vec::len).collect();
         key_lengths.sort_unstable();
         key_lengths.dedup();
+        let mut key_starts = [false; 256];
+        for key in inner.keys() {
+            key_starts[usize::from(key[0])] = true;
+        }
         PatternIndex {
             few: None,
             heads,
             tails,
             inner,
             key_lengths,
+            key_starts,
             runs,
             no_run,
         }
@@ -284,6 +343,9 @@ impl PatternIndex {
             let mut hit = HashSet::new();
             let bytes = value.as_bytes();
             'search: for start in 0..bytes.len() {
+                if !self.key_starts[usize::from(bytes[start])] {
+                    continue;
+                }
                 for &len in &self.key_lengths {
                     let Some(key) = bytes.get(start..start + len) else {
                         break;
@@ -411,7 +473,7 @@ fn glob(pattern: &str, text: &str, case: Case, question: Question) -> bool {
         } else if run.contains('?') {
             find_with_questions(run, &text[at..end], question)
         } else {
-            text[at..end].find(run).map(|start| (start, start + run.len()))
+            find(&text[at..end], run).map(|start| (start, start + run.len()))
         };
         match found {
             Some((_, run_end)) => at += run_end,
@@ -419,6 +481,23 @@ fn glob(pattern: &str, text: &str, case: Case, question: Question) -> bool {
         }
     }
     true
+}
+
+/// Texts up to this many bytes are searched by comparing at each place:
+/// building a two-way searcher costs more than that on an action name.
+const SHORT_TEXT: usize = 64;
+
+/// The leftmost place of `run` in `text`: [`str::find`] (linear) on long
+/// texts, a comparison at each place on short ones (bounded by
+/// `SHORT_TEXT` squared). A byte match of a whole UTF-8 run starts on a
+/// character boundary, as a run never starts with a continuation byte.
+fn find(text: &str, run: &str) -> Option<usize> {
+    if text.len() > SHORT_TEXT {
+        return text.find(run);
+    }
+    text.as_bytes()
+        .windows(run.len())
+        .position(|place| place == run.as_bytes())
 }
 
 /// `s` with ASCII letters lowered when case does not matter.
@@ -701,6 +780,7 @@ mod tests {
                         })
                     })
                     .collect();
+                prop_assert_eq!(first_covers_indexed(&values, case, cover), slow.clone(), "{:?}", case);
                 prop_assert_eq!(first_covers(&values, case, cover), slow, "{:?}", case);
             }
         }

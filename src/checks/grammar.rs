@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::Context;
 use crate::diagnostic::Diagnostic;
+use crate::fix::{self, Edit, Fix};
 use crate::model::{member, Policy, PolicyKind};
 use crate::parse::{Member, Node, Value};
 use crate::rules::Rule;
@@ -31,7 +32,7 @@ pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     for m in members {
-        element_name(m, TOP_LEVEL, &["Id"], out);
+        element_name(m, members, TOP_LEVEL, &["Id"], out);
     }
     version(member(root, "Version"), open, out);
     let Some(statement) = member(root, "Statement") else {
@@ -107,16 +108,23 @@ fn version(version: Option<&Member<'_>>, open: Span, out: &mut Vec<Diagnostic>) 
         Value::Number(n) => format!("`Version` must be the string \"1\", found the number {n}"),
         _ => format!("`Version` must be the string \"1\", found {}", value.type_name()),
     };
-    out.push(
-        Diagnostic::new(Rule::InvalidVersion, value.span, message).with_help("write \"Version\": \"1\""),
-    );
+    let d = Diagnostic::new(Rule::InvalidVersion, value.span, message).with_help("write \"Version\": \"1\"");
+    // RAM has one policy language version: whatever was written, the
+    // statements can only mean what they mean under "1".
+    out.push(match value.value {
+        Value::String(_) | Value::Number(_) => d.with_fix(Fix::safe(
+            "write \"1\"",
+            vec![Edit::replace(value.span, fix::json_string("1"))],
+        )),
+        _ => d,
+    });
 }
 
 fn statement_shape(node: &Node<'_>, kind: PolicyKind, out: &mut Vec<Diagnostic>) {
     let open = Span::new(node.span.start, node.span.start + 1);
     let members = node.as_object().unwrap_or(&[]);
     for m in members {
-        element_name(m, STATEMENT, &["Sid", "NotResource"], out);
+        element_name(m, members, STATEMENT, &["Sid", "NotResource"], out);
     }
     let present = |key: &str| members.iter().find(|m| m.key == key);
 
@@ -182,7 +190,14 @@ fn statement_shape(node: &Node<'_>, kind: PolicyKind, out: &mut Vec<Diagnostic>)
 }
 
 /// Flags keys that are not in `known`, or that are only `undocumented`.
-fn element_name(m: &Member<'_>, known: &[&str], undocumented: &[&str], out: &mut Vec<Diagnostic>) {
+/// `siblings` are the object's members, `m` among them.
+fn element_name(
+    m: &Member<'_>,
+    siblings: &[Member<'_>],
+    known: &[&str],
+    undocumented: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
     let key = m.key.as_ref();
     if known.contains(&key) {
         return;
@@ -211,7 +226,21 @@ fn element_name(m: &Member<'_>, known: &[&str], undocumented: &[&str], out: &mut
     );
     diagnostic = match nearest(key, &candidates) {
         Some(best) => {
-            diagnostic.with_help(format!("did you mean `{best}`? element names are case-sensitive"))
+            let d = diagnostic.with_help(format!("did you mean `{best}`? element names are case-sensitive"));
+            // Renaming onto an element the object already has would make a
+            // duplicate key. A change of case only is what was meant (safe);
+            // another name (`Actions`) is a guess (unsafe).
+            if siblings.iter().any(|other| other.key == best) {
+                d
+            } else {
+                let edits = vec![Edit::replace(m.key_span, fix::json_string(best))];
+                let message = format!("rename to `{best}`");
+                d.with_fix(if best.eq_ignore_ascii_case(key) {
+                    Fix::safe(message, edits)
+                } else {
+                    Fix::unsafe_(message, edits)
+                })
+            }
         }
         None => diagnostic.with_help(format!("valid elements here: {}", known.join(", "))),
     };
@@ -222,49 +251,106 @@ fn element_name(m: &Member<'_>, known: &[&str], undocumented: &[&str], out: &mut
 /// Jaro similarity above 0.8 (Jaro, not Jaro-Winkler, which overrates long
 /// shared prefixes).
 pub fn nearest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    if let Some(same) = candidates.iter().find(|c| c.eq_ignore_ascii_case(word)) {
-        return Some(same);
-    }
-    let lower = word.to_ascii_lowercase();
-    let counts = letter_counts(&lower);
-    candidates
-        .iter()
-        .filter(|c| could_be_near(&lower, &counts, c))
-        .map(|c| (strsim::jaro(&lower, &c.to_ascii_lowercase()), *c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+    Vocabulary::new(candidates).nearest(word)
 }
 
-fn letter_counts(word: &str) -> [u8; 128] {
-    let mut counts = [0u8; 128];
-    for b in word.bytes().filter(u8::is_ascii) {
-        counts[usize::from(b)] = counts[usize::from(b)].saturating_add(1);
+/// Candidates for [`nearest`], prepared once: a "did you mean" over an
+/// operation table runs for every unknown action of a file, and a hostile
+/// file can hold tens of thousands.
+pub struct Vocabulary<'c> {
+    words: Vec<Candidate<'c>>,
+}
+
+struct Candidate<'c> {
+    word: &'c str,
+    lower: String,
+    /// Letter classes ([`letter_classes`]); `None` when the word is not
+    /// ASCII or too long for the counts, and so is never pruned.
+    classes: Option<[u8; CLASSES]>,
+}
+
+impl<'c> Vocabulary<'c> {
+    pub fn new(candidates: &[&'c str]) -> Self {
+        Vocabulary {
+            words: candidates
+                .iter()
+                .map(|&word| Candidate {
+                    word,
+                    lower: word.to_ascii_lowercase(),
+                    classes: letter_classes(word).filter(|_| word.len() <= usize::from(u8::MAX)),
+                })
+                .collect(),
+        }
     }
-    counts
+
+    /// As [`nearest`] over this vocabulary.
+    pub fn nearest(&self, word: &str) -> Option<&'c str> {
+        if let Some(same) = self.words.iter().find(|c| c.word.eq_ignore_ascii_case(word)) {
+            return Some(same.word);
+        }
+        let lower = word.to_ascii_lowercase();
+        let classes = letter_classes(&lower);
+        // The best so far; a later candidate of equal score wins, as with
+        // `max_by`. One whose bound is below the best cannot win, so its
+        // score is not computed.
+        let mut best: Option<(f64, &'c str)> = None;
+        for c in &self.words {
+            let bound = upper_bound(&lower, classes.as_ref(), c);
+            if bound <= 0.8 || best.is_some_and(|(score, _)| bound < score) {
+                continue;
+            }
+            let score = strsim::jaro(&lower, &c.lower);
+            if score > 0.8 && best.is_none_or(|(before, _)| score >= before) {
+                best = Some((score, c.word));
+            }
+        }
+        best.map(|(_, word)| word)
+    }
+}
+
+/// Letter classes counted by [`letter_classes`].
+const CLASSES: usize = 32;
+
+/// How many bytes of an ASCII word fall in each of 32 classes (each letter,
+/// ignoring case, its own; digits in four; `:`; the rest), saturating at
+/// 255; `None` for a word that is not ASCII.
+fn letter_classes(word: &str) -> Option<[u8; CLASSES]> {
+    if !word.is_ascii() {
+        return None;
+    }
+    let mut counts = [0u8; CLASSES];
+    for b in word.bytes().map(|b| b.to_ascii_lowercase()) {
+        let class = match b {
+            b'a'..=b'z' => b - b'a',
+            b'0'..=b'9' => 26 + b % 4,
+            b':' => 30,
+            _ => 31,
+        };
+        let slot = &mut counts[usize::from(class)];
+        *slot = slot.saturating_add(1);
+    }
+    Some(counts)
 }
 
 /// A cheap upper bound on the Jaro similarity, so that most of a long
 /// candidate list (hundreds of actions per unknown action) is ruled out
 /// without computing it. Jaro's matching characters are common characters,
 /// so with `m` at most the multiset intersection of the two words,
-/// `(m/|a| + m/|b| + 1) / 3` bounds the score. Only ASCII words are pruned
-/// (there bytes are characters); anything else is always compared.
-fn could_be_near(lower: &str, counts: &[u8; 128], candidate: &str) -> bool {
-    if !lower.is_ascii() || !candidate.is_ascii() || lower.is_empty() || candidate.is_empty() {
-        return true;
+/// `(m/|a| + m/|b| + 1) / 3` bounds the score. The intersection of the
+/// class counts is at least that of the characters (classes merge some),
+/// and a saturated count only lowers the word's side where the candidate,
+/// at most 255 bytes, has fewer anyway. Only ASCII words are bounded (there
+/// bytes are characters); for anything else the bound is 1.
+fn upper_bound(lower: &str, classes: Option<&[u8; CLASSES]>, candidate: &Candidate<'_>) -> f64 {
+    let (Some(word), Some(theirs)) = (classes, candidate.classes.as_ref()) else {
+        return 1.0;
+    };
+    if lower.is_empty() || candidate.lower.is_empty() {
+        return 1.0;
     }
-    let mut remaining = *counts;
-    let mut common = 0usize;
-    for b in candidate.bytes().map(|b| b.to_ascii_lowercase()) {
-        let slot = &mut remaining[usize::from(b)];
-        if *slot > 0 {
-            *slot -= 1;
-            common += 1;
-        }
-    }
-    let m = common as f64;
-    (m / lower.len() as f64 + m / candidate.len() as f64 + 1.0) / 3.0 > 0.8
+    let common: u32 = word.iter().zip(theirs).map(|(&a, &b)| u32::from(a.min(b))).sum();
+    let m = f64::from(common);
+    (m / lower.len() as f64 + m / candidate.lower.len() as f64 + 1.0) / 3.0
 }
 
 fn effect(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
@@ -280,14 +366,28 @@ fn effect(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
                 format!("`Effect` must be \"Allow\" or \"Deny\", found \"{s}\""),
             );
             let trimmed = s.trim();
+            let write = |effect: &str| vec![Edit::replace(value.span, fix::json_string(effect))];
             if trimmed != s && matches!(trimmed, "Allow" | "Deny") {
-                out.push(d.with_help(format!(
-                    "remove the whitespace around the value: write \"{trimmed}\""
-                )));
+                out.push(
+                    d.with_help(format!(
+                        "remove the whitespace around the value: write \"{trimmed}\""
+                    ))
+                    .with_fix(Fix::safe(format!("write \"{trimmed}\""), write(trimmed))),
+                );
                 return;
             }
+            // Another case (or stray whitespace) is plainly the same effect;
+            // a misspelling (`Alow`) is only a guess.
             match nearest(s, &["Allow", "Deny"]) {
-                Some(fix) => d.with_help(format!("values are case-sensitive: write \"{fix}\"")),
+                Some(effect) => {
+                    let message = format!("write \"{effect}\"");
+                    d.with_help(format!("values are case-sensitive: write \"{effect}\""))
+                        .with_fix(if effect.eq_ignore_ascii_case(trimmed) {
+                            Fix::safe(message, write(effect))
+                        } else {
+                            Fix::unsafe_(message, write(effect))
+                        })
+                }
                 None => d.with_help("write \"Allow\" or \"Deny\""),
             }
         }
@@ -380,9 +480,18 @@ fn condition(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
 
 fn condition_value_type(value: &Node<'_>, key: &str) -> Diagnostic {
     let d = wrong_type(value, &format!("values of `{key}` must be strings"));
+    // The string RAM wants is exactly the value as written.
+    let as_string = |text: String| {
+        let edits = vec![Edit::replace(value.span, fix::json_string(&text))];
+        Fix::safe(format!("write \"{text}\""), edits)
+    };
     match &value.value {
-        Value::Bool(b) => d.with_help(format!("RAM wants every value as a JSON string: write \"{b}\"")),
-        Value::Number(n) => d.with_help(format!("RAM wants every value as a JSON string: write \"{n}\"")),
+        Value::Bool(b) => d
+            .with_help(format!("RAM wants every value as a JSON string: write \"{b}\""))
+            .with_fix(as_string(b.to_string())),
+        Value::Number(n) => d
+            .with_help(format!("RAM wants every value as a JSON string: write \"{n}\""))
+            .with_fix(as_string(n.to_string())),
         _ => d,
     }
 }
@@ -568,7 +677,32 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// What `nearest` was before the bounds: every candidate scored.
+    fn nearest_by_scoring_all<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+        if let Some(same) = candidates.iter().find(|c| c.eq_ignore_ascii_case(word)) {
+            return Some(same);
+        }
+        let lower = word.to_ascii_lowercase();
+        candidates
+            .iter()
+            .map(|c| (strsim::jaro(&lower, &c.to_ascii_lowercase()), *c))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, c)| c)
+    }
+
     proptest! {
+        /// The bounds only skip candidates that cannot win: the answer,
+        /// ties included, is that of scoring every candidate.
+        #[test]
+        fn nearest_agrees_with_scoring_every_candidate(
+            word in "[abcAB1:é]{0,9}",
+            candidates in prop::collection::vec("[abcAB12:é]{0,9}", 0..12),
+        ) {
+            let candidates: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            prop_assert_eq!(nearest(&word, &candidates), nearest_by_scoring_all(&word, &candidates));
+        }
+
         /// Small objects compare pairs, large ones use a map: both find the
         /// same first duplicates.
         #[test]

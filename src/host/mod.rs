@@ -15,6 +15,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Encoding, Fix};
 use crate::lint::{
     check_document, decode, finalize, lint_file, no_policy_found, parse_diagnostics, FileReport, LintOptions,
     Origin, RuleSettings,
@@ -55,6 +56,8 @@ pub struct Embedded {
     /// already replaced in `text` by a placeholder of the same length; any
     /// value they touch is unknown.
     pub holes: Vec<Span>,
+    /// How the host writes the text, for writing fixes back.
+    pub encoding: Encoding,
 }
 
 /// What one host kind found in a file.
@@ -228,8 +231,9 @@ pub struct Lowered<'t> {
     /// What the tree's spans index: the host, or the decoded text of a
     /// host string.
     pub text: &'t str,
-    /// From `text` back to host bytes, for a document written as text.
-    pub map: Option<&'t SourceMap>,
+    /// The host string a document written as text was decoded from: its
+    /// map leads back to host bytes.
+    pub embedded: Option<&'t Embedded>,
     /// Parse errors, as findings with spans into `text`.
     pub errors: Vec<Diagnostic>,
     /// `text` is the document exactly as RAM receives it, so it can be
@@ -240,7 +244,7 @@ pub struct Lowered<'t> {
 impl Lowered<'_> {
     /// A span of the tree in host bytes.
     pub fn host_span(&self, span: Span) -> Span {
-        self.map.map_or(span, |map| map.span(span))
+        self.embedded.map_or(span, |embedded| embedded.map.span(span))
     }
 
     /// Whether the host computes any value in it (or all of it).
@@ -260,7 +264,7 @@ pub fn lower<'t>(document: &'t Document<'_>, host: &'t str) -> Option<Lowered<'t
             location,
             root: Some(Cow::Borrowed(root)),
             text: host,
-            map: None,
+            embedded: None,
             errors: Vec::new(),
             exact_text: false,
         }),
@@ -277,7 +281,7 @@ pub fn lower<'t>(document: &'t Document<'_>, host: &'t str) -> Option<Lowered<'t
                 location,
                 root,
                 text: &embedded.text,
-                map: Some(&embedded.map),
+                embedded: Some(embedded),
                 errors: parse_diagnostics(&parsed.errors).collect(),
                 exact_text: embedded.holes.is_empty(),
             })
@@ -325,6 +329,11 @@ pub fn lint_lowered(
         set_paths(&mut found, root);
     }
     for d in &mut found {
+        // Fixes first: an edit of a host string is encoded from decoded offsets.
+        d.fix = d.fix.take().and_then(|fix| match lowered.embedded {
+            Some(embedded) => map_fix(fix, |e| text_edit(embedded, e)),
+            None => map_fix(fix, |e| tree_edit(lowered.text, e)),
+        });
         d.span = lowered.host_span(d.span);
         for label in &mut d.labels {
             label.span = lowered.host_span(label.span);
@@ -333,6 +342,36 @@ pub fn lint_lowered(
     }
     out.extend(found);
     unchecked
+}
+
+/// A fix with every edit rewritten by `edit`; `None` (no fix) when any edit
+/// cannot be written in the host.
+fn map_fix(fix: Fix, edit: impl Fn(&Edit) -> Option<Edit>) -> Option<Fix> {
+    let edits = fix.edits.iter().map(edit).collect::<Option<Vec<_>>>()?;
+    Some(Fix::new(fix.applicability, fix.message, edits))
+}
+
+/// An edit of a lowered tree (already at host offsets) with its content
+/// written in the host token's own style ([`crate::fix::encode_token`]).
+fn tree_edit(host: &str, edit: &Edit) -> Option<Edit> {
+    let original = host.get(edit.span.start..edit.span.end)?;
+    let content = crate::fix::encode_token(original, &edit.content)?;
+    Some(Edit::replace(edit.span, content))
+}
+
+/// An edit of JSON text held in a host string, moved to host offsets and
+/// re-encoded for the string's syntax. Edits touching a hole are dropped:
+/// the host computes what is there.
+fn text_edit(embedded: &Embedded, edit: &Edit) -> Option<Edit> {
+    let touches_hole = embedded
+        .holes
+        .iter()
+        .any(|h| h.start < edit.span.end.max(edit.span.start + 1) && edit.span.start < h.end);
+    if touches_hole {
+        return None;
+    }
+    let content = embedded.encoding.encode(&edit.content)?;
+    Some(Edit::replace(embedded.map.span(edit.span), content))
 }
 
 fn set_paths(found: &mut [Diagnostic], root: &Node<'_>) {
@@ -401,7 +440,12 @@ pub fn json_string_document<'h>(host: &str, span: Span, content: &str, template:
     } else {
         Vec::new()
     };
-    Source::Text(Embedded { text, map, holes })
+    Source::Text(Embedded {
+        text,
+        map,
+        holes,
+        encoding: Encoding::JsonString,
+    })
 }
 
 /// The host spans of every unknown value in `documents`: what no finding

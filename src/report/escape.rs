@@ -72,7 +72,8 @@ fn escaped_bracket(text: &str, at: usize) -> bool {
 /// included) escaped, and `##[` broken up. Borrowed when nothing changes,
 /// which is the case for every ordinary policy.
 pub fn text(value: &str) -> Cow<'_, str> {
-    if !value.chars().any(is_unsafe) && !value.contains(LEGACY_COMMAND) {
+    let printable = value.bytes().all(|b| (0x20..0x7f).contains(&b));
+    if (printable || !value.chars().any(is_unsafe)) && !value.contains(LEGACY_COMMAND) {
         return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len() + 16);
@@ -213,10 +214,10 @@ fn text_brackets(line: &str) -> Cow<'_, str> {
 /// real names and values while a terminal or CI log sees none of them.
 pub fn json(document: String) -> String {
     let raw = |c: char| c >= ' ' && is_unsafe(c);
-    // The usual document is ASCII without DEL, the one ASCII character at or
-    // above ' ' that is unsafe: a byte scan says so without decoding.
-    let ascii_safe = document.bytes().all(|b| b < 0x7f);
-    if (ascii_safe || !document.chars().any(raw)) && !document.contains(LEGACY_COMMAND) {
+    // Bytes below DEL are ASCII, and the only unsafe ones are below a space:
+    // a byte scan settles the common case, on output that can be megabytes.
+    let ascii = document.bytes().all(|b| b < 0x7f);
+    if (ascii || !document.chars().any(raw)) && !document.contains(LEGACY_COMMAND) {
         return document;
     }
     let mut out = String::with_capacity(document.len() + 64);

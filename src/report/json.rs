@@ -137,10 +137,13 @@ pub fn write_start(out: &mut dyn Write) -> io::Result<()> {
 
 /// One file's findings as JSON objects separated by commas.
 pub fn render_file(report: &FileReport) -> String {
-    let mut out = Vec::new();
     if report.diagnostics.is_empty() {
         return String::new();
     }
+    // About what one finding takes, so a file with many findings is not
+    // copied again at every doubling.
+    let each = 512 + report.name.len();
+    let mut out = Vec::with_capacity(report.diagnostics.len().saturating_mul(each));
     let index = LineIndex::new(&report.text);
     for (i, d) in report.diagnostics.iter().enumerate() {
         if i > 0 {

@@ -82,15 +82,27 @@ fn human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::Result<()> 
         let name = escape::text(&file.name);
         let source = IndexedSource::escaped(&name, &shown);
         rendered.clear();
+        let spans = std::iter::once(result.reason_span).chain(result.evidence.iter().map(|(span, _)| *span));
+        // miette cannot draw a span far into a long line (minified JSON):
+        // the location is given instead.
+        let drawable = source.can_show_spans(spans.map(|span| shown.span(span)));
         let snippet = Snippet {
             result,
             reason: escape::text(&result.reason),
             source: &source,
             shown: &shown,
             denied: sim.decision == Decision::ExplicitDeny,
+            drawable,
         };
         if handler.render_report(&mut rendered, &snippet).is_err() {
             rendered.push_str(&format!("{snippet}: {}\n", snippet.reason));
+        }
+        if !drawable {
+            let at = source.file_line_column(shown.span(result.reason_span).start);
+            rendered.push_str(&format!(
+                "  at {name}:{}:{} (the line is too long to show)\n",
+                at.line, at.column
+            ));
         }
         writeln!(out)?;
         out.write_all(rendered.as_bytes())?;
@@ -175,6 +187,8 @@ struct Snippet<'a, S> {
     /// Where the file's spans are in the text `source` shows.
     shown: &'a Shown<'a>,
     denied: bool,
+    /// Whether the spans can be drawn in a snippet.
+    drawable: bool,
 }
 
 impl<S> fmt::Debug for Snippet<'_, S> {
@@ -206,10 +220,13 @@ impl<S: SourceCode> MietteDiagnostic for Snippet<'_, S> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self.source)
+        self.drawable.then_some(self.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if !self.drawable {
+            return None;
+        }
         let r = self.result;
         let here = if self.denied {
             "denied here"
