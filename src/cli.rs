@@ -14,6 +14,9 @@ use crate::discover::{
     discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
 };
 use crate::embedded::{lint_host, Query, Selected};
+use crate::fix::passes::fix_until_stable;
+use crate::fix::unified::unified_diff;
+use crate::fix::write::write_atomic;
 use crate::lint::{FileReport, Origin};
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::rules::Rule;
@@ -137,6 +140,18 @@ pub struct LintArgs {
     /// Print how many findings each rule has instead of the findings
     #[arg(long)]
     pub statistics: bool,
+    /// Apply safe fixes to the files (also unsafe ones with
+    /// --unsafe-fixes), then report what is left
+    #[arg(long)]
+    pub fix: bool,
+    /// Let --fix and --diff apply unsafe fixes too (they change what a
+    /// policy grants); without --fix, mark them fixable
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print what --fix would change as a unified diff, and write nothing
+    /// (also with --fix)
+    #[arg(long)]
+    pub diff: bool,
     /// Report only findings that are not in this baseline (written by
     /// --write-baseline), and say how many of its findings no longer occur
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
@@ -286,7 +301,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     } else {
         Origin::Named
     };
-    let lint_one = |input: &Input| -> (FileReport, Severity) {
+    let lint_one = |input: &Input| -> (FileReport, Severity, Fixing) {
         let (name, path, origin) = match input {
             Input::Stdin => (stdin_name.clone(), stdin_path.as_path(), Origin::Named),
             Input::File { path, origin, .. } => (display_name(path), path.as_path(), *origin),
@@ -305,6 +320,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             return (
                 FileReport::excluded(name, format!("by `include`/`exclude` in {by}")),
                 fail_on,
+                Fixing::default(),
             );
         }
         let bytes = match input {
@@ -318,24 +334,50 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         };
         let bytes = match bytes {
             Ok(bytes) => bytes,
-            Err(message) => return (FileReport::io_error(name, message), fail_on),
+            Err(message) => return (FileReport::io_error(name, message), fail_on, Fixing::default()),
         };
         let (options, rules) = settings.lint_settings();
-        let comments = Comments::scan(&name, &bytes);
-        let mut report = match (args.jsonpath.as_ref(), settings.config_jsonpath()) {
-            (Some(query), _) => lint_host(
-                name,
-                bytes,
-                query,
-                Selected::ByCommandLine(origin),
-                &options,
-                &rules,
-            ),
-            (None, Some(query)) => lint_host(name, bytes, query, Selected::ByConfig, &options, &rules),
-            (None, None) => crate::host::lint_input(name, bytes, origin, &options, &rules),
+        let lint_bytes = |name: String, bytes: Vec<u8>| {
+            let comments = Comments::scan(&name, &bytes);
+            let mut report = match (args.jsonpath.as_ref(), settings.config_jsonpath()) {
+                (Some(query), _) => lint_host(
+                    name,
+                    bytes,
+                    query,
+                    Selected::ByCommandLine(origin),
+                    &options,
+                    &rules,
+                ),
+                (None, Some(query)) => lint_host(name, bytes, query, Selected::ByConfig, &options, &rules),
+                (None, None) => crate::host::lint_input(name, bytes, origin, &options, &rules),
+            };
+            // Suppressed findings are not fixed either (as ruff's `noqa`):
+            // the fix loop lints through here too.
+            crate::suppress::apply(&mut report, &settings.suppressions(today), comments, &rules);
+            report
         };
-        crate::suppress::apply(&mut report, &settings.suppressions(today), comments, &rules);
-        (report, fail_on)
+        // Only text that is UTF-8 as read is fixed: a lossily decoded file
+        // written back would lose its undecodable bytes.
+        let text = match String::from_utf8(bytes) {
+            Ok(text) if args.fix || args.diff => text,
+            Ok(text) => return (lint_bytes(name, text.into_bytes()), fail_on, Fixing::default()),
+            Err(e) => return (lint_bytes(name, e.into_bytes()), fail_on, Fixing::default()),
+        };
+        let fixed = fix_until_stable(text.clone(), args.unsafe_fixes, |t| {
+            lint_bytes(name.clone(), t.as_bytes().to_vec())
+        });
+        let mut fixing = Fixing::default();
+        if fixed.text != text {
+            fixing.applied = fixed.applied;
+            // `--fix --diff` is `--diff`, as in ruff: nothing is written.
+            if args.diff {
+                fixing.diff = Some(unified_diff(&escape::text(&name), &text, &fixed.text));
+            } else if let Err(e) = write_atomic(path, &fixed.text) {
+                let message = format!("cannot write the fixed file: {e}");
+                return (FileReport::io_error(name, message), fail_on, Fixing::default());
+            }
+        }
+        (fixed.report, fail_on, fixing)
     };
     // Inputs and unwalkable paths, in output order (by shown name).
     let mut items: Vec<(String, Item)> = inputs
@@ -359,20 +401,27 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     } else {
         Mode::Findings
     };
-    let renderer = report::Renderer::with_mode(args.format, mode, style);
+    let renderer = report::Renderer::with_mode(args.format, mode, style).with_unsafe_fixes(args.unsafe_fixes);
     let lint_item = |(_, item): &(String, Item)| -> report::Rendered {
-        let (report, fail_on) = match item {
+        let (report, fail_on, fixing) = match item {
             Item::Input(input) => lint_one(input),
             Item::WalkError(e) => (
                 FileReport::io_error(e.name.clone(), e.message.clone()),
                 workspace.for_path(Path::new(&e.name)).fail_on(),
+                Fixing::default(),
             ),
         };
         let mut report = report;
         if let Some(baseline) = &baseline {
             baseline.apply(&mut report);
         }
-        renderer.render(report, fail_on)
+        let rendered = renderer.render(report, fail_on).with_fixed(fixing.applied);
+        if args.diff {
+            // `--diff` prints only the diffs (and its line on stderr).
+            rendered.with_text(fixing.diff.unwrap_or_default())
+        } else {
+            rendered
+        }
     };
     let mut target: Box<dyn Write> = match &args.output_file {
         Some(file) => match std::fs::File::create(file) {
@@ -441,11 +490,52 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             .iter()
             .map(|c| c.config.summary(c.name.clone(), today))
             .collect(),
+        unsafe_fixes: args.unsafe_fixes,
         baseline: baseline.as_ref().map(BaselineRun::finish).transpose()?,
     };
-    let totals = stream.finish(&run, args.quiet)?;
+    let totals = stream.finish(&run, args.quiet || args.diff)?;
     out.flush()?;
+    if args.diff {
+        // As ruff: the diffs on stdout, what they come to on stderr, and
+        // exit 1 when there is something to fix.
+        if !args.quiet {
+            writeln!(err, "{}", would_fix(&totals, args.unsafe_fixes))?;
+        }
+        return Ok(if totals.io_errors > 0 {
+            EXIT_ERROR
+        } else if totals.fixed > 0 {
+            EXIT_FINDINGS
+        } else {
+            EXIT_CLEAN
+        });
+    }
     Ok(exit_code(&totals, mode))
+}
+
+/// What fixing one file did: fixes applied, and the diff when `--diff`
+/// asked for one instead of a write.
+#[derive(Debug, Default)]
+struct Fixing {
+    applied: usize,
+    diff: Option<String>,
+}
+
+/// `--diff`'s summary line.
+fn would_fix(totals: &report::Totals, unsafe_fixes: bool) -> String {
+    let noun = |n: usize| format!("{n} problem{}", if n == 1 { "" } else { "s" });
+    let mut line = if totals.fixed == 0 {
+        "No problems would be fixed".to_string()
+    } else {
+        format!("Would fix {}", noun(totals.fixed))
+    };
+    if !unsafe_fixes && totals.fixable_unsafe > 0 {
+        line.push_str(&format!(
+            " ({} more with `--unsafe-fixes`)",
+            totals.fixable_unsafe
+        ));
+    }
+    line.push('.');
+    line
 }
 
 /// Today's date in UTC, which decides whether a suppression has expired;
@@ -477,6 +567,13 @@ fn usage_problem(args: &LintArgs) -> Option<String> {
         return Some(
             "--statistics prints a table (human) or a JSON array (json); it has no other format".to_string(),
         );
+    }
+    let reads_stdin_to_fix = reads_stdin && (args.fix || args.diff);
+    if reads_stdin_to_fix {
+        return Some("--fix and --diff change files; standard input (`-`) cannot be fixed".to_string());
+    }
+    if args.diff && args.format != Format::Human {
+        return Some("--diff prints a unified diff; it has no --format".to_string());
     }
     if args.statistics && args.show_files {
         return Some("--statistics and --show-files each replace the findings: give one".to_string());

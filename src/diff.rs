@@ -115,6 +115,37 @@ impl<'a> Side<'a> {
             .flat_map(|(file, policy)| policy.statements.iter().map(move |s| (*file, s)))
     }
 
+    /// The same side with only the statements whose Action/NotAction
+    /// applies to `action`: the others cannot change a decision about it,
+    /// and a group's search asks many requests.
+    fn restricted(&self, action: &str) -> Side<'a> {
+        let policies = self
+            .policies
+            .iter()
+            .map(|(file, policy)| {
+                let statements = policy
+                    .statements
+                    .iter()
+                    .filter(|s| action_applies(s, action))
+                    .cloned()
+                    .collect();
+                (
+                    *file,
+                    Policy {
+                        root: policy.root,
+                        kind: policy.kind,
+                        statements,
+                    },
+                )
+            })
+            .filter(|(_, policy)| !policy.statements.is_empty())
+            .collect();
+        Side {
+            files: self.files,
+            policies,
+        }
+    }
+
     fn evaluate(&self, request: &Request) -> Result<Vec<StatementResult>, String> {
         let mut results = Vec::new();
         for (file, policy) in &self.policies {
@@ -545,6 +576,7 @@ fn search(
     all_resources: bool,
 ) -> Result<Option<NewAccess>, String> {
     let action = &actions[0];
+    let (new_only, old_only) = (new.restricted(action), old.restricted(action));
     let resources = resource_candidates(statements, all_resources)?;
     let mut keys: Vec<(String, Vec<Entry<'_>>)> = Vec::new();
     for statement in statements {
@@ -594,15 +626,15 @@ fn search(
             }
             rest /= domain.len();
         }
-        let new_results = new.evaluate(&request)?;
-        if decide(&new_results) != Decision::Allow {
+        if decide(&new_only.evaluate(&request)?) != Decision::Allow
+            || decide(&old_only.evaluate(&request)?) == Decision::Allow
+        {
             continue;
         }
+        // Reasons are given for every statement, as `simulate` gives them.
+        let new_results = new.evaluate(&request)?;
         let old_results = old.evaluate(&request)?;
         let old_decision = decide(&old_results);
-        if old_decision == Decision::Allow {
-            continue;
-        }
         return confirm(
             old,
             new,
@@ -656,21 +688,14 @@ fn confirm(
         Decision::ExplicitDeny => old_results
             .iter()
             .filter(|r| r.applies && r.effect == Effect::Deny)
-            .map(|r| format!("{} statement {} denies it", old.files[r.file].name, r.index + 1))
+            .map(|r| format!("{} statement {} denies it", old.files[r.file].name, r.index))
             .collect::<Vec<_>>()
             .join("; "),
         _ => {
             let reasons: Vec<String> = old_results
                 .iter()
                 .filter(|r| r.effect == Effect::Allow)
-                .map(|r| {
-                    format!(
-                        "{} statement {}: {}",
-                        old.files[r.file].name,
-                        r.index + 1,
-                        r.reason
-                    )
-                })
+                .map(|r| format!("{} statement {}: {}", old.files[r.file].name, r.index, r.reason))
                 .collect();
             if reasons.is_empty() {
                 "no Allow statement".to_string()

@@ -4,7 +4,12 @@
 //! text. Checks write their edits against the document they read; the host
 //! layer ([`crate::host`]) maps them to host bytes and re-encodes their
 //! content for the host's string syntax ([`Encoding`]) exactly as it maps
-//! finding spans. `--fix` (in [`crate::cli`]) repeats lint-and-apply passes.
+//! finding spans. `--fix` repeats lint-and-apply passes ([`passes`]),
+//! writes atomically ([`write`]); `--diff` prints [`unified`] diffs.
+
+pub mod passes;
+pub mod unified;
+pub mod write;
 
 use crate::source::Span;
 
@@ -162,6 +167,47 @@ fn overlaps(a: Span, b: Span) -> bool {
     a.start < b.end && b.start < a.end
 }
 
+/// `value` as a JSON string literal, quotes included: the content of an edit
+/// that writes a string.
+pub fn json_string(value: &str) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
+}
+
+/// The edit that removes item `index` of an array whose items are at
+/// `items` in `text`, so the rest keeps its formatting: with the separator
+/// before it (or, for the first item, the one after it), so `["a", "b"]`
+/// loses `, "b"` or `"a", `; an entry of a YAML block sequence alone on its
+/// line (`- b`, perhaps with a comment) loses that whole line, so the
+/// comments of the other entries stay where they are. `None` for an
+/// array's only item.
+pub fn remove_item(text: &str, items: &[Span], index: usize) -> Option<Edit> {
+    let item = *items.get(index)?;
+    if items.len() < 2 {
+        return None;
+    }
+    if let Some(line) = block_entry_line(text, item) {
+        return Some(Edit::delete(line));
+    }
+    if index > 0 {
+        return Some(Edit::delete(Span::new(items[index - 1].end, item.end)));
+    }
+    Some(Edit::delete(Span::new(item.start, items[1].start)))
+}
+
+/// The line holding `item` (newline included) when it reads `- <item>`,
+/// optionally followed by a `#` comment: a YAML block sequence entry.
+fn block_entry_line(text: &str, item: Span) -> Option<Span> {
+    let before = text.get(..item.start)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    if before[line_start..].trim() != "-" {
+        return None;
+    }
+    let after = text.get(item.end..)?;
+    let line_end = after.find('\n').map_or(text.len(), |i| item.end + i + 1);
+    let rest = text[item.end..line_end].trim();
+    (rest.is_empty() || rest.starts_with('#')).then_some(Span::new(line_start, line_end))
+}
+
 /// How the text a document was read from is written in its host, so an
 /// edit's content (written as JSON, as the document reads) can be written
 /// back in the host's own syntax.
@@ -223,9 +269,10 @@ fn escape_json(content: &str, template: bool) -> String {
 /// single-quoted YAML scalar stays single-quoted, a plain string (a YAML
 /// plain scalar, an HCL identifier key) stays plain when the new string
 /// needs no quotes, anything else becomes a JSON (double-quoted) literal,
-/// which HCL and YAML both read as that string. `None` for content that
+/// which HCL and YAML both read as that string (a plain token that reads
+/// as a number or boolean, such as YAML's `Version: 1`, becomes quoted). `None` for content that
 /// would not mean the same in the host (a `${` HCL would interpolate).
-pub fn encode_token(original: &str, original_is_string: bool, content: &str) -> Option<String> {
+pub fn encode_token(original: &str, content: &str) -> Option<String> {
     let Ok(serde_json::Value::String(value)) = serde_json::from_str::<serde_json::Value>(content) else {
         // Not a string literal (an empty deletion, a number): as is.
         return Some(content.to_string());
@@ -236,7 +283,10 @@ pub fn encode_token(original: &str, original_is_string: bool, content: &str) -> 
     if original.starts_with('\'') {
         return Some(format!("'{}'", value.replace('\'', "''")));
     }
-    if !original.starts_with('"') && original_is_string && is_plain_safe(&value) {
+    // A plain token JSON reads as a number, boolean or null was no string.
+    let was_string = !original.starts_with('"')
+        && serde_json::from_str::<serde_json::Value>(original.trim()).map_or(true, |v| v.is_string());
+    if was_string && is_plain_safe(&value) {
         return Some(value);
     }
     Some(content.to_string())
@@ -300,6 +350,39 @@ mod tests {
     }
 
     #[test]
+    fn removing_an_item_takes_one_separator() {
+        let text = r#"["a", "b",  "c"]"#;
+        let items = [Span::new(1, 4), Span::new(6, 9), Span::new(12, 15)];
+        let cut = |i| {
+            apply(
+                text,
+                &[Fix::safe("x", vec![remove_item(text, &items, i).expect("edit")])],
+            )
+            .text
+        };
+        assert_eq!(cut(0), r#"["b",  "c"]"#);
+        assert_eq!(cut(1), r#"["a",  "c"]"#);
+        assert_eq!(cut(2), r#"["a", "b"]"#);
+        assert_eq!(remove_item(text, &items[..1], 0), None);
+    }
+
+    #[test]
+    fn removing_a_yaml_block_entry_takes_its_line() {
+        let text = "A:\n  - a   # first\n  - a  # again\n  - b\n";
+        let items = [Span::new(7, 8), Span::new(23, 24), Span::new(38, 39)];
+        let cut = |i| {
+            apply(
+                text,
+                &[Fix::safe("x", vec![remove_item(text, &items, i).expect("edit")])],
+            )
+            .text
+        };
+        assert_eq!(cut(1), "A:\n  - a   # first\n  - b\n");
+        assert_eq!(cut(0), "A:\n  - a  # again\n  - b\n");
+        assert_eq!(cut(2), "A:\n  - a   # first\n  - a  # again\n");
+    }
+
+    #[test]
     fn encodings_escape_for_their_host() {
         assert_eq!(
             Encoding::JsonString.encode("\"Allow\"").as_deref(),
@@ -315,19 +398,16 @@ mod tests {
 
     #[test]
     fn tree_tokens_keep_their_quoting() {
-        assert_eq!(encode_token("allow", true, "\"Allow\"").as_deref(), Some("Allow"));
+        assert_eq!(encode_token("allow", "\"Allow\"").as_deref(), Some("Allow"));
+        assert_eq!(encode_token("'allow'", "\"Allow\"").as_deref(), Some("'Allow'"));
         assert_eq!(
-            encode_token("'allow'", true, "\"Allow\"").as_deref(),
-            Some("'Allow'")
-        );
-        assert_eq!(
-            encode_token("\"allow\"", true, "\"Allow\"").as_deref(),
+            encode_token("\"allow\"", "\"Allow\"").as_deref(),
             Some("\"Allow\"")
         );
         // A number becomes a quoted string; `*` is a YAML alias when plain.
-        assert_eq!(encode_token("1", false, "\"1\"").as_deref(), Some("\"1\""));
-        assert_eq!(encode_token("a:b", true, "\"*\"").as_deref(), Some("\"*\""));
-        assert_eq!(encode_token("yes", true, "\"no\"").as_deref(), Some("\"no\""));
-        assert_eq!(encode_token("x", true, "\"${a}\""), None);
+        assert_eq!(encode_token("1", "\"1\"").as_deref(), Some("\"1\""));
+        assert_eq!(encode_token("a:b", "\"*\"").as_deref(), Some("\"*\""));
+        assert_eq!(encode_token("yes", "\"no\"").as_deref(), Some("\"no\""));
+        assert_eq!(encode_token("x", "\"${a}\""), None);
     }
 }

@@ -4,6 +4,7 @@
 use crate::catalog::AccessLevel;
 use crate::checks::{self, Context};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix};
 use crate::model::{normalized_path, Policy};
 use crate::parse::{self, Node};
 use crate::rules::Rule;
@@ -339,7 +340,10 @@ pub fn check_document(
 
 pub fn parse_diagnostics(errors: &[parse::ParseError]) -> impl Iterator<Item = Diagnostic> + '_ {
     errors.iter().map(|error| {
-        let diagnostic = Diagnostic::new(Rule::InvalidJson, error.span, error.message.clone());
+        let mut diagnostic = Diagnostic::new(Rule::InvalidJson, error.span, error.message.clone());
+        if error.is_trailing_comma() {
+            diagnostic = diagnostic.with_fix(Fix::safe("remove the comma", vec![Edit::delete(error.span)]));
+        }
         match &error.help {
             Some(help) => diagnostic.with_help(help.clone()),
             None => diagnostic,

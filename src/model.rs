@@ -49,6 +49,9 @@ pub struct Element<'a> {
     /// The string values (a lone string is a one-element list); values of
     /// other types are left out here and reported by the grammar checks.
     pub values: Vec<Spanned<&'a str>>,
+    /// The spans of every item when the value is an array (strings or not),
+    /// for fixes that remove one; empty for a lone value.
+    pub items: Vec<Span>,
     /// False when the value holds an unknown (a host expression): then
     /// `values` is only part of what RAM will see, and no check may conclude
     /// from what the list lacks.
@@ -179,6 +182,10 @@ fn element<'a>(node: &'a Node<'a>, positive: &str, negative: &str) -> Option<Ele
         key_span: m.key_span,
         value_span: m.value.span,
         values: string_values(&m.value),
+        items: m
+            .value
+            .as_array()
+            .map_or_else(Vec::new, |items| items.iter().map(|i| i.span).collect()),
         complete: !holds_unknown(&m.value),
     })
 }

@@ -15,6 +15,7 @@ use std::io::{self, Write};
 
 use crate::config::ConfigSummary;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::Applicability;
 use crate::lint::{FileReport, Outcome};
 use crate::rules::Rule;
 use crate::source::{LineColumn, LineIndex};
@@ -60,6 +61,11 @@ pub struct Totals {
     pub io_errors: usize,
     /// Services whose actions were not checked (no operation table), sorted.
     pub unchecked_services: std::collections::BTreeSet<String>,
+    /// Findings with a safe fix, and with an unsafe one.
+    pub fixable_safe: usize,
+    pub fixable_unsafe: usize,
+    /// Fixes `--fix` applied (or `--diff` would apply).
+    pub fixed: usize,
     /// Findings hidden by suppressions, and by the baseline.
     pub suppressed: usize,
     pub baselined: usize,
@@ -77,6 +83,9 @@ impl Default for Totals {
             excluded: 0,
             io_errors: 0,
             unchecked_services: std::collections::BTreeSet::new(),
+            fixable_safe: 0,
+            fixable_unsafe: 0,
+            fixed: 0,
             suppressed: 0,
             baselined: 0,
         }
@@ -108,6 +117,11 @@ impl Totals {
                 self.blocking[severity_slot(d.severity)] += 1;
             }
             self.by_rule[d.rule as usize] += 1;
+            match d.fix.as_ref().map(|f| f.applicability) {
+                Some(Applicability::Safe) => self.fixable_safe += 1,
+                Some(Applicability::Unsafe) => self.fixable_unsafe += 1,
+                Some(Applicability::DisplayOnly) | None => {}
+            }
         }
     }
 
@@ -117,6 +131,9 @@ impl Totals {
         self.io_errors += other.io_errors;
         self.skipped += other.skipped;
         self.excluded += other.excluded;
+        self.fixable_safe += other.fixable_safe;
+        self.fixable_unsafe += other.fixable_unsafe;
+        self.fixed += other.fixed;
         self.suppressed += other.suppressed;
         self.baselined += other.baselined;
         self.unchecked_services
@@ -157,6 +174,8 @@ impl Totals {
 pub struct RunFacts {
     /// Every configuration file applied, with what it changes.
     pub configs: Vec<ConfigSummary>,
+    /// `--unsafe-fixes` was given: unsafe fixes count as fixable.
+    pub unsafe_fixes: bool,
     /// The baseline compared against or written, if any.
     pub baseline: Option<crate::baseline::BaselineFacts>,
 }
@@ -170,6 +189,20 @@ pub struct Rendered {
     /// table lists the rules that appear anywhere).
     kept: Option<FileReport>,
     totals: Totals,
+}
+
+impl Rendered {
+    /// Records that `--fix` applied `fixes` fixes to this file.
+    pub fn with_fixed(mut self, fixes: usize) -> Self {
+        self.totals.fixed += fixes;
+        self
+    }
+
+    /// Prints `text` for this file instead of its findings (`--diff`).
+    pub fn with_text(mut self, text: String) -> Self {
+        self.text = text;
+        self
+    }
 }
 
 /// What the run prints for each file.
@@ -190,6 +223,8 @@ pub struct Renderer {
     handler: miette::GraphicalReportHandler,
     /// Where rule ids link to in human output.
     docs: Option<&'static str>,
+    /// Whether unsafe fixes are marked fixable (`--unsafe-fixes`).
+    unsafe_fixes: bool,
 }
 
 impl Renderer {
@@ -203,7 +238,14 @@ impl Renderer {
             mode,
             handler: human::handler(style),
             docs: human::links_to(style),
+            unsafe_fixes: false,
         }
+    }
+
+    /// Marks unsafe fixes fixable in human output, as `--unsafe-fixes` does.
+    pub fn with_unsafe_fixes(mut self, unsafe_fixes: bool) -> Self {
+        self.unsafe_fixes = unsafe_fixes;
+        self
     }
 
     /// Prepares one file's output, consuming its report; findings at or
@@ -214,7 +256,10 @@ impl Renderer {
         let (text, kept) = match (self.mode, self.format) {
             (Mode::Files, _) => (file_line(&report), None),
             (Mode::Statistics, _) => (String::new(), None),
-            (Mode::Findings, Format::Human) => (human::render_file(&self.handler, &report, self.docs), None),
+            (Mode::Findings, Format::Human) => (
+                human::render_file(&self.handler, &report, self.docs, self.unsafe_fixes),
+                None,
+            ),
             (Mode::Findings, Format::Json) => (json::render_file(&report), None),
             (Mode::Findings, Format::Short) => (short::render_file(&report), None),
             (Mode::Findings, Format::Github) => (github::render_file(&report), None),

@@ -182,9 +182,9 @@ fn human_output_shows_the_snippet_the_rule_and_a_summary() {
     assert!(output.contains("╭─[p.json:1:43]"), "{output}");
     assert!(output.contains("help: values are case-sensitive"), "{output}");
     assert!(
-        output
-            .trim_end()
-            .ends_with("Found 1 problem (1 error) in 1 of 2 files; 1 blocking (error)."),
+        output.trim_end().ends_with(
+            "Found 1 problem (1 error) in 1 of 2 files; 1 blocking (error).\n[*] 1 fixable with `--fix`."
+        ),
         "{output}"
     );
     assert!(

@@ -106,7 +106,7 @@ fn a_widened_cidr_in_the_working_tree_is_caught() {
         assert_eq!(found["allowed_by"][0]["file"], "policies/image-builder.json");
         let reason = found["old"]["reason"].as_str().expect("reason");
         assert!(
-            reason.contains("HEAD:policies/image-builder.json statement 1"),
+            reason.contains("HEAD:policies/image-builder.json statement 0"),
             "{reason}"
         );
     }

@@ -337,6 +337,21 @@ fn json_policy_diagnostics_hover_completion_and_actions() {
             entry.contains("jsonpath = \"$['Statement'][0]['Effect']\""),
             "{entry}"
         );
+        // Written, the entry hides the finding; removed, it is back.
+        let config = client.dir.join("policy-check.toml");
+        std::fs::write(&config, entry).unwrap();
+        let config_uri = self::uri(&config);
+        client.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": config_uri, "type": 1}]}),
+        );
+        assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+        std::fs::remove_file(&config).unwrap();
+        client.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": config_uri, "type": 3}]}),
+        );
+        assert_eq!(client.diagnostics(&uri).len(), 1);
 
         // With the effect fixed the wildcard is reported, its label (the
         // effect) as related information.
@@ -378,17 +393,24 @@ fn terraform_heredoc() {
     assert!(labels.contains(&"ens:CreateImage".to_string()), "{labels:?}");
     client.diagnostics(&uri);
     // Inside a heredoc a comment would be policy text: the suppression
-    // goes to the configuration instead.
+    // comment goes above the line that opens the heredoc, and hides the
+    // finding once applied.
     client.change(&uri, 3, text);
     client.diagnostics(&uri);
     let actions = client.code_actions(&uri, range(7, 17, 7, 17));
+    let suppress = actions
+        .iter()
+        .find(|a| a["title"] == "Suppress `invalid-effect` with a comment")
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    let edits = suppress["edit"]["changes"][&uri].as_array().unwrap();
+    let suppressed = apply_edits(text, edits, false);
     assert!(
-        actions
-            .iter()
-            .any(|a| a["title"] == "Suppress `invalid-effect` here in policy-check.toml"),
-        "{actions:#?}"
+        suppressed.contains("\n  # policy-check: ignore[invalid-effect] TODO: say why this finding is accepted\n  policy_document = <<EOF\n"),
+        "{suppressed}"
     );
-    client.change(&uri, 4, &text.replace("allow", "Allow"));
+    client.change(&uri, 4, &suppressed);
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    client.change(&uri, 5, &text.replace("allow", "Allow"));
     assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
     client.finish();
 }
@@ -430,7 +452,7 @@ fn ros_yaml_template() {
     let actions = client.code_actions(&uri, range(10, 21, 10, 21));
     let suppress = actions
         .iter()
-        .find(|a| a["title"] == "Suppress `invalid-effect` on this line with a comment")
+        .find(|a| a["title"] == "Suppress `invalid-effect` with a comment")
         .unwrap_or_else(|| panic!("{actions:#?}"));
     let edits = suppress["edit"]["changes"][&uri].as_array().unwrap();
     let fixed = apply_edits(ROS, edits, false);
@@ -438,9 +460,12 @@ fn ros_yaml_template() {
         fixed.contains("\n          # policy-check: ignore[invalid-effect] TODO: say why this finding is accepted\n          - Effect: allow\n"),
         "{fixed}"
     );
+    // Applied, the comment hides the finding.
+    client.change(&uri, 4, &fixed);
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
     client.change(
         &uri,
-        4,
+        5,
         &ROS.replace("allow", "Allow")
             .replace("ens:Create*", "ens:CreateImage"),
     );

@@ -85,7 +85,8 @@ fn github_format_escapes_properties_and_data() {
         lines[2],
         "Found 2 problems (1 error, 1 warning) in 2 of 2 files; 1 blocking (error)."
     );
-    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[3], "[*] 1 fixable with `--fix`.");
+    assert_eq!(lines.len(), 4);
 }
 
 fn sarif_validator() -> (boon::Schemas, boon::SchemaIndex) {

@@ -11,6 +11,7 @@ use super::resources::covers_resource;
 use super::{nearest, Context};
 use crate::catalog::{catalog, Catalog, Table};
 use crate::diagnostic::Diagnostic;
+use crate::fix::{self, Edit, Fix};
 use crate::model::{Element, Policy, Statement};
 use crate::rules::Rule;
 use crate::source::{Span, Spanned};
@@ -29,7 +30,7 @@ pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             action_value(catalog, value, cx, out);
         }
         if cx.on(Rule::RedundantAction) {
-            redundant(action, out);
+            redundant(action, cx.text, out);
         }
         if statement.is_allow() {
             allow_grants(catalog, statement, action, out);
@@ -142,6 +143,10 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
                 .with_help(format!(
                     "write `{}`; RAM matches most actions in any case, but not every service promises it",
                     op.action
+                ))
+                .with_fix(Fix::safe(
+                    format!("write `{}`", op.action),
+                    vec![Edit::replace(value.span, fix::json_string(op.action))],
                 )),
             ),
             Some(_) => {}
@@ -192,16 +197,26 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
 
 fn unknown_action(value: &Spanned<&str>, code: &str, cx: &Context<'_>) -> Diagnostic {
     let text = value.value;
-    let help = match suggestion(text, code, &cx.options.extra_actions) {
+    let best = suggestion(text, code, &cx.options.extra_actions);
+    let help = match best {
         Some(best) => format!("did you mean `{best}`? if `{text}` is newer than the built-in table, list it under `extra-actions` in policy-check.toml"),
         None => format!("no known {code} action is close; if `{text}` is newer than the built-in table, list it under `extra-actions` in policy-check.toml"),
     };
-    Diagnostic::new(
+    let diagnostic = Diagnostic::new(
         Rule::UnknownAction,
         value.span,
         format!("`{text}` is not a known {code} action"),
     )
-    .with_help(help)
+    .with_help(help);
+    match best {
+        // Unsafe: the statement starts granting (or denying) an action it
+        // never matched.
+        Some(best) => diagnostic.with_fix(Fix::unsafe_(
+            format!("write `{best}`"),
+            vec![Edit::replace(value.span, fix::json_string(best))],
+        )),
+        None => diagnostic,
+    }
 }
 
 /// An action an incomplete table lacks: likely a typo, but possibly an action
@@ -274,7 +289,7 @@ fn operations(n: usize) -> String {
 }
 
 /// Values repeated, or covered by another value of the same element.
-fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
+fn redundant(element: &Element<'_>, text: &str, out: &mut Vec<Diagnostic>) {
     let values: Vec<&Spanned<&str>> = element.values.iter().filter(|v| !v.value.is_empty()).collect();
     let texts: Vec<&str> = values.iter().map(|v| v.value).collect();
     let covers = wildcard::first_covers(&texts, Case::Insensitive, |general, specific| {
@@ -307,8 +322,27 @@ fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
             )
             .with_label(other.span, "covers it")
         };
-        out.push(diagnostic.with_help(format!("remove `{}`", value.value)));
+        let diagnostic = diagnostic.with_help(format!("remove `{}`", value.value));
+        out.push(match removal(element, value, value.value == other.value, text) {
+            Some(fix) => diagnostic.with_fix(fix),
+            None => diagnostic,
+        });
     }
+}
+
+/// The fix that removes a redundant `value` from its element's array: safe
+/// for an exact repeat, unsafe otherwise (a repeat up to case, a value a
+/// pattern covers), since it rests on how RAM compares the two.
+/// `text` is the document's text, which the spans index.
+pub(super) fn removal(element: &Element<'_>, value: &Spanned<&str>, exact: bool, text: &str) -> Option<Fix> {
+    let index = element.items.iter().position(|span| *span == value.span)?;
+    let edit = fix::remove_item(text, &element.items, index)?;
+    let message = format!("remove `{}`", value.value);
+    Some(if exact {
+        Fix::safe(message, vec![edit])
+    } else {
+        Fix::unsafe_(message, vec![edit])
+    })
 }
 
 fn unconditional(statement: &Statement<'_>) -> bool {

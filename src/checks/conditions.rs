@@ -10,6 +10,7 @@ use crate::conditions::{
     is_well_formed_key, values, vocabulary, Family, GlobalKey, ParsedOperator, Quantifier,
 };
 use crate::diagnostic::Diagnostic;
+use crate::fix::{self, Edit, Fix};
 use crate::model::{ConditionBlock, ConditionEntry, Policy, Statement};
 use crate::rules::Rule;
 use crate::source::Spanned;
@@ -28,7 +29,7 @@ const ELEMENTS: &[&str] = &[
 pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for statement in &policy.statements {
         for block in &statement.condition {
-            let parsed = operator(block, out);
+            let parsed = operator(block, &statement.condition, out);
             for entry in &block.entries {
                 // A key the configuration declares is taken as documented.
                 let declared = cx
@@ -57,39 +58,54 @@ pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// Reports an operator RAM does not have; returns the parsed operator.
-fn operator(block: &ConditionBlock<'_>, out: &mut Vec<Diagnostic>) -> Option<ParsedOperator> {
+/// `blocks` are the statement's operator blocks, `block` among them.
+fn operator(
+    block: &ConditionBlock<'_>,
+    blocks: &[ConditionBlock<'_>],
+    out: &mut Vec<Diagnostic>,
+) -> Option<ParsedOperator> {
     let v = vocabulary();
     let written = block.operator.value;
     if let Some(parsed) = v.parse_operator(written) {
         return Some(parsed);
     }
-    let help = remembered_operator_help(written);
-    out.push(
-        Diagnostic::new(
-            Rule::UnknownConditionOperator,
-            block.operator.span,
-            format!("`{written}` is not a RAM condition operator"),
-        )
-        .with_help(help),
-    );
+    let (help, replacement) = remembered_operator_help(written);
+    let d = Diagnostic::new(
+        Rule::UnknownConditionOperator,
+        block.operator.span,
+        format!("`{written}` is not a RAM condition operator"),
+    )
+    .with_help(help);
+    // Unsafe even for a change of case: the condition starts to apply, and
+    // an AWS operator's RAM stem (`StringEqualsIfExists` -> `StringEquals`)
+    // treats a missing key differently. Never onto a block the statement has.
+    let replacement = replacement.filter(|r| blocks.iter().all(|b| b.operator.value != r));
+    out.push(match replacement {
+        Some(r) => d.with_fix(Fix::unsafe_(
+            format!("write `{r}`"),
+            vec![Edit::replace(block.operator.span, fix::json_string(&r))],
+        )),
+        None => d,
+    });
     None
 }
 
 thread_local! {
     /// The help per unknown operator: each costs similarity scans of the
     /// vocabulary, and real trees repeat the same few misspellings.
-    static OPERATOR_HELP: RefCell<Memo<String>> = RefCell::new(Memo::new());
+    static OPERATOR_HELP: RefCell<Memo<(String, Option<String>)>> = RefCell::new(Memo::new());
 }
 
-fn remembered_operator_help(written: &str) -> String {
+fn remembered_operator_help(written: &str) -> (String, Option<String>) {
     OPERATOR_HELP.with(|memo| {
         memo.borrow_mut()
             .get_or_compute(written, || operator_help(written))
     })
 }
 
-/// How to fix `written`, an operator RAM does not have.
-fn operator_help(written: &str) -> String {
+/// How to fix `written`, an operator RAM does not have, and the operator
+/// to write instead when there is one.
+fn operator_help(written: &str) -> (String, Option<String>) {
     let v = vocabulary();
     // Explanations match the operator without a qualifier RAM accepts.
     let bare = match written.split_once(':') {
@@ -117,26 +133,29 @@ fn operator_help(written: &str) -> String {
                 .filter(|stem| v.operator(stem).is_some())
                 .map(|stem| written.replacen(bare, stem, 1));
             match replacement {
-                Some(fix) => format!("{}; write `{fix}`", aws.help),
-                None => aws.help.clone(),
+                Some(fix) => (format!("{}; write `{fix}`", aws.help), Some(fix)),
+                None => (aws.help.clone(), None),
             }
         }
         (None, Some(fix)) if fix.eq_ignore_ascii_case(written) => {
-            format!("operators are case-sensitive: write `{fix}`")
+            (format!("operators are case-sensitive: write `{fix}`"), Some(fix))
         }
-        (None, Some(fix)) => format!("did you mean `{fix}`?"),
-        (None, None) => format!(
-            "RAM's operators are {}, optionally prefixed with {}",
-            v.operators
-                .iter()
-                .map(|op| format!("`{}`", op.name))
-                .collect::<Vec<_>>()
-                .join(", "),
-            v.qualifiers
-                .iter()
-                .map(|q| format!("`{}:`", q.name))
-                .collect::<Vec<_>>()
-                .join(" or ")
+        (None, Some(fix)) => (format!("did you mean `{fix}`?"), Some(fix)),
+        (None, None) => (
+            format!(
+                "RAM's operators are {}, optionally prefixed with {}",
+                v.operators
+                    .iter()
+                    .map(|op| format!("`{}`", op.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                v.qualifiers
+                    .iter()
+                    .map(|q| format!("`{}:`", q.name))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+            None,
         ),
     }
 }
@@ -516,7 +535,9 @@ mod tests {
                 assert_eq!(remembered_operator_help(w), operator_help(w), "{w}");
             }
         }
-        assert!(remembered_operator_help("IpAdress").contains("IpAddress"));
-        assert!(remembered_operator_help("stringequals").contains("case-sensitive"));
+        assert!(remembered_operator_help("IpAdress").0.contains("IpAddress"));
+        assert!(remembered_operator_help("stringequals")
+            .0
+            .contains("case-sensitive"));
     }
 }

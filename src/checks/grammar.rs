@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::Context;
 use crate::diagnostic::Diagnostic;
+use crate::fix::{self, Edit, Fix};
 use crate::model::{member, Policy, PolicyKind};
 use crate::parse::{Member, Node, Value};
 use crate::rules::Rule;
@@ -31,7 +32,7 @@ pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     for m in members {
-        element_name(m, TOP_LEVEL, &["Id"], out);
+        element_name(m, members, TOP_LEVEL, &["Id"], out);
     }
     version(member(root, "Version"), open, out);
     let Some(statement) = member(root, "Statement") else {
@@ -107,16 +108,23 @@ fn version(version: Option<&Member<'_>>, open: Span, out: &mut Vec<Diagnostic>) 
         Value::Number(n) => format!("`Version` must be the string \"1\", found the number {n}"),
         _ => format!("`Version` must be the string \"1\", found {}", value.type_name()),
     };
-    out.push(
-        Diagnostic::new(Rule::InvalidVersion, value.span, message).with_help("write \"Version\": \"1\""),
-    );
+    let d = Diagnostic::new(Rule::InvalidVersion, value.span, message).with_help("write \"Version\": \"1\"");
+    // RAM has one policy language version: whatever was written, the
+    // statements can only mean what they mean under "1".
+    out.push(match value.value {
+        Value::String(_) | Value::Number(_) => d.with_fix(Fix::safe(
+            "write \"1\"",
+            vec![Edit::replace(value.span, fix::json_string("1"))],
+        )),
+        _ => d,
+    });
 }
 
 fn statement_shape(node: &Node<'_>, kind: PolicyKind, out: &mut Vec<Diagnostic>) {
     let open = Span::new(node.span.start, node.span.start + 1);
     let members = node.as_object().unwrap_or(&[]);
     for m in members {
-        element_name(m, STATEMENT, &["Sid", "NotResource"], out);
+        element_name(m, members, STATEMENT, &["Sid", "NotResource"], out);
     }
     let present = |key: &str| members.iter().find(|m| m.key == key);
 
@@ -182,7 +190,14 @@ fn statement_shape(node: &Node<'_>, kind: PolicyKind, out: &mut Vec<Diagnostic>)
 }
 
 /// Flags keys that are not in `known`, or that are only `undocumented`.
-fn element_name(m: &Member<'_>, known: &[&str], undocumented: &[&str], out: &mut Vec<Diagnostic>) {
+/// `siblings` are the object's members, `m` among them.
+fn element_name(
+    m: &Member<'_>,
+    siblings: &[Member<'_>],
+    known: &[&str],
+    undocumented: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
     let key = m.key.as_ref();
     if known.contains(&key) {
         return;
@@ -211,7 +226,21 @@ fn element_name(m: &Member<'_>, known: &[&str], undocumented: &[&str], out: &mut
     );
     diagnostic = match nearest(key, &candidates) {
         Some(best) => {
-            diagnostic.with_help(format!("did you mean `{best}`? element names are case-sensitive"))
+            let d = diagnostic.with_help(format!("did you mean `{best}`? element names are case-sensitive"));
+            // Renaming onto an element the object already has would make a
+            // duplicate key. A change of case only is what was meant (safe);
+            // another name (`Actions`) is a guess (unsafe).
+            if siblings.iter().any(|other| other.key == best) {
+                d
+            } else {
+                let edits = vec![Edit::replace(m.key_span, fix::json_string(best))];
+                let message = format!("rename to `{best}`");
+                d.with_fix(if best.eq_ignore_ascii_case(key) {
+                    Fix::safe(message, edits)
+                } else {
+                    Fix::unsafe_(message, edits)
+                })
+            }
         }
         None => diagnostic.with_help(format!("valid elements here: {}", known.join(", "))),
     };
@@ -337,14 +366,28 @@ fn effect(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
                 format!("`Effect` must be \"Allow\" or \"Deny\", found \"{s}\""),
             );
             let trimmed = s.trim();
+            let write = |effect: &str| vec![Edit::replace(value.span, fix::json_string(effect))];
             if trimmed != s && matches!(trimmed, "Allow" | "Deny") {
-                out.push(d.with_help(format!(
-                    "remove the whitespace around the value: write \"{trimmed}\""
-                )));
+                out.push(
+                    d.with_help(format!(
+                        "remove the whitespace around the value: write \"{trimmed}\""
+                    ))
+                    .with_fix(Fix::safe(format!("write \"{trimmed}\""), write(trimmed))),
+                );
                 return;
             }
+            // Another case (or stray whitespace) is plainly the same effect;
+            // a misspelling (`Alow`) is only a guess.
             match nearest(s, &["Allow", "Deny"]) {
-                Some(fix) => d.with_help(format!("values are case-sensitive: write \"{fix}\"")),
+                Some(effect) => {
+                    let message = format!("write \"{effect}\"");
+                    d.with_help(format!("values are case-sensitive: write \"{effect}\""))
+                        .with_fix(if effect.eq_ignore_ascii_case(trimmed) {
+                            Fix::safe(message, write(effect))
+                        } else {
+                            Fix::unsafe_(message, write(effect))
+                        })
+                }
                 None => d.with_help("write \"Allow\" or \"Deny\""),
             }
         }
@@ -437,9 +480,18 @@ fn condition(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
 
 fn condition_value_type(value: &Node<'_>, key: &str) -> Diagnostic {
     let d = wrong_type(value, &format!("values of `{key}` must be strings"));
+    // The string RAM wants is exactly the value as written.
+    let as_string = |text: String| {
+        let edits = vec![Edit::replace(value.span, fix::json_string(&text))];
+        Fix::safe(format!("write \"{text}\""), edits)
+    };
     match &value.value {
-        Value::Bool(b) => d.with_help(format!("RAM wants every value as a JSON string: write \"{b}\"")),
-        Value::Number(n) => d.with_help(format!("RAM wants every value as a JSON string: write \"{n}\"")),
+        Value::Bool(b) => d
+            .with_help(format!("RAM wants every value as a JSON string: write \"{b}\""))
+            .with_fix(as_string(b.to_string())),
+        Value::Number(n) => d
+            .with_help(format!("RAM wants every value as a JSON string: write \"{n}\""))
+            .with_fix(as_string(n.to_string())),
         _ => d,
     }
 }

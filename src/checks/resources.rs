@@ -1,10 +1,11 @@
 //! Resource checks: each `Resource` value against RAM's ARN grammar, and
 //! against the statement's actions (All Resources operations, services).
 
-use super::actions::{is_every_action, is_every_resource, split_action};
+use super::actions::{is_every_action, is_every_resource, removal, split_action};
 use super::Context;
 use crate::catalog::{catalog, ResourceType};
 use crate::diagnostic::Diagnostic;
+use crate::fix::{self, Edit, Fix};
 use crate::model::{Element, Policy, Statement};
 use crate::rules::Rule;
 use crate::source::Spanned;
@@ -35,7 +36,7 @@ pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         if cx.on(Rule::RedundantResource) {
-            redundant(resource, out);
+            redundant(resource, cx.text, out);
         }
         if resource.negated {
             continue;
@@ -144,7 +145,7 @@ pub(super) fn covers_resource(general: &str, specific: &str) -> bool {
 }
 
 /// Values repeated, or covered by another value of the same element.
-fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
+fn redundant(element: &Element<'_>, text: &str, out: &mut Vec<Diagnostic>) {
     let values: Vec<&Spanned<&str>> = element.values.iter().filter(|v| !v.value.is_empty()).collect();
     let texts: Vec<&str> = values.iter().map(|v| v.value).collect();
     let covers = wildcard::first_covers(&texts, Case::Sensitive, covers_resource);
@@ -167,7 +168,11 @@ fn redundant(element: &Element<'_>, out: &mut Vec<Diagnostic>) {
             )
             .with_label(other.span, "covers it")
         };
-        out.push(diagnostic.with_help(format!("remove `{}`", value.value)));
+        let diagnostic = diagnostic.with_help(format!("remove `{}`", value.value));
+        out.push(match removal(element, value, value.value == other.value, text) {
+            Some(fix) => diagnostic.with_fix(fix),
+            None => diagnostic,
+        });
     }
 }
 
@@ -208,8 +213,22 @@ fn all_resources_only(statement: &Statement<'_>, resource: &Element<'_>, out: &m
             .with_help(format!(
                 "{} has no resource-level authorization; grant it in a statement with \"Resource\": \"*\"",
                 op.action
+            ))
+            .with_fix(Fix::unsafe_(
+                "replace the statement's resources with \"*\" (this widens every action of the statement)",
+                vec![Edit::replace(resource.value_span, every_resource(resource))],
             )),
         );
+    }
+}
+
+/// `*` written as the element was: a list stays a list (a Terraform
+/// `resources` argument must stay one).
+fn every_resource(resource: &Element<'_>) -> String {
+    if resource.items.is_empty() {
+        fix::json_string("*")
+    } else {
+        format!("[{}]", fix::json_string("*"))
     }
 }
 

@@ -142,10 +142,7 @@ fn human(
             writeln!(
                 out,
                 "  NEW allows it: {}:{}:{} (statement {})",
-                at.file,
-                at.line,
-                at.column,
-                at.statement + 1
+                at.file, at.line, at.column, at.statement
             )?;
         }
         writeln!(

@@ -13,6 +13,7 @@ pub mod yaml;
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Encoding, Fix};
 use crate::lint::{
     check_document, decode, finalize, lint_file, no_policy_found, parse_diagnostics, FileReport, LintOptions,
     Origin, RuleSettings,
@@ -52,6 +53,8 @@ pub struct Embedded {
     /// already replaced in `text` by a placeholder of the same length; any
     /// value they touch is unknown.
     pub holes: Vec<Span>,
+    /// How the host writes the text, for writing fixes back.
+    pub encoding: Encoding,
 }
 
 /// What one host kind found in a file.
@@ -207,6 +210,9 @@ pub fn lint_document(
         Source::Tree(root) => {
             unchecked = check_document(root, host, options, settings, false, &mut found);
             set_paths(&mut found, root);
+            for d in &mut found {
+                d.fix = d.fix.take().and_then(|fix| map_fix(fix, |e| tree_edit(host, e)));
+            }
         }
         Source::Text(embedded) => {
             let parsed = parse::parse(&embedded.text);
@@ -230,6 +236,10 @@ pub fn lint_document(
                 set_paths(&mut found, &root);
             }
             for d in &mut found {
+                d.fix = d
+                    .fix
+                    .take()
+                    .and_then(|fix| map_fix(fix, |e| text_edit(embedded, e)));
                 d.span = embedded.map.span(d.span);
                 for label in &mut d.labels {
                     label.span = embedded.map.span(label.span);
@@ -242,6 +252,36 @@ pub fn lint_document(
     }
     out.extend(found);
     unchecked
+}
+
+/// A fix with every edit rewritten by `edit`; `None` (no fix) when any edit
+/// cannot be written in the host.
+fn map_fix(fix: Fix, edit: impl Fn(&Edit) -> Option<Edit>) -> Option<Fix> {
+    let edits = fix.edits.iter().map(edit).collect::<Option<Vec<_>>>()?;
+    Some(Fix::new(fix.applicability, fix.message, edits))
+}
+
+/// An edit of a lowered tree (already at host offsets) with its content
+/// written in the host token's own style ([`crate::fix::encode_token`]).
+fn tree_edit(host: &str, edit: &Edit) -> Option<Edit> {
+    let original = host.get(edit.span.start..edit.span.end)?;
+    let content = crate::fix::encode_token(original, &edit.content)?;
+    Some(Edit::replace(edit.span, content))
+}
+
+/// An edit of JSON text held in a host string, moved to host offsets and
+/// re-encoded for the string's syntax. Edits touching a hole are dropped:
+/// the host computes what is there.
+fn text_edit(embedded: &Embedded, edit: &Edit) -> Option<Edit> {
+    let touches_hole = embedded
+        .holes
+        .iter()
+        .any(|h| h.start < edit.span.end.max(edit.span.start + 1) && edit.span.start < h.end);
+    if touches_hole {
+        return None;
+    }
+    let content = embedded.encoding.encode(&edit.content)?;
+    Some(Edit::replace(embedded.map.span(edit.span), content))
 }
 
 fn set_paths(found: &mut [Diagnostic], root: &Node<'_>) {
@@ -312,7 +352,12 @@ pub fn json_string_document<'h>(host: &str, span: Span, content: &str, template:
     } else {
         Vec::new()
     };
-    Source::Text(Embedded { text, map, holes })
+    Source::Text(Embedded {
+        text,
+        map,
+        holes,
+        encoding: Encoding::JsonString,
+    })
 }
 
 /// The host spans of every unknown value in `documents`: what no finding

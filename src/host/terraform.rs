@@ -14,6 +14,7 @@ use hcl_edit::structure::{Block, BlockLabel, Body};
 
 use super::{Document, Embedded, Extraction, Kind, Source, SourceMap};
 use crate::diagnostic::Diagnostic;
+use crate::fix::Encoding;
 use crate::parse::json::MAX_DEPTH;
 use crate::parse::{Member, Node, Value};
 use crate::rules::Rule;
@@ -595,7 +596,12 @@ fn heredoc(host: &str, span: Span) -> Option<Embedded> {
         text.push_str(kept);
     }
     let holes = template_holes_checked(&mut text)?;
-    Some(Embedded { text, map, holes })
+    Some(Embedded {
+        text,
+        map,
+        holes,
+        encoding: Encoding::Heredoc,
+    })
 }
 
 /// A quoted HCL string at `span`, its escapes decoded.
@@ -630,7 +636,12 @@ fn quoted(host: &str, span: Span) -> Option<Embedded> {
         text.push_str(&raw[run_start..]);
     }
     let holes = template_holes_checked(&mut text)?;
-    Some(Embedded { text, map, holes })
+    Some(Embedded {
+        text,
+        map,
+        holes,
+        encoding: Encoding::HclString,
+    })
 }
 
 /// The character an HCL escape at the start of `raw` stands for, and its

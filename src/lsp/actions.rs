@@ -3,8 +3,9 @@
 //! fixed text (for `source.fixAll.policy-check`), and the suppression of
 //! that one finding, as a
 //! `# policy-check: ignore[rule-id] reason` comment on the line above where
-//! the host has comments (Terraform, YAML; not inside a policy written as
-//! text, such as a heredoc), else as a `[[suppress]]` entry in the nearest
+//! the host has comments (Terraform, YAML; above the line that opens a
+//! heredoc or block scalar for a finding inside one), else as a
+//! `[[suppress]]` entry in the nearest
 //! `policy-check.toml` (created beside the document when there is none and
 //! the client can create files).
 
@@ -115,25 +116,24 @@ pub fn suppression(
     can_create: bool,
 ) -> Option<CodeAction> {
     let rule = finding.rule.id();
-    let edit = if takes_comment(doc, finding.span) {
-        let text = &doc.text.text;
-        let line_start = text[..finding.span.start].rfind('\n').map_or(0, |i| i + 1);
-        let indent: String = text[line_start..]
-            .chars()
-            .take_while(|c| *c == ' ' || *c == '\t')
-            .collect();
-        let at = doc.text.position(line_start, encoding);
-        let comment = format!("{indent}# policy-check: ignore[{rule}] {REASON}\n");
-        let mut changes = HashMap::new();
-        changes.insert(doc.uri.clone(), vec![TextEdit::new(Range::new(at, at), comment)]);
-        WorkspaceEdit::new(changes)
-    } else {
-        config_entry(doc.path.as_deref()?, finding, encoding, can_create)?
-    };
-    let title = if takes_comment(doc, finding.span) {
-        format!("Suppress `{rule}` on this line with a comment")
-    } else {
-        format!("Suppress `{rule}` here in {}", config::FILE_NAME)
+    let (edit, title) = match comment_line(doc, finding.span) {
+        Some(line_start) => {
+            let text = &doc.text.text;
+            let indent: String = text[line_start..]
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect();
+            let at = doc.text.position(line_start, encoding);
+            let comment = format!("{indent}# policy-check: ignore[{rule}] {REASON}\n");
+            let mut changes = HashMap::new();
+            changes.insert(doc.uri.clone(), vec![TextEdit::new(Range::new(at, at), comment)]);
+            let title = format!("Suppress `{rule}` with a comment");
+            (WorkspaceEdit::new(changes), title)
+        }
+        None => (
+            config_entry(doc.path.as_deref()?, finding, encoding, can_create)?,
+            format!("Suppress `{rule}` here in {}", config::FILE_NAME),
+        ),
     };
     Some(CodeAction {
         title,
@@ -144,32 +144,33 @@ pub fn suppression(
     })
 }
 
-/// Whether a comment on the line above `span` is a comment of the host:
-/// the host has comments and `span` is not in a policy written as text.
-fn takes_comment(doc: &Document, span: Span) -> bool {
+/// Where a suppression comment for a finding at `span` goes: the start of
+/// the finding's line, or, when the finding is in a policy written as text
+/// (a heredoc, a quoted string, a YAML block scalar), of the line that opens
+/// that text, since a comment covers the construct starting on the next
+/// line. `None` for hosts without comments (JSON).
+fn comment_line(doc: &Document, span: Span) -> Option<usize> {
     let lower = doc.name.to_ascii_lowercase();
-    let commented = lower.ends_with(".tf") || lower.ends_with(".yaml") || lower.ends_with(".yml");
-    if !commented {
-        return false;
+    if !(lower.ends_with(".tf") || lower.ends_with(".yaml") || lower.ends_with(".yml")) {
+        return None;
     }
     let text = &doc.text.text;
+    let line_of = |offset: usize| text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let Some(kind) = host::kind_for(&doc.name, text) else {
-        return true;
+        return Some(line_of(span.start));
     };
     let extraction = (kind.extract)(text);
-    !extraction
+    let opener = extraction
         .documents
         .iter()
-        .any(|document| match &document.source {
+        .find_map(|document| match &document.source {
             Source::Text(embedded) => {
                 let whole = embedded.map.span(Span::new(0, embedded.text.len()));
-                // The line above is inside the text when the text began before
-                // the finding's line.
-                let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-                whole.start < line_start && span.start <= whole.end
+                (whole.start <= span.start && span.start <= whole.end).then(|| whole.start.saturating_sub(1))
             }
-            Source::Tree(_) => false,
-        })
+            Source::Tree(_) => None,
+        });
+    Some(line_of(opener.unwrap_or(span.start)))
 }
 
 /// A `[[suppress]]` entry for `finding` appended to the nearest
@@ -204,6 +205,9 @@ fn config_entry(
     );
     if let Some(path) = &finding.path {
         entry.push_str(&format!("jsonpath = {}\n", quote(path)));
+    }
+    if let Some(document) = &finding.document {
+        entry.push_str(&format!("document = {}\n", quote(document)));
     }
     entry.push_str(&format!("reason = {}\n", quote(REASON)));
     let uri: Uri = file_uri(&config_path)?;

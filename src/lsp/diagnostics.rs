@@ -1,5 +1,5 @@
 //! Linting an open document as the command line would lint the file (its
-//! nearest `policy-check.toml`, its host kind), and turning findings into
+//! nearest `policy-check.toml`, its host kind, its suppressions), and turning findings into
 //! LSP diagnostics: rule id as `code`, severity mapped, labels as related
 //! information, ranges in the negotiated encoding.
 
@@ -15,6 +15,7 @@ use crate::discover::{format_size, DEFAULT_MAX_FILE_SIZE};
 use crate::embedded::{lint_host, Selected};
 use crate::lint::Origin;
 use crate::settings::{ConfigSource, LoadError, Overrides, Workspace};
+use crate::suppress::{Comments, Date};
 
 use super::documents::{file_uri, Document, Encoding, Text};
 
@@ -84,7 +85,7 @@ pub fn lint(doc: &Document, workspace: &mut Workspace, encoding: Encoding) -> Li
     }
     let (options, rules) = settings.lint_settings();
     let bytes = doc.text.text.as_bytes().to_vec();
-    let comments = crate::suppress::Comments::scan(&doc.name, &bytes);
+    let comments = Comments::scan(&doc.name, &bytes);
     let mut report = match settings.config_jsonpath() {
         Some(query) => lint_host(
             doc.name.clone(),
@@ -96,12 +97,20 @@ pub fn lint(doc: &Document, workspace: &mut Workspace, encoding: Encoding) -> Li
         ),
         None => crate::host::lint_input(doc.name.clone(), bytes, Origin::Walked, &options, &rules),
     };
-    // The editor hides what the command line hides, and flags the same
-    // malformed and unused suppression comments.
-    let suppressions = settings.suppressions(crate::suppress::Date::today_utc());
-    crate::suppress::apply(&mut report, &suppressions, comments, &rules);
+    // As the command line does: `[[suppress]]` entries and comments hide
+    // what they cover, and a comment that hides nothing is reported.
+    crate::suppress::apply(&mut report, &settings.suppressions(today()), comments, &rules);
     linted.findings = report.diagnostics;
     linted
+}
+
+/// The date expiring suppressions are compared with: `POLICY_CHECK_TODAY`
+/// when it holds one, as for the command line, else today (UTC).
+fn today() -> Date {
+    std::env::var("POLICY_CHECK_TODAY")
+        .ok()
+        .and_then(|text| Date::parse(&text))
+        .unwrap_or_else(Date::today_utc)
 }
 
 /// A configuration that failed to load, as a diagnostic in the TOML file

@@ -96,6 +96,17 @@ pub struct ParseError {
     pub help: Option<String>,
 }
 
+/// How a trailing comma's message starts; its span is the comma alone.
+const TRAILING_COMMA: &str = "trailing comma before";
+
+impl ParseError {
+    /// Whether this is a comma after the last element, which deleting
+    /// its span (the comma) fixes without changing the value.
+    pub fn is_trailing_comma(&self) -> bool {
+        self.message.starts_with(TRAILING_COMMA) && self.span.len() == 1
+    }
+}
+
 /// The tree (when the text parsed) and every problem found on the way. A
 /// document can have problems and still a tree: a byte-order mark or a number
 /// too large for a double do not stop parsing.
@@ -518,7 +529,7 @@ impl<'a> Parser<'a> {
         let comma = self.text[..self.pos].rfind(',').unwrap_or(self.pos);
         ParseError {
             span: Span::new(comma, comma + 1),
-            message: format!("trailing comma before `{closer}`"),
+            message: format!("{TRAILING_COMMA} `{closer}`"),
             help: Some(
                 "strict JSON, which RAM requires, allows no comma after the last element: remove it".into(),
             ),

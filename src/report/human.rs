@@ -42,7 +42,14 @@ const ELLIPSIS: &str = "...";
 /// Every finding of one file, rendered against its source; with `docs` (the
 /// address of the rule reference, see [`links_to`]) each rule id links to
 /// its section.
-pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport, docs: Option<&str>) -> String {
+/// A finding `--fix` would fix (with `unsafe_fixes`, also by an unsafe fix)
+/// is marked `[*]` after its rule id, as ruff marks them.
+pub fn render_file(
+    handler: &GraphicalReportHandler,
+    report: &FileReport,
+    docs: Option<&str>,
+    unsafe_fixes: bool,
+) -> String {
     let mut rendered = String::new();
     if report.diagnostics.is_empty() {
         return rendered;
@@ -51,7 +58,10 @@ pub fn render_file(handler: &GraphicalReportHandler, report: &FileReport, docs: 
     let name = escape::text(&report.name);
     let source = IndexedSource::escaped(&name, &shown);
     for d in &report.diagnostics {
-        let d = shown_diagnostic(d, &shown);
+        let mut d = shown_diagnostic(d, &shown);
+        if d.fix.as_ref().is_some_and(|fix| fix.applies(unsafe_fixes)) {
+            d.message = format!("[*] {}", d.message);
+        }
         if report.outcome == Outcome::Unreadable {
             // Nothing was read, so there is no snippet to show.
             let adapter = Adapter {
@@ -200,6 +210,10 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
             noun(totals.files, "file"),
         )
     };
+    if totals.fixed > 0 {
+        out = format!("Fixed {}.\n{out}", noun(totals.fixed, "problem"));
+    }
+    out.push_str(&fixable_line(totals, run.unsafe_fixes));
     let mut passed_over = Vec::new();
     if totals.skipped > 0 {
         let verb = if totals.skipped == 1 { "holds" } else { "hold" };
@@ -278,6 +292,21 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
         }
     }
     out
+}
+
+/// "[*] 3 fixable with `--fix` (2 more with `--fix --unsafe-fixes`).", or
+/// nothing when no finding has a fix.
+fn fixable_line(totals: &Totals, unsafe_fixes: bool) -> String {
+    let (safe, unsafe_) = (totals.fixable_safe, totals.fixable_unsafe);
+    if unsafe_fixes && safe + unsafe_ > 0 {
+        return format!("\n[*] {} fixable with `--fix --unsafe-fixes`.", safe + unsafe_);
+    }
+    match (safe, unsafe_) {
+        (0, 0) => String::new(),
+        (0, n) => format!("\nNo fixes with `--fix`; {n} with `--fix --unsafe-fixes`."),
+        (n, 0) => format!("\n[*] {n} fixable with `--fix`."),
+        (n, m) => format!("\n[*] {n} fixable with `--fix` ({m} more with `--fix --unsafe-fixes`)."),
+    }
 }
 
 struct Adapter<'a, S> {
@@ -670,7 +699,7 @@ mod tests {
                 Diagnostic::new(Rule::InvalidDocument, Span::new(0, 1), "near"),
             ],
         );
-        let out = render_file(&handler(Style::default()), &report, None);
+        let out = render_file(&handler(Style::default()), &report, None, false);
         assert!(out.contains("[min.json:1:70002]"), "{out}");
         assert!(
             out.contains(&format!(
@@ -700,7 +729,13 @@ mod tests {
                     Diagnostic::new(Rule::InvalidEffect, Span::new(at, at + 7), "lower case")
                 })
                 .collect();
-            render_file(&handler(Style::default()), &one_line(text, diagnostics), None).len()
+            render_file(
+                &handler(Style::default()),
+                &one_line(text, diagnostics),
+                None,
+                false,
+            )
+            .len()
         };
         let (small, large) = (render(100), render(1000));
         // Ten times the findings on a ten times longer line: ten times the output, not a hundred.

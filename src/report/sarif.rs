@@ -93,6 +93,43 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location<'a>>,
     properties: ResultProperties<'a>,
+    /// At most one: the finding's fix, as byte-range replacements in its file.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: Text,
+    artifact_changes: [ArtifactChange<'a>; 1],
+    properties: FixProperties,
+}
+
+#[derive(Serialize)]
+struct FixProperties {
+    /// `safe`, `unsafe` or `display-only`, as `--format json` says.
+    #[serde(rename = "policy-check-applicability")]
+    applicability: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region,
+    inserted_content: Content<'a>,
+}
+
+#[derive(Serialize)]
+struct Content<'a> {
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -248,6 +285,29 @@ pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                     severity: d.severity.as_str(),
                     path: d.path.as_deref(),
                 },
+                fixes: d
+                    .fix
+                    .iter()
+                    .map(|fix| SarifFix {
+                        description: Text {
+                            text: fix.message.clone(),
+                        },
+                        artifact_changes: [ArtifactChange {
+                            artifact_location: ArtifactLocation { uri },
+                            replacements: fix
+                                .edits
+                                .iter()
+                                .map(|e| Replacement {
+                                    deleted_region: region(&index, &report.text, e.span),
+                                    inserted_content: Content { text: &e.content },
+                                })
+                                .collect(),
+                        }],
+                        properties: FixProperties {
+                            applicability: fix.applicability.as_str(),
+                        },
+                    })
+                    .collect(),
             });
         }
     }
