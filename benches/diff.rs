@@ -249,7 +249,7 @@ fn main() -> io::Result<()> {
     );
     println!("each figure is the median of {RUNS} runs in process, {PROCESS_RUNS} as processes\n");
 
-    let load = |p: &Path| -> Vec<PolicyFile> { load_policies(&[p.to_path_buf()], None) };
+    let load = |p: &Path| -> Vec<PolicyFile> { load_policies(&[p.to_path_buf()]).files };
     let cases: [(&str, &Path, &Path); 3] = [
         ("6 KB policies, a CIDR widened", &inputs.one[0], &inputs.one[1]),
         (

@@ -28,13 +28,15 @@ use crate::catalog::{catalog, ResourceType};
 use crate::conditions::evaluate;
 use crate::conditions::values::{parse_date_time, parse_ip_range, Instant};
 use crate::conditions::{vocabulary, Family};
+use crate::host::Embedded;
 use crate::model::{Effect, Element, Policy, Statement};
-use crate::parse;
+use crate::parse::Node;
 use crate::simulate::eval::{decide, evaluate_policy, Decision, Request, StatementResult};
-use crate::simulate::{FileStatus, PolicyFile};
+use crate::simulate::{to_host, FileStatus, PolicyFile, Reparsed};
 use crate::source::Span;
 use crate::wildcard::{self, Case};
 use lang::Item;
+use std::borrow::Cow;
 
 /// Product states one pattern automaton may visit before the answer is unknown.
 const STATE_LIMIT: usize = 50_000;
@@ -106,6 +108,8 @@ pub struct Unusable {
 struct Side<'a> {
     files: &'a [PolicyFile],
     policies: Vec<(usize, Policy<'a>)>,
+    /// Per file, how a host document's spans lead back to host bytes.
+    embedded: Vec<Option<&'a Embedded>>,
 }
 
 impl<'a> Side<'a> {
@@ -143,13 +147,18 @@ impl<'a> Side<'a> {
         Side {
             files: self.files,
             policies,
+            embedded: self.embedded.clone(),
         }
     }
 
     fn evaluate(&self, request: &Request) -> Result<Vec<StatementResult>, String> {
         let mut results = Vec::new();
         for (file, policy) in &self.policies {
-            results.extend(evaluate_policy(*file, policy, request).map_err(|e| e.message)?);
+            let found = evaluate_policy(*file, policy, request).map_err(|e| e.message)?;
+            results.extend(found.into_iter().map(|mut r| {
+                to_host(&mut r, self.embedded[*file]);
+                r
+            }));
         }
         Ok(results)
     }
@@ -165,22 +174,38 @@ pub fn compare(old: &[PolicyFile], new: &[PolicyFile]) -> Result<Comparison, Unu
             });
         }
     }
-    let old_parsed: Vec<_> = old.iter().map(|f| parse::parse(&f.text)).collect();
-    let new_parsed: Vec<_> = new.iter().map(|f| parse::parse(&f.text)).collect();
-    let old_side = make_side(old, &old_parsed);
-    let new_side = make_side(new, &new_parsed);
+    let old_parsed: Vec<_> = old.iter().map(Reparsed::new).collect();
+    let new_parsed: Vec<_> = new.iter().map(Reparsed::new).collect();
+    let old_roots: Vec<_> = old_parsed.iter().map(Reparsed::root).collect();
+    let new_roots: Vec<_> = new_parsed.iter().map(Reparsed::root).collect();
+    let old_side = make_side(old, &old_roots);
+    let new_side = make_side(new, &new_roots);
     Ok(run(&old_side, &new_side))
 }
 
-fn make_side<'a>(files: &'a [PolicyFile], parsed: &'a [parse::Parsed<'a>]) -> Side<'a> {
+/// A document's tree and the way from its spans back to host bytes.
+type Root<'a> = Option<(Cow<'a, Node<'a>>, Option<&'a Embedded>)>;
+
+fn make_side<'a>(files: &'a [PolicyFile], roots: &'a [Root<'a>]) -> Side<'a> {
     let policies = files
         .iter()
-        .zip(parsed)
+        .zip(roots)
         .enumerate()
         .filter(|(_, (file, _))| file.status == FileStatus::Evaluated)
-        .filter_map(|(i, (_, parsed))| parsed.root.as_ref().and_then(Policy::from_root).map(|p| (i, p)))
+        .filter_map(|(i, (_, root))| {
+            let (root, _) = root.as_ref()?;
+            Policy::from_root(root).map(|p| (i, p))
+        })
         .collect();
-    Side { files, policies }
+    let embedded = roots
+        .iter()
+        .map(|root| root.as_ref().and_then(|(_, e)| *e))
+        .collect();
+    Side {
+        files,
+        policies,
+        embedded,
+    }
 }
 
 /// Whether a statement's Action/NotAction applies to `action`.

@@ -17,11 +17,8 @@ use std::path::PathBuf;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
-use crate::discover::{
-    discover, display_name, read_limited, read_regular_file, Input, DEFAULT_MAX_FILE_SIZE,
-};
-use crate::lint::{lint_file, FileReport, LintOptions, Origin, Outcome, RuleSettings};
-use crate::model::{Policy, PolicyKind};
+use crate::discover::{read_limited, read_regular_file, DEFAULT_MAX_FILE_SIZE};
+use crate::model::Policy;
 use crate::parse;
 use crate::report::escape;
 use crate::rules::Rule;
@@ -52,6 +49,9 @@ pub struct PolicyFile {
     pub name: String,
     pub text: String,
     pub status: FileStatus,
+    /// Which document of its host file this is; `None` when the file is
+    /// one plain policy.
+    pub document: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,85 +111,64 @@ pub enum Failure {
     },
 }
 
-/// Reads the policies at `paths` (files or directories; `-` is `stdin`).
-pub fn load_policies(paths: &[PathBuf], stdin: Option<(&str, &[u8])>) -> Vec<PolicyFile> {
-    let (inputs, walk_errors) = discover(paths);
-    let mut files: Vec<PolicyFile> = inputs
-        .iter()
-        .filter_map(|input| match input {
-            Input::Stdin => {
-                let (name, bytes) = stdin.unwrap_or(("<stdin>", &[]));
-                load_one(name.to_string(), bytes.to_vec(), Origin::Named)
-            }
-            Input::File {
-                path,
-                origin,
-                listed_as_file,
-            } => {
-                let name = display_name(path);
-                match read_regular_file(path, DEFAULT_MAX_FILE_SIZE, *listed_as_file) {
-                    Ok(bytes) => load_one(name, bytes, *origin),
-                    Err(message) => Some(unreadable(name, message)),
-                }
-            }
-        })
-        .collect();
-    files.extend(walk_errors.into_iter().map(|e| unreadable(e.name, e.message)));
-    files
+/// Reads the policies at `paths` (files or directories, in any input kind
+/// the linter reads) to evaluate later, as `diff` does; see [`load::load`].
+pub fn load_policies(paths: &[PathBuf]) -> load::Loaded {
+    load::load(paths, None, DEFAULT_MAX_FILE_SIZE, None)
 }
 
-/// A file that could not be read, as an unusable policy file.
-pub fn unreadable(name: String, message: String) -> PolicyFile {
-    let report = FileReport::io_error(name, message);
-    PolicyFile {
-        name: report.name,
-        text: String::new(),
-        status: FileStatus::Unusable(report.diagnostics),
-    }
+/// A loaded file's policy parsed again, to be evaluated for many requests:
+/// a plain document, or one document of its host.
+pub enum Reparsed<'t> {
+    Plain(parse::Parsed<'t>),
+    Host(crate::host::Extraction<'t>, usize, &'t str),
 }
 
-/// Lints one document and classifies it; `None` for a walked file that is not
-/// a policy at all. `diff --base` loads the files of a git revision with it.
-pub fn load_one(name: String, bytes: Vec<u8>, origin: Origin) -> Option<PolicyFile> {
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let report = lint_file(
-        name,
-        bytes,
-        origin,
-        &LintOptions::default(),
-        &RuleSettings::default(),
-    );
-    if matches!(report.outcome, Outcome::Skipped(_)) {
-        return None;
-    }
-    let blocking: Vec<Diagnostic> = report
-        .diagnostics
-        .into_iter()
-        .filter(|d| BLOCKING.contains(&d.rule))
-        .collect();
-    let status = if !blocking.is_empty() {
-        FileStatus::Unusable(blocking)
-    } else {
-        // Without blocking findings the text parses to an object, so the
-        // only question left is the policy's kind.
-        let parsed = parse::parse(&text);
-        match parsed.root.as_ref().and_then(Policy::from_root) {
-            Some(policy) if policy.kind == PolicyKind::Trust => FileStatus::Skipped(
-                "a trust policy (its statements name a Principal), not an identity policy".to_string(),
-            ),
-            _ => FileStatus::Evaluated,
+impl<'t> Reparsed<'t> {
+    pub fn new(file: &'t PolicyFile) -> Reparsed<'t> {
+        let kind = file
+            .document
+            .and_then(|index| crate::host::kind_for(&file.name, &file.text).map(|k| (k, index)));
+        match kind {
+            Some((kind, index)) => Reparsed::Host((kind.extract)(&file.text), index, &file.text),
+            None => Reparsed::Plain(parse::parse(&file.text)),
         }
-    };
-    Some(PolicyFile {
-        name: report.name,
-        text,
-        status,
-    })
+    }
+
+    /// The document's tree, and the way from its spans back to host bytes
+    /// (`None` when they already are host bytes).
+    pub fn root(
+        &self,
+    ) -> Option<(
+        std::borrow::Cow<'_, parse::Node<'_>>,
+        Option<&crate::host::Embedded>,
+    )> {
+        match self {
+            Reparsed::Plain(parsed) => parsed
+                .root
+                .as_ref()
+                .map(|r| (std::borrow::Cow::Borrowed(r), None)),
+            Reparsed::Host(extraction, index, host) => {
+                let lowered = crate::host::lower(extraction.documents.get(*index)?, host)?;
+                Some((lowered.root?, lowered.embedded))
+            }
+        }
+    }
 }
 
-/// Evaluates `request` against the loaded `files` (plain JSON policies, as
-/// [`load_policies`] reads them), and with `parameters` also simulates the
-/// API call.
+/// Moves the spans of `result` from a lowered document into its host.
+pub fn to_host(result: &mut StatementResult, embedded: Option<&crate::host::Embedded>) {
+    if let Some(embedded) = embedded {
+        result.span = embedded.map.span(result.span);
+        result.reason_span = embedded.map.span(result.reason_span);
+        for (span, _) in &mut result.evidence {
+            *span = embedded.map.span(*span);
+        }
+    }
+}
+
+/// Evaluates `request` against the loaded `files` (as [`load_policies`]
+/// reads them), and with `parameters` also simulates the API call.
 pub fn simulate(
     request: Request,
     files: Vec<PolicyFile>,
@@ -205,12 +184,18 @@ pub fn simulate(
         if file.status != FileStatus::Evaluated {
             continue;
         }
-        let parsed = parse::parse(&file.text);
-        let Some(policy) = parsed.root.as_ref().and_then(Policy::from_root) else {
+        let reparsed = Reparsed::new(file);
+        let Some((root, embedded)) = reparsed.root() else {
+            continue;
+        };
+        let Some(policy) = Policy::from_root(&root) else {
             continue;
         };
         match evaluate_policy(index, &policy, &evaluated) {
-            Ok(found) => results.extend(found),
+            Ok(found) => results.extend(found.into_iter().map(|mut r| {
+                to_host(&mut r, embedded);
+                r
+            })),
             Err(error) => return Err(Failure::Evaluation { files, error }),
         }
     }
@@ -229,7 +214,7 @@ pub fn simulate_paths(
     parameters: Option<&Map<String, Value>>,
 ) -> Result<Simulation, Failure> {
     let evaluated = evaluated_request(&request);
-    let loaded = load::load(paths, stdin, max_size, &evaluated);
+    let loaded = load::load(paths, stdin, max_size, Some(&evaluated));
     if loaded.files.is_empty() && loaded.unknown.is_empty() {
         return Err(Failure::Usage(
             "no policy documents found in the given paths".to_string(),

@@ -217,3 +217,49 @@ fn walkthrough_pull_request_widening_the_office_cidr_is_caught() {
     let unchanged = common::run(&dir, &["diff", "before", "before"], b"");
     assert_eq!(unchanged.status.code(), Some(0), "{}", common::stdout(&unchanged));
 }
+
+#[test]
+fn terraform_hosts_are_compared_with_spans_in_the_tf_file() {
+    // OLD writes the policy as a heredoc, NEW as `jsonencode` with the CIDR
+    // widened: the witness points at NEW's statement in new.tf.
+    let (code, out, err) = diff(&[
+        "diff",
+        "--format",
+        "json",
+        "testdata/diff/terraform/old.tf",
+        "testdata/diff/terraform/new.tf",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let doc: Value = serde_json::from_str(&out).expect("JSON");
+    let found = &doc["new_access"][0];
+    assert_eq!(found["request"]["action"], "ens:CreateImage");
+    let by = &found["allowed_by"][0];
+    assert_eq!(by["file"], "testdata/diff/terraform/new.tf");
+    assert_eq!(
+        (by["line"].as_u64(), by["column"].as_u64()),
+        (Some(6), Some(7)),
+        "{by}"
+    );
+    // The other way round the heredoc grants nothing the wider policy does not.
+    let (code, out, err) = diff(&[
+        "diff",
+        "testdata/diff/terraform/new.tf",
+        "testdata/diff/terraform/old.tf",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn a_policy_terraform_computes_cannot_be_compared() {
+    let (code, out, err) = diff(&[
+        "diff",
+        "testdata/diff/terraform/old.tf",
+        "testdata/diff/terraform/computed.tf",
+    ]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("computed.tf (alicloud_ram_policy.image_builder.policy_document)"),
+        "{err}"
+    );
+    assert!(!out.contains("no new access"), "{out}");
+}

@@ -121,6 +121,7 @@ fn policy() -> impl Strategy<Value = Vec<PolicyFile>> {
             name: "p.json".into(),
             text: format!(r#"{{"Version": "1", "Statement": [{}]}}"#, statements.join(", ")),
             status: FileStatus::Evaluated,
+            document: None,
         }]
     })
 }

@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 
 use crate::discover::{display_name, read_limited, too_large, DEFAULT_MAX_FILE_SIZE};
 use crate::lint::Origin;
-use crate::simulate::{load_one, unreadable, PolicyFile};
+use crate::simulate::load::Loaded;
 
 /// A verified revision of the current directory's repository.
 #[derive(Debug, Clone)]
@@ -227,9 +227,10 @@ fn read_blob(revision: &Revision, entry: &Entry, name: &str) -> Result<Vec<u8>, 
 /// The policies at `paths` as of `revision`, named `LABEL:path` with the
 /// path spelled as in the working tree. A path that does not exist there
 /// contributes nothing; the second value lists the paths that did not.
-pub fn load_at(revision: &Revision, paths: &[PathBuf]) -> Result<(Vec<PolicyFile>, Vec<PathBuf>), String> {
+pub fn load_at(revision: &Revision, paths: &[PathBuf]) -> Result<(Loaded, Vec<PathBuf>), String> {
     let (top, prefix) = prefix()?;
-    let mut files = Vec::new();
+    let mut loaded = Loaded::default();
+    let mut seen = std::collections::HashSet::new();
     let mut missing = Vec::new();
     for path in paths {
         let full = full_name(path, &top, &prefix).ok_or_else(|| {
@@ -260,26 +261,26 @@ pub fn load_at(revision: &Revision, paths: &[PathBuf]) -> Result<(Vec<PolicyFile
                 (named.given.join(rest), Origin::Walked)
             };
             let name = format!("{}:{}", revision.label, display_name(&shown));
-            let file = match entry.mode.as_str() {
+            // Two given paths can name the same file: it is read once.
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            match entry.mode.as_str() {
                 "100644" | "100755" => match read_blob(revision, &entry, &name) {
-                    Ok(bytes) => load_one(name, bytes, origin),
-                    Err(message) => Some(unreadable(name, message)),
+                    Ok(bytes) => loaded.add_unevaluated(name, bytes, origin),
+                    Err(message) => loaded.unreadable(name, message),
                 },
                 // A submodule is another repository; a walk does not enter it.
-                "160000" if origin == Origin::Walked => None,
-                "120000" => Some(unreadable(
+                "160000" if origin == Origin::Walked => {}
+                "120000" => loaded.unreadable(
                     name.clone(),
                     format!("`{name}` is a symbolic link; `--base` does not follow links"),
-                )),
-                _ => Some(unreadable(
-                    name.clone(),
-                    format!("`{name}` is not a regular file"),
-                )),
-            };
-            files.extend(file);
+                ),
+                _ => loaded.unreadable(name.clone(), format!("`{name}` is not a regular file")),
+            }
         }
     }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    files.dedup_by(|a, b| a.name == b.name);
-    Ok((files, missing))
+    // In name order, each host's documents in their own order.
+    loaded.files.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok((loaded, missing))
 }

@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::{compare, git, Comparison, DiffArgs, DiffFormat, NewAccess};
 use crate::discover::display_name;
+use crate::simulate::load::Loaded;
 use crate::simulate::{load_policies, FileStatus, PolicyFile};
 
 /// Runs `diff`; returns the exit code (0 no new access, 1 new access or
@@ -66,12 +67,12 @@ fn load_sides(args: &DiffArgs) -> Result<(Vec<PolicyFile>, Vec<PolicyFile>), Str
     }
     match (&args.reference, args.paths.as_slice()) {
         (Some(reference), [new]) => Ok((
-            load_policies(std::slice::from_ref(reference), None),
-            load_policies(std::slice::from_ref(new), None),
+            known(load_policies(std::slice::from_ref(reference)))?,
+            known(load_policies(std::slice::from_ref(new)))?,
         )),
         (None, [old, new]) => Ok((
-            load_policies(std::slice::from_ref(old), None),
-            load_policies(std::slice::from_ref(new), None),
+            known(load_policies(std::slice::from_ref(old)))?,
+            known(load_policies(std::slice::from_ref(new)))?,
         )),
         (Some(_), _) => Err("with --reference, give NEW alone".into()),
         (None, _) => Err("give OLD and NEW (or --reference ALLOWLIST NEW, or --base GIT-REV PATH...)".into()),
@@ -98,7 +99,26 @@ fn load_base(rev: &str, paths: &[PathBuf]) -> Result<(Vec<PolicyFile>, Vec<Polic
             revision.label
         ));
     }
-    Ok((old, load_policies(&present, None)))
+    Ok((known(old)?, known(load_policies(&present))?))
+}
+
+/// The files read, unless a policy holds values Terraform or ROS computes:
+/// what it grants is not known until deployment, so neither is the answer.
+fn known(loaded: Loaded) -> Result<Vec<PolicyFile>, String> {
+    if loaded.unknown.is_empty() {
+        return Ok(loaded.files);
+    }
+    Err(format!(
+        "access cannot be compared on policies that Terraform or ROS computes: {} {} values \
+         not known until deployment; compare the rendered policies (such as `terraform show \
+         -json` output) instead",
+        loaded.unknown.join(", "),
+        if loaded.unknown.len() == 1 {
+            "holds"
+        } else {
+            "hold"
+        }
+    ))
 }
 
 fn describe_request(found: &NewAccess) -> String {

@@ -42,8 +42,9 @@ pub struct Loaded {
 
 /// Reads the policies at `paths` (files or directories; `-` is standard
 /// input), files at most `max_size` bytes, and evaluates `request` (the
-/// resource already the one RAM evaluates) on each identity policy.
-pub fn load(paths: &[PathBuf], stdin: Option<Stdin<'_>>, max_size: u64, request: &Request) -> Loaded {
+/// resource already the one RAM evaluates) on each identity policy; with
+/// no request (as `diff` reads them) the policies are only classified.
+pub fn load(paths: &[PathBuf], stdin: Option<Stdin<'_>>, max_size: u64, request: Option<&Request>) -> Loaded {
     let (inputs, walk_errors) = discover(paths);
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut seen: HashSet<PathBuf> = inputs
@@ -123,12 +124,21 @@ pub fn load(paths: &[PathBuf], stdin: Option<Stdin<'_>>, max_size: u64, request:
 }
 
 impl Loaded {
-    fn unreadable(&mut self, name: String, message: String) {
+    /// Reads one file that is not on disk (`diff --base` reads it from a
+    /// git revision): nothing it names with `file()` is followed.
+    pub fn add_unevaluated(&mut self, name: String, bytes: Vec<u8>, origin: Origin) {
+        let references = self.add(name.clone(), bytes, origin, None);
+        self.not_followed(&name, &references);
+    }
+
+    /// A file that could not be read, as an unusable one.
+    pub fn unreadable(&mut self, name: String, message: String) {
         let report = FileReport::io_error(name, message);
         self.files.push(PolicyFile {
             name: report.name,
             text: String::new(),
             status: FileStatus::Unusable(report.diagnostics),
+            document: None,
         });
     }
 
@@ -142,7 +152,13 @@ impl Loaded {
     }
 
     /// Reads one input; returns the files it names with `file()`.
-    fn add(&mut self, name: String, bytes: Vec<u8>, origin: Origin, request: &Request) -> Vec<FileReference> {
+    fn add(
+        &mut self,
+        name: String,
+        bytes: Vec<u8>,
+        origin: Origin,
+        request: Option<&Request>,
+    ) -> Vec<FileReference> {
         let (text, utf8) = decode(bytes);
         let Some(kind) = host::kind_for(&name, &text) else {
             if host::is_yaml_or_tf(&name) {
@@ -178,9 +194,9 @@ impl Loaded {
             }
             return Vec::new();
         }
-        for document in &extraction.documents {
+        for (index, document) in extraction.documents.iter().enumerate() {
             match host::lower(document, &text) {
-                Some(lowered) => self.add_lowered(&name, &text, &lowered, request),
+                Some(lowered) => self.add_lowered(&name, &text, (index, &lowered), request),
                 None => self.unknown.push(format!("{name} ({})", document.location)),
             }
         }
@@ -194,7 +210,7 @@ impl Loaded {
         text: &str,
         utf8: Vec<Diagnostic>,
         origin: Origin,
-        request: &Request,
+        request: Option<&Request>,
     ) {
         let parsed = parse::parse(text);
         let verdict = match &parsed.root {
@@ -238,7 +254,13 @@ impl Loaded {
     }
 
     /// One document of a host file.
-    fn add_lowered(&mut self, name: &str, text: &str, lowered: &Lowered<'_>, request: &Request) {
+    fn add_lowered(
+        &mut self,
+        name: &str,
+        text: &str,
+        (document, lowered): (usize, &Lowered<'_>),
+        request: Option<&Request>,
+    ) {
         let mut found = Vec::new();
         host::lint_lowered(
             lowered,
@@ -251,7 +273,7 @@ impl Loaded {
             return;
         }
         if let Some(root) = lowered.root.as_deref() {
-            self.classify_and_evaluate(name.to_string(), text, root, Some(lowered), request);
+            self.classify_and_evaluate(name.to_string(), text, root, Some((document, lowered)), request);
         }
     }
 
@@ -277,11 +299,13 @@ impl Loaded {
         name: String,
         text: &str,
         root: &Node<'_>,
-        lowered: Option<&Lowered<'_>>,
-        request: &Request,
+        lowered: Option<(usize, &Lowered<'_>)>,
+        request: Option<&Request>,
     ) {
+        let document = lowered.map(|(document, _)| document);
+        let lowered = lowered.map(|(_, lowered)| lowered);
         let Some(policy) = Policy::from_root(root) else {
-            self.push(name, text, FileStatus::Evaluated);
+            self.push_evaluated(name, text, document);
             return;
         };
         if policy.kind == PolicyKind::Trust {
@@ -298,7 +322,10 @@ impl Loaded {
             return;
         }
         let index = self.files.len();
-        self.push(name, text, FileStatus::Evaluated);
+        self.push_evaluated(name, text, document);
+        let Some(request) = request else {
+            return;
+        };
         let map = |span| lowered.map_or(span, |l| l.host_span(span));
         match evaluate_policy(index, &policy, request) {
             Ok(results) => self.results.extend(results.into_iter().map(|mut r| {
@@ -316,11 +343,21 @@ impl Loaded {
         }
     }
 
+    fn push_evaluated(&mut self, name: String, text: &str, document: Option<usize>) {
+        self.files.push(PolicyFile {
+            name,
+            text: text.to_string(),
+            status: FileStatus::Evaluated,
+            document,
+        });
+    }
+
     fn push(&mut self, name: String, text: &str, status: FileStatus) {
         self.files.push(PolicyFile {
             name,
             text: text.to_string(),
             status,
+            document: None,
         });
     }
 }
