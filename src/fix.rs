@@ -197,9 +197,17 @@ pub fn remove_item(text: &str, items: &[Span], index: usize) -> Option<Edit> {
 /// The line holding `item` (newline included) when it reads `- <item>`,
 /// optionally followed by a `#` comment: a YAML block sequence entry.
 fn block_entry_line(text: &str, item: Span) -> Option<Span> {
-    let before = text.get(..item.start)?;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    if before[line_start..].trim() != "-" {
+    // Walks back over `- ` alone, never the whole line: on a one-line file
+    // a search for the line's start would make removals quadratic.
+    let before = text.get(..item.start)?.as_bytes();
+    let blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let dash = before.len() - before.iter().rev().take_while(|b| blank(b)).count();
+    if dash == 0 || before[dash - 1] != b'-' {
+        return None;
+    }
+    let indent = before[..dash - 1].iter().rev().take_while(|b| blank(b)).count();
+    let line_start = dash - 1 - indent;
+    if line_start > 0 && before[line_start - 1] != b'\n' {
         return None;
     }
     let after = text.get(item.end..)?;

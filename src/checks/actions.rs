@@ -335,7 +335,12 @@ fn redundant(element: &Element<'_>, text: &str, out: &mut Vec<Diagnostic>) {
 /// pattern covers), since it rests on how RAM compares the two.
 /// `text` is the document's text, which the spans index.
 pub(super) fn removal(element: &Element<'_>, value: &Spanned<&str>, exact: bool, text: &str) -> Option<Fix> {
-    let index = element.items.iter().position(|span| *span == value.span)?;
+    // Items are in text order: a search keeps many removals linear.
+    let index = element
+        .items
+        .binary_search_by_key(&value.span.start, |span| span.start)
+        .ok()
+        .filter(|&i| element.items[i] == value.span)?;
     let edit = fix::remove_item(text, &element.items, index)?;
     let message = format!("remove `{}`", value.value);
     Some(if exact {
