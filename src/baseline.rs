@@ -20,9 +20,9 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Diagnostic;
+use crate::core::Diagnostic;
+use crate::core::Rule;
 use crate::lint::FileReport;
-use crate::rules::Rule;
 use crate::settings::normalize;
 
 /// The baseline file's format version (its `policy-check-baseline` field).
@@ -361,7 +361,7 @@ impl Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Span;
+    use crate::core::Span;
 
     #[test]
     fn fingerprints_ignore_indices_and_white_space() {

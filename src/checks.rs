@@ -8,14 +8,43 @@ mod conditions;
 mod grammar;
 mod memo;
 mod resources;
+mod shared;
 
 pub use actions::unchecked_services;
 pub use grammar::nearest;
 
-use crate::diagnostic::Diagnostic;
-use crate::lint::{LintOptions, RuleSettings};
+use crate::catalog::AccessLevel;
+use crate::core::{Diagnostic, Rule, RuleSettings};
 use crate::model::Policy;
-use crate::rules::Rule;
+
+/// RAM's documented limit for a custom policy document, in characters.
+pub const DEFAULT_MAX_POLICY_LENGTH: usize = 6144;
+
+/// Options that change what the checks find.
+#[derive(Debug, Clone)]
+pub struct LintOptions {
+    pub max_policy_length: usize,
+    /// Actions to treat as known although the built-in operation table lacks them.
+    pub extra_actions: Vec<String>,
+    /// Access levels `extra-actions` declares, for the access-level ceiling.
+    pub extra_action_levels: Vec<(String, AccessLevel)>,
+    /// Condition keys to treat as documented although the vocabulary lacks them.
+    pub extra_condition_keys: Vec<String>,
+    /// Access levels a document may allow (`access-level-exceeded`); `None` allows all.
+    pub allowed_access_levels: Option<Vec<String>>,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            max_policy_length: DEFAULT_MAX_POLICY_LENGTH,
+            extra_actions: Vec::new(),
+            extra_action_levels: Vec::new(),
+            extra_condition_keys: Vec::new(),
+            allowed_access_levels: None,
+        }
+    }
+}
 
 /// What every check may read besides the policy.
 pub struct Context<'a> {

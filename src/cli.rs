@@ -10,25 +10,23 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use rayon::prelude::*;
 
 use crate::baseline::BaselineRun;
-use crate::diagnostic::Severity;
+use crate::core::Rule;
+use crate::core::Severity;
+use crate::core::{date, Date, Origin};
 use crate::discover::{
     discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
 };
 use crate::embedded::{lint_host, Query, Selected};
-use crate::fix::passes::fix_until_stable;
+use crate::engine::fix_loop::fix_until_stable;
 use crate::fix::unified::unified_diff;
 use crate::fix::write::write_atomic;
 use crate::host::files::{self, lexical, root_of, Resolved};
-use crate::lint::{FileReport, Origin, Outcome};
+use crate::lint::{FileReport, Outcome};
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
-use crate::rules::Rule;
 use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
-use crate::suppress::{Comments, Date};
+use crate::suppress::Comments;
 
-/// Exit codes, as documented in the README.
-pub const EXIT_CLEAN: u8 = 0;
-pub const EXIT_FINDINGS: u8 = 1;
-pub const EXIT_ERROR: u8 = 2;
+pub use crate::core::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -251,7 +249,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         Ok(workspace) => workspace,
         Err(error) => return config_failure(&[error], style, err),
     };
-    let today = match today() {
+    let today = match date::today() {
         Ok(today) => today,
         Err(message) => {
             writeln!(err, "policy-check: {}", escape::text(&message))?;
@@ -553,17 +551,6 @@ fn would_fix(totals: &report::Totals, unsafe_fixes: bool) -> String {
     }
     line.push('.');
     line
-}
-
-/// Today's date in UTC, which decides whether a suppression has expired;
-/// `POLICY_CHECK_TODAY=YYYY-MM-DD` sets it (for tests, and to see which
-/// suppressions a future date would expire).
-fn today() -> Result<Date, String> {
-    match std::env::var("POLICY_CHECK_TODAY") {
-        Ok(text) if !text.is_empty() => Date::parse(&text)
-            .ok_or_else(|| format!("POLICY_CHECK_TODAY=`{text}` is not a date (YYYY-MM-DD)")),
-        _ => Ok(Date::today_utc()),
-    }
 }
 
 /// Argument combinations clap cannot express.

@@ -4,7 +4,7 @@
 use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap_complete::Shell;
 
-use crate::rules::Rule;
+use crate::core::Rule;
 
 /// The completion script for `shell`, for the command `cmd` named `bin`.
 pub fn script(shell: Shell, cmd: &mut clap::Command, bin: &str) -> Vec<u8> {

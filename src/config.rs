@@ -10,12 +10,13 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::catalog::AccessLevel;
-use crate::diagnostic::Severity;
+use crate::checks::LintOptions;
+use crate::core::Rule;
+use crate::core::Severity;
+use crate::core::Span;
+use crate::core::{Date, RuleSettings};
 use crate::embedded::Query;
-use crate::lint::{LintOptions, RuleSettings};
-use crate::rules::Rule;
-use crate::source::Span;
-use crate::suppress::{Date, ElementPattern, Suppression};
+use crate::suppress::{ElementPattern, Suppression};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

@@ -28,12 +28,12 @@ use crate::catalog::{catalog, ResourceType};
 use crate::conditions::evaluate;
 use crate::conditions::values::{parse_date_time, parse_ip_range, Instant};
 use crate::conditions::{vocabulary, Family};
+use crate::core::Span;
 use crate::host::Embedded;
 use crate::model::{Effect, Element, Policy, Statement};
 use crate::parse::Node;
 use crate::simulate::eval::{decide, evaluate_policy, Decision, Request, StatementResult};
 use crate::simulate::{to_host, FileStatus, PolicyFile, Reparsed};
-use crate::source::Span;
 use crate::wildcard::{self, Case};
 use lang::Item;
 use std::borrow::Cow;
@@ -741,7 +741,7 @@ fn confirm(
 }
 
 fn locate(file: &PolicyFile, result: &StatementResult) -> Located {
-    let index = crate::source::LineIndex::new(&file.text);
+    let index = crate::core::LineIndex::new(&file.text);
     let at = index.line_column(&file.text, result.span.start);
     Located {
         file: file.name.clone(),

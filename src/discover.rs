@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::lint::Origin;
+use crate::core::Origin;
 
 /// One thing to read: a file (named or found by walking) or standard input.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -149,31 +149,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
         .is_some_and(|name| name.starts_with('.') && name != "." && name != "..")
 }
 
-/// The name a file is shown under: its path as given, with `/` separators,
-/// and bytes that are not UTF-8 written `\xff`, so two names that differ
-/// only there stay apart.
-pub fn display_name(path: &Path) -> String {
-    let name = lossless(path);
-    name.strip_prefix("./").unwrap_or(&name).to_string()
-}
-
-#[cfg(unix)]
-fn lossless(path: &Path) -> String {
-    use std::os::unix::ffi::OsStrExt;
-    let mut out = String::new();
-    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
-        out.push_str(chunk.valid());
-        for byte in chunk.invalid() {
-            out.push_str(&format!("\\x{byte:02x}"));
-        }
-    }
-    out
-}
-
-#[cfg(not(unix))]
-fn lossless(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
-}
+pub use crate::core::display::display_name;
 
 /// Files larger than this are reported instead of read: twenty times the
 /// largest template body ROS's CreateStack accepts (524,288 bytes), and over

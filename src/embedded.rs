@@ -12,13 +12,14 @@
 
 use serde_json_path::{JsonPath, NormalizedPath, PathElement};
 
+use crate::checks::LintOptions;
+use crate::core::Span;
+use crate::core::{Origin, RuleSettings};
 use crate::host::{self, Document, Source};
 use crate::lint::{
     check_document, decode, finalize, no_policy_found, not_a_policy, parse_diagnostics, FileReport,
-    LintOptions, Origin, RuleSettings,
 };
 use crate::parse::{self, Node, Value};
-use crate::source::Span;
 
 /// A compiled `--jsonpath` expression, with its text as written.
 #[derive(Debug, Clone)]

@@ -4,104 +4,13 @@
 //! text. Checks write their edits against the document they read; the host
 //! layer ([`crate::host`]) maps them to host bytes and re-encodes their
 //! content for the host's string syntax ([`Encoding`]) exactly as it maps
-//! finding spans. `--fix` repeats lint-and-apply passes ([`passes`]),
+//! finding spans. `--fix` repeats lint-and-apply passes ([`crate::engine::fix_loop`]),
 //! writes atomically ([`write`]); `--diff` prints [`unified`] diffs.
 
-pub mod passes;
 pub mod unified;
 pub mod write;
 
-use crate::source::Span;
-
-/// How far a fix may be trusted, as ruff's applicability levels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Applicability {
-    /// The policy means exactly the same afterwards (or, where RAM would
-    /// have rejected it, exactly what it plainly meant): `--fix` applies it.
-    Safe,
-    /// It changes (or may change) what the policy grants: applied only with
-    /// `--fix --unsafe-fixes`.
-    Unsafe,
-    /// Shown as a suggestion, never applied.
-    DisplayOnly,
-}
-
-impl Applicability {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Applicability::Safe => "safe",
-            Applicability::Unsafe => "unsafe",
-            Applicability::DisplayOnly => "display-only",
-        }
-    }
-}
-
-/// Replace the bytes at `span` with `content` (an empty span inserts, empty
-/// content deletes). Offsets are bytes of the file the edit applies to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Edit {
-    pub span: Span,
-    pub content: String,
-}
-
-impl Edit {
-    pub fn replace(span: Span, content: impl Into<String>) -> Self {
-        Edit {
-            span,
-            content: content.into(),
-        }
-    }
-
-    pub fn delete(span: Span) -> Self {
-        Edit::replace(span, String::new())
-    }
-}
-
-/// A finding's fix: all its edits are applied together or not at all.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Fix {
-    /// What the fix does, imperative ("replace `allow` with `Allow`").
-    pub message: String,
-    pub applicability: Applicability,
-    /// Non-overlapping, sorted by offset.
-    pub edits: Vec<Edit>,
-}
-
-impl Fix {
-    pub fn new(applicability: Applicability, message: impl Into<String>, mut edits: Vec<Edit>) -> Self {
-        edits.sort_by_key(|e| (e.span.start, e.span.end));
-        Fix {
-            message: message.into(),
-            applicability,
-            edits,
-        }
-    }
-
-    pub fn safe(message: impl Into<String>, edits: Vec<Edit>) -> Self {
-        Fix::new(Applicability::Safe, message, edits)
-    }
-
-    pub fn unsafe_(message: impl Into<String>, edits: Vec<Edit>) -> Self {
-        Fix::new(Applicability::Unsafe, message, edits)
-    }
-
-    /// The bytes this fix touches, from its first edit's start to its last's end.
-    pub fn range(&self) -> Span {
-        match (self.edits.first(), self.edits.last()) {
-            (Some(first), Some(last)) => Span::new(first.span.start, last.span.end),
-            _ => Span::default(),
-        }
-    }
-
-    /// Whether `--fix` (with `unsafe_fixes` as given) applies this fix.
-    pub fn applies(&self, unsafe_fixes: bool) -> bool {
-        match self.applicability {
-            Applicability::Safe => true,
-            Applicability::Unsafe => unsafe_fixes,
-            Applicability::DisplayOnly => false,
-        }
-    }
-}
+use crate::core::{Edit, Fix, Span};
 
 /// What one application pass did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,13 +1,16 @@
 //! policy-check: a linter and offline authorization evaluator for Alibaba
 //! Cloud RAM policy documents.
 //!
-//! The pipeline, one module per stage:
-//! [`parse`] (bytes -> JSON tree with spans) -> [`model`] (typed policy view)
-//! -> [`checks`] (diagnostics, driven by the rule table in [`rules`]) ->
-//! [`report`] (human, JSON). [`lint`] runs the stages for one file,
-//! [`discover`] finds the files and [`cli`] ties it together. [`conditions`]
-//! holds the condition vocabulary, value parsers and operator evaluation that
-//! the checks and the simulator share.
+//! Layers, bottom up (no module depends on one above it; `tests/modules.rs`
+//! checks there is no cycle): [`core`] (spans, the rule table and
+//! severities, findings, fix data, dates; imports nothing else of the crate)
+//! -> [`parse`] (bytes -> JSON tree with spans), [`model`] (typed policy
+//! view), [`catalog`], [`conditions`], [`wildcard`] -> [`checks`] (findings
+//! per rule) -> [`host`] and [`embedded`] (input kinds: documents inside a
+//! Terraform, ROS or JSON host) -> [`engine`] (the one pipeline from bytes
+//! to findings) -> [`report`] (human, JSON, SARIF...), [`simulate`],
+//! [`diff`] -> front ends: [`cli`] and [`lsp`]. [`discover`] finds the files
+//! and [`settings`] the configuration that applies to each.
 
 pub mod baseline;
 pub mod catalog;
@@ -16,10 +19,11 @@ pub mod cli;
 pub mod completions;
 pub mod conditions;
 pub mod config;
-pub mod diagnostic;
+pub mod core;
 pub mod diff;
 pub mod discover;
 pub mod embedded;
+pub mod engine;
 pub mod fix;
 pub mod host;
 pub mod lint;
@@ -28,9 +32,7 @@ pub mod model;
 pub mod parse;
 pub mod report;
 pub mod rule_docs;
-pub mod rules;
 pub mod settings;
 pub mod simulate;
-pub mod source;
 pub mod suppress;
 pub mod wildcard;

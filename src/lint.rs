@@ -1,84 +1,13 @@
 //! The per-file pipeline: bytes -> text -> JSON tree -> policy model ->
 //! checks -> finalised diagnostics (severity from settings, path, order).
 
-use crate::catalog::AccessLevel;
-use crate::checks::{self, Context};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{Edit, Fix};
+use crate::checks::{self, Context, LintOptions};
+use crate::core::Rule;
+use crate::core::Span;
+use crate::core::{Diagnostic, Severity};
+use crate::core::{Edit, Fix, Origin, RuleSettings};
 use crate::model::{normalized_path, Policy};
 use crate::parse::{self, Node};
-use crate::rules::Rule;
-use crate::source::Span;
-
-/// RAM's documented limit for a custom policy document, in characters.
-pub const DEFAULT_MAX_POLICY_LENGTH: usize = 6144;
-
-/// Options that change what the checks find.
-#[derive(Debug, Clone)]
-pub struct LintOptions {
-    pub max_policy_length: usize,
-    /// Actions to treat as known although the built-in operation table lacks them.
-    pub extra_actions: Vec<String>,
-    /// Access levels `extra-actions` declares, for the access-level ceiling.
-    pub extra_action_levels: Vec<(String, AccessLevel)>,
-    /// Condition keys to treat as documented although the vocabulary lacks them.
-    pub extra_condition_keys: Vec<String>,
-    /// Access levels a document may allow (`access-level-exceeded`); `None` allows all.
-    pub allowed_access_levels: Option<Vec<String>>,
-}
-
-impl Default for LintOptions {
-    fn default() -> Self {
-        LintOptions {
-            max_policy_length: DEFAULT_MAX_POLICY_LENGTH,
-            extra_actions: Vec::new(),
-            extra_action_levels: Vec::new(),
-            extra_condition_keys: Vec::new(),
-            allowed_access_levels: None,
-        }
-    }
-}
-
-/// Which rules run and at what severity; `None` turns a rule off.
-#[derive(Debug, Clone)]
-pub struct RuleSettings {
-    severities: Vec<Option<Severity>>,
-}
-
-impl Default for RuleSettings {
-    fn default() -> Self {
-        RuleSettings {
-            severities: Rule::ALL.iter().map(|r| Some(r.default_severity())).collect(),
-        }
-    }
-}
-
-impl RuleSettings {
-    /// Settings with only `rule` on, at its default severity.
-    pub fn only(rule: Rule) -> Self {
-        let mut settings = RuleSettings {
-            severities: vec![None; Rule::ALL.len()],
-        };
-        settings.set(rule, Some(rule.default_severity()));
-        settings
-    }
-
-    pub fn set(&mut self, rule: Rule, severity: Option<Severity>) {
-        self.severities[rule as usize] = severity;
-    }
-
-    pub fn severity(&self, rule: Rule) -> Option<Severity> {
-        self.severities[rule as usize]
-    }
-}
-
-/// How a file came to be linted: a walked file that is not a policy is
-/// skipped, a named one is always linted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Origin {
-    Named,
-    Walked,
-}
 
 /// What was done with one input, for the summary and `--show-files`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,8 +6,8 @@
 
 use std::fmt::Write;
 
+use crate::core::{Span, Spanned};
 use crate::parse::{Member, Node, Value};
-use crate::source::{Span, Spanned};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {

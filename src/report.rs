@@ -14,11 +14,11 @@ pub mod short;
 use std::io::{self, Write};
 
 use crate::config::ConfigSummary;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::Applicability;
+use crate::core::Applicability;
+use crate::core::Rule;
+use crate::core::{Diagnostic, Severity};
+use crate::core::{LineColumn, LineIndex};
 use crate::lint::{FileReport, Outcome};
-use crate::rules::Rule;
-use crate::source::{LineColumn, LineIndex};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -419,7 +419,7 @@ pub fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Span;
+    use crate::core::Span;
 
     fn report() -> FileReport {
         let text = r#"{"Version": "1", "Statement": [{"Effect": "allow"}]}"#;

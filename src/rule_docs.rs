@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::rules::Rule;
+use crate::core::Rule;
 
 /// The command that regenerates `docs/rules.md`; a test compares the file
 /// with [`markdown`] and prints this when they differ.

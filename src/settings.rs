@@ -16,12 +16,13 @@ use std::fs::{self, File};
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
+use crate::checks::LintOptions;
 use crate::config::{self, Config, ConfigError};
-use crate::diagnostic::Severity;
+use crate::core::Rule;
+use crate::core::Severity;
+use crate::core::{Date, Origin, RuleSettings};
 use crate::embedded::Query;
-use crate::lint::{LintOptions, Origin, RuleSettings};
-use crate::rules::Rule;
-use crate::suppress::{Date, Suppression};
+use crate::suppress::Suppression;
 
 /// The lowest blocking severity when neither the command line nor the file says.
 pub const DEFAULT_FAIL_ON: Severity = Severity::SecurityWarning;

@@ -16,12 +16,12 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::Diagnostic;
+use crate::core::Diagnostic;
+use crate::core::Rule;
 use crate::discover::{read_limited, read_regular_file, DEFAULT_MAX_FILE_SIZE};
 use crate::model::Policy;
 use crate::parse;
 use crate::report::escape;
-use crate::rules::Rule;
 use api::{ApiSpec, RequestCheck, Response};
 use eval::{decide, evaluate_policy, Decision, EvaluationError, Request, StatementResult};
 
@@ -488,7 +488,7 @@ pub fn run_simulate(
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> std::io::Result<u8> {
-    use crate::cli::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+    use crate::core::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
     let mut request = Request {
         action: args.action.clone(),
         resource: args.resource.clone(),
@@ -556,7 +556,7 @@ pub fn run_simulate(
 /// Runs `test`; returns 0 when every case passes, 1 on a failure, 2 when a
 /// test file or a policy could not be used.
 pub fn run_tests(args: &TestArgs, out: &mut dyn std::io::Write) -> std::io::Result<u8> {
-    use crate::cli::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+    use crate::core::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
     let tally = testfile::run(&args.files, out)?;
     Ok(if tally.errors > 0 {
         EXIT_ERROR

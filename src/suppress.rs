@@ -10,80 +10,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use globset::GlobMatcher;
 
-use crate::diagnostic::Diagnostic;
-use crate::lint::{FileReport, RuleSettings};
-use crate::rules::Rule;
-use crate::source::Span;
-
-/// A calendar date (`expires`), ordered as (year, month, day).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
-
-impl Date {
-    /// `YYYY-MM-DD`, a real day of the Gregorian calendar.
-    pub fn parse(text: &str) -> Option<Date> {
-        let bytes = text.as_bytes();
-        let shape = bytes.len() == 10
-            && bytes[4] == b'-'
-            && bytes[7] == b'-'
-            && bytes
-                .iter()
-                .enumerate()
-                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-        if !shape {
-            return None;
-        }
-        let date = Date {
-            year: text[0..4].parse().ok()?,
-            month: text[5..7].parse().ok()?,
-            day: text[8..10].parse().ok()?,
-        };
-        let valid =
-            (1..=12).contains(&date.month) && (1..=days_in_month(date.year, date.month)).contains(&date.day);
-        valid.then_some(date)
-    }
-
-    /// Today in UTC, from the system clock.
-    pub fn today_utc() -> Date {
-        let seconds = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Date::from_days((seconds / 86_400) as i64)
-    }
-
-    /// The date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    fn from_days(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
-    }
-}
-
-impl std::fmt::Display for Date {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
+use crate::core::Diagnostic;
+use crate::core::Rule;
+use crate::core::Span;
+use crate::core::{Date, RuleSettings};
+use crate::lint::FileReport;
 
 /// The segments of an RFC 9535 normalized path after `$`: `['Statement']`,
 /// `[0]`. `None` when `path` is not one.
@@ -687,34 +618,6 @@ pub fn entry_findings<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_parse_and_compare() {
-        assert_eq!(
-            Date::parse("2026-02-28"),
-            Some(Date {
-                year: 2026,
-                month: 2,
-                day: 28
-            })
-        );
-        assert_eq!(Date::parse("2026-02-29"), None);
-        assert!(Date::parse("2024-02-29").is_some());
-        for bad in [
-            "2026-13-01",
-            "2026-1-01",
-            "26-01-01",
-            "2026-01-00",
-            "2026/01/01",
-            "2026-01-01x",
-        ] {
-            assert_eq!(Date::parse(bad), None, "{bad}");
-        }
-        assert!(Date::parse("2026-01-31") < Date::parse("2026-02-01"));
-        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_days(20_789).to_string(), "2026-12-02");
-        assert_eq!(Date::from_days(11_016).to_string(), "2000-02-29");
-    }
 
     #[test]
     fn element_patterns_select_an_element_and_what_is_inside() {

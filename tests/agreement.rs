@@ -7,10 +7,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use policy_check::lint::{lint_text, LintOptions};
+use policy_check::checks::LintOptions;
+use policy_check::core::Rule;
+use policy_check::lint::lint_text;
 use policy_check::model::Policy;
 use policy_check::parse;
-use policy_check::rules::Rule;
 use policy_check::simulate::eval::Request;
 use policy_check::simulate::{load_policies, simulate, FileStatus};
 

@@ -243,7 +243,7 @@ fn walking_skips_hidden_folders_and_non_policies_but_named_files_are_linted() {
 fn rules_lists_every_rule_and_explain_prints_its_docs() {
     let dir = tree("docs", &[]);
     let listing = stdout(&policy_check(&["rules"], &dir, None));
-    for rule in policy_check::rules::Rule::ALL {
+    for rule in policy_check::core::Rule::ALL {
         assert!(
             listing
                 .lines()

@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use policy_check::diagnostic::{Diagnostic, Severity};
-use policy_check::lint::{lint_file, LintOptions, Origin, RuleSettings};
+use policy_check::checks::LintOptions;
+use policy_check::core::{Diagnostic, Severity};
+use policy_check::core::{Origin, RuleSettings};
+use policy_check::lint::lint_file;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/corpus/real")

@@ -15,14 +15,16 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use serde_json::Value as J;
 
-use policy_check::diagnostic::Diagnostic;
-use policy_check::fix::passes::{fix_until_stable, Fixed};
-use policy_check::fix::Applicability;
+use policy_check::checks::LintOptions;
+use policy_check::core::Applicability;
+use policy_check::core::Diagnostic;
+use policy_check::core::Rule;
+use policy_check::core::{Origin, RuleSettings};
+use policy_check::engine::fix_loop::{fix_until_stable, Fixed};
 use policy_check::host::lint_input;
-use policy_check::lint::{FileReport, LintOptions, Origin, RuleSettings};
+use policy_check::lint::FileReport;
 use policy_check::model::Policy;
 use policy_check::parse::{self, Node, Value};
-use policy_check::rules::Rule;
 use policy_check::simulate::eval::{decide, evaluate_policy, Request};
 use policy_check::simulate::{evaluated_resource, BLOCKING};
 

@@ -9,10 +9,12 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use policy_check::checks::LintOptions;
+use policy_check::core::{LineIndex, Span};
+use policy_check::core::{Origin, RuleSettings};
 use policy_check::host;
-use policy_check::lint::{FileReport, LintOptions, Origin, RuleSettings};
+use policy_check::lint::FileReport;
 use policy_check::report::{self, Format, Style};
-use policy_check::source::{LineIndex, Span};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -254,7 +256,7 @@ fn every_corpus_file_is_read_and_its_mistakes_are_found_on_their_lines() {
                 failures.extend(resting_on_unknown(&report, &unknown_spans));
                 let index = LineIndex::new(&report.text);
                 for d in &report.diagnostics {
-                    if d.severity == policy_check::diagnostic::Severity::Error {
+                    if d.severity == policy_check::core::Severity::Error {
                         let line = index.line_column(&report.text, d.span.start).line;
                         errors.push((number.to_string(), line, d.rule.id().to_string()));
                     }

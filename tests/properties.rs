@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use clap::ValueEnum;
-use policy_check::lint::{lint_file, FileReport, LintOptions, Origin, RuleSettings};
+use policy_check::checks::LintOptions;
+use policy_check::core::{Origin, RuleSettings};
+use policy_check::lint::{lint_file, FileReport};
 use policy_check::report::{self, Format, Style};
 use proptest::prelude::*;
 

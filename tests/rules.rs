@@ -11,11 +11,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use policy_check::checks::LintOptions;
 use policy_check::config::Config;
-use policy_check::lint::{lint_file, FileReport, LintOptions, Origin, RuleSettings};
+use policy_check::core::Date;
+use policy_check::core::Rule;
+use policy_check::core::{Origin, RuleSettings};
+use policy_check::lint::{lint_file, FileReport};
 use policy_check::report::{self, Format, Style};
-use policy_check::rules::Rule;
-use policy_check::suppress::{self, Comments, Date};
+use policy_check::suppress::{self, Comments};
 
 /// Rules whose input is not a document's text, tested through the CLI instead.
 const NOT_TEXT_RULES: &[Rule] = &[Rule::IoError];
@@ -260,7 +263,7 @@ fn documented_examples_behave_as_documented() {
         let clean = policy_check::lint::lint_text(meta.good, &options);
         let errors: Vec<_> = clean
             .iter()
-            .filter(|d| d.severity == policy_check::diagnostic::Severity::Error)
+            .filter(|d| d.severity == policy_check::core::Severity::Error)
             .collect();
         if !errors.is_empty() {
             failures.push(format!("{}: the `good` example has errors: {errors:?}", meta.id));

@@ -720,7 +720,7 @@ fn bash_completion_completes_in_a_real_bash() {
     assert_eq!(got[0], words(&["--format"]));
     assert_eq!(got[1], words(&["human", "json"]));
     assert_eq!(got[2], words(&["invalid-effect"]));
-    for rule in policy_check::rules::Rule::ALL {
+    for rule in policy_check::core::Rule::ALL {
         assert!(
             got[3].iter().any(|w| w == rule.id()),
             "explain: {} missing",

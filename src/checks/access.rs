@@ -10,10 +10,10 @@
 use super::actions::{is_every_action, split_action};
 use super::Context;
 use crate::catalog::{catalog, AccessLevel, Operation};
-use crate::diagnostic::Diagnostic;
+use crate::core::Diagnostic;
+use crate::core::Rule;
+use crate::core::Span;
 use crate::model::{Policy, Statement};
-use crate::rules::Rule;
-use crate::source::Span;
 use crate::wildcard::{self, has_wildcard, Case};
 
 /// Operations named per group before "and N more".

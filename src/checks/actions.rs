@@ -7,14 +7,15 @@ use std::collections::HashMap;
 
 use super::grammar::Vocabulary;
 use super::memo::Memo;
-use super::resources::covers_resource;
+use super::shared::{covers_resource, is_every_resource};
 use super::{nearest, Context};
 use crate::catalog::{catalog, Catalog, Table};
-use crate::diagnostic::Diagnostic;
-use crate::fix::{self, Edit, Fix};
+use crate::core::Diagnostic;
+use crate::core::Rule;
+use crate::core::{Edit, Fix};
+use crate::core::{Span, Spanned};
+use crate::fix;
 use crate::model::{Element, Policy, Statement};
-use crate::rules::Rule;
-use crate::source::{Span, Spanned};
 use crate::wildcard::{self, has_wildcard, Case, CoverIndex};
 
 /// The operation the semantic rules are built around.
@@ -354,11 +355,6 @@ fn unconditional(statement: &Statement<'_>) -> bool {
     statement.condition_complete && statement.condition.iter().all(|block| block.entries.is_empty())
 }
 
-/// `*`, `**`: every resource.
-pub(super) fn is_every_resource(value: &str) -> bool {
-    !value.is_empty() && value.chars().all(|c| c == '*')
-}
-
 /// The statement's `Resource: "*"` value, when it has one.
 fn every_resource<'s>(statement: &'s Statement<'_>) -> Option<&'s Spanned<&'s str>> {
     statement
@@ -465,7 +461,7 @@ fn broad_wildcard(
     catalog: &Catalog,
     statement: &Statement<'_>,
     value: &Spanned<&str>,
-    effect: crate::source::Span,
+    effect: crate::core::Span,
     out: &mut Vec<Diagnostic>,
 ) {
     let pattern = value.value;
@@ -896,18 +892,26 @@ mod tests {
         let text = r#"{"Version":"1","Statement":[
             {"Effect":"Allow","Action":"a:X","Resource":"*"},
             {"Effect":"Deny","Action":"a:X*","Resource":"*"}]}"#;
-        let globs = |settings: &crate::lint::RuleSettings| {
+        let globs = |settings: &crate::core::RuleSettings| {
             let parsed = crate::parse::parse(text);
             let root = parsed.root.expect("parses");
             let before = wildcard::glob_calls();
             let mut out = Vec::new();
-            crate::lint::check_document(&root, text, &Default::default(), settings, true, &mut out);
+            let policy = Policy::from_root(&root).expect("an object");
+            let options = crate::checks::LintOptions::default();
+            let cx = Context {
+                text,
+                options: &options,
+                settings,
+                exact_text: true,
+            };
+            crate::checks::run(&policy, &cx, &mut out);
             (
                 wildcard::glob_calls() - before,
                 out.iter().any(|d| d.rule == Rule::ShadowedAllow),
             )
         };
-        let on = crate::lint::RuleSettings::default();
+        let on = crate::core::RuleSettings::default();
         let mut off = on.clone();
         off.set(Rule::ShadowedAllow, None);
         let (calls, found) = globs(&on);

@@ -9,11 +9,12 @@ use crate::catalog::catalog;
 use crate::conditions::{
     is_well_formed_key, values, vocabulary, Family, GlobalKey, ParsedOperator, Quantifier,
 };
-use crate::diagnostic::Diagnostic;
-use crate::fix::{self, Edit, Fix};
+use crate::core::Diagnostic;
+use crate::core::Rule;
+use crate::core::Spanned;
+use crate::core::{Edit, Fix};
+use crate::fix;
 use crate::model::{ConditionBlock, ConditionEntry, Policy, Statement};
-use crate::rules::Rule;
-use crate::source::Spanned;
 use crate::wildcard::{self, Case};
 
 /// Statement elements that authors mistake for condition keys.

@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use super::Context;
-use crate::diagnostic::Diagnostic;
-use crate::fix::{self, Edit, Fix};
+use crate::core::Diagnostic;
+use crate::core::Rule;
+use crate::core::Span;
+use crate::core::{Edit, Fix};
+use crate::fix;
 use crate::model::{member, Policy, PolicyKind};
 use crate::parse::{Member, Node, Value};
-use crate::rules::Rule;
-use crate::source::Span;
 
 const TOP_LEVEL: &[&str] = &["Version", "Statement"];
 const STATEMENT: &[&str] = &[

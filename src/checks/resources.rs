@@ -1,14 +1,16 @@
 //! Resource checks: each `Resource` value against RAM's ARN grammar, and
 //! against the statement's actions (All Resources operations, services).
 
-use super::actions::{is_every_action, is_every_resource, removal, split_action};
+use super::actions::{is_every_action, removal, split_action};
+use super::shared::{covers_resource, is_every_resource};
 use super::Context;
 use crate::catalog::{catalog, ResourceType};
-use crate::diagnostic::Diagnostic;
-use crate::fix::{self, Edit, Fix};
+use crate::core::Diagnostic;
+use crate::core::Rule;
+use crate::core::Spanned;
+use crate::core::{Edit, Fix};
+use crate::fix;
 use crate::model::{Element, Policy, Statement};
-use crate::rules::Rule;
-use crate::source::Spanned;
 use crate::wildcard::{self, has_wildcard, Case};
 
 /// Action services documented to act on other services' resources: STS
@@ -131,17 +133,6 @@ fn placeholder(value: &str) -> Option<&str> {
         }
     }
     None
-}
-
-/// Whether `general` covers `specific` as a resource. Resource ids are
-/// case-sensitive. Whether `*` crosses `/` in a resource is undocumented, and
-/// Alibaba's own policies list `acs:kms:*:*:*` next to `acs:kms:*:*:*/*` (and
-/// OSS buckets next to their objects), so a pattern only covers values with as
-/// many `/` as itself, unless it is `*`.
-pub(super) fn covers_resource(general: &str, specific: &str) -> bool {
-    let slashes = |s: &str| s.matches('/').count();
-    (is_every_resource(general) || slashes(general) == slashes(specific))
-        && wildcard::covers(general, specific, Case::Sensitive)
 }
 
 /// Values repeated, or covered by another value of the same element.

@@ -23,8 +23,8 @@ use super::values::{
     parse_bool, parse_date_time, parse_ip, parse_ip_range, parse_number, Decimal, Instant, IpRange,
 };
 use super::vocabulary::{vocabulary, Compare, Family, Operator, Quantifier};
+use crate::core::Span;
 use crate::model::ConditionBlock;
-use crate::source::Span;
 use crate::wildcard::{self, Case};
 
 /// Whether one condition (or a whole `Condition` element) holds, and why.

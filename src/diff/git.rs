@@ -11,8 +11,8 @@ use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::core::Origin;
 use crate::discover::{display_name, read_limited, too_large, DEFAULT_MAX_FILE_SIZE};
-use crate::lint::Origin;
 use crate::simulate::load::Loaded;
 
 /// A verified revision of the current directory's repository.

@@ -14,7 +14,7 @@ use crate::simulate::{load_policies, FileStatus, PolicyFile};
 /// Runs `diff`; returns the exit code (0 no new access, 1 new access or
 /// unknown, 2 usage error or an unusable document).
 pub fn run_diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    use crate::cli::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+    use crate::core::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
     let (old, new) = match load_sides(args) {
         Ok(sides) => sides,
         Err(message) => {

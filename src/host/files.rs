@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use crate::lint::Origin;
+use crate::core::Origin;
 
 /// A policy a host names by path instead of holding it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,9 +62,9 @@ pub fn links_inside(target: PathBuf, host: &Path, root: &Path, cwd: &Path) -> Re
         if !real.starts_with(&real_root) {
             let message = format!(
                 "`{}` (named by `file()` in `{}`) is a symbolic link that leads outside `{}`; it was not followed",
-                crate::discover::display_name(&target),
-                crate::discover::display_name(host),
-                crate::discover::display_name(root)
+                crate::core::display::display_name(&target),
+                crate::core::display::display_name(host),
+                crate::core::display::display_name(root)
             );
             return Resolved::Refused(target, message);
         }

@@ -2,7 +2,7 @@
 //! HCL heredoc or quoted string) -> offsets in the host file's bytes, so a
 //! finding on the decoded text points at the exact host token.
 
-use crate::source::Span;
+use crate::core::Span;
 
 /// One entry per source unit: where it starts in the decoded text and
 /// which host bytes it came from. A unit whose decoded and host lengths

@@ -14,15 +14,16 @@ pub mod yaml;
 use std::borrow::Cow;
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
-use crate::fix::{Edit, Encoding, Fix};
+use crate::checks::LintOptions;
+use crate::core::Diagnostic;
+use crate::core::Span;
+use crate::core::{Edit, Fix, Origin, RuleSettings};
+use crate::fix::Encoding;
 use crate::lint::{
-    check_document, decode, finalize, lint_file, no_policy_found, parse_diagnostics, FileReport, LintOptions,
-    Origin, RuleSettings,
+    check_document, decode, finalize, lint_file, no_policy_found, parse_diagnostics, FileReport,
 };
 use crate::model::normalized_path;
 use crate::parse::{self, Node, Value};
-use crate::source::Span;
 
 pub use files::FileReference;
 pub use map::SourceMap;

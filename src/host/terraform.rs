@@ -13,12 +13,12 @@ use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Block, BlockLabel, Body};
 
 use super::{Document, Embedded, Extraction, FileReference, Kind, Source, SourceMap};
-use crate::diagnostic::Diagnostic;
+use crate::core::Diagnostic;
+use crate::core::Rule;
+use crate::core::Span;
 use crate::fix::Encoding;
 use crate::parse::json::MAX_DEPTH;
 use crate::parse::{Member, Node, Value};
-use crate::rules::Rule;
-use crate::source::Span;
 
 pub const KIND: Kind = Kind {
     name: "Terraform",

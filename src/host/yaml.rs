@@ -9,11 +9,11 @@ use std::borrow::Cow;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
-use crate::diagnostic::Diagnostic;
+use crate::core::Diagnostic;
+use crate::core::Rule;
+use crate::core::Span;
 use crate::parse::json::MAX_DEPTH;
 use crate::parse::{Member, Node, Value};
-use crate::rules::Rule;
-use crate::source::Span;
 
 /// The first document of `text` as a tree, or the reason it does not parse.
 pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {

@@ -19,10 +19,10 @@ use lsp_types::{
 };
 
 use crate::config;
-use crate::diagnostic::Diagnostic;
-use crate::fix::Applicability;
+use crate::core::Applicability;
+use crate::core::Diagnostic;
+use crate::core::Span;
 use crate::host::{self, Source};
-use crate::source::Span;
 
 use super::diagnostics::nearest_config;
 use super::documents::{file_uri, Document, Encoding, Text};
@@ -253,8 +253,8 @@ fn config_entry(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fix::{Edit, Fix};
-    use crate::rules::Rule;
+    use crate::core::Rule;
+    use crate::core::{Edit, Fix};
 
     #[test]
     fn a_safe_fix_is_a_preferred_quick_fix() {

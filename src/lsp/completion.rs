@@ -32,7 +32,7 @@ pub fn complete(
     text: &str,
     offset: usize,
     yaml: bool,
-    range: &dyn Fn(crate::source::Span) -> Range,
+    range: &dyn Fn(crate::core::Span) -> Range,
 ) -> Vec<CompletionItem> {
     let at = context::at(text, offset, yaml);
     let prefix = &text[at.prefix.start..at.prefix.end];

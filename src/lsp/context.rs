@@ -6,7 +6,7 @@
 //! covers a plain policy, a Terraform heredoc, `jsonencode` and a data
 //! source's `statement` blocks), a YAML text by its indentation.
 
-use crate::source::Span;
+use crate::core::Span;
 
 /// What the policy expects at the cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

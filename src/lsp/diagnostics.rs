@@ -10,12 +10,13 @@ use lsp_types::{
 };
 
 use crate::config;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::core::Origin;
+use crate::core::{date, Date};
+use crate::core::{Diagnostic, Severity};
 use crate::discover::{format_size, DEFAULT_MAX_FILE_SIZE};
 use crate::embedded::{lint_host, Selected};
-use crate::lint::Origin;
 use crate::settings::{ConfigSource, LoadError, Overrides, Workspace};
-use crate::suppress::{Comments, Date};
+use crate::suppress::Comments;
 
 use super::documents::{file_uri, Document, Encoding, Text};
 
@@ -60,7 +61,7 @@ pub fn lint(doc: &Document, workspace: &mut Workspace, encoding: Encoding) -> Li
     let mut linted = Linted::default();
     if doc.text.text.len() as u64 > DEFAULT_MAX_FILE_SIZE {
         linted.notes.push(lsp_types::Diagnostic {
-            range: doc.text.range(crate::source::Span::new(0, 0), encoding),
+            range: doc.text.range(crate::core::Span::new(0, 0), encoding),
             severity: Some(DiagnosticSeverity::INFORMATION),
             source: Some(SOURCE.into()),
             message: format!(
@@ -107,10 +108,7 @@ pub fn lint(doc: &Document, workspace: &mut Workspace, encoding: Encoding) -> Li
 /// The date expiring suppressions are compared with: `POLICY_CHECK_TODAY`
 /// when it holds one, as for the command line, else today (UTC).
 fn today() -> Date {
-    std::env::var("POLICY_CHECK_TODAY")
-        .ok()
-        .and_then(|text| Date::parse(&text))
-        .unwrap_or_else(Date::today_utc)
+    date::today().unwrap_or_else(|_| Date::today_utc())
 }
 
 /// A configuration that failed to load, as a diagnostic in the TOML file
@@ -201,8 +199,8 @@ pub fn to_lsp(finding: &Diagnostic, uri: &Uri, text: &Text, encoding: Encoding) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rule;
-    use crate::source::Span;
+    use crate::core::Rule;
+    use crate::core::Span;
 
     #[test]
     fn severities_map_as_documented() {

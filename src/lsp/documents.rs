@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use lsp_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
-use crate::diagnostic::Diagnostic;
-use crate::source::{LineIndex, Span};
+use crate::core::Diagnostic;
+use crate::core::{LineIndex, Span};
 
 /// How LSP positions count characters within a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

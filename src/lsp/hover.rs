@@ -8,12 +8,12 @@ use std::fmt::Write as _;
 
 use crate::catalog::{catalog, Operation, ResourceType};
 use crate::conditions::{vocabulary, Compare, Quantifier};
-use crate::diagnostic::Diagnostic;
+use crate::core::Diagnostic;
+use crate::core::Rule;
+use crate::core::Span;
 use crate::host::{self, Source};
 use crate::model::Policy;
 use crate::parse::{self, Node};
-use crate::rules::Rule;
-use crate::source::Span;
 
 use super::context::{self, Slot};
 

@@ -598,10 +598,10 @@ impl Server {
         let encoding = self.encoding;
         self.current(uri)?;
         let doc = self.documents.get(uri)?;
-        let broken = |findings: &[crate::diagnostic::Diagnostic]| {
+        let broken = |findings: &[crate::core::Diagnostic]| {
             findings
                 .iter()
-                .filter(|f| f.rule == crate::rules::Rule::InvalidJson)
+                .filter(|f| f.rule == crate::core::Rule::InvalidJson)
                 .count()
         };
         let before = broken(&doc.findings);
@@ -611,7 +611,7 @@ impl Server {
             let safe = findings
                 .iter()
                 .filter_map(|f| f.fix.as_ref())
-                .filter(|f| f.applicability == crate::fix::Applicability::Safe);
+                .filter(|f| f.applicability == crate::core::Applicability::Safe);
             let applied = crate::fix::apply(&text, safe);
             if applied.applied == 0 {
                 break;

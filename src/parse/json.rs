@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use crate::source::Span;
+use crate::core::Span;
 
 /// Deepest nesting accepted. Real policies and ROS templates stay far below it;
 /// the bound keeps recursion well inside a 2 MiB worker-thread stack.

@@ -14,7 +14,7 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use crate::source::Span;
+use crate::core::Span;
 
 /// Characters never printed as they are: control characters (C0, DEL, C1),
 /// bidi controls, and characters that draw nothing (zero-width, fillers,

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::escape;
-use crate::diagnostic::Severity;
+use crate::core::Severity;
 use crate::lint::FileReport;
 
 /// One annotation per finding of one file. Values are escaped before the

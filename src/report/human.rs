@@ -15,10 +15,10 @@ use miette::{
 
 use super::escape::{self, Shown};
 use super::{RunFacts, Style, Totals};
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::core::Rule;
+use crate::core::{Diagnostic, Label, Severity};
+use crate::core::{LineIndex, Span};
 use crate::lint::{FileReport, Outcome};
-use crate::rules::Rule;
-use crate::source::{LineIndex, Span};
 
 /// Width reports are wrapped at; fixed so output does not depend on the terminal.
 const WIDTH: usize = 100;
@@ -416,13 +416,13 @@ impl IndexedSource<'_> {
     }
 
     /// Line and column in the file of `offset` in the shown text.
-    pub fn file_line_column(&self, offset: usize) -> crate::source::LineColumn {
+    pub fn file_line_column(&self, offset: usize) -> crate::core::LineColumn {
         let Some(shown) = self.file else {
             return self.index.line_column(&self.text, offset);
         };
         let line = self.index.line_of(offset.min(self.text.len()));
         let start = self.file_offset(self.index.line_start(line));
-        crate::source::LineColumn {
+        crate::core::LineColumn {
             line: line + 1,
             column: shown
                 .source()
@@ -667,8 +667,8 @@ fn ceil(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rule;
-    use crate::source::Span;
+    use crate::core::Rule;
+    use crate::core::Span;
 
     fn one_line(text: String, diagnostics: Vec<Diagnostic>) -> FileReport {
         FileReport {

@@ -7,10 +7,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::diagnostic::Severity;
+use crate::core::Rule;
+use crate::core::Severity;
+use crate::core::{LineIndex, Span};
 use crate::lint::FileReport;
-use crate::rules::Rule;
-use crate::source::{LineIndex, Span};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 

@@ -9,8 +9,8 @@
 //! the statement's reason.
 
 use crate::conditions::{evaluate_condition, EvalError, RequestContext};
+use crate::core::{Span, Spanned};
 use crate::model::{Effect, Element, Policy, Statement};
-use crate::source::{Span, Spanned};
 use crate::wildcard::{self, Case};
 
 /// What is being asked: one action on one resource, with a context.

@@ -13,14 +13,13 @@ use std::path::PathBuf;
 
 use super::eval::{evaluate_policy, EvaluationError, Request, StatementResult};
 use super::{FileStatus, PolicyFile, BLOCKING};
-use crate::diagnostic::Diagnostic;
+use crate::checks::LintOptions;
+use crate::core::Diagnostic;
+use crate::core::{Origin, RuleSettings};
 use crate::discover::{discover, display_name, read_regular_file, Input};
 use crate::host::files::{lexical, links_inside, resolve, root_of, Resolved};
 use crate::host::{self, FileReference, Lowered};
-use crate::lint::{
-    check_document, decode, finalize, not_a_policy, parse_diagnostics, FileReport, LintOptions,
-};
-use crate::lint::{Origin, RuleSettings};
+use crate::lint::{check_document, decode, finalize, not_a_policy, parse_diagnostics, FileReport};
 use crate::model::{Policy, PolicyKind};
 use crate::parse::{self, Node};
 

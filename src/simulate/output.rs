@@ -14,11 +14,11 @@ use serde::Serialize;
 use super::api::Response;
 use super::eval::{is_deciding, Decision, StatementResult};
 use super::{FileStatus, PolicyFile, Simulation};
+use crate::core::{LineIndex, Span};
 use crate::report::escape::{self, Shown};
 use crate::report::human::{handler, links_to, render, shown_diagnostic, IndexedSource};
 use crate::report::json::{json_span, JsonSpan};
 use crate::report::Style;
-use crate::source::{LineIndex, Span};
 
 /// Bumped on any incompatible change to the JSON document's shape.
 pub const SCHEMA_VERSION: u32 = 1;

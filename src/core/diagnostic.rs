@@ -1,68 +1,12 @@
-//! The one finding type every check produces and every reporter consumes.
+//! Core: the one finding type every check produces and every reporter consumes.
 //!
 //! A diagnostic holds byte spans only; reporters turn them into lines and
 //! columns. Severity is filled from the rule table (and config) when a file's
 //! findings are finalised, so checks only say which rule fired.
 
-use std::fmt;
-use std::str::FromStr;
-
-use crate::fix::Fix;
-use crate::rules::Rule;
-use crate::source::Span;
-
-/// The four finding classes RAM's console validator and AWS Access Analyzer use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    SecurityWarning,
-    Warning,
-    Suggestion,
-}
-
-impl Severity {
-    pub const ALL: [Severity; 4] = [
-        Severity::Error,
-        Severity::SecurityWarning,
-        Severity::Warning,
-        Severity::Suggestion,
-    ];
-
-    /// Whether a finding of this severity blocks a run whose `--fail-on`
-    /// threshold is `threshold` (suggestion < warning < security-warning < error).
-    pub fn reaches(self, threshold: Severity) -> bool {
-        // Declared from most to least severe.
-        self <= threshold
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::SecurityWarning => "security-warning",
-            Severity::Warning => "warning",
-            Severity::Suggestion => "suggestion",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Severity {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Severity::ALL
-            .into_iter()
-            .find(|severity| severity.as_str() == s)
-            .ok_or_else(|| {
-                format!("unknown severity `{s}` (expected error, security-warning, warning or suggestion)")
-            })
-    }
-}
+use super::edit::Fix;
+use super::rules::{Rule, Severity};
+use super::span::Span;
 
 /// A secondary span with a short noun phrase ("effect set here").
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,9 +2,10 @@
 //! lint again, until nothing changes or [`MAX_PASSES`] is reached. A pass
 //! whose result parses worse than its input is not kept.
 
-use super::{apply, Fix};
+use crate::core::Fix;
+use crate::core::Rule;
+use crate::fix::apply;
 use crate::lint::{FileReport, Outcome};
-use crate::rules::Rule;
 
 /// Passes before the loop gives up: one fix can enable another (a trailing
 /// comma removed lets the document parse and its other findings appear), and
@@ -100,9 +101,9 @@ fn no_worse(before: &FileReport, after: &FileReport) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Diagnostic;
-    use crate::fix::Edit;
-    use crate::source::Span;
+    use crate::core::Diagnostic;
+    use crate::core::Edit;
+    use crate::core::Span;
 
     /// A stand-in linter over a tiny language: each `a` wants to become `b`
     /// (a fix that breaks the file: `b` is a parse error), each `x` to
