@@ -21,8 +21,8 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::core::Diagnostic;
+use crate::core::FileReport;
 use crate::core::Rule;
-use crate::lint::FileReport;
 use crate::settings::normalize;
 
 /// The baseline file's format version (its `policy-check-baseline` field).

@@ -13,18 +13,17 @@ use crate::baseline::BaselineRun;
 use crate::core::Rule;
 use crate::core::Severity;
 use crate::core::{date, Date, Origin};
+use crate::core::{FileReport, Outcome};
 use crate::discover::{
     discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
 };
-use crate::embedded::{lint_host, Query, Selected};
-use crate::engine::fix_loop::fix_until_stable;
+use crate::embedded::{Query, Selected};
+use crate::engine;
 use crate::fix::unified::unified_diff;
 use crate::fix::write::write_atomic;
 use crate::host::files::{self, lexical, root_of, Resolved};
-use crate::lint::{FileReport, Outcome};
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
-use crate::suppress::Comments;
 
 pub use crate::core::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
@@ -318,6 +317,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             .collect(),
         cwd: &cwd,
         today,
+        baseline: baseline.as_ref(),
     };
     // Inputs and unwalkable paths, in output order (by shown name).
     let mut items: Vec<(String, Item)> = inputs
@@ -346,16 +346,12 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         let (report, fail_on, referenced, fixing) = match item {
             Item::Input(input) => linter.lint(input, true),
             Item::WalkError(e) => (
-                FileReport::io_error(e.name.clone(), e.message.clone()),
+                linter.unanalyzed(FileReport::io_error(e.name.clone(), e.message.clone())),
                 workspace.for_path(Path::new(&e.name)).fail_on(),
                 Vec::new(),
                 Fixing::default(),
             ),
         };
-        let mut report = report;
-        if let Some(baseline) = &baseline {
-            baseline.apply(&mut report);
-        }
         let rendered = renderer.render(report, fail_on).with_fixed(fixing.applied);
         let rendered = if args.diff {
             // `--diff` prints only the diffs (and its line on stderr).
@@ -434,6 +430,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             inputs: Default::default(),
             cwd: &cwd,
             today,
+            baseline: baseline.as_ref(),
         };
         let lint_referenced = |resolved: &Resolved| match resolved {
             Resolved::File(path) => {
@@ -442,10 +439,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
                     origin: Origin::Named,
                     listed_as_file: false,
                 };
-                let (mut report, fail_on, _, fixing) = linter.lint(&input, false);
-                if let Some(baseline) = &baseline {
-                    baseline.apply(&mut report);
-                }
+                let (report, fail_on, _, fixing) = linter.lint(&input, false);
                 let rendered = renderer.render(report, fail_on).with_fixed(fixing.applied);
                 if args.diff {
                     rendered.with_text(fixing.diff.unwrap_or_default())
@@ -707,9 +701,20 @@ struct Linter<'a> {
     cwd: &'a Path,
     /// Decides which suppressions have expired.
     today: Date,
+    baseline: Option<&'a BaselineRun>,
 }
 
 impl Linter<'_> {
+    /// A report the engine did not make (the input was not read, or the
+    /// fixed text not written), with the baseline applied as the engine
+    /// applies it to the others.
+    fn unanalyzed(&self, mut report: FileReport) -> FileReport {
+        if let Some(baseline) = self.baseline {
+            baseline.apply(&mut report);
+        }
+        report
+    }
+
     /// Lints one input. With `follow`, the files its `file()` calls name
     /// that are not inputs themselves are returned, for the caller to lint
     /// once each after the inputs.
@@ -731,7 +736,7 @@ impl Linter<'_> {
             // ruff gives with `--force-exclude --stdin-filename`.
             let by = settings.config().map_or("the configuration", |c| c.name.as_str());
             let report = FileReport::excluded(name, format!("by `include`/`exclude` in {by}"));
-            return (report, fail_on, Vec::new(), Fixing::default());
+            return (self.unanalyzed(report), fail_on, Vec::new(), Fixing::default());
         }
         let bytes = match input {
             Input::Stdin => self
@@ -747,64 +752,44 @@ impl Linter<'_> {
             Ok(bytes) => bytes,
             Err(message) => {
                 let report = FileReport::io_error(name, message);
-                return (report, fail_on, Vec::new(), Fixing::default());
+                return (self.unanalyzed(report), fail_on, Vec::new(), Fixing::default());
             }
         };
         let (options, rules) = settings.lint_settings();
-        // The files the last lint found named by `file()`: when fixing,
-        // that of the fixed text.
-        let references = std::cell::RefCell::new(Vec::new());
-        let lint_bytes = |name: String, bytes: Vec<u8>| {
-            let comments = Comments::scan(&name, &bytes);
-            let (mut report, found) = match (args.jsonpath.as_ref(), settings.config_jsonpath()) {
-                (Some(query), _) => (
-                    lint_host(
-                        name,
-                        bytes,
-                        query,
-                        Selected::ByCommandLine(origin),
-                        &options,
-                        &rules,
-                    ),
-                    Vec::new(),
-                ),
-                (None, Some(query)) => (
-                    lint_host(name, bytes, query, Selected::ByConfig, &options, &rules),
-                    Vec::new(),
-                ),
-                (None, None) => crate::host::lint_input_following(name, bytes, origin, &options, &rules),
-            };
-            *references.borrow_mut() = found;
-            // Suppressed findings are not fixed either (as ruff's `noqa`):
-            // the fix loop lints through here too.
-            crate::suppress::apply(&mut report, &settings.suppressions(self.today), comments, &rules);
-            report
+        let jsonpath = match (args.jsonpath.as_ref(), settings.config_jsonpath()) {
+            (Some(query), _) => Some((query, Selected::ByCommandLine(origin))),
+            (None, Some(query)) => Some((query, Selected::ByConfig)),
+            (None, None) => None,
         };
-        // Only text that is UTF-8 as read is fixed: a lossily decoded file
-        // written back would lose its undecodable bytes.
-        let (mut report, fixing) = match String::from_utf8(bytes) {
-            Ok(text) if args.fix || args.diff => {
-                let fixed = fix_until_stable(text.clone(), args.unsafe_fixes, |t| {
-                    lint_bytes(name.clone(), t.as_bytes().to_vec())
-                });
-                let mut fixing = Fixing::default();
-                if fixed.text != text {
-                    fixing.applied = fixed.applied;
-                    // `--fix --diff` is `--diff`, as in ruff: nothing is written.
-                    if args.diff {
-                        fixing.diff = Some(unified_diff(&escape::text(&name), &text, &fixed.text));
-                    } else if let Err(e) = write_atomic(path, &fixed.text) {
-                        let message = format!("cannot write the fixed file: {e}");
-                        let report = FileReport::io_error(name, message);
-                        return (report, fail_on, Vec::new(), Fixing::default());
-                    }
-                }
-                (fixed.report, fixing)
+        let analysis = engine::analyze(
+            engine::Input {
+                name: name.clone(),
+                bytes,
+                origin,
+            },
+            &engine::Settings {
+                options,
+                rules,
+                suppressions: settings.suppressions(self.today),
+                jsonpath,
+                baseline: self.baseline,
+                fix: (args.fix || args.diff).then_some(args.unsafe_fixes),
+            },
+        );
+        let mut report = analysis.report;
+        let mut fixing = Fixing::default();
+        if let Some(fixed) = analysis.fixed {
+            fixing.applied = fixed.applied;
+            // `--fix --diff` is `--diff`, as in ruff: nothing is written.
+            if args.diff {
+                fixing.diff = Some(unified_diff(&escape::text(&name), &fixed.before, &fixed.after));
+            } else if let Err(e) = write_atomic(path, &fixed.after) {
+                let message = format!("cannot write the fixed file: {e}");
+                let report = FileReport::io_error(name, message);
+                return (self.unanalyzed(report), fail_on, Vec::new(), Fixing::default());
             }
-            Ok(text) => (lint_bytes(name, text.into_bytes()), Fixing::default()),
-            Err(e) => (lint_bytes(name, e.into_bytes()), Fixing::default()),
-        };
-        let references = references.into_inner();
+        }
+        let references = analysis.references;
         let mut followed = Vec::new();
         let mut not_followed = 0;
         for reference in references {

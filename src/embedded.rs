@@ -1,7 +1,7 @@
 //! `--jsonpath`: policy documents embedded in any JSON file, selected by
 //! the user. It is the one input kind not chosen by [`crate::host::KINDS`]
 //! (the flag or config chooses it), and like the others it only turns the
-//! host into [`Document`]s: the shared host pipeline checks them, with every
+//! host into [`Document`]s: the engine checks them ([`crate::engine`]), with every
 //! finding pointing into the host file's bytes. A match that is a JSON
 //! string (`terraform show -json` keeps policies as strings) is read from
 //! its content, and spans are mapped back through the escapes.
@@ -12,14 +12,9 @@
 
 use serde_json_path::{JsonPath, NormalizedPath, PathElement};
 
-use crate::checks::LintOptions;
-use crate::core::Span;
-use crate::core::{Origin, RuleSettings};
+use crate::core::Origin;
 use crate::host::{self, Document, Source};
-use crate::lint::{
-    check_document, decode, finalize, no_policy_found, not_a_policy, parse_diagnostics, FileReport,
-};
-use crate::parse::{self, Node, Value};
+use crate::parse::{Node, Value};
 
 /// A compiled `--jsonpath` expression, with its text as written.
 #[derive(Debug, Clone)]
@@ -56,67 +51,8 @@ pub enum Selected {
     ByConfig,
 }
 
-/// Lints every policy `query` selects in the host file; the host itself is
-/// not a policy, so only its JSON syntax is checked. When the expression
-/// selects nothing the file is linted as a policy if it is one (plain policy
-/// files in a `--jsonpath` run), else it gets `no-policy-found` or is skipped.
-pub fn lint_host(
-    name: String,
-    bytes: Vec<u8>,
-    query: &Query,
-    selected: Selected,
-    options: &LintOptions,
-    settings: &RuleSettings,
-) -> FileReport {
-    let (text, mut diagnostics) = decode(bytes);
-    let parsed = parse::parse(&text);
-    // As in `lint_file`: no parse error on the undecodable byte itself.
-    let undecodable = diagnostics.first().map(|d| d.span);
-    diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
-    let mut documents = 0;
-    let mut unchecked_services = Vec::new();
-    if let Some(root) = &parsed.root {
-        let found = selected_documents(root, &text, query);
-        documents = found.len();
-        for document in &found {
-            unchecked_services.extend(host::lint_document(
-                document,
-                &text,
-                options,
-                settings,
-                &mut diagnostics,
-            ));
-        }
-        if documents == 0 {
-            if not_a_policy(root).is_none() {
-                unchecked_services = check_document(root, &text, options, settings, true, &mut diagnostics);
-                documents = 1;
-            } else if selected == Selected::ByCommandLine(Origin::Walked) {
-                return FileReport::skipped(
-                    name,
-                    format!(
-                        "not a policy, and the JSONPath expression `{}` matches nothing in it",
-                        query.expression
-                    ),
-                );
-            } else {
-                let at = Span::new(root.span.start, (root.span.start + 1).min(root.span.end));
-                diagnostics.push(no_policy_found(
-                    at,
-                    &format!(
-                        "policy documents at the JSONPath expression `{}`, which matches nothing here",
-                        query.expression
-                    ),
-                ));
-            }
-        }
-    }
-    finalize(&mut diagnostics, parsed.root.as_ref(), settings);
-    FileReport::linted(name, text, diagnostics, documents, 0, unchecked_services)
-}
-
 /// The documents `query` selects, each located by its normalized path.
-fn selected_documents<'h>(root: &Node<'h>, text: &str, query: &Query) -> Vec<Document<'h>> {
+pub fn selected_documents<'h>(root: &Node<'h>, text: &str, query: &Query) -> Vec<Document<'h>> {
     let value = to_value(root);
     let mut seen = Vec::new();
     let mut found = Vec::new();

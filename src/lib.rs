@@ -9,8 +9,10 @@
 //! per rule) -> [`host`] and [`embedded`] (input kinds: documents inside a
 //! Terraform, ROS or JSON host) -> [`engine`] (the one pipeline from bytes
 //! to findings) -> [`report`] (human, JSON, SARIF...), [`simulate`],
-//! [`diff`] -> front ends: [`cli`] and [`lsp`]. [`discover`] finds the files
-//! and [`settings`] the configuration that applies to each.
+//! [`diff`] (which read policies through [`engine::read`]) -> front ends:
+//! [`cli`] and [`lsp`] (which lint through [`engine::analyze`]).
+//! [`discover`] finds the files and [`settings`] the configuration that
+//! applies to each.
 
 pub mod baseline;
 pub mod catalog;
@@ -26,7 +28,6 @@ pub mod embedded;
 pub mod engine;
 pub mod fix;
 pub mod host;
-pub mod lint;
 pub mod lsp;
 pub mod model;
 pub mod parse;

@@ -4,3 +4,20 @@
 pub mod json;
 
 pub use json::{parse, Member, Node, ParseError, Parsed, Value};
+
+use crate::core::{Diagnostic, Edit, Fix, Rule};
+
+/// Parse errors as `invalid-json` findings; a trailing comma comes with the
+/// fix that removes it.
+pub fn parse_diagnostics(errors: &[ParseError]) -> impl Iterator<Item = Diagnostic> + '_ {
+    errors.iter().map(|error| {
+        let mut diagnostic = Diagnostic::new(Rule::InvalidJson, error.span, error.message.clone());
+        if error.is_trailing_comma() {
+            diagnostic = diagnostic.with_fix(Fix::safe("remove the comma", vec![Edit::delete(error.span)]));
+        }
+        match &error.help {
+            Some(help) => diagnostic.with_help(help.clone()),
+            None => diagnostic,
+        }
+    })
+}

@@ -17,8 +17,8 @@ use crate::config::ConfigSummary;
 use crate::core::Applicability;
 use crate::core::Rule;
 use crate::core::{Diagnostic, Severity};
+use crate::core::{FileReport, Outcome};
 use crate::core::{LineColumn, LineIndex};
-use crate::lint::{FileReport, Outcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -431,7 +431,7 @@ mod tests {
                 "bad effect",
             )],
             text: text.into(),
-            outcome: crate::lint::Outcome::Linted {
+            outcome: crate::core::Outcome::Linted {
                 documents: 1,
                 unknown: 0,
             },

@@ -11,10 +11,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use globset::GlobMatcher;
 
 use crate::core::Diagnostic;
+use crate::core::FileReport;
 use crate::core::Rule;
 use crate::core::Span;
 use crate::core::{Date, RuleSettings};
-use crate::lint::FileReport;
 
 /// The segments of an RFC 9535 normalized path after `$`: `['Statement']`,
 /// `[0]`. `None` when `path` is not one.

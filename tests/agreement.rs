@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use policy_check::checks::LintOptions;
 use policy_check::core::Rule;
-use policy_check::lint::lint_text;
+use policy_check::engine::pipeline::lint_text;
 use policy_check::model::Policy;
 use policy_check::parse;
 use policy_check::simulate::eval::Request;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use policy_check::checks::LintOptions;
 use policy_check::core::{Diagnostic, Severity};
 use policy_check::core::{Origin, RuleSettings};
-use policy_check::lint::lint_file;
+use policy_check::engine::pipeline::lint_file;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/corpus/real")

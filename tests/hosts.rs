@@ -10,10 +10,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use policy_check::checks::LintOptions;
+use policy_check::core::FileReport;
 use policy_check::core::{LineIndex, Span};
 use policy_check::core::{Origin, RuleSettings};
 use policy_check::host;
-use policy_check::lint::FileReport;
 use policy_check::report::{self, Format, Style};
 
 fn repo() -> PathBuf {
@@ -39,7 +39,7 @@ fn file_name(path: &Path) -> String {
 /// Lints `path` as the CLI does for a named file, shown under `shown`.
 fn lint(path: &Path, shown: &str) -> FileReport {
     let bytes = fs::read(path).expect("readable fixture");
-    host::lint_input(
+    policy_check::engine::hosts::lint_input(
         shown.to_string(),
         bytes,
         Origin::Named,

@@ -9,8 +9,9 @@ use std::sync::OnceLock;
 
 use clap::ValueEnum;
 use policy_check::checks::LintOptions;
+use policy_check::core::FileReport;
 use policy_check::core::{Origin, RuleSettings};
-use policy_check::lint::{lint_file, FileReport};
+use policy_check::engine::pipeline::lint_file;
 use policy_check::report::{self, Format, Style};
 use proptest::prelude::*;
 

@@ -14,11 +14,13 @@ use std::path::{Path, PathBuf};
 use policy_check::checks::LintOptions;
 use policy_check::config::Config;
 use policy_check::core::Date;
+use policy_check::core::FileReport;
 use policy_check::core::Rule;
 use policy_check::core::{Origin, RuleSettings};
-use policy_check::lint::{lint_file, FileReport};
+use policy_check::engine;
+use policy_check::engine::pipeline::lint_file;
 use policy_check::report::{self, Format, Style};
-use policy_check::suppress::{self, Comments};
+use policy_check::suppress;
 
 /// Rules whose input is not a document's text, tested through the CLI instead.
 const NOT_TEXT_RULES: &[Rule] = &[Rule::IoError];
@@ -55,28 +57,29 @@ fn suppression_findings(
     file_name: &str,
     text: &str,
     config: Option<(&str, &str)>,
-) -> Vec<policy_check::lint::FileReport> {
+) -> Vec<policy_check::core::FileReport> {
     let today = Date::today_utc();
     let parsed = config.map(|(_, text)| Config::parse(text).expect("fixture config is valid"));
     let settings = RuleSettings::default();
     let options = options_from(config.map(|(_, text)| text), file_name);
-    let mut report = policy_check::host::lint_input(
-        shown.to_string(),
-        text.as_bytes().to_vec(),
-        Origin::Named,
-        &options,
-        &settings,
-    );
     let entries = parsed
         .as_ref()
         .map(|c| c.suppressions_for(file_name, today))
         .unwrap_or_default();
-    suppress::apply(
-        &mut report,
-        &entries,
-        Comments::scan(shown, text.as_bytes()),
-        &settings,
-    );
+    let mut report = engine::analyze(
+        engine::Input {
+            name: shown.to_string(),
+            bytes: text.as_bytes().to_vec(),
+            origin: Origin::Named,
+        },
+        &engine::Settings {
+            options,
+            rules: settings.clone(),
+            suppressions: entries,
+            ..Default::default()
+        },
+    )
+    .report;
     report.diagnostics.retain(|d| d.rule == rule);
     let mut reports = vec![report];
     if let (Some((name, text)), Some(parsed)) = (config, &parsed) {
@@ -107,7 +110,7 @@ fn options_from(config: Option<&str>, file_name: &str) -> LintOptions {
     }
 }
 
-fn lint_only(rule: Rule, name: String, text: &str, options: &LintOptions) -> policy_check::lint::FileReport {
+fn lint_only(rule: Rule, name: String, text: &str, options: &LintOptions) -> policy_check::core::FileReport {
     lint_file(
         name,
         text.as_bytes().to_vec(),
@@ -260,7 +263,7 @@ fn documented_examples_behave_as_documented() {
         if fires(meta.good) {
             failures.push(format!("{}: the `good` example fires", meta.id));
         }
-        let clean = policy_check::lint::lint_text(meta.good, &options);
+        let clean = policy_check::engine::pipeline::lint_text(meta.good, &options);
         let errors: Vec<_> = clean
             .iter()
             .filter(|d| d.severity == policy_check::core::Severity::Error)

@@ -4,8 +4,8 @@
 
 use crate::core::Fix;
 use crate::core::Rule;
+use crate::core::{FileReport, Outcome};
 use crate::fix::apply;
-use crate::lint::{FileReport, Outcome};
 
 /// Passes before the loop gives up: one fix can enable another (a trailing
 /// comma removed lets the document parse and its other findings appear), and

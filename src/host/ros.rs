@@ -5,7 +5,7 @@
 //! tags) are computed at deployment, so they are unknown values.
 
 use super::{json_string_document, Document, Extraction, Kind, Source};
-use crate::lint::parse_diagnostics;
+use crate::parse::parse_diagnostics;
 use crate::parse::{self, Member, Node, Value};
 
 const MARKER: &str = "ROSTemplateFormatVersion";

@@ -4,7 +4,7 @@
 //! found by their shape.
 
 use super::{json_string_document, Document, Extraction, Kind, Source};
-use crate::lint::parse_diagnostics;
+use crate::parse::parse_diagnostics;
 use crate::parse::{self, Node, Value};
 
 pub const KIND: Kind = Kind {

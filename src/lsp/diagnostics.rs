@@ -14,9 +14,9 @@ use crate::core::Origin;
 use crate::core::{date, Date};
 use crate::core::{Diagnostic, Severity};
 use crate::discover::{format_size, DEFAULT_MAX_FILE_SIZE};
-use crate::embedded::{lint_host, Selected};
+use crate::embedded::Selected;
+use crate::engine;
 use crate::settings::{ConfigSource, LoadError, Overrides, Workspace};
-use crate::suppress::Comments;
 
 use super::documents::{file_uri, Document, Encoding, Text};
 
@@ -38,6 +38,8 @@ pub struct Linted {
     /// Diagnostics with no finding behind them (a document too large to lint).
     pub notes: Vec<lsp_types::Diagnostic>,
     pub config_problems: Vec<ConfigProblem>,
+    /// The text with its safe fixes applied, when asked for and different.
+    pub fixed: Option<String>,
 }
 
 /// A fresh set of configuration lookups, rooted at `root`: rebuilt whenever
@@ -58,6 +60,13 @@ pub fn is_config(path: &Path) -> bool {
 /// excludes, or one that holds no policy, gets no findings: an editor shows
 /// every JSON and YAML file, and most are not policies.
 pub fn lint(doc: &Document, workspace: &mut Workspace, encoding: Encoding) -> Linted {
+    analyze(doc, workspace, encoding, false)
+}
+
+/// [`lint`], and with `fix` the document's safe fixes applied as `--fix`
+/// applies them (the engine's fix loop): `fixed` is then the fixed text,
+/// when it differs.
+pub fn analyze(doc: &Document, workspace: &mut Workspace, encoding: Encoding, fix: bool) -> Linted {
     let mut linted = Linted::default();
     if doc.text.text.len() as u64 > DEFAULT_MAX_FILE_SIZE {
         linted.notes.push(lsp_types::Diagnostic {
@@ -85,23 +94,27 @@ pub fn lint(doc: &Document, workspace: &mut Workspace, encoding: Encoding) -> Li
         return linted;
     }
     let (options, rules) = settings.lint_settings();
-    let bytes = doc.text.text.as_bytes().to_vec();
-    let comments = Comments::scan(&doc.name, &bytes);
-    let mut report = match settings.config_jsonpath() {
-        Some(query) => lint_host(
-            doc.name.clone(),
-            bytes,
-            query,
-            Selected::ByConfig,
-            &options,
-            &rules,
-        ),
-        None => crate::host::lint_input(doc.name.clone(), bytes, Origin::Walked, &options, &rules),
-    };
     // As the command line does: `[[suppress]]` entries and comments hide
     // what they cover, and a comment that hides nothing is reported.
-    crate::suppress::apply(&mut report, &settings.suppressions(today()), comments, &rules);
-    linted.findings = report.diagnostics;
+    let analysis = engine::analyze(
+        engine::Input {
+            name: doc.name.clone(),
+            bytes: doc.text.text.as_bytes().to_vec(),
+            origin: Origin::Walked,
+        },
+        &engine::Settings {
+            options,
+            rules,
+            suppressions: settings.suppressions(today()),
+            jsonpath: settings
+                .config_jsonpath()
+                .map(|query| (query, Selected::ByConfig)),
+            baseline: None,
+            fix: fix.then_some(false),
+        },
+    );
+    linted.findings = analysis.report.diagnostics;
+    linted.fixed = analysis.fixed.map(|fixed| fixed.after);
     linted
 }
 

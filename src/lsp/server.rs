@@ -586,44 +586,18 @@ impl Server {
         )
     }
 
-    /// Every safe fix of the document, applied as `--fix` applies them
-    /// (lint, apply the fixes that do not overlap, again, a bounded number
-    /// of times), as one edit; `None` when there is nothing to fix or the
-    /// result would parse worse than the original.
+    /// Every safe fix of the document, applied by the engine's fix loop as
+    /// `--fix` applies them (a fix that would make the document parse worse
+    /// is left out, the others kept), as one edit; `None` when there is
+    /// nothing to fix.
     // lsp-types keys edits by `Uri`, whose parsed form caches lazily; the
     // key never changes once built.
     #[allow(clippy::mutable_key_type)]
     fn fix_all(&mut self, uri: &Uri) -> Option<lsp_types::CodeAction> {
-        const PASSES: usize = 10;
         let encoding = self.encoding;
         self.current(uri)?;
         let doc = self.documents.get(uri)?;
-        let broken = |findings: &[crate::core::Diagnostic]| {
-            findings
-                .iter()
-                .filter(|f| f.rule == crate::core::Rule::InvalidJson)
-                .count()
-        };
-        let before = broken(&doc.findings);
-        let mut text = doc.text.text.clone();
-        let mut findings = doc.findings.clone();
-        for _ in 0..PASSES {
-            let safe = findings
-                .iter()
-                .filter_map(|f| f.fix.as_ref())
-                .filter(|f| f.applicability == crate::core::Applicability::Safe);
-            let applied = crate::fix::apply(&text, safe);
-            if applied.applied == 0 {
-                break;
-            }
-            text = applied.text;
-            let scratch = Document::new(uri.clone(), 0, text.clone());
-            findings = diagnostics::lint(&scratch, &mut self.workspace, encoding).findings;
-        }
-        let doc = self.documents.get(uri)?;
-        if text == doc.text.text || broken(&findings) > before {
-            return None;
-        }
+        let text = diagnostics::analyze(doc, &mut self.workspace, encoding, true).fixed?;
         let edit = actions::minimal_edit(&doc.text, &text, encoding);
         let mut changes = HashMap::new();
         changes.insert(uri.clone(), vec![edit]);

@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use super::escape;
+use crate::core::FileReport;
 use crate::core::Severity;
-use crate::lint::FileReport;
 
 /// One annotation per finding of one file. Values are escaped before the
 /// runner's own escaping, so a line break from the file shows as `\n`

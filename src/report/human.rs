@@ -17,8 +17,8 @@ use super::escape::{self, Shown};
 use super::{RunFacts, Style, Totals};
 use crate::core::Rule;
 use crate::core::{Diagnostic, Label, Severity};
+use crate::core::{FileReport, Outcome};
 use crate::core::{LineIndex, Span};
-use crate::lint::{FileReport, Outcome};
 
 /// Width reports are wrapped at; fixed so output does not depend on the terminal.
 const WIDTH: usize = 100;
@@ -675,7 +675,7 @@ mod tests {
             name: "min.json".into(),
             diagnostics,
             text,
-            outcome: crate::lint::Outcome::Linted {
+            outcome: crate::core::Outcome::Linted {
                 documents: 1,
                 unknown: 0,
             },

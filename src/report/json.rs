@@ -5,9 +5,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{RunFacts, Totals};
+use crate::core::FileReport;
 use crate::core::{Diagnostic, Severity};
 use crate::core::{LineIndex, Span};
-use crate::lint::FileReport;
 
 /// Bumped on any incompatible change to the document's shape.
 /// 2: `path` is the element's path inside its policy document (for an

@@ -7,10 +7,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::core::FileReport;
 use crate::core::Rule;
 use crate::core::Severity;
 use crate::core::{LineIndex, Span};
-use crate::lint::FileReport;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 

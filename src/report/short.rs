@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::escape;
-use crate::lint::FileReport;
+use crate::core::FileReport;
 
 /// One line per finding of one file. Name and message are escaped, so a
 /// line break in either cannot start a line that looks like a finding.

@@ -13,15 +13,14 @@ use std::path::PathBuf;
 
 use super::eval::{evaluate_policy, EvaluationError, Request, StatementResult};
 use super::{FileStatus, PolicyFile, BLOCKING};
-use crate::checks::LintOptions;
-use crate::core::Diagnostic;
-use crate::core::{Origin, RuleSettings};
+use crate::core::{Diagnostic, FileReport, Origin};
 use crate::discover::{discover, display_name, read_regular_file, Input};
+use crate::engine;
+use crate::engine::read::{Checked, Computed, Documents};
 use crate::host::files::{lexical, links_inside, resolve, root_of, Resolved};
-use crate::host::{self, FileReference, Lowered};
-use crate::lint::{check_document, decode, finalize, not_a_policy, parse_diagnostics, FileReport};
+use crate::host::{FileReference, Lowered};
 use crate::model::{Policy, PolicyKind};
-use crate::parse::{self, Node};
+use crate::parse::Node;
 
 /// Standard input as the simulator got it: its name, and its bytes or
 /// `None` when it was larger than the size limit.
@@ -150,7 +149,8 @@ impl Loaded {
         );
     }
 
-    /// Reads one input; returns the files it names with `file()`.
+    /// Reads one input through the engine; returns the files it names with
+    /// `file()`.
     fn add(
         &mut self,
         name: String,
@@ -158,122 +158,11 @@ impl Loaded {
         origin: Origin,
         request: Option<&Request>,
     ) -> Vec<FileReference> {
-        let (text, utf8) = decode(bytes);
-        let Some(kind) = host::kind_for(&name, &text) else {
-            if host::is_yaml_or_tf(&name) {
-                if origin == Origin::Named {
-                    self.push(
-                        name,
-                        &text,
-                        FileStatus::Skipped("not a ROS template or Terraform".into()),
-                    );
-                }
-                return Vec::new();
-            }
-            self.add_plain(name, &text, utf8, origin, request);
-            return Vec::new();
+        let mut reader = Reader {
+            loaded: self,
+            request,
         };
-        let extraction = (kind.extract)(&text);
-        if !extraction.diagnostics.is_empty() || !utf8.is_empty() {
-            let mut found = utf8;
-            found.extend(extraction.diagnostics);
-            self.add_unusable(name, &text, found);
-            return extraction.files;
-        }
-        if extraction.unknown > 0 {
-            self.unknown.push(format!(
-                "{name} ({} computed whole)",
-                plural(extraction.unknown, "document")
-            ));
-        }
-        if extraction.documents.is_empty() && extraction.files.is_empty() && extraction.unknown == 0 {
-            if origin == Origin::Named {
-                let why = format!("no policy document in this {} file", kind.name);
-                self.push(name, &text, FileStatus::Skipped(why));
-            }
-            return Vec::new();
-        }
-        for (index, document) in extraction.documents.iter().enumerate() {
-            match host::lower(document, &text) {
-                Some(lowered) => self.add_lowered(&name, &text, (index, &lowered), request),
-                None => self.unknown.push(format!("{name} ({})", document.location)),
-            }
-        }
-        extraction.files
-    }
-
-    /// A plain policy document, judged as the linter judges one.
-    fn add_plain(
-        &mut self,
-        name: String,
-        text: &str,
-        utf8: Vec<Diagnostic>,
-        origin: Origin,
-        request: Option<&Request>,
-    ) {
-        let parsed = parse::parse(text);
-        let verdict = match &parsed.root {
-            Some(root) => not_a_policy(root),
-            None if text.contains("\"Statement\"") || text.contains("\"Version\"") => None,
-            None => Some("it is not valid JSON and never names `Statement` or `Version`"),
-        };
-        if let Some(reason) = verdict {
-            if origin == Origin::Walked {
-                return;
-            }
-            let no_version = parsed.root.as_ref().is_some_and(|root| {
-                root.as_object()
-                    .is_some_and(|m| !m.iter().any(|m| m.key.eq_ignore_ascii_case("Version")))
-            });
-            if no_version {
-                self.push(name, text, FileStatus::Skipped(format!("not a policy: {reason}")));
-                return;
-            }
-        }
-        let undecodable = utf8.first().map(|d| d.span);
-        let mut found = utf8;
-        found.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
-        if let Some(root) = &parsed.root {
-            check_document(
-                root,
-                text,
-                &LintOptions::default(),
-                &RuleSettings::default(),
-                true,
-                &mut found,
-            );
-        }
-        finalize(&mut found, parsed.root.as_ref(), &RuleSettings::default());
-        if !self.usable(&name, text, found) {
-            return;
-        }
-        if let Some(root) = &parsed.root {
-            self.classify_and_evaluate(name, text, root, None, request);
-        }
-    }
-
-    /// One document of a host file.
-    fn add_lowered(
-        &mut self,
-        name: &str,
-        text: &str,
-        (document, lowered): (usize, &Lowered<'_>),
-        request: Option<&Request>,
-    ) {
-        let mut found = Vec::new();
-        host::lint_lowered(
-            lowered,
-            &LintOptions::default(),
-            &RuleSettings::default(),
-            &mut found,
-        );
-        finalize(&mut found, None, &RuleSettings::default());
-        if !self.usable(name, text, found) {
-            return;
-        }
-        if let Some(root) = lowered.root.as_deref() {
-            self.classify_and_evaluate(name.to_string(), text, root, Some((document, lowered)), request);
-        }
+        engine::read::read(engine::Input { name, bytes, origin }, &mut reader)
     }
 
     /// Keeps the findings the evaluator cannot read past; `false` when
@@ -358,6 +247,47 @@ impl Loaded {
             status,
             document: None,
         });
+    }
+}
+
+/// The simulator's side of [`engine::read`]: what each document found
+/// becomes.
+struct Reader<'l, 'r> {
+    loaded: &'l mut Loaded,
+    request: Option<&'r Request>,
+}
+
+impl Documents for Reader<'_, '_> {
+    fn skipped(&mut self, name: String, text: &str, why: String) {
+        self.loaded.push(name, text, FileStatus::Skipped(why));
+    }
+
+    fn unusable(&mut self, name: String, text: &str, found: Vec<Diagnostic>) {
+        self.loaded.add_unusable(name, text, found);
+    }
+
+    fn computed(&mut self, name: &str, computed: Computed<'_>) {
+        self.loaded.unknown.push(match computed {
+            Computed::Whole(count) => format!("{name} ({} computed whole)", plural(count, "document")),
+            Computed::Document(location) => format!("{name} ({location})"),
+        });
+    }
+
+    fn document(&mut self, checked: Checked<'_, '_>) {
+        let Checked {
+            name,
+            text,
+            found,
+            root,
+            lowered,
+        } = checked;
+        if !self.loaded.usable(name, text, found) {
+            return;
+        }
+        if let Some(root) = root {
+            self.loaded
+                .classify_and_evaluate(name.to_string(), text, root, lowered, self.request);
+        }
     }
 }
 
