@@ -21,8 +21,8 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::core::Diagnostic;
-use crate::core::FileReport;
 use crate::core::Rule;
+use crate::core::{path, FileReport};
 use crate::settings::normalize;
 
 /// The baseline file's format version (its `policy-check-baseline` field).
@@ -61,23 +61,9 @@ fn key(text: &str, d: &Diagnostic) -> Key {
     (
         d.document.clone(),
         d.rule.id().to_string(),
-        d.path.as_deref().map(index_free),
+        d.path.as_deref().map(path::index_free),
         token(text.get(d.span.start..d.span.end).unwrap_or_default()),
     )
-}
-
-/// A normalized path with each array index replaced by `[*]`.
-fn index_free(path: &str) -> String {
-    match crate::suppress::segments(path) {
-        Some(segments) => {
-            let mut out = String::from("$");
-            for segment in segments {
-                out.push_str(if segment.starts_with("['") { segment } else { "[*]" });
-            }
-            out
-        }
-        None => path.to_string(),
-    }
 }
 
 /// A token's text with white space collapsed (reformatting does not
@@ -366,10 +352,10 @@ mod tests {
     #[test]
     fn fingerprints_ignore_indices_and_white_space() {
         assert_eq!(
-            index_free("$['Statement'][12]['Action'][0]"),
+            path::index_free("$['Statement'][12]['Action'][0]"),
             "$['Statement'][*]['Action'][*]"
         );
-        assert_eq!(index_free("$['a[0]']"), "$['a[0]']");
+        assert_eq!(path::index_free("$['a[0]']"), "$['a[0]']");
         assert_eq!(token("\"ens:Create*\""), "\"ens:Create*\"");
         assert_eq!(token("{ \"a\":\n   1 }"), "{ \"a\": 1 }");
         let long = "x".repeat(200);

@@ -11,12 +11,13 @@ use toml::Spanned;
 
 use crate::catalog::AccessLevel;
 use crate::checks::LintOptions;
+use crate::core::path::ElementPattern;
 use crate::core::Rule;
 use crate::core::Severity;
 use crate::core::Span;
 use crate::core::{Date, RuleSettings};
 use crate::embedded::Query;
-use crate::suppress::{ElementPattern, Suppression};
+use crate::suppress::Suppression;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

@@ -4,8 +4,7 @@
 //! the grammar checks, which read the raw tree and report it. Later checks and
 //! the evaluator can then rely on the model's types without re-validating.
 
-use std::fmt::Write;
-
+use crate::core::path::{push_index, push_name};
 use crate::core::{Span, Spanned};
 use crate::parse::{Member, Node, Value};
 
@@ -272,10 +271,7 @@ pub fn normalized_path(root: &Node<'_>, span: Span) -> String {
                 items[..i]
                     .last()
                     .filter(|item| item.span.contains(span))
-                    .inspect(|_| {
-                        // Writing to a String cannot fail.
-                        let _ = write!(path, "[{}]", i - 1);
-                    })
+                    .inspect(|_| push_index(&mut path, i - 1))
             }
             _ => None,
         };
@@ -284,30 +280,6 @@ pub fn normalized_path(root: &Node<'_>, span: Span) -> String {
             _ => return path,
         }
     }
-}
-
-fn push_name(path: &mut String, name: &str) {
-    path.push_str("['");
-    // Nearly every name needs no escape; copy those whole.
-    if !name.contains(|c: char| c == '\'' || c == '\\' || (c as u32) < 0x20) {
-        path.push_str(name);
-        path.push_str("']");
-        return;
-    }
-    for c in name.chars() {
-        match c {
-            '\'' => path.push_str("\\'"),
-            '\\' => path.push_str("\\\\"),
-            '\u{8}' => path.push_str("\\b"),
-            '\u{c}' => path.push_str("\\f"),
-            '\n' => path.push_str("\\n"),
-            '\r' => path.push_str("\\r"),
-            '\t' => path.push_str("\\t"),
-            c if (c as u32) < 0x20 => path.push_str(&format!("\\u{:04x}", c as u32)),
-            c => path.push(c),
-        }
-    }
-    path.push_str("']");
 }
 
 #[cfg(test)]

@@ -10,81 +10,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use globset::GlobMatcher;
 
+use crate::core::path::ElementPattern;
 use crate::core::Diagnostic;
 use crate::core::FileReport;
 use crate::core::Rule;
 use crate::core::Span;
 use crate::core::{Date, RuleSettings};
-
-/// The segments of an RFC 9535 normalized path after `$`: `['Statement']`,
-/// `[0]`. `None` when `path` is not one.
-pub fn segments(path: &str) -> Option<Vec<&str>> {
-    let rest = path.strip_prefix('$')?;
-    let bytes = rest.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'[' {
-            return None;
-        }
-        let start = i;
-        i += 1;
-        if bytes.get(i) == Some(&b'\'') {
-            i += 1;
-            // A quoted name: `\` escapes the next byte.
-            while i < bytes.len() && bytes[i] != b'\'' {
-                i += if bytes[i] == b'\\' { 2 } else { 1 };
-            }
-            i += 1;
-        } else {
-            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'*') {
-                i += 1;
-            }
-        }
-        if bytes.get(i) != Some(&b']') || i == start + 1 {
-            return None;
-        }
-        i += 1;
-        out.push(&rest[start..i]);
-    }
-    Some(out)
-}
-
-/// An element selector of a `[[suppress]]` entry: a normalized path such as
-/// `$['Statement'][0]['Action']`, where `[*]` stands for any index. It
-/// selects that element and everything inside it.
-#[derive(Debug, Clone)]
-pub struct ElementPattern {
-    pub text: String,
-    segments: Vec<String>,
-}
-
-impl ElementPattern {
-    pub fn parse(text: &str) -> Result<ElementPattern, String> {
-        let segments = segments(text).ok_or_else(|| {
-            format!(
-                "`{text}` is not an element path: write it as the JSON output's `path` shows it, such as `$['Statement'][0]['Action']` (`[*]` for any index)"
-            )
-        })?;
-        Ok(ElementPattern {
-            text: text.to_string(),
-            segments: segments.into_iter().map(str::to_string).collect(),
-        })
-    }
-
-    /// Whether the finding at `path` is on this element or inside it.
-    pub fn selects(&self, path: &str) -> bool {
-        let Some(found) = segments(path) else {
-            return false;
-        };
-        found.len() >= self.segments.len()
-            && self
-                .segments
-                .iter()
-                .zip(&found)
-                .all(|(want, got)| want == got || (want == "[*]" && !got.starts_with("['")))
-    }
-}
 
 /// One `[[suppress]]` entry of a configuration file. Counters are shared by
 /// the worker threads, so the summary can say what each entry hid.
@@ -618,19 +549,6 @@ pub fn entry_findings<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn element_patterns_select_an_element_and_what_is_inside() {
-        let pattern = ElementPattern::parse("$['Statement'][*]['Action']").expect("valid");
-        assert!(pattern.selects("$['Statement'][3]['Action']"));
-        assert!(pattern.selects("$['Statement'][0]['Action'][1]"));
-        assert!(!pattern.selects("$['Statement'][0]['NotAction']"));
-        assert!(!pattern.selects("$['Statement']"));
-        let exact = ElementPattern::parse("$['Statement'][0]").expect("valid");
-        assert!(!exact.selects("$['Statement'][1]['Effect']"));
-        assert!(ElementPattern::parse("$.Statement[0]").is_err());
-        assert_eq!(segments("$['a\\'b'][2]"), Some(vec!["['a\\'b']", "[2]"]));
-    }
 
     fn covered(text: &str, name: &str) -> Vec<(String, Vec<Option<Rule>>, &'static str)> {
         let comments = Comments::scan(name, text.as_bytes())

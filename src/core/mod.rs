@@ -3,7 +3,8 @@
 //! severities ([`rules`]), the finding type ([`diagnostic`]), fix data
 //! ([`edit`]), a file's findings and outcome ([`file_report`]), exit codes
 //! ([`exit`]), how a path is shown ([`display`]), how an input came to be
-//! read ([`origin`]) and the civil calendar ([`date`]).
+//! read ([`origin`]), element paths ([`path`]) and the civil calendar
+//! ([`date`]).
 
 pub mod date;
 pub mod diagnostic;
@@ -12,6 +13,7 @@ pub mod edit;
 pub mod exit;
 pub mod file_report;
 pub mod origin;
+pub mod path;
 pub mod rules;
 pub mod span;
 
