@@ -26,7 +26,7 @@ use crate::core::{path, FileReport};
 use crate::settings::normalize;
 
 /// The baseline file's format version (its `policy-check-baseline` field).
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// Tokens longer than this (in bytes, after collapsing white space) are
 /// stored as a hash, so that a finding on a whole statement keeps the file
@@ -36,7 +36,7 @@ const MAX_TOKEN: usize = 80;
 /// One line of the baseline file: a fingerprint and how many findings have it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub file: String,
     pub document: Option<String>,
     pub rule: String,

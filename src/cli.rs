@@ -231,40 +231,15 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         writeln!(err, "policy-check: {}", escape::text(&problem))?;
         return Ok(EXIT_ERROR);
     }
-    let to_file = args.output_file.is_some();
-    let style = terminal_style(args.color, to_file);
-    let cwd = std::env::current_dir()?;
-    let overrides = Overrides {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        fail_on: args.fail_on,
-    };
-    let source = match (&args.config, args.isolated) {
-        (_, true) => ConfigSource::Isolated,
-        (Some(file), false) => ConfigSource::Explicit(file.clone()),
-        (None, false) => ConfigSource::Discover,
-    };
-    let mut workspace = match Workspace::new(&cwd, source, overrides) {
-        Ok(workspace) => workspace,
-        Err(error) => return config_failure(&[error], style, err),
-    };
-    let today = match date::today() {
-        Ok(today) => today,
-        Err(message) => {
-            writeln!(err, "policy-check: {}", escape::text(&message))?;
-            return Ok(EXIT_ERROR);
-        }
-    };
-    let baseline = match (&args.baseline, &args.write_baseline) {
-        (Some(file), _) => match BaselineRun::compare(file, display_name(file), &cwd) {
-            Ok(baseline) => Some(baseline),
-            Err(message) => {
-                writeln!(err, "policy-check: {}", escape::text(&message))?;
-                return Ok(EXIT_ERROR);
-            }
-        },
-        (None, Some(file)) => Some(BaselineRun::record(file, display_name(file), &cwd)),
-        (None, None) => None,
+    let style = terminal_style(args.color, args.output_file.is_some());
+    let Setup {
+        cwd,
+        mut workspace,
+        today,
+        baseline,
+    } = match setup(&args, style, err)? {
+        Ok(setup) => setup,
+        Err(code) => return Ok(code),
     };
     if let Some(path) = &args.show_settings {
         let errors = workspace.resolve([path.as_path()]);
@@ -288,22 +263,14 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     if !errors.is_empty() {
         return config_failure(&errors, style, err);
     }
-
     let mut stdin_bytes = None;
     if inputs.contains(&Input::Stdin) {
         stdin_bytes = Some(read_limited(stdin, args.max_file_size, 0)?);
     }
-    // `--force-exclude` also treats named files as walked ones, so a
-    // pre-commit run skips JSON files that are not policies.
-    let named_origin = if args.force_exclude {
-        Origin::Walked
-    } else {
-        Origin::Named
-    };
     let linter = Linter {
         args: &args,
         workspace: &workspace,
-        named_origin,
+        named_origin: named_origin(&args),
         stdin_name: &stdin_name,
         stdin_path: &stdin_path,
         stdin_bytes: &stdin_bytes,
@@ -319,11 +286,88 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         today,
         baseline: baseline.as_ref(),
     };
-    // Inputs and unwalkable paths, in output order (by shown name).
+    let items = items(inputs, walk_errors, &stdin_name);
+    let mode = mode(&args);
+    let renderer = report::Renderer::with_mode(args.format, mode, style).with_unsafe_fixes(args.unsafe_fixes);
+    let mut target = match open_output(&args, out, err)? {
+        Ok(target) => target,
+        Err(code) => return Ok(code),
+    };
+    let mut out = io::BufWriter::new(&mut *target);
+    let mut stream = report::Stream::start(&renderer, &mut out)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(io::Error::other)?;
+    let referenced = lint_items(&items, &linter, &renderer, &pool, &mut stream)?;
+    if !referenced.is_empty() {
+        drop(linter);
+        let paths = referenced.iter().filter_map(|r| match r {
+            Resolved::File(path) => Some(path.as_path()),
+            _ => None,
+        });
+        let errors = workspace.resolve(paths);
+        if !errors.is_empty() {
+            return config_failure(&errors, style, err);
+        }
+        let linter = Linter {
+            args: &args,
+            workspace: &workspace,
+            named_origin: named_origin(&args),
+            stdin_name: &stdin_name,
+            stdin_path: &stdin_path,
+            stdin_bytes: &None,
+            inputs: Default::default(),
+            cwd: &cwd,
+            today,
+            baseline: baseline.as_ref(),
+        };
+        lint_referenced(&referenced, &linter, &renderer, &pool, &mut stream)?;
+    }
+    entry_findings(
+        &args,
+        &cwd,
+        &workspace,
+        today,
+        baseline.as_ref(),
+        &renderer,
+        &mut stream,
+    )?;
+    let run = RunFacts {
+        configs: workspace
+            .configs()
+            .iter()
+            .map(|c| c.config.summary(c.name.clone(), today))
+            .collect(),
+        unsafe_fixes: args.unsafe_fixes,
+        baseline: baseline.as_ref().map(BaselineRun::finish).transpose()?,
+    };
+    let totals = stream.finish(&run, args.quiet || args.diff)?;
+    out.flush()?;
+    finish(&args, &totals, mode, err)
+}
+
+/// How a file named on the command line is taken: `--force-exclude` also
+/// treats named files as walked ones, so a pre-commit run skips JSON files
+/// that are not policies.
+fn named_origin(args: &LintArgs) -> Origin {
+    if args.force_exclude {
+        Origin::Walked
+    } else {
+        Origin::Named
+    }
+}
+
+/// Inputs and unwalkable paths, in output order (by shown name).
+fn items(
+    inputs: Vec<Input>,
+    walk_errors: Vec<crate::discover::WalkError>,
+    stdin_name: &str,
+) -> Vec<(String, Item)> {
     let mut items: Vec<(String, Item)> = inputs
         .into_iter()
         .map(|input| match &input {
-            Input::Stdin => (stdin_name.clone(), Item::Input(input)),
+            Input::Stdin => (stdin_name.to_string(), Item::Input(input)),
             Input::File { path, .. } => (display_name(path), Item::Input(input)),
         })
         .chain(
@@ -333,52 +377,134 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         )
         .collect();
     items.sort_by(|a, b| a.0.cmp(&b.0));
+    items
+}
 
-    let mode = if args.show_files {
+/// What the run prints instead of the findings, if anything.
+fn mode(args: &LintArgs) -> Mode {
+    if args.show_files {
         Mode::Files
     } else if args.statistics {
         Mode::Statistics
     } else {
         Mode::Findings
-    };
-    let renderer = report::Renderer::with_mode(args.format, mode, style).with_unsafe_fixes(args.unsafe_fixes);
-    let lint_item = |(_, item): &(String, Item)| -> (report::Rendered, Vec<Resolved>) {
-        let (report, fail_on, referenced, fixing) = match item {
-            Item::Input(input) => linter.lint(input, true),
-            Item::WalkError(e) => (
-                linter.unanalyzed(FileReport::io_error(e.name.clone(), e.message.clone())),
-                workspace.for_path(Path::new(&e.name)).fail_on(),
-                Vec::new(),
-                Fixing::default(),
-            ),
-        };
-        let rendered = renderer.render(report, fail_on).with_fixed(fixing.applied);
-        let rendered = if args.diff {
-            // `--diff` prints only the diffs (and its line on stderr).
-            rendered.with_text(fixing.diff.unwrap_or_default())
-        } else {
-            rendered
-        };
-        (rendered, referenced)
-    };
-    let mut target: Box<dyn Write> = match &args.output_file {
+    }
+}
+
+/// Where the report goes: `--output-file`, else `out`; `Err` holds the exit
+/// code when the file cannot be created.
+fn open_output<'o>(
+    args: &LintArgs,
+    out: &'o mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<Result<Box<dyn Write + 'o>, u8>> {
+    Ok(Ok(match &args.output_file {
         Some(file) => match std::fs::File::create(file) {
             Ok(file) => Box::new(file),
             Err(e) => {
                 let message = format!("cannot write `{}`: {e}", display_name(file));
                 writeln!(err, "policy-check: {}", escape::text(&message))?;
-                return Ok(EXIT_ERROR);
+                return Ok(Err(EXIT_ERROR));
             }
         },
         None => Box::new(out),
+    }))
+}
+
+/// What every input of a run shares, set up before any is read.
+struct Setup {
+    cwd: PathBuf,
+    workspace: Workspace,
+    today: Date,
+    baseline: Option<BaselineRun>,
+}
+
+/// The configuration, today's date and the baseline; `Err` holds the exit
+/// code when one of them cannot be had (the reason is on `err`).
+fn setup(args: &LintArgs, style: Style, err: &mut dyn Write) -> io::Result<Result<Setup, u8>> {
+    let cwd = std::env::current_dir()?;
+    let overrides = Overrides {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on,
     };
-    let mut out = io::BufWriter::new(&mut *target);
-    let mut stream = report::Stream::start(&renderer, &mut out)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()
-        .map_err(io::Error::other)?;
-    // Files named by `file()` that are not inputs themselves, each once.
+    let source = match (&args.config, args.isolated) {
+        (_, true) => ConfigSource::Isolated,
+        (Some(file), false) => ConfigSource::Explicit(file.clone()),
+        (None, false) => ConfigSource::Discover,
+    };
+    let workspace = match Workspace::new(&cwd, source, overrides) {
+        Ok(workspace) => workspace,
+        Err(error) => return config_failure(&[error], style, err).map(Err),
+    };
+    let today = match date::today() {
+        Ok(today) => today,
+        Err(message) => {
+            writeln!(err, "policy-check: {}", escape::text(&message))?;
+            return Ok(Err(EXIT_ERROR));
+        }
+    };
+    let baseline = match (&args.baseline, &args.write_baseline) {
+        (Some(file), _) => match BaselineRun::compare(file, display_name(file), &cwd) {
+            Ok(baseline) => Some(baseline),
+            Err(message) => {
+                writeln!(err, "policy-check: {}", escape::text(&message))?;
+                return Ok(Err(EXIT_ERROR));
+            }
+        },
+        (None, Some(file)) => Some(BaselineRun::record(file, display_name(file), &cwd)),
+        (None, None) => None,
+    };
+    Ok(Ok(Setup {
+        cwd,
+        workspace,
+        today,
+        baseline,
+    }))
+}
+
+/// One report, rendered; with `--diff` only its diff is printed (and its
+/// line on stderr).
+fn rendered(
+    renderer: &report::Renderer,
+    report: FileReport,
+    fail_on: Severity,
+    fixing: Fixing,
+    diff: bool,
+) -> report::Rendered {
+    let rendered = renderer.render(report, fail_on).with_fixed(fixing.applied);
+    if diff {
+        rendered.with_text(fixing.diff.unwrap_or_default())
+    } else {
+        rendered
+    }
+}
+
+/// Lints the inputs in parallel and prints them in order; returns the files
+/// their `file()` calls name that are not inputs themselves, each once,
+/// sorted by name.
+fn lint_items(
+    items: &[(String, Item)],
+    linter: &Linter<'_>,
+    renderer: &report::Renderer,
+    pool: &rayon::ThreadPool,
+    stream: &mut report::Stream<'_>,
+) -> io::Result<Vec<Resolved>> {
+    let lint_item = |(_, item): &(String, Item)| -> (report::Rendered, Vec<Resolved>) {
+        let (report, fail_on, referenced, fixing) = match item {
+            Item::Input(input) => linter.lint(input, true),
+            Item::WalkError(e) => (
+                linter.unanalyzed(FileReport::io_error(e.name.clone(), e.message.clone())),
+                linter.workspace.for_path(Path::new(&e.name)).fail_on(),
+                Vec::new(),
+                Fixing::default(),
+            ),
+        };
+        (
+            rendered(renderer, report, fail_on, fixing, linter.args.diff),
+            referenced,
+        )
+    };
     let mut referenced: Vec<Resolved> = Vec::new();
     if items.len() <= 1 {
         for (rendered, found) in items.iter().map(lint_item) {
@@ -400,6 +526,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     }
     // They come after the inputs, sorted by name: which `.tf` file found
     // one first must not change where it is printed.
+    let cwd = linter.cwd;
     referenced.sort_by_cached_key(|r| match r {
         Resolved::File(path) | Resolved::Refused(path, _) => (display_name(path), lexical(&cwd.join(path))),
         Resolved::NotFollowed => Default::default(),
@@ -410,61 +537,52 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         }
         _ => false,
     });
-    if !referenced.is_empty() {
-        drop(linter);
-        let paths = referenced.iter().filter_map(|r| match r {
-            Resolved::File(path) => Some(path.as_path()),
-            _ => None,
-        });
-        let errors = workspace.resolve(paths);
-        if !errors.is_empty() {
-            return config_failure(&errors, style, err);
+    Ok(referenced)
+}
+
+/// Lints the files `file()` calls name, after the inputs.
+fn lint_referenced(
+    referenced: &[Resolved],
+    linter: &Linter<'_>,
+    renderer: &report::Renderer,
+    pool: &rayon::ThreadPool,
+    stream: &mut report::Stream<'_>,
+) -> io::Result<()> {
+    let lint_one = |resolved: &Resolved| match resolved {
+        Resolved::File(path) => {
+            let input = Input::File {
+                path: path.clone(),
+                origin: Origin::Named,
+                listed_as_file: false,
+            };
+            let (report, fail_on, _, fixing) = linter.lint(&input, false);
+            rendered(renderer, report, fail_on, fixing, linter.args.diff)
         }
-        let linter = Linter {
-            args: &args,
-            workspace: &workspace,
-            named_origin,
-            stdin_name: &stdin_name,
-            stdin_path: &stdin_path,
-            stdin_bytes: &None,
-            inputs: Default::default(),
-            cwd: &cwd,
-            today,
-            baseline: baseline.as_ref(),
-        };
-        let lint_referenced = |resolved: &Resolved| match resolved {
-            Resolved::File(path) => {
-                let input = Input::File {
-                    path: path.clone(),
-                    origin: Origin::Named,
-                    listed_as_file: false,
-                };
-                let (report, fail_on, _, fixing) = linter.lint(&input, false);
-                let rendered = renderer.render(report, fail_on).with_fixed(fixing.applied);
-                if args.diff {
-                    rendered.with_text(fixing.diff.unwrap_or_default())
-                } else {
-                    rendered
-                }
-            }
-            Resolved::Refused(path, message) => {
-                let mut report = FileReport::io_error(display_name(path), message.clone());
-                if let Some(baseline) = &baseline {
-                    baseline.apply(&mut report);
-                }
-                renderer.render(report, workspace.for_path(path).fail_on())
-            }
-            Resolved::NotFollowed => unreachable!("not-followed references count as unknown values"),
-        };
-        for chunk in referenced.chunks(FILES_PER_CHUNK) {
-            let rendered: Vec<report::Rendered> =
-                pool.install(|| chunk.par_iter().map(lint_referenced).collect());
-            for rendered in rendered {
-                stream.push(rendered)?;
-            }
+        Resolved::Refused(path, message) => {
+            let report = linter.unanalyzed(FileReport::io_error(display_name(path), message.clone()));
+            renderer.render(report, linter.workspace.for_path(path).fail_on())
+        }
+        Resolved::NotFollowed => unreachable!("not-followed references count as unknown values"),
+    };
+    for chunk in referenced.chunks(FILES_PER_CHUNK) {
+        let rendered: Vec<report::Rendered> = pool.install(|| chunk.par_iter().map(lint_one).collect());
+        for rendered in rendered {
+            stream.push(rendered)?;
         }
     }
-    // Findings about `[[suppress]]` entries, once every file is done.
+    Ok(())
+}
+
+/// Findings about `[[suppress]]` entries, once every file is done.
+fn entry_findings(
+    args: &LintArgs,
+    cwd: &Path,
+    workspace: &Workspace,
+    today: Date,
+    baseline: Option<&BaselineRun>,
+    renderer: &report::Renderer,
+    stream: &mut report::Stream<'_>,
+) -> io::Result<()> {
     let walked: Vec<PathBuf> = args
         .paths
         .iter()
@@ -488,27 +606,21 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         if report.diagnostics.is_empty() {
             continue;
         }
-        if let Some(baseline) = &baseline {
+        if let Some(baseline) = baseline {
             baseline.apply(&mut report);
         }
         stream.push(renderer.render(report, settings.fail_on()))?;
     }
-    let run = RunFacts {
-        configs: workspace
-            .configs()
-            .iter()
-            .map(|c| c.config.summary(c.name.clone(), today))
-            .collect(),
-        unsafe_fixes: args.unsafe_fixes,
-        baseline: baseline.as_ref().map(BaselineRun::finish).transpose()?,
-    };
-    let totals = stream.finish(&run, args.quiet || args.diff)?;
-    out.flush()?;
+    Ok(())
+}
+
+/// The exit code, and `--diff`'s summary line.
+fn finish(args: &LintArgs, totals: &report::Totals, mode: Mode, err: &mut dyn Write) -> io::Result<u8> {
     if args.diff {
         // As ruff: the diffs on stdout, what they come to on stderr, and
         // exit 1 when there is something to fix.
         if !args.quiet {
-            writeln!(err, "{}", would_fix(&totals, args.unsafe_fixes))?;
+            writeln!(err, "{}", would_fix(totals, args.unsafe_fixes))?;
         }
         return Ok(if totals.io_errors > 0 {
             EXIT_ERROR
@@ -518,7 +630,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             EXIT_CLEAN
         });
     }
-    Ok(exit_code(&totals, mode))
+    Ok(exit_code(totals, mode))
 }
 
 /// What fixing one file did: fixes applied, and the diff when `--diff`

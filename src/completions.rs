@@ -7,7 +7,7 @@ use clap_complete::Shell;
 use crate::core::Rule;
 
 /// The completion script for `shell`, for the command `cmd` named `bin`.
-pub fn script(shell: Shell, cmd: &mut clap::Command, bin: &str) -> Vec<u8> {
+pub(crate) fn script(shell: Shell, cmd: &mut clap::Command, bin: &str) -> Vec<u8> {
     let mut script = Vec::new();
     clap_complete::generate(shell, cmd, bin, &mut script);
     if shell == Shell::Bash {
@@ -38,7 +38,7 @@ fn repair_bash(script: &mut Vec<u8>, bin: &str) {
 /// one with its own "did you mean", while telling completion scripts every
 /// rule id.
 #[derive(Clone)]
-pub struct RuleIdParser;
+pub(crate) struct RuleIdParser;
 
 impl TypedValueParser for RuleIdParser {
     type Value = String;

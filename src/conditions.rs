@@ -6,13 +6,10 @@
 //! [`evaluate_condition`] a statement's whole `Condition` element.
 
 mod evaluate;
-pub mod values;
+pub(crate) mod values;
 mod vocabulary;
 
-pub use evaluate::{
-    evaluate, evaluate_condition, ConditionFailure, ConditionOutcome, EvalError, Evaluation, RequestContext,
-};
-pub use vocabulary::{
-    is_well_formed_key, vocabulary, AwsOnly, Compare, Family, GlobalKey, Operator, ParsedOperator, Qualifier,
-    Quantifier, Vocabulary,
+pub(crate) use evaluate::{evaluate, evaluate_condition, EvalError, RequestContext};
+pub(crate) use vocabulary::{
+    is_well_formed_key, vocabulary, Compare, Family, GlobalKey, ParsedOperator, Quantifier,
 };

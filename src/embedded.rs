@@ -52,7 +52,7 @@ pub enum Selected {
 }
 
 /// The documents `query` selects, each located by its normalized path.
-pub fn selected_documents<'h>(root: &Node<'h>, text: &str, query: &Query) -> Vec<Document<'h>> {
+pub(crate) fn selected_documents<'h>(root: &Node<'h>, text: &str, query: &Query) -> Vec<Document<'h>> {
     let value = to_value(root);
     let mut seen = Vec::new();
     let mut found = Vec::new();

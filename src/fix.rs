@@ -8,14 +8,14 @@
 //! lint-and-apply passes ([`crate::engine::fix_loop`]), writes atomically
 //! ([`write`]); `--diff` prints [`unified`] diffs.
 
-pub mod unified;
-pub mod write;
+pub(crate) mod unified;
+pub(crate) mod write;
 
 use crate::core::{Edit, Fix, Span};
 
 /// What one application pass did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Applied {
+pub(crate) struct Applied {
     pub text: String,
     /// How many fixes were applied.
     pub applied: usize,
@@ -28,7 +28,7 @@ pub struct Applied {
 /// edits all lie inside `text` on character boundaries and touch no byte
 /// (nor the insertion point) of a fix already taken. Pure; the caller
 /// re-lints and calls again until nothing applies.
-pub fn apply<'f>(text: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> Applied {
+pub(crate) fn apply<'f>(text: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> Applied {
     let mut fixes: Vec<&Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
     fixes.sort_by_key(|f| (f.range().start, f.range().end));
     let mut taken: Vec<&Edit> = Vec::new();
@@ -79,7 +79,7 @@ fn overlaps(a: Span, b: Span) -> bool {
 
 /// `value` as a JSON string literal, quotes included: the content of an edit
 /// that writes a string.
-pub fn json_string(value: &str) -> String {
+pub(crate) fn json_string(value: &str) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
 }
 
@@ -90,7 +90,7 @@ pub fn json_string(value: &str) -> String {
 /// line (`- b`, perhaps with a comment) loses that whole line, so the
 /// comments of the other entries stay where they are. `None` for an
 /// array's only item.
-pub fn remove_item(text: &str, items: &[Span], index: usize) -> Option<Edit> {
+pub(crate) fn remove_item(text: &str, items: &[Span], index: usize) -> Option<Edit> {
     let item = *items.get(index)?;
     if items.len() < 2 {
         return None;
@@ -190,7 +190,7 @@ fn escape_json(content: &str, template: bool) -> String {
 /// which HCL and YAML both read as that string (a plain token that reads
 /// as a number or boolean, such as YAML's `Version: 1`, becomes quoted). `None` for content that
 /// would not mean the same in the host (a `${` HCL would interpolate).
-pub fn encode_token(original: &str, content: &str) -> Option<String> {
+pub(crate) fn encode_token(original: &str, content: &str) -> Option<String> {
     let Ok(serde_json::Value::String(value)) = serde_json::from_str::<serde_json::Value>(content) else {
         // Not a string literal (an empty deletion, a number): as is.
         return Some(content.to_string());

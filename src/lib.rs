@@ -14,26 +14,29 @@
 //! [`discover`] finds the files and [`settings`] the configuration that
 //! applies to each.
 
-pub mod baseline;
+#![cfg_attr(not(test), forbid(unsafe_code))]
+#![warn(unreachable_pub)]
+
+mod baseline;
 pub mod catalog;
 pub mod checks;
 pub mod cli;
-pub mod completions;
-pub mod conditions;
+mod completions;
+mod conditions;
 pub mod config;
 pub mod core;
 pub mod diff;
 pub mod discover;
-pub mod embedded;
+mod embedded;
 pub mod engine;
-pub mod fix;
+mod fix;
 pub mod host;
 pub mod lsp;
 pub mod model;
 pub mod parse;
 pub mod report;
 pub mod rule_docs;
-pub mod settings;
+mod settings;
 pub mod simulate;
 pub mod suppress;
-pub mod wildcard;
+mod wildcard;

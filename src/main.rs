@@ -1,5 +1,7 @@
 //! Entry point: parse arguments, hand over to [`policy_check::cli::run`].
 
+#![forbid(unsafe_code)]
+
 use std::io;
 use std::process::ExitCode;
 

@@ -25,10 +25,10 @@ use crate::embedded::Query;
 use crate::suppress::Suppression;
 
 /// The lowest blocking severity when neither the command line nor the file says.
-pub const DEFAULT_FAIL_ON: Severity = Severity::SecurityWarning;
+pub(crate) const DEFAULT_FAIL_ON: Severity = Severity::SecurityWarning;
 
 /// Largest configuration file read; real ones are a few hundred bytes.
-pub const MAX_CONFIG_SIZE: u64 = 1 << 20;
+pub(crate) const MAX_CONFIG_SIZE: u64 = 1 << 20;
 
 /// What the command line adds to (and overrides in) the configuration files.
 #[derive(Debug, Default, Clone)]
@@ -360,7 +360,7 @@ fn load(file: &Path, name: String) -> Result<LoadedConfig, LoadError> {
 
 /// Removes `.` and resolves `..` lexically; the walker reports paths as
 /// given (`./a/../b.json`) and globs must see `b.json`.
-pub fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

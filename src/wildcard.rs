@@ -27,7 +27,7 @@ impl Case {
 }
 
 /// True when `s` holds a `*` or `?`.
-pub fn has_wildcard(s: &str) -> bool {
+pub(crate) fn has_wildcard(s: &str) -> bool {
     s.contains(['*', '?'])
 }
 
@@ -35,13 +35,13 @@ pub fn has_wildcard(s: &str) -> bool {
 /// letter and digit its own, other bytes shared). A text can match a pattern
 /// only if its set holds the pattern's [`literal_bytes`]: a cheap test that
 /// rules out most of a catalogue before any matching.
-pub fn byte_classes(s: &str) -> u64 {
+pub(crate) fn byte_classes(s: &str) -> u64 {
     s.bytes().fold(0, |set, b| set | class(b))
 }
 
 /// The classes of the bytes a pattern's literal characters need in any text
 /// it matches (`*` and `?` need none).
-pub fn literal_bytes(pattern: &str) -> u64 {
+pub(crate) fn literal_bytes(pattern: &str) -> u64 {
     pattern
         .bytes()
         .filter(|&b| b != b'*' && b != b'?')
@@ -58,7 +58,7 @@ fn class(b: u8) -> u64 {
 }
 
 /// Whether `pattern` matches all of `text`.
-pub fn matches(pattern: &str, text: &str, case: Case) -> bool {
+pub(crate) fn matches(pattern: &str, text: &str, case: Case) -> bool {
     // Nearly every pattern people write is a literal or a literal with one
     // trailing `*` (`ens:Describe*`, `*`); those compare as byte slices, which
     // resolving a pattern against the whole catalogue does hundreds of times.
@@ -87,7 +87,7 @@ pub fn matches(pattern: &str, text: &str, case: Case) -> bool {
 /// patterns are compared as patterns, so `ens:*` covers `ens:Create*` but
 /// `ens:?` does not cover `ens:*`. Exact for the patterns people write; when
 /// it errs, it errs towards "does not cover".
-pub fn covers(general: &str, specific: &str, case: Case) -> bool {
+pub(crate) fn covers(general: &str, specific: &str, case: Case) -> bool {
     // A literal character of `general` is never `*` or `?`, so it matches
     // only the same character of `specific`.
     glob(general, specific, case, Question::NotStar)
@@ -103,7 +103,11 @@ pub fn covers(general: &str, specific: &str, case: Case) -> bool {
 /// Lists come from strangers, so no value is compared with every other: a
 /// value without wildcards is looked up among the literals by key, and a
 /// value is tried only against the patterns a [`PatternIndex`] finds for it.
-pub fn first_covers(values: &[&str], case: Case, covers: impl Fn(&str, &str) -> bool) -> Vec<Option<usize>> {
+pub(crate) fn first_covers(
+    values: &[&str],
+    case: Case,
+    covers: impl Fn(&str, &str) -> bool,
+) -> Vec<Option<usize>> {
     if values.len() > SHORT_LIST {
         return first_covers_indexed(values, case, covers);
     }
@@ -152,7 +156,7 @@ fn first_covers_indexed(
 
 /// The distinct values of a list (up to case), indexed so that the values
 /// that may cover a text are found without comparing it with all of them.
-pub struct CoverIndex {
+pub(crate) struct CoverIndex {
     /// Where each distinct value appears in the list, in order.
     at: Vec<Vec<usize>>,
     /// Distinct values without wildcards, by folded text.
@@ -162,7 +166,7 @@ pub struct CoverIndex {
 }
 
 impl CoverIndex {
-    pub fn new(values: &[&str], case: Case) -> CoverIndex {
+    pub(crate) fn new(values: &[&str], case: Case) -> CoverIndex {
         let mut ids: HashMap<Cow<'_, str>, usize> = HashMap::new();
         let mut distinct: Vec<Cow<'_, str>> = Vec::new();
         let mut at: Vec<Vec<usize>> = Vec::new();
@@ -191,7 +195,7 @@ impl CoverIndex {
 
     /// The distinct values that may cover `text` (an equal literal, or a
     /// pattern the index cannot rule out), as ids in list order.
-    pub fn candidates(&self, text: &str) -> Vec<usize> {
+    pub(crate) fn candidates(&self, text: &str) -> Vec<usize> {
         let text = fold(text, self.case);
         let mut ids = self.patterns.candidates(&text);
         if let Some(&id) = self.literals.get(text.as_ref()) {
@@ -202,7 +206,7 @@ impl CoverIndex {
     }
 
     /// Where distinct value `id` appears in the list, ascending.
-    pub fn occurrences(&self, id: usize) -> &[usize] {
+    pub(crate) fn occurrences(&self, id: usize) -> &[usize] {
         &self.at[id]
     }
 }
@@ -426,7 +430,7 @@ thread_local! {
 
 /// Globs run on this thread so far (tests only).
 #[cfg(test)]
-pub fn glob_calls() -> usize {
+pub(crate) fn glob_calls() -> usize {
     GLOB_CALLS.with(|calls| calls.get())
 }
 

@@ -33,7 +33,7 @@ enum Level {
 /// An operation above the ceiling, or one it cannot verify.
 type Beyond = (&'static str, Level);
 
-pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(allowed) = &cx.options.allowed_access_levels else {
         return;
     };

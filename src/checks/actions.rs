@@ -21,7 +21,7 @@ use crate::wildcard::{self, has_wildcard, Case, CoverIndex};
 /// The operation the semantic rules are built around.
 const CREATE_IMAGE: &str = "ens:CreateImage";
 
-pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let catalog = catalog();
     for statement in &policy.statements {
         let Some(action) = &statement.action else {

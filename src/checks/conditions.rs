@@ -27,7 +27,7 @@ const ELEMENTS: &[&str] = &[
     "Principal",
 ];
 
-pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for statement in &policy.statements {
         for block in &statement.condition {
             let parsed = operator(block, &statement.condition, out);

@@ -23,7 +23,7 @@ const STATEMENT: &[&str] = &[
 ];
 const PRINCIPAL_TYPES: &[&str] = &["RAM", "Service", "Federated"];
 
-pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let root = policy.root;
     duplicate_keys(root, false, out);
     policy_length(root, cx, out);
@@ -258,7 +258,7 @@ pub fn nearest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
 /// Candidates for [`nearest`], prepared once: a "did you mean" over an
 /// operation table runs for every unknown action of a file, and a hostile
 /// file can hold tens of thousands.
-pub struct Vocabulary<'c> {
+pub(super) struct Vocabulary<'c> {
     words: Vec<Candidate<'c>>,
 }
 
@@ -271,7 +271,7 @@ struct Candidate<'c> {
 }
 
 impl<'c> Vocabulary<'c> {
-    pub fn new(candidates: &[&'c str]) -> Self {
+    pub(super) fn new(candidates: &[&'c str]) -> Self {
         Vocabulary {
             words: candidates
                 .iter()
@@ -285,7 +285,7 @@ impl<'c> Vocabulary<'c> {
     }
 
     /// As [`nearest`] over this vocabulary.
-    pub fn nearest(&self, word: &str) -> Option<&'c str> {
+    pub(super) fn nearest(&self, word: &str) -> Option<&'c str> {
         if let Some(same) = self.words.iter().find(|c| c.word.eq_ignore_ascii_case(word)) {
             return Some(same.word);
         }

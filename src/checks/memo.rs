@@ -11,19 +11,19 @@ const CAPACITY: usize = 1024;
 /// `CAPACITY * MAX_KEY` bytes of keys whatever the input holds.
 const MAX_KEY: usize = 256;
 
-pub struct Memo<V> {
+pub(super) struct Memo<V> {
     entries: HashMap<Box<str>, V>,
 }
 
 impl<V: Clone> Memo<V> {
-    pub fn new() -> Memo<V> {
+    pub(super) fn new() -> Memo<V> {
         Memo {
             entries: HashMap::new(),
         }
     }
 
     /// `compute()`'s value, which must depend only on `key`.
-    pub fn get_or_compute(&mut self, key: &str, compute: impl FnOnce() -> V) -> V {
+    pub(super) fn get_or_compute(&mut self, key: &str, compute: impl FnOnce() -> V) -> V {
         if key.len() > MAX_KEY {
             return compute();
         }

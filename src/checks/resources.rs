@@ -20,7 +20,7 @@ const CROSS_SERVICE: &[(&str, &[&str])] = &[("sts", &["ram"]), ("slb", &["ecs"])
 
 const ARN_SHAPE: &str = "acs:<service>:<region>:<account-id>:<relative-id>";
 
-pub fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for statement in &policy.statements {
         let Some(resource) = &statement.resource else {
             continue;

@@ -29,7 +29,7 @@ use crate::wildcard::{self, Case};
 
 /// Whether one condition (or a whole `Condition` element) holds, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Evaluation {
+pub(crate) struct Evaluation {
     pub holds: bool,
     /// A lowercase phrase such as "condition IpAddress `acs:SourceIp`:
     /// `192.0.2.1` is not in `203.0.113.0/24`".
@@ -38,7 +38,7 @@ pub struct Evaluation {
 
 /// Why a condition could not be evaluated.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EvalError {
+pub(crate) enum EvalError {
     /// Not one of RAM's operators (optionally qualified).
     UnknownOperator { operator: String },
     /// The policy's value at `index` does not parse for the operator.
@@ -72,7 +72,7 @@ impl std::error::Error for EvalError {}
 /// Decides one condition: `operator` as written (qualifier included), the
 /// policy's `policy_values` for `key`, and the request's values for it
 /// (`None` when the request lacks the key).
-pub fn evaluate<P: AsRef<str>, R: AsRef<str>>(
+pub(crate) fn evaluate<P: AsRef<str>, R: AsRef<str>>(
     operator: &str,
     key: &str,
     policy_values: &[P],
@@ -191,17 +191,17 @@ pub fn evaluate<P: AsRef<str>, R: AsRef<str>>(
 /// The request's condition values, keyed case-insensitively (RAM's
 /// validator treats keys differing only in case as the same key).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RequestContext {
+pub(crate) struct RequestContext {
     entries: Vec<(String, Vec<String>)>,
 }
 
 impl RequestContext {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         RequestContext::default()
     }
 
     /// Sets `key`'s values, replacing any earlier values of the same key.
-    pub fn insert(&mut self, key: impl Into<String>, values: Vec<String>) {
+    pub(crate) fn insert(&mut self, key: impl Into<String>, values: Vec<String>) {
         let key = key.into();
         match self
             .entries
@@ -213,7 +213,7 @@ impl RequestContext {
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&[String]> {
+    pub(crate) fn get(&self, key: &str) -> Option<&[String]> {
         self.entries
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(key))
@@ -223,7 +223,7 @@ impl RequestContext {
 
 /// How a statement's whole `Condition` came out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConditionOutcome {
+pub(crate) struct ConditionOutcome {
     pub holds: bool,
     /// The failing condition's reason, or every condition's reason joined
     /// with `; ` when all hold ("no condition" when there are none).
@@ -234,14 +234,14 @@ pub struct ConditionOutcome {
 
 /// An evaluation error with the span of the operator or value at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConditionFailure {
+pub(crate) struct ConditionFailure {
     pub span: Span,
     pub error: EvalError,
 }
 
 /// Evaluates a statement's `Condition` blocks against `context`: all blocks
 /// and all keys must hold. Stops at the first condition that does not hold.
-pub fn evaluate_condition(
+pub(crate) fn evaluate_condition(
     blocks: &[ConditionBlock<'_>],
     context: &RequestContext,
 ) -> Result<ConditionOutcome, ConditionFailure> {

@@ -10,7 +10,7 @@ use crate::wildcard::{self, Case};
 /// The value type an operator compares, and the type of a known key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Family {
+pub(crate) enum Family {
     String,
     Numeric,
     Date,
@@ -20,7 +20,7 @@ pub enum Family {
 
 impl Family {
     /// What a value of this family looks like, for messages.
-    pub fn expected(self) -> &'static str {
+    pub(crate) fn expected(self) -> &'static str {
         match self {
             Family::String => "a string",
             Family::Numeric => "a number",
@@ -34,7 +34,7 @@ impl Family {
 /// The test an operator makes before negation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Compare {
+pub(crate) enum Compare {
     Equal,
     Less,
     LessOrEqual,
@@ -45,7 +45,7 @@ pub enum Compare {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Operator {
+pub(crate) struct Operator {
     pub name: String,
     pub family: Family,
     pub compare: Compare,
@@ -59,7 +59,7 @@ pub struct Operator {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct GlobalKey {
+pub(crate) struct GlobalKey {
     pub name: String,
     #[serde(rename = "type")]
     pub family: Family,
@@ -70,23 +70,28 @@ pub struct GlobalKey {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Federation {
+pub(crate) struct Federation {
     pub services: Vec<String>,
     pub actions: Vec<String>,
+    // Where the data comes from: required by `deny_unknown_fields`, read by
+    // people, not by the code.
+    #[allow(dead_code)]
     pub source: String,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct AwsOnly {
+pub(crate) struct AwsOnly {
     pub pattern: String,
     pub help: String,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Vocabulary {
+pub(crate) struct Vocabulary {
     pub as_of: String,
+    // As `Federation::source`.
+    #[allow(dead_code)]
     pub sources: Vec<String>,
     #[serde(rename = "qualifier")]
     pub qualifiers: Vec<Qualifier>,
@@ -106,7 +111,7 @@ static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
     toml::from_str(TEXT).unwrap_or_else(|e| panic!("rules/data/conditions.toml: {e}"))
 });
 
-pub fn vocabulary() -> &'static Vocabulary {
+pub(crate) fn vocabulary() -> &'static Vocabulary {
     &VOCABULARY
 }
 
@@ -114,7 +119,7 @@ pub fn vocabulary() -> &'static Vocabulary {
 /// operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Quantifier {
+pub(crate) enum Quantifier {
     All,
     Any,
 }
@@ -122,27 +127,27 @@ pub enum Quantifier {
 /// A set qualifier in front of an operator (`ForAllValues:`).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Qualifier {
+pub(crate) struct Qualifier {
     pub name: String,
     pub quantifier: Quantifier,
 }
 
 /// An operator as written, split into its qualifier and known operator.
 #[derive(Debug, Clone, Copy)]
-pub struct ParsedOperator {
+pub(crate) struct ParsedOperator {
     pub qualifier: Option<&'static Qualifier>,
     pub operator: &'static Operator,
 }
 
 impl Vocabulary {
     /// The operator named exactly `name` (operators are case-sensitive).
-    pub fn operator(&self, name: &str) -> Option<&Operator> {
+    pub(crate) fn operator(&self, name: &str) -> Option<&Operator> {
         self.operators.iter().find(|op| op.name == name)
     }
 
     /// Splits `ForAllValues:StringEquals` style text; `None` when the text is
     /// not a known operator with an optional known qualifier.
-    pub fn parse_operator(&'static self, written: &str) -> Option<ParsedOperator> {
+    pub(crate) fn parse_operator(&'static self, written: &str) -> Option<ParsedOperator> {
         let (qualifier, name) = match written.split_once(':') {
             Some((q, name)) => (Some(self.qualifiers.iter().find(|known| known.name == q)?), name),
             None => (None, written),
@@ -155,7 +160,7 @@ impl Vocabulary {
 
     /// The global key `key` is, matched exactly (prefix keys need a
     /// non-empty tag key after the prefix).
-    pub fn global_key(&self, key: &str) -> Option<&GlobalKey> {
+    pub(crate) fn global_key(&self, key: &str) -> Option<&GlobalKey> {
         self.global_keys.iter().find(|k| {
             if k.prefix {
                 key.strip_prefix(k.name.as_str())
@@ -167,7 +172,7 @@ impl Vocabulary {
     }
 
     /// The AWS-only operator entry `name` (qualifier removed) matches.
-    pub fn aws_only(&self, name: &str) -> Option<&AwsOnly> {
+    pub(crate) fn aws_only(&self, name: &str) -> Option<&AwsOnly> {
         self.aws_only
             .iter()
             .find(|entry| wildcard::matches(&entry.pattern, name, Case::Sensitive))
@@ -175,7 +180,7 @@ impl Vocabulary {
 
     /// Whether a key of `service` is a federation key valid with `action`,
     /// or with some action the pattern `action` covers (`sts:*`).
-    pub fn is_federation_key(&self, service: &str, action: &str) -> bool {
+    pub(crate) fn is_federation_key(&self, service: &str, action: &str) -> bool {
         self.federation.iter().any(|f| {
             f.services.iter().any(|s| s.eq_ignore_ascii_case(service))
                 && f.actions.iter().any(|pattern| {
@@ -188,7 +193,7 @@ impl Vocabulary {
 
 /// Whether `key` has the `<service>:<name>` shape: a service code of ASCII
 /// letters, digits and hyphens, and a name without whitespace.
-pub fn is_well_formed_key(key: &str) -> bool {
+pub(crate) fn is_well_formed_key(key: &str) -> bool {
     let Some((service, name)) = key.split_once(':') else {
         return false;
     };

@@ -18,7 +18,7 @@ enum Op {
 
 /// The unified diff from `old` to `new`, labelled `a/<name>` and
 /// `b/<name>`; empty when they are equal.
-pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
+pub(crate) fn unified_diff(name: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }

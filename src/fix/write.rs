@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// Replaces `path`'s contents with `text` atomically, keeping its mode.
 /// A symbolic link is followed: the file it points to is replaced, the link
 /// stays.
-pub fn write_atomic(path: &Path, text: &str) -> io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, text: &str) -> io::Result<()> {
     let target = fs::canonicalize(path)?;
     let permissions = fs::metadata(&target)?.permissions();
     let dir = target.parent().unwrap_or_else(|| Path::new("."));

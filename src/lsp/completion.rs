@@ -48,39 +48,7 @@ pub fn complete(
         }
     };
     match at.slot {
-        Slot::Action => match prefix.split_once(':') {
-            Some((service, _)) => match catalog().table(service) {
-                Some(table) => table
-                    .operations()
-                    .iter()
-                    .map(|op| {
-                        let resource = match &op.resource_type {
-                            ResourceType::AllResources => "resource: all resources (*)".to_string(),
-                            ResourceType::ResourceLevel { name, .. } => format!("resource: {name}"),
-                            ResourceType::Unknown => "resource: unknown".to_string(),
-                        };
-                        item(
-                            op.action.to_string(),
-                            CompletionItemKind::FUNCTION,
-                            Some(op.level_text().unwrap_or_else(|| "access level unknown".into())),
-                            Some(resource),
-                        )
-                    })
-                    .collect(),
-                None => Vec::new(),
-            },
-            None => catalog()
-                .tables()
-                .map(|t| {
-                    item(
-                        format!("{}:", t.service()),
-                        CompletionItemKind::MODULE,
-                        Some(format!("{} operations", t.operations().len())),
-                        None,
-                    )
-                })
-                .collect(),
-        },
+        Slot::Action => action_items(prefix, &item),
         Slot::ConditionOperator => {
             let mut items: Vec<CompletionItem> = vocabulary()
                 .operators
@@ -113,40 +81,7 @@ pub fn complete(
             }
             items
         }
-        Slot::ConditionKey => {
-            let mut items: Vec<CompletionItem> = vocabulary()
-                .global_keys
-                .iter()
-                .map(|key| {
-                    item(
-                        key.name.clone(),
-                        CompletionItemKind::PROPERTY,
-                        Some(format!("global key, {}", key.family.expected())),
-                        Some(key.about.clone()),
-                    )
-                })
-                .collect();
-            if let Some(table) = prefix.split_once(':').and_then(|(s, _)| catalog().table(s)) {
-                let mut keys: Vec<&str> = table
-                    .operations()
-                    .iter()
-                    .filter_map(|op| op.condition_keys.as_ref())
-                    .flatten()
-                    .copied()
-                    .collect();
-                keys.sort_unstable();
-                keys.dedup();
-                items.extend(keys.into_iter().map(|k| {
-                    item(
-                        k.to_string(),
-                        CompletionItemKind::PROPERTY,
-                        Some(format!("condition key of {}", table.service())),
-                        None,
-                    )
-                }));
-            }
-            items
-        }
+        Slot::ConditionKey => key_items(prefix, &item),
         Slot::StatementElement | Slot::DocumentElement => {
             let names = if at.slot == Slot::StatementElement {
                 STATEMENT_ELEMENTS
@@ -167,6 +102,82 @@ pub fn complete(
         }
         Slot::Other => Vec::new(),
     }
+}
+
+/// Builds one completion item: label, kind, detail, documentation.
+type Item<'a> = dyn Fn(String, CompletionItemKind, Option<String>, Option<String>) -> CompletionItem + 'a;
+
+/// Actions: a service's operations once its prefix is typed, else the services.
+fn action_items(prefix: &str, item: &Item<'_>) -> Vec<CompletionItem> {
+    match prefix.split_once(':') {
+        Some((service, _)) => match catalog().table(service) {
+            Some(table) => table
+                .operations()
+                .iter()
+                .map(|op| {
+                    let resource = match &op.resource_type {
+                        ResourceType::AllResources => "resource: all resources (*)".to_string(),
+                        ResourceType::ResourceLevel { name, .. } => format!("resource: {name}"),
+                        ResourceType::Unknown => "resource: unknown".to_string(),
+                    };
+                    item(
+                        op.action.to_string(),
+                        CompletionItemKind::FUNCTION,
+                        Some(op.level_text().unwrap_or_else(|| "access level unknown".into())),
+                        Some(resource),
+                    )
+                })
+                .collect(),
+            None => Vec::new(),
+        },
+        None => catalog()
+            .tables()
+            .map(|t| {
+                item(
+                    format!("{}:", t.service()),
+                    CompletionItemKind::MODULE,
+                    Some(format!("{} operations", t.operations().len())),
+                    None,
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Condition keys: the global ones, and those of the service typed.
+fn key_items(prefix: &str, item: &Item<'_>) -> Vec<CompletionItem> {
+    let mut items: Vec<CompletionItem> = vocabulary()
+        .global_keys
+        .iter()
+        .map(|key| {
+            item(
+                key.name.clone(),
+                CompletionItemKind::PROPERTY,
+                Some(format!("global key, {}", key.family.expected())),
+                Some(key.about.clone()),
+            )
+        })
+        .collect();
+    if let Some(table) = prefix.split_once(':').and_then(|(s, _)| catalog().table(s)) {
+        let mut keys: Vec<&str> = table
+            .operations()
+            .iter()
+            .filter_map(|op| op.condition_keys.as_ref())
+            .flatten()
+            .copied()
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        items.extend(keys.into_iter().map(|k| {
+            item(
+                k.to_string(),
+                CompletionItemKind::PROPERTY,
+                Some(format!("condition key of {}", table.service())),
+                None,
+            )
+        }));
+    }
+    items
 }
 
 #[cfg(test)]

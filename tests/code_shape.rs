@@ -1,0 +1,120 @@
+//! The source keeps the shape the project's brief asks for: every module
+//! starts with a `//!` line saying its place, no function is longer than
+//! 120 lines, and the library forbids `unsafe` (outside its unit tests) and
+//! warns on `pub` items nothing outside the crate can reach (which, with
+//! private modules, lets the compiler see dead code).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Lines a function may take, signature and closing brace included.
+const MAX_FUNCTION_LINES: usize = 120;
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).expect("src/ is readable") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn sources() -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    rust_files(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|f| {
+            let text = fs::read_to_string(&f).expect("readable");
+            (f, text)
+        })
+        .collect()
+}
+
+/// Each `fn` with its length in lines: from its signature to the first
+/// line after it that closes at the signature's indentation (rustfmt's
+/// layout, which `cargo fmt --check` enforces).
+fn function_lengths(text: &str) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let signature = [
+            "fn ",
+            "pub fn ",
+            "pub(crate) fn ",
+            "pub(super) fn ",
+            "const fn ",
+            "pub const fn ",
+        ]
+        .iter()
+        .find_map(|prefix| trimmed.strip_prefix(prefix));
+        let Some(signature) = signature else {
+            continue;
+        };
+        // A declaration without a body (in a trait) ends with `;`.
+        if line.ends_with(';') {
+            continue;
+        }
+        let name: String = signature
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let close = format!("{indent}}}");
+        if let Some(end) = lines[i + 1..].iter().position(|l| *l == close) {
+            out.push((name, end + 2));
+        }
+    }
+    out
+}
+
+#[test]
+fn no_function_is_longer_than_the_limit() {
+    let long: Vec<String> = sources()
+        .iter()
+        .flat_map(|(file, text)| {
+            function_lengths(text)
+                .into_iter()
+                .filter(|(_, n)| *n > MAX_FUNCTION_LINES)
+                .map(move |(name, n)| format!("{}: {name} ({n} lines)", file.display()))
+        })
+        .collect();
+    assert!(
+        long.is_empty(),
+        "functions over {MAX_FUNCTION_LINES} lines: {long:#?}"
+    );
+}
+
+#[test]
+fn every_module_says_its_place() {
+    let undocumented: Vec<String> = sources()
+        .iter()
+        .filter(|(_, text)| !text.starts_with("//!"))
+        .map(|(file, _)| file.display().to_string())
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "modules without a `//!` line: {undocumented:?}"
+    );
+}
+
+#[test]
+fn the_library_forbids_unsafe_and_warns_on_unreachable_pub() {
+    let lib =
+        fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).expect("lib.rs");
+    assert!(lib.contains("#![cfg_attr(not(test), forbid(unsafe_code))]"));
+    assert!(lib.contains("#![warn(unreachable_pub)]"));
+}
+
+#[test]
+fn the_length_measure_counts_a_whole_function() {
+    let text = "fn a() {\n    let x = 1;\n}\n\nimpl T {\n    pub fn b(&self) {\n        if x {\n        }\n    }\n}\n";
+    assert_eq!(
+        function_lengths(text),
+        vec![("a".to_string(), 3), ("b".to_string(), 4)]
+    );
+}
