@@ -5,13 +5,13 @@ pub mod json;
 
 pub use json::{parse, Member, Node, ParseError, Parsed, Value};
 
-use crate::core::{Diagnostic, Edit, Fix, Rule};
+use crate::core::{Diagnostic, Edit, Fix, Rule, Span};
 
 /// Parse errors as `invalid-json` findings; a trailing comma comes with the
 /// fix that removes it.
 pub fn parse_diagnostics(errors: &[ParseError]) -> impl Iterator<Item = Diagnostic> + '_ {
     errors.iter().map(|error| {
-        let mut diagnostic = Diagnostic::new(Rule::InvalidJson, error.span, error.message.clone());
+        let mut diagnostic = syntax_error(error.span, error.message.clone());
         if error.is_trailing_comma() {
             diagnostic = diagnostic.with_fix(Fix::safe("remove the comma", vec![Edit::delete(error.span)]));
         }
@@ -20,4 +20,11 @@ pub fn parse_diagnostics(errors: &[ParseError]) -> impl Iterator<Item = Diagnost
             None => diagnostic,
         }
     })
+}
+
+/// The finding for text that does not parse (JSON, and for now the HCL and
+/// YAML of host files too), or is not UTF-8: the one place `invalid-json`
+/// findings are made.
+pub fn syntax_error(span: Span, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(Rule::InvalidJson, span, message)
 }

@@ -464,14 +464,11 @@ pub fn apply(
                     );
                 }
                 // A rule that is off here cannot be judged.
-                Some(rule) if !used && rules.severity(*rule).is_some() => found.push(
-                    Diagnostic::new(
-                        Rule::UnusedSuppression,
-                        *span,
-                        format!("this comment suppresses `{id}`, but no `{id}` finding is in the line or block it covers"),
-                    )
-                    .with_help("remove the id (or the comment); a suppression that hides nothing would hide the next mistake made there"),
-                ),
+                Some(rule) if !used && rules.severity(*rule).is_some() => found.push(unused(
+                    *span,
+                    format!("this comment suppresses `{id}`, but no `{id}` finding is in the line or block it covers"),
+                    "remove the id (or the comment)",
+                )),
                 Some(_) => {}
             }
         }
@@ -537,13 +534,17 @@ pub fn entry_findings<'a>(
                     entry.pattern
                 )
             };
-            found.push(
-                Diagnostic::new(Rule::UnusedSuppression, entry.rule_span, message)
-                    .with_help("remove the entry; a suppression that hides nothing would hide the next mistake made there"),
-            );
+            found.push(unused(entry.rule_span, message, "remove the entry"));
         }
     }
     found
+}
+
+/// An `unused-suppression` finding; `remove` says what to remove.
+fn unused(span: Span, message: String, remove: &str) -> Diagnostic {
+    Diagnostic::new(Rule::UnusedSuppression, span, message).with_help(format!(
+        "{remove}; a suppression that hides nothing would hide the next mistake made there"
+    ))
 }
 
 #[cfg(test)]

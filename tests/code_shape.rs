@@ -1,6 +1,6 @@
 //! The source keeps the shape the project's brief asks for: every module
 //! starts with a `//!` line saying its place, no function is longer than
-//! 120 lines, and the library forbids `unsafe` (outside its unit tests) and
+//! 120 lines, each rule's findings are made by exactly one function, and the library forbids `unsafe` (outside its unit tests) and
 //! warns on `pub` items nothing outside the crate can reach (which, with
 //! private modules, lets the compiler see dead code).
 
@@ -117,4 +117,84 @@ fn the_length_measure_counts_a_whole_function() {
         function_lengths(text),
         vec![("a".to_string(), 3), ("b".to_string(), 4)]
     );
+}
+
+/// `invalid-json` -> `InvalidJson`.
+fn variant(id: &str) -> String {
+    id.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Every function outside unit tests that makes a finding of `rule`
+/// (`Diagnostic::new(Rule::X, ...)`), as `file: function`.
+fn makers(rule: &str, sources: &[(PathBuf, String)]) -> Vec<String> {
+    let needle = format!("Rule::{rule},");
+    let mut found = Vec::new();
+    for (file, text) in sources {
+        // Unit tests sit at the end of a file, after `#[cfg(test)]`.
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let flat: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
+        let call = format!("Diagnostic::new( {needle}");
+        let tight = format!("Diagnostic::new({needle}");
+        for (at, _) in flat.match_indices(&call).chain(flat.match_indices(&tight)) {
+            let function = flat[..at]
+                .rmatch_indices("fn ")
+                .next()
+                .map(|(i, _)| {
+                    flat[i + 3..]
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect::<String>()
+                })
+                .unwrap_or_default();
+            let entry = format!("{}: {function}", file.display());
+            if !found.contains(&entry) {
+                found.push(entry);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_rule_is_made_by_exactly_one_function() {
+    let sources = sources();
+    let rules_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut ids: Vec<String> = fs::read_dir(&rules_dir)
+        .expect("rules/")
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".toml").map(str::to_string)
+        })
+        .collect();
+    ids.sort();
+    assert!(ids.len() > 30, "the rule table is read");
+    let wrong: Vec<String> = ids
+        .iter()
+        .filter_map(|id| {
+            let makers = makers(&variant(id), &sources);
+            (makers.len() != 1).then(|| format!("{id}: {makers:?}"))
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "rules not made by exactly one function: {wrong:#?}"
+    );
+}
+
+#[test]
+fn the_maker_search_finds_each_function() {
+    let one = (PathBuf::from("a.rs"), "fn a() { Diagnostic::new(\n Rule::X, s, m) }\nfn b() { Diagnostic::new(Rule::X, s, m) }\n#[cfg(test)]\nfn c() { Diagnostic::new(Rule::X, s, m) }".to_string());
+    assert_eq!(
+        makers("X", &[one]),
+        vec!["a.rs: a".to_string(), "a.rs: b".to_string()]
+    );
+    assert_eq!(variant("invalid-json"), "InvalidJson");
 }

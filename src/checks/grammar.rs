@@ -129,13 +129,7 @@ fn statement_shape(node: &Node<'_>, kind: PolicyKind, out: &mut Vec<Diagnostic>)
     }
     let present = |key: &str| members.iter().find(|m| m.key == key);
 
-    match present("Effect") {
-        None => out.push(
-            Diagnostic::new(Rule::InvalidEffect, open, "the statement has no `Effect` element")
-                .with_help("add \"Effect\": \"Allow\" or \"Effect\": \"Deny\""),
-        ),
-        Some(m) => effect(&m.value, out),
-    }
+    effect(present("Effect").map(|m| &m.value), open, out);
 
     let action = present("Action");
     let not_action = present("NotAction");
@@ -180,8 +174,7 @@ fn statement_shape(node: &Node<'_>, kind: PolicyKind, out: &mut Vec<Diagnostic>)
             "Action" | "NotAction" | "Resource" | "NotResource" => string_list(m, out),
             "Condition" => condition(&m.value, out),
             "Principal" => principal(&m.value, out),
-            "Sid" if m.value.as_str().is_none() && !m.value.is_unknown() => out.push(Diagnostic::new(
-                Rule::InvalidValueType,
+            "Sid" if m.value.as_str().is_none() && !m.value.is_unknown() => out.push(invalid_type(
                 m.value.span,
                 format!("`Sid` must be a string, found {}", m.value.type_name()),
             )),
@@ -354,7 +347,15 @@ fn upper_bound(lower: &str, classes: Option<&[u8; CLASSES]>, candidate: &Candida
     (m / lower.len() as f64 + m / candidate.lower.len() as f64 + 1.0) / 3.0
 }
 
-fn effect(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
+/// The statement's `Effect` (`None` when it has none; `open` is its `{`).
+fn effect(value: Option<&Node<'_>>, open: Span, out: &mut Vec<Diagnostic>) {
+    let Some(value) = value else {
+        out.push(
+            Diagnostic::new(Rule::InvalidEffect, open, "the statement has no `Effect` element")
+                .with_help("add \"Effect\": \"Allow\" or \"Effect\": \"Deny\""),
+        );
+        return;
+    };
     if value.is_unknown() {
         return;
     }
@@ -547,11 +548,12 @@ fn wrong_type(value: &Node<'_>, expectation: &str) -> Diagnostic {
         Value::Array(_) => "an array (nested arrays are not allowed)",
         _ => value.type_name(),
     };
-    Diagnostic::new(
-        Rule::InvalidValueType,
-        value.span,
-        format!("{expectation}, found {found}"),
-    )
+    invalid_type(value.span, format!("{expectation}, found {found}"))
+}
+
+/// An `invalid-value-type` finding.
+fn invalid_type(span: Span, message: String) -> Diagnostic {
+    Diagnostic::new(Rule::InvalidValueType, span, message)
 }
 
 fn empty(span: Span, message: String) -> Diagnostic {

@@ -108,12 +108,9 @@ pub fn decode(bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
             let valid = error.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
             let width = text[valid..].chars().next().map_or(0, char::len_utf8);
-            let diagnostic = Diagnostic::new(
-                Rule::InvalidJson,
-                Span::new(valid, valid + width),
-                "the file is not valid UTF-8",
-            )
-            .with_help("JSON text must be UTF-8; re-save the file as UTF-8");
+            let diagnostic =
+                parse::syntax_error(Span::new(valid, valid + width), "the file is not valid UTF-8")
+                    .with_help("JSON text must be UTF-8; re-save the file as UTF-8");
             (text, vec![diagnostic])
         }
     }

@@ -13,8 +13,6 @@ use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Block, BlockLabel, Body};
 
 use super::{Document, Embedded, Extraction, FileReference, Kind, Source, SourceMap};
-use crate::core::Diagnostic;
-use crate::core::Rule;
 use crate::core::Span;
 use crate::fix::Encoding;
 use crate::parse::json::MAX_DEPTH;
@@ -62,8 +60,7 @@ pub fn extract(text: &str) -> Extraction<'_> {
         Err(error) => {
             let at = error.location().offset().min(text.len());
             let width = text[at..].chars().next().map_or(0, char::len_utf8);
-            out.diagnostics.push(Diagnostic::new(
-                Rule::InvalidJson,
+            out.diagnostics.push(crate::parse::syntax_error(
                 Span::new(at, at + width),
                 format!("the Terraform file does not parse: {}", error.message()),
             ));

@@ -10,7 +10,6 @@ use std::borrow::Cow;
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use crate::core::Diagnostic;
-use crate::core::Rule;
 use crate::core::Span;
 use crate::parse::json::MAX_DEPTH;
 use crate::parse::{Member, Node, Value};
@@ -25,8 +24,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
             Err(error) => {
                 let at = offsets.byte(error.marker().index());
                 let width = text[at..].chars().next().map_or(0, char::len_utf8);
-                return Err(Box::new(Diagnostic::new(
-                    Rule::InvalidJson,
+                return Err(Box::new(crate::parse::syntax_error(
                     Span::new(at, at + width),
                     format!("the YAML does not parse: {}", error.info()),
                 )));
@@ -36,8 +34,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
         let node = match event {
             Event::MappingStart(_, ref tag) | Event::SequenceStart(_, ref tag) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(Box::new(Diagnostic::new(
-                        Rule::InvalidJson,
+                    return Err(Box::new(crate::parse::syntax_error(
                         span,
                         format!("nesting deeper than {MAX_DEPTH} levels"),
                     )));
