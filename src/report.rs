@@ -4,6 +4,7 @@
 //! stream and a file's text is dropped as soon as its findings are written.
 
 pub mod config_error;
+mod emitter;
 pub mod escape;
 pub mod github;
 pub mod human;
@@ -219,12 +220,9 @@ pub enum Mode {
 /// Renders files for one output format; shared by the worker threads.
 pub struct Renderer {
     format: Format,
+    style: Style,
     mode: Mode,
-    handler: miette::GraphicalReportHandler,
-    /// Where rule ids link to in human output.
-    docs: Option<&'static str>,
-    /// Whether unsafe fixes are marked fixable (`--unsafe-fixes`).
-    unsafe_fixes: bool,
+    emitter: Box<dyn emitter::Emitter>,
 }
 
 impl Renderer {
@@ -235,16 +233,15 @@ impl Renderer {
     pub fn with_mode(format: Format, mode: Mode, style: Style) -> Self {
         Renderer {
             format,
+            style,
             mode,
-            handler: human::handler(style),
-            docs: human::links_to(style),
-            unsafe_fixes: false,
+            emitter: emitter::for_format(format, style, false),
         }
     }
 
     /// Marks unsafe fixes fixable in human output, as `--unsafe-fixes` does.
     pub fn with_unsafe_fixes(mut self, unsafe_fixes: bool) -> Self {
-        self.unsafe_fixes = unsafe_fixes;
+        self.emitter = emitter::for_format(self.format, self.style, unsafe_fixes);
         self
     }
 
@@ -253,17 +250,13 @@ impl Renderer {
     pub fn render(&self, report: FileReport, fail_on: Severity) -> Rendered {
         let mut totals = Totals::default();
         totals.add_file(&report, fail_on);
-        let (text, kept) = match (self.mode, self.format) {
-            (Mode::Files, _) => (file_line(&report), None),
-            (Mode::Statistics, _) => (String::new(), None),
-            (Mode::Findings, Format::Human) => (
-                human::render_file(&self.handler, &report, self.docs, self.unsafe_fixes),
-                None,
-            ),
-            (Mode::Findings, Format::Json) => (json::render_file(&report), None),
-            (Mode::Findings, Format::Short) => (short::render_file(&report), None),
-            (Mode::Findings, Format::Github) => (github::render_file(&report), None),
-            (Mode::Findings, Format::Sarif) => (String::new(), Some(report)),
+        let (text, kept) = match self.mode {
+            Mode::Files => (file_line(&report), None),
+            Mode::Statistics => (String::new(), None),
+            Mode::Findings => match self.emitter.file(report) {
+                emitter::Output::Text(text) => (text, None),
+                emitter::Output::Kept(kept) => (String::new(), Some(kept)),
+            },
         };
         Rendered { text, kept, totals }
     }
@@ -306,37 +299,37 @@ fn file_line(report: &FileReport) -> String {
 
 /// Writes rendered files in the order they are pushed, then the totals.
 pub struct Stream<'w> {
-    format: Format,
+    emitter: &'w dyn emitter::Emitter,
     mode: Mode,
     out: &'w mut dyn Write,
     totals: Totals,
     kept: Vec<FileReport>,
-    /// Whether a JSON finding was written, so the next one needs a comma.
-    wrote_json: bool,
+    /// Whether a file's findings were written, so the next needs the
+    /// format's separator.
+    wrote: bool,
 }
 
 impl<'w> Stream<'w> {
-    pub fn start(renderer: &Renderer, out: &'w mut dyn Write) -> io::Result<Self> {
-        if renderer.format == Format::Json && renderer.mode == Mode::Findings {
-            json::write_start(out)?;
+    pub fn start(renderer: &'w Renderer, out: &'w mut dyn Write) -> io::Result<Self> {
+        if renderer.mode == Mode::Findings {
+            renderer.emitter.start(out)?;
         }
         Ok(Stream {
-            format: renderer.format,
+            emitter: renderer.emitter.as_ref(),
             mode: renderer.mode,
             out,
             totals: Totals::default(),
             kept: Vec::new(),
-            wrote_json: false,
+            wrote: false,
         })
     }
 
     pub fn push(&mut self, rendered: Rendered) -> io::Result<()> {
-        let json = self.format == Format::Json && self.mode == Mode::Findings;
-        if json && !rendered.text.is_empty() {
-            if self.wrote_json {
-                self.out.write_all(b",")?;
+        if self.mode == Mode::Findings && !rendered.text.is_empty() {
+            if self.wrote {
+                self.out.write_all(self.emitter.separator().as_bytes())?;
             }
-            self.wrote_json = true;
+            self.wrote = true;
         }
         self.out.write_all(rendered.text.as_bytes())?;
         self.totals.merge(&rendered.totals);
@@ -348,26 +341,20 @@ impl<'w> Stream<'w> {
     /// `quiet` leaves out the human summary.
     pub fn finish(self, run: &RunFacts, quiet: bool) -> io::Result<Totals> {
         let totals = self.totals;
-        if self.mode == Mode::Statistics {
-            if self.format == Format::Json {
-                json::write_statistics(&totals, self.out)?;
-            } else {
-                write_statistics(&totals, self.out)?;
+        match self.mode {
+            Mode::Findings => self.emitter.finish(&totals, run, &self.kept, quiet, self.out)?,
+            Mode::Statistics => {
+                self.emitter.statistics(&totals, self.out)?;
+                self.emitter.summary(&totals, run, quiet, self.out)?;
             }
-        }
-        match (self.mode, self.format) {
-            (Mode::Findings, Format::Json) => json::write_end(&totals, run, self.out)?,
-            (Mode::Findings, Format::Sarif) => sarif::write(&self.kept, self.out)?,
-            (Mode::Findings, Format::Short) | (_, Format::Json) => {}
-            _ if quiet => {}
-            _ => writeln!(self.out, "{}", human::summary(&totals, run))?,
+            Mode::Files => self.emitter.summary(&totals, run, quiet, self.out)?,
         }
         Ok(totals)
     }
 }
 
 /// `--statistics`: `    12  redundant-action`, most frequent first.
-fn write_statistics(totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_statistics(totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
     for (rule, count) in statistics(totals) {
         writeln!(out, "{count:>6}  {}", rule.id())?;
     }
@@ -442,11 +429,12 @@ mod tests {
     }
 
     fn human(style: Style, docs: Option<&'static str>) -> String {
-        let renderer = Renderer {
-            docs,
-            ..Renderer::new(Format::Human, style)
-        };
-        renderer.render(report(), Severity::Error).text
+        let mut human = emitter::Human::new(style, false);
+        human.docs = docs;
+        match emitter::Emitter::file(&human, report()) {
+            emitter::Output::Text(text) => text,
+            emitter::Output::Kept(_) => panic!("human output is written file by file"),
+        }
     }
 
     /// On a terminal the rule id is an OSC 8 hyperlink to its section of
@@ -471,20 +459,13 @@ mod tests {
     #[test]
     fn links_follow_the_style_and_the_published_docs() {
         let off = Style::default();
-        assert_eq!(Renderer::new(Format::Human, off).docs, None);
+        assert_eq!(emitter::Human::new(off, false).docs, None);
         let on = Style {
             links: true,
             ..Style::default()
         };
-        assert_eq!(Renderer::new(Format::Human, on).docs, crate::rule_docs::PUBLISHED);
+        assert_eq!(emitter::Human::new(on, false).docs, crate::rule_docs::PUBLISHED);
         let base = "https://example.invalid/docs/rules.md";
-        let not_a_terminal = Renderer {
-            docs: Some(base),
-            ..Renderer::new(Format::Human, off)
-        };
-        assert!(!not_a_terminal
-            .render(report(), Severity::Error)
-            .text
-            .contains("example.invalid"));
+        assert!(!human(off, Some(base)).contains("example.invalid"));
     }
 }
