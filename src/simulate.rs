@@ -18,10 +18,9 @@ use serde_json::{Map, Value};
 
 use crate::core::Diagnostic;
 use crate::core::Rule;
-use crate::discover::{read_limited, read_regular_file, DEFAULT_MAX_FILE_SIZE};
+use crate::discover::{read_regular_file, DEFAULT_MAX_FILE_SIZE};
 use crate::model::Policy;
 use crate::parse;
-use crate::report::escape;
 use api::{ApiSpec, RequestCheck, Response};
 use eval::{decide, evaluate_policy, Decision, EvaluationError, Request, StatementResult};
 
@@ -434,137 +433,6 @@ pub fn read_request(path: &std::path::Path) -> Result<Map<String, Value>, String
         )),
         Err(e) => Err(format!("`{}`: not valid JSON: {e}", path.display())),
     }
-}
-
-/// `--format` of `simulate`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SimulateFormat {
-    /// The decision, the deciding statements as snippets, every other statement's reason
-    Human,
-    /// One JSON document (schema in docs/simulate.md)
-    Json,
-}
-
-/// Arguments of `policy-check simulate`.
-#[derive(Debug, clap::Args)]
-pub struct SimulateArgs {
-    /// The action requested
-    #[arg(long, default_value = "ens:CreateImage")]
-    pub action: String,
-    /// The resource requested (`*` for operations without resource-level authorization)
-    #[arg(long, default_value = "*")]
-    pub resource: String,
-    /// A request condition key and its values: KEY=VALUE, or KEY=V1,V2 for several (repeatable)
-    #[arg(long, value_name = "KEY=VALUE")]
-    pub context: Vec<String>,
-    /// A JSON object of CreateImage parameters: also validate the request and simulate the API response
-    #[arg(long, value_name = "FILE")]
-    pub request: Option<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: SimulateFormat,
-    /// Largest file to read, standard input included (such as 512KiB, 10MiB or 1.5MB)
-    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = crate::discover::parse_size)]
-    pub max_file_size: u64,
-    /// The identity policies attached to the principal: policy files, Terraform, ROS templates or
-    /// directories; `-` reads standard input
-    #[arg(required = true, value_name = "POLICY")]
-    pub policies: Vec<PathBuf>,
-}
-
-/// Arguments of `policy-check test`.
-#[derive(Debug, clap::Args)]
-pub struct TestArgs {
-    /// Test files (JSON) listing cases; directories are searched for `*.test.json`
-    #[arg(required = true, value_name = "FILE")]
-    pub files: Vec<PathBuf>,
-}
-
-/// Runs `simulate`; returns the exit code (0 allowed and valid, 1 not, 2 error).
-pub fn run_simulate(
-    args: &SimulateArgs,
-    style: crate::report::Style,
-    stdin: &mut dyn std::io::Read,
-    out: &mut dyn std::io::Write,
-    err: &mut dyn std::io::Write,
-) -> std::io::Result<u8> {
-    use crate::core::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
-    let mut request = Request {
-        action: args.action.clone(),
-        resource: args.resource.clone(),
-        context: Vec::new(),
-    };
-    let mut usage = check_action(&args.action).err();
-    for arg in &args.context {
-        match parse_context(arg) {
-            Ok((key, values)) => request.add_context(&key, values),
-            Err(message) => usage = usage.or(Some(message)),
-        }
-    }
-    let parameters = match &args.request {
-        Some(path) => match read_request(path) {
-            Ok(map) => Some(map),
-            Err(message) => {
-                usage = usage.or(Some(format!("--request {message}")));
-                None
-            }
-        },
-        None => None,
-    };
-    if let Some(message) = usage {
-        writeln!(err, "policy-check: {}", escape::text(&message))?;
-        return Ok(EXIT_ERROR);
-    }
-    let mut stdin_bytes = None;
-    if args.policies.iter().any(|p| p.as_os_str() == "-") {
-        stdin_bytes = read_limited(stdin, args.max_file_size, 0)?;
-    }
-    let stdin = ("<stdin>", stdin_bytes.as_deref());
-    match simulate_paths(
-        request,
-        &args.policies,
-        Some(stdin),
-        args.max_file_size,
-        parameters.as_ref(),
-    ) {
-        Ok(sim) => {
-            match args.format {
-                SimulateFormat::Human => output::write_human(&sim, style, out)?,
-                SimulateFormat::Json => output::write_json(&sim, out)?,
-            }
-            Ok(if sim.succeeded() {
-                EXIT_CLEAN
-            } else {
-                EXIT_FINDINGS
-            })
-        }
-        Err(Failure::Usage(message)) => {
-            writeln!(err, "policy-check: {}", escape::text(&message))?;
-            Ok(EXIT_ERROR)
-        }
-        Err(Failure::Unusable(files)) => {
-            output::write_unusable(&files, style, err)?;
-            Ok(EXIT_ERROR)
-        }
-        Err(Failure::Evaluation { files, error }) => {
-            output::write_evaluation_error(&files[error.file], error.span, &error.message, style, err)?;
-            Ok(EXIT_ERROR)
-        }
-    }
-}
-
-/// Runs `test`; returns 0 when every case passes, 1 on a failure, 2 when a
-/// test file or a policy could not be used.
-pub fn run_tests(args: &TestArgs, out: &mut dyn std::io::Write) -> std::io::Result<u8> {
-    use crate::core::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
-    let tally = testfile::run(&args.files, out)?;
-    Ok(if tally.errors > 0 {
-        EXIT_ERROR
-    } else if tally.failed > 0 {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    })
 }
 
 #[cfg(test)]

@@ -1,5 +1,9 @@
 //! The command line: parses arguments, runs the pipeline over the inputs in
 //! parallel, prints from one thread in input order, and picks the exit code.
+//! Each subcommand other than linting has its glue in a file here
+//! ([`simulate`]; `diff`'s is still `crate::diff::output`).
+
+mod simulate;
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -64,9 +68,9 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
     /// Decide offline whether the policies allow a request (default: ens:CreateImage on `*`)
-    Simulate(crate::simulate::SimulateArgs),
+    Simulate(simulate::SimulateArgs),
     /// Run policy test files: cases with policies, a request and the expected outcome
-    Test(crate::simulate::TestArgs),
+    Test(simulate::TestArgs),
     /// Prove offline that NEW's policies grant no request OLD's deny, or show one that they do
     Diff(crate::diff::DiffArgs),
     /// Run the language server over standard input and output (for editors)
@@ -204,9 +208,9 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
             out.write_all(&script).map(|()| EXIT_CLEAN)
         }
         Some(Command::Simulate(args)) => {
-            crate::simulate::run_simulate(&args, terminal_style(ColorChoice::Auto, false), stdin, out, err)
+            simulate::run_simulate(&args, terminal_style(ColorChoice::Auto, false), stdin, out, err)
         }
-        Some(Command::Test(args)) => crate::simulate::run_tests(&args, out),
+        Some(Command::Test(args)) => simulate::run_tests(&args, out),
         Some(Command::Diff(args)) => crate::diff::output::run_diff(&args, out, err),
         // `main` runs the server before locking stdio; here (a caller of
         // `run` holding the locks) it could never read a message.
