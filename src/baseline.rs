@@ -13,7 +13,7 @@
 //! mistake is still reported, and editing the token resurfaces it.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -350,11 +350,7 @@ impl Recorder {
         } else {
             "\n  ]\n}\n"
         });
-        let temporary = self.path.with_extension("baseline-tmp");
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(out.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, &self.path)
+        crate::write::write_atomic(&self.path, out.as_bytes(), crate::write::Replace::Output)
     }
 }
 

@@ -17,13 +17,13 @@ use crate::discover::{
 use crate::embedded::{lint_host, Query, Selected};
 use crate::fix::passes::fix_until_stable;
 use crate::fix::unified::unified_diff;
-use crate::fix::write::write_atomic;
 use crate::host::files::{self, lexical, root_of, Resolved};
 use crate::lint::{FileReport, Origin, Outcome};
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::rules::Rule;
 use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
 use crate::suppress::{Comments, Date};
+use crate::write::{write_atomic, AtomicFile, Replace};
 
 /// Exit codes, as documented in the README.
 pub const EXIT_CLEAN: u8 = 0;
@@ -367,18 +367,24 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         };
         (rendered, referenced)
     };
-    let mut target: Box<dyn Write> = match &args.output_file {
-        Some(file) => match std::fs::File::create(file) {
-            Ok(file) => Box::new(file),
+    // Written beside its target and renamed into place at the end: a run
+    // that stops early leaves the old file as it was.
+    let mut output_file = match &args.output_file {
+        Some(file) => match AtomicFile::create(file, Replace::Output) {
+            Ok(file) => Some(file),
             Err(e) => {
                 let message = format!("cannot write `{}`: {e}", display_name(file));
                 writeln!(err, "policy-check: {}", escape::text(&message))?;
                 return Ok(EXIT_ERROR);
             }
         },
-        None => Box::new(out),
+        None => None,
     };
-    let mut out = io::BufWriter::new(&mut *target);
+    let target: &mut dyn Write = match &mut output_file {
+        Some(file) => file,
+        None => out,
+    };
+    let mut out = io::BufWriter::new(target);
     let mut stream = report::Stream::start(&renderer, &mut out)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -512,6 +518,10 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     };
     let totals = stream.finish(&run, args.quiet || args.diff)?;
     out.flush()?;
+    drop(out);
+    if let Some(file) = output_file {
+        file.commit()?;
+    }
     if args.diff {
         // As ruff: the diffs on stdout, what they come to on stderr, and
         // exit 1 when there is something to fix.
@@ -594,6 +604,40 @@ fn usage_problem(args: &LintArgs) -> Option<String> {
     }
     if args.statistics && args.show_files {
         return Some("--statistics and --show-files each replace the findings: give one".to_string());
+    }
+    output_among_inputs(args)
+}
+
+/// `-o FILE` naming an input, or a file inside a walked folder, would
+/// overwrite what is being linted (or be linted on the next run).
+fn output_among_inputs(args: &LintArgs) -> Option<String> {
+    let output = args.output_file.as_ref()?;
+    let cwd = std::env::current_dir().ok()?;
+    let resolve = |path: &Path| {
+        let absolute = lexical(&cwd.join(path));
+        // Through the links of the folders that exist, so `./x` and a
+        // linked folder's name lead to the same place.
+        match (absolute.parent(), absolute.file_name()) {
+            (Some(dir), Some(name)) => std::fs::canonicalize(dir).map_or(absolute.clone(), |d| d.join(name)),
+            _ => absolute,
+        }
+    };
+    let output_at = resolve(output);
+    for input in args.paths.iter().filter(|p| p.as_os_str() != "-") {
+        let input_at = resolve(input);
+        let inside = input.is_dir() && output_at.starts_with(&input_at);
+        if output_at == input_at || inside {
+            return Some(format!(
+                "--output-file `{}` is {} `{}`: write the report outside what is linted",
+                display_name(output),
+                if inside {
+                    "inside the linted folder"
+                } else {
+                    "the input"
+                },
+                display_name(input)
+            ));
+        }
     }
     None
 }
@@ -806,7 +850,7 @@ impl Linter<'_> {
                     // `--fix --diff` is `--diff`, as in ruff: nothing is written.
                     if args.diff {
                         fixing.diff = Some(unified_diff(&escape::text(&name), &text, &fixed.text));
-                    } else if let Err(e) = write_atomic(path, &fixed.text) {
+                    } else if let Err(e) = write_atomic(path, fixed.text.as_bytes(), Replace::Edit) {
                         let message = format!("cannot write the fixed file: {e}");
                         let report = FileReport::io_error(name, message);
                         return (report, fail_on, Vec::new(), Fixing::default());

@@ -9,7 +9,6 @@
 
 pub mod passes;
 pub mod unified;
-pub mod write;
 
 use crate::source::Span;
 

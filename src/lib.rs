@@ -34,3 +34,4 @@ pub mod simulate;
 pub mod source;
 pub mod suppress;
 pub mod wildcard;
+pub mod write;
