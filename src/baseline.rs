@@ -155,8 +155,15 @@ pub struct Recorder {
 impl BaselineRun {
     /// `--baseline FILE`: reads and validates it.
     pub fn compare(path: &Path, name: String, cwd: &Path) -> Result<BaselineRun, String> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline `{name}`: {e}"))?;
+        // Same limit as a policy: a baseline holds at most one line a finding.
+        let bytes = crate::discover::read_bounded(path, crate::discover::DEFAULT_MAX_FILE_SIZE, false)
+            .map_err(|e| {
+                format!(
+                    "baseline: {}",
+                    e.message(&name, crate::discover::DEFAULT_MAX_FILE_SIZE)
+                )
+            })?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("baseline `{name}` is not UTF-8 text"))?;
         let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
             format!("baseline `{name}` is not a policy-check baseline ({e}); write one with --write-baseline")
         })?;

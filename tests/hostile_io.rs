@@ -1,7 +1,8 @@
-//! Writes a pull request cannot redirect: `--write-baseline`, `--output-file`
+//! Reads and writes a pull request cannot redirect: `--write-baseline`, `--output-file`
 //! and `--fix` write only the file asked for, never through a link planted in
 //! the tree, never over the inputs, and never a file that is read-only or
-//! shared by hard links.
+//! shared by hard links; and every read (baselines, configurations) is bounded
+//! and refuses what is not a regular file.
 
 #![cfg(unix)]
 
@@ -168,4 +169,44 @@ fn fix_keeps_the_mode_of_the_file_it_repairs() {
         use std::os::unix::fs::MetadataExt;
         assert_eq!((meta.uid(), meta.gid()), (4321, 4321));
     }
+}
+
+/// `mkfifo` through the shell: a FIFO a reader would wait on forever.
+fn fifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+}
+
+#[test]
+fn a_baseline_linked_to_a_device_or_a_fifo_is_refused_unread() {
+    let (repo, _) = tree("baseline-devices");
+    symlink("/dev/zero", repo.join("zero.json")).expect("symlink");
+    fifo(&repo.join("fifo.json"));
+    for baseline in ["zero.json", "fifo.json"] {
+        let started = std::time::Instant::now();
+        let output = run(&repo, &["--isolated", "--baseline", baseline, "policies"]);
+        assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+        assert!(
+            stderr(&output).contains("not a regular file"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(started.elapsed().as_secs() < 10);
+    }
+}
+
+#[test]
+fn a_configuration_that_is_a_fifo_is_refused_unread() {
+    let (repo, _) = tree("config-fifo");
+    fifo(&repo.join("policy-check.toml"));
+    let output = run(&repo, &["--config", "policy-check.toml", "policies"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("not a regular file"),
+        "{}",
+        stderr(&output)
+    );
 }
