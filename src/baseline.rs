@@ -123,6 +123,10 @@ struct FileEntries {
     unmatched: AtomicUsize,
 }
 
+/// The largest count one fingerprint may carry: far above what a file
+/// within the size limit can produce, far below an overflow.
+const MAX_COUNT: usize = u32::MAX as usize;
+
 /// What a run does with a baseline.
 #[derive(Debug)]
 pub enum BaselineRun {
@@ -175,12 +179,21 @@ impl BaselineRun {
         }
         let mut files: BTreeMap<String, FileEntries> = BTreeMap::new();
         for entry in file.findings {
+            // The file is a stranger's as much as a policy is: a count no run
+            // could write is refused rather than summed into nonsense.
+            if entry.count == 0 || entry.count > MAX_COUNT {
+                return Err(format!(
+                    "baseline `{name}` counts {} findings for one fingerprint (in `{}`); a count is 1 to {MAX_COUNT}: write it again with --write-baseline",
+                    entry.count, entry.file
+                ));
+            }
             let entries = files.entry(entry.file).or_default();
-            *entries
+            let count = entries
                 .counts
                 .entry((entry.document, entry.rule, entry.path, entry.token))
-                .or_default() += entry.count;
-            entries.total += entry.count;
+                .or_default();
+            *count = count.saturating_add(entry.count);
+            entries.total = entries.total.saturating_add(entry.count);
         }
         Ok(BaselineRun::Compare(Baseline {
             name,
@@ -281,7 +294,7 @@ impl Baseline {
         entries.seen.store(true, Ordering::Relaxed);
         entries
             .unmatched
-            .store(entries.total - matched, Ordering::Relaxed);
+            .store(entries.total.saturating_sub(matched), Ordering::Relaxed);
     }
 
     /// Baseline findings not matched in this run: in files the run linted,
@@ -299,7 +312,7 @@ impl Baseline {
                     0
                 }
             })
-            .sum()
+            .fold(0, usize::saturating_add)
     }
 }
 

@@ -210,3 +210,43 @@ fn a_configuration_that_is_a_fifo_is_refused_unread() {
         stderr(&output)
     );
 }
+
+#[test]
+fn baseline_counts_that_would_overflow_are_refused() {
+    let (repo, _) = tree("baseline-overflow");
+    let written = run(
+        &repo,
+        &["--isolated", "--write-baseline", "baseline.json", "policies"],
+    );
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    let text = fs::read_to_string(repo.join("baseline.json")).expect("baseline");
+    assert!(text.contains("\"count\":1"), "{text}");
+    // Two entries whose counts add past usize::MAX, as a hostile file would.
+    let doubled = text.replacen("\"count\":1", "\"count\":18446744073709551615", 1);
+    fs::write(repo.join("baseline.json"), doubled).expect("write");
+    let output = run(&repo, &["--isolated", "--baseline", "baseline.json", "policies"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(stderr(&output).contains("a count is 1 to"), "{}", stderr(&output));
+    assert!(
+        !stdout(&output).contains("18446744073709551"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn a_file_reference_leading_out_of_the_current_folder_names_it() {
+    let dir = common::tree(
+        "file-link-root",
+        &[(
+            "repo/main.tf",
+            "resource \"alicloud_ram_policy\" \"p\" {\n  policy_name = \"p\"\n  policy_document = file(\"p.json\")\n}\n",
+        )],
+    );
+    fs::write(dir.join("outside.json"), BAD).expect("write");
+    symlink(dir.join("outside.json"), dir.join("repo/p.json")).expect("symlink");
+    let output = run(&dir.join("repo"), &["--isolated", "main.tf"]);
+    let text = stdout(&output);
+    assert!(text.contains("leads outside `.`"), "{text}");
+    assert!(!text.contains("``"), "{text}");
+}

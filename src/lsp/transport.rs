@@ -4,7 +4,7 @@
 //! one reports a bad frame to the client and reads on from the next
 //! `Content-Length` header it finds.
 
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead};
 use std::thread;
 
 use crossbeam_channel::{bounded, Receiver, Sender};
