@@ -150,3 +150,31 @@ fn long_runs_between_stars_match_in_linear_time_everywhere() {
         &common::stdout(&out)[..200]
     );
 }
+
+/// One 10 KB pattern covering 1,000 short actions: every `redundant-action`
+/// message quoted the whole pattern (250 KB of input printed 400 MB). Quoted
+/// tokens are now cut to their ends, so output grows with the findings, not
+/// with the findings times the pattern.
+#[test]
+fn a_long_covering_pattern_is_not_repeated_in_every_message() {
+    let dir = scratch("long-cover");
+    let pattern = format!("ens:{}", "*".repeat(10_000));
+    let n = 1_000;
+    let mut actions = vec![format!("\"{pattern}\"")];
+    actions.extend((0..n).map(|i| format!("\"ens:Describe{i}\"")));
+    let policy = format!(
+        r#"{{"Version":"1","Statement":[{{"Effect":"Allow","Action":[{}],"Resource":"*"}}]}}"#,
+        actions.join(",")
+    );
+    std::fs::write(dir.join("p.json"), &policy).expect("write");
+    for format in ["json", "human"] {
+        let out = run(&dir, &["--isolated", "--format", format, "p.json"], b"");
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+        assert!(
+            out.stdout.len() < 2_500 * n,
+            "{format}: {} bytes for {n} findings on {} bytes",
+            out.stdout.len(),
+            policy.len()
+        );
+    }
+}
