@@ -1008,6 +1008,10 @@ fn suppressed_findings_are_not_fixed() {
 /// input did not have, and every comment mark stays.
 fn preserved(name: &str, before: &str, fixed: &Fixed) -> Result<(), String> {
     let original = lint(name, before);
+    // A text that did not parse hid its structure (see `fix/passes.rs`).
+    if original.diagnostics.iter().any(|d| d.rule == Rule::InvalidJson) {
+        return Ok(());
+    }
     for rule in [
         Rule::InvalidJson,
         Rule::InvalidDocument,

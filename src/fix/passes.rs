@@ -105,9 +105,16 @@ fn no_worse(before: (&str, &FileReport), after: (&str, &FileReport)) -> bool {
         _ => 0,
     };
     let comment_marks = |t: &str| t.matches('#').count() + t.matches("//").count() + t.matches("/*").count();
-    STRUCTURAL
-        .iter()
-        .all(|&rule| structural(after.1, rule) <= structural(before.1, rule))
+    // A text that did not parse hid its structure: once a fix makes it
+    // parse, what it then shows (a lower-case `action`) is not damage.
+    let parsed_before = structural(before.1, Rule::InvalidJson) == 0;
+    let kept = |rule: Rule| structural(after.1, rule) <= structural(before.1, rule);
+    let structure_kept = if parsed_before {
+        STRUCTURAL.iter().all(|&rule| kept(rule))
+    } else {
+        kept(Rule::InvalidJson)
+    };
+    structure_kept
         && documents(after.1) >= documents(before.1)
         && comment_marks(after.0) >= comment_marks(before.0)
 }
