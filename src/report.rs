@@ -185,8 +185,8 @@ pub struct RunFacts {
 pub struct Rendered {
     /// Output text for formats that print file by file.
     text: String,
-    /// The report itself, for formats that need the whole run (SARIF's rule
-    /// table lists the rules that appear anywhere).
+    /// The report itself, for SARIF, which is written straight from it on
+    /// the writing thread, one result at a time.
     kept: Option<FileReport>,
     totals: Totals,
 }
@@ -310,8 +310,10 @@ pub struct Stream<'w> {
     mode: Mode,
     out: &'w mut dyn Write,
     totals: Totals,
-    kept: Vec<FileReport>,
-    /// Whether a JSON finding was written, so the next one needs a comma.
+    /// SARIF: the rules its results named so far, for the tool's table.
+    sarif_rules: std::collections::BTreeSet<crate::rules::Rule>,
+    /// Whether a JSON finding (or SARIF result) was written, so the next one
+    /// needs a comma.
     wrote_json: bool,
 }
 
@@ -320,12 +322,15 @@ impl<'w> Stream<'w> {
         if renderer.format == Format::Json && renderer.mode == Mode::Findings {
             json::write_start(out)?;
         }
+        if renderer.format == Format::Sarif && renderer.mode == Mode::Findings {
+            sarif::write_start(out)?;
+        }
         Ok(Stream {
             format: renderer.format,
             mode: renderer.mode,
             out,
             totals: Totals::default(),
-            kept: Vec::new(),
+            sarif_rules: Default::default(),
             wrote_json: false,
         })
     }
@@ -340,7 +345,9 @@ impl<'w> Stream<'w> {
         }
         self.out.write_all(rendered.text.as_bytes())?;
         self.totals.merge(&rendered.totals);
-        self.kept.extend(rendered.kept);
+        if let Some(report) = rendered.kept {
+            sarif::write_results(&report, &mut self.wrote_json, &mut self.sarif_rules, self.out)?;
+        }
         Ok(())
     }
 
@@ -357,7 +364,7 @@ impl<'w> Stream<'w> {
         }
         match (self.mode, self.format) {
             (Mode::Findings, Format::Json) => json::write_end(&totals, run, self.out)?,
-            (Mode::Findings, Format::Sarif) => sarif::write(&self.kept, self.out)?,
+            (Mode::Findings, Format::Sarif) => sarif::write_end(&self.sarif_rules, self.out)?,
             (Mode::Findings, Format::Short) | (_, Format::Json) => {}
             _ if quiet => {}
             _ => writeln!(self.out, "{}", human::summary(&totals, run))?,
