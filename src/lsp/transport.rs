@@ -58,7 +58,7 @@ pub fn stdio() -> (Sender<Message>, Receiver<Message>, IoThreads) {
             let stdout = io::stdout();
             let mut stdout = stdout.lock();
             for message in out_rx {
-                message.write(&mut stdout)?;
+                write_escaped(&message, &mut stdout)?;
             }
             Ok(())
         })
@@ -74,6 +74,21 @@ pub fn stdio() -> (Sender<Message>, Receiver<Message>, IoThreads) {
         })
         .expect("spawning the reader thread");
     (out_tx, in_rx, IoThreads { writer })
+}
+
+/// Writes one message as lsp-server would, with every character that could
+/// reorder or hide text in an editor (bidirectional controls, invisible
+/// separators) escaped as `\uXXXX`: diagnostics quote policy text that a
+/// stranger wrote, and JSON would otherwise carry it raw.
+fn write_escaped(message: &Message, out: &mut impl io::Write) -> io::Result<()> {
+    let mut value = serde_json::to_value(message).map_err(io::Error::other)?;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert("jsonrpc".into(), "2.0".into());
+    }
+    let text = serde_json::to_string(&value).map_err(io::Error::other)?;
+    let text = crate::report::escape::json(text);
+    write!(out, "Content-Length: {}\r\n\r\n{text}", text.len())?;
+    out.flush()
 }
 
 /// Reads frames until end of input or until the server stops listening;
