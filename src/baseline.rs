@@ -13,7 +13,7 @@
 //! mistake is still reported, and editing the token resurfaces it.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -109,6 +109,10 @@ struct FileEntries {
     unmatched: AtomicUsize,
 }
 
+/// The largest count one fingerprint may carry: far above what a file
+/// within the size limit can produce, far below an overflow.
+const MAX_COUNT: usize = u32::MAX as usize;
+
 /// What a run does with a baseline.
 #[derive(Debug)]
 pub enum BaselineRun {
@@ -141,8 +145,15 @@ pub struct Recorder {
 impl BaselineRun {
     /// `--baseline FILE`: reads and validates it.
     pub fn compare(path: &Path, name: String, cwd: &Path) -> Result<BaselineRun, String> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline `{name}`: {e}"))?;
+        // Same limit as a policy: a baseline holds at most one line a finding.
+        let bytes = crate::discover::read_bounded(path, crate::discover::DEFAULT_MAX_FILE_SIZE, false)
+            .map_err(|e| {
+                format!(
+                    "baseline: {}",
+                    e.message(&name, crate::discover::DEFAULT_MAX_FILE_SIZE)
+                )
+            })?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("baseline `{name}` is not UTF-8 text"))?;
         let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
             format!("baseline `{name}` is not a policy-check baseline ({e}); write one with --write-baseline")
         })?;
@@ -154,12 +165,21 @@ impl BaselineRun {
         }
         let mut files: BTreeMap<String, FileEntries> = BTreeMap::new();
         for entry in file.findings {
+            // The file is a stranger's as much as a policy is: a count no run
+            // could write is refused rather than summed into nonsense.
+            if entry.count == 0 || entry.count > MAX_COUNT {
+                return Err(format!(
+                    "baseline `{name}` counts {} findings for one fingerprint (in `{}`); a count is 1 to {MAX_COUNT}: write it again with --write-baseline",
+                    entry.count, entry.file
+                ));
+            }
             let entries = files.entry(entry.file).or_default();
-            *entries
+            let count = entries
                 .counts
                 .entry((entry.document, entry.rule, entry.path, entry.token))
-                .or_default() += entry.count;
-            entries.total += entry.count;
+                .or_default();
+            *count = count.saturating_add(entry.count);
+            entries.total = entries.total.saturating_add(entry.count);
         }
         Ok(BaselineRun::Compare(Baseline {
             name,
@@ -260,7 +280,7 @@ impl Baseline {
         entries.seen.store(true, Ordering::Relaxed);
         entries
             .unmatched
-            .store(entries.total - matched, Ordering::Relaxed);
+            .store(entries.total.saturating_sub(matched), Ordering::Relaxed);
     }
 
     /// Baseline findings not matched in this run: in files the run linted,
@@ -278,7 +298,7 @@ impl Baseline {
                     0
                 }
             })
-            .sum()
+            .fold(0, usize::saturating_add)
     }
 }
 
@@ -336,11 +356,7 @@ impl Recorder {
         } else {
             "\n  ]\n}\n"
         });
-        let temporary = self.path.with_extension("baseline-tmp");
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(out.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, &self.path)
+        crate::write::write_atomic(&self.path, out.as_bytes(), crate::write::Replace::Output)
     }
 }
 

@@ -161,39 +161,67 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 << 20;
 /// it cannot block the run, and a file over the limit is refused without being
 /// read, even if it grows after it was measured.
 pub fn read_regular_file(path: &Path, max_size: u64, listed_as_file: bool) -> Result<Vec<u8>, String> {
-    let name = || display_name(path);
-    let cannot_read = |e: std::io::Error| format!("cannot read `{}`: {e}", name());
+    read_bounded(path, max_size, listed_as_file).map_err(|e| e.message(&display_name(path), max_size))
+}
+
+/// Why [`read_bounded`] read nothing.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    /// Not a regular file (the kind, such as "a FIFO"); `opened` when the
+    /// handle, not the path, showed it.
+    NotRegular {
+        kind: &'static str,
+        opened: bool,
+    },
+    TooLarge,
+}
+
+impl ReadError {
+    /// The message for a linted input named `name`.
+    pub fn message(&self, name: &str, max_size: u64) -> String {
+        match self {
+            ReadError::Io(e) => format!("cannot read `{name}`: {e}"),
+            ReadError::NotRegular { kind, opened } => format!(
+                "`{name}` is not a regular file ({kind}); it was not {}",
+                if *opened { "read" } else { "opened" }
+            ),
+            ReadError::TooLarge => too_large(name, max_size),
+        }
+    }
+}
+
+/// The one reader every file policy-check reads goes through (inputs,
+/// `file()` targets, configurations, baselines, test and request files, the
+/// language server's look at a configuration): regular files only, opened
+/// without blocking, never more than `max_size` bytes read.
+pub fn read_bounded(path: &Path, max_size: u64, listed_as_file: bool) -> Result<Vec<u8>, ReadError> {
     // A path of unknown type is asked about first, so a FIFO or device is
     // never opened; a listed regular file is opened straight away and checked
     // through the handle, which saves a path lookup per file on large trees.
-    let not_regular = |metadata: &fs::Metadata, opened: &str| {
-        format!(
-            "`{}` is not a regular file ({}); it was not {opened}",
-            name(),
-            kind(&metadata.file_type())
-        )
-    };
     if !listed_as_file {
-        let metadata = fs::metadata(path).map_err(cannot_read)?;
+        let metadata = fs::metadata(path).map_err(ReadError::Io)?;
         if !metadata.is_file() {
-            return Err(not_regular(&metadata, "opened"));
+            let kind = kind(&metadata.file_type());
+            return Err(ReadError::NotRegular { kind, opened: false });
         }
     }
     // The path may have been replaced since it was listed or asked about:
     // open without blocking (a FIFO would wait for a writer) and check what
     // the handle is before reading from it.
-    let file = open_nonblocking(path).map_err(cannot_read)?;
-    let metadata = file.metadata().map_err(cannot_read)?;
+    let file = open_nonblocking(path).map_err(ReadError::Io)?;
+    let metadata = file.metadata().map_err(ReadError::Io)?;
     if !metadata.is_file() {
-        return Err(not_regular(&metadata, "read"));
+        let kind = kind(&metadata.file_type());
+        return Err(ReadError::NotRegular { kind, opened: true });
     }
     if metadata.len() > max_size {
-        return Err(too_large(&name(), max_size));
+        return Err(ReadError::TooLarge);
     }
     let capacity = usize::try_from(metadata.len()).unwrap_or(0);
     read_limited(file, max_size, capacity)
-        .map_err(cannot_read)?
-        .ok_or_else(|| too_large(&name(), max_size))
+        .map_err(ReadError::Io)?
+        .ok_or(ReadError::TooLarge)
 }
 
 /// Opens `path` for reading; on Unix with `O_NONBLOCK`, which a regular file

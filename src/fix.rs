@@ -9,7 +9,6 @@
 //! ([`write`]); `--diff` prints [`unified`] diffs.
 
 pub(crate) mod unified;
-pub(crate) mod write;
 
 use crate::core::{Edit, Fix, Span};
 

@@ -40,3 +40,4 @@ mod settings;
 pub mod simulate;
 pub mod suppress;
 mod wildcard;
+mod write;

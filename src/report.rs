@@ -184,11 +184,8 @@ pub struct RunFacts {
 /// One file's contribution to the output, prepared in a worker thread so the
 /// file's text and findings can be dropped before the next files are read.
 pub struct Rendered {
-    /// Output text for formats that print file by file.
+    /// The file's output text.
     text: String,
-    /// The report itself, for formats that need the whole run (SARIF's rule
-    /// table lists the rules that appear anywhere).
-    kept: Option<FileReport>,
     totals: Totals,
 }
 
@@ -250,15 +247,12 @@ impl Renderer {
     pub fn render(&self, report: FileReport, fail_on: Severity) -> Rendered {
         let mut totals = Totals::default();
         totals.add_file(&report, fail_on);
-        let (text, kept) = match self.mode {
-            Mode::Files => (file_line(&report), None),
-            Mode::Statistics => (String::new(), None),
-            Mode::Findings => match self.emitter.file(report) {
-                emitter::Output::Text(text) => (text, None),
-                emitter::Output::Kept(kept) => (String::new(), Some(kept)),
-            },
+        let text = match self.mode {
+            Mode::Files => file_line(&report),
+            Mode::Statistics => String::new(),
+            Mode::Findings => self.emitter.file(report),
         };
-        Rendered { text, kept, totals }
+        Rendered { text, totals }
     }
 }
 
@@ -303,7 +297,6 @@ pub struct Stream<'w> {
     mode: Mode,
     out: &'w mut dyn Write,
     totals: Totals,
-    kept: Vec<FileReport>,
     /// Whether a file's findings were written, so the next needs the
     /// format's separator.
     wrote: bool,
@@ -319,7 +312,6 @@ impl<'w> Stream<'w> {
             mode: renderer.mode,
             out,
             totals: Totals::default(),
-            kept: Vec::new(),
             wrote: false,
         })
     }
@@ -333,7 +325,6 @@ impl<'w> Stream<'w> {
         }
         self.out.write_all(rendered.text.as_bytes())?;
         self.totals.merge(&rendered.totals);
-        self.kept.extend(rendered.kept);
         Ok(())
     }
 
@@ -342,7 +333,7 @@ impl<'w> Stream<'w> {
     pub fn finish(self, run: &RunFacts, quiet: bool) -> io::Result<Totals> {
         let totals = self.totals;
         match self.mode {
-            Mode::Findings => self.emitter.finish(&totals, run, &self.kept, quiet, self.out)?,
+            Mode::Findings => self.emitter.finish(&totals, run, quiet, self.out)?,
             Mode::Statistics => {
                 self.emitter.statistics(&totals, self.out)?;
                 self.emitter.summary(&totals, run, quiet, self.out)?;
@@ -431,10 +422,7 @@ mod tests {
     fn human(style: Style, docs: Option<&'static str>) -> String {
         let mut human = emitter::Human::new(style, false);
         human.docs = docs;
-        match emitter::Emitter::file(&human, report()) {
-            emitter::Output::Text(text) => text,
-            emitter::Output::Kept(_) => panic!("human output is written file by file"),
-        }
+        emitter::Emitter::file(&human, report())
     }
 
     /// On a terminal the rule id is an OSC 8 hyperlink to its section of

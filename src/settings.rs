@@ -12,8 +12,7 @@
 //! `.git/config` is refused before a byte of it can reach an error snippet.
 
 use std::collections::HashMap;
-use std::fs::{self, File};
-use std::io::Read;
+use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use crate::checks::LintOptions;
@@ -326,24 +325,19 @@ fn link_stays_in_repository(link: &Path, dir: &Path) -> bool {
 
 /// Reads and validates one configuration file, with a size limit.
 fn load(file: &Path, name: String) -> Result<LoadedConfig, LoadError> {
-    let cannot_read = |e: std::io::Error| LoadError::Io(format!("cannot read configuration `{name}`: {e}"));
-    let handle = File::open(file).map_err(cannot_read)?;
-    if !handle.metadata().map_err(cannot_read)?.is_file() {
-        return Err(LoadError::Io(format!(
-            "configuration `{name}` is not a regular file; it was not read"
-        )));
-    }
-    let mut bytes = Vec::new();
-    handle
-        .take(MAX_CONFIG_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot_read)?;
-    if bytes.len() as u64 > MAX_CONFIG_SIZE {
-        return Err(LoadError::Io(format!(
-            "configuration `{name}` is larger than {} and was not read",
-            crate::discover::format_size(MAX_CONFIG_SIZE)
-        )));
-    }
+    use crate::discover::{read_bounded, ReadError};
+    let bytes = read_bounded(file, MAX_CONFIG_SIZE, false).map_err(|e| {
+        LoadError::Io(match e {
+            ReadError::Io(e) => format!("cannot read configuration `{name}`: {e}"),
+            ReadError::NotRegular { .. } => {
+                format!("configuration `{name}` is not a regular file; it was not read")
+            }
+            ReadError::TooLarge => format!(
+                "configuration `{name}` is larger than {} and was not read",
+                crate::discover::format_size(MAX_CONFIG_SIZE)
+            ),
+        })
+    })?;
     let text = String::from_utf8(bytes)
         .map_err(|_| LoadError::Io(format!("configuration `{name}` is not valid UTF-8 text")))?;
     let config = match Config::parse(&text) {

@@ -77,7 +77,8 @@ const MARKER: &str = "policy-check:";
 /// A `# policy-check: ignore[...] reason` comment.
 #[derive(Debug)]
 struct Comment {
-    /// The comment, from its `#` or `//` to the end of the line.
+    /// The comment: from its `#` or `//` to the end of the line, or a whole
+    /// `/* */` comment.
     span: Span,
     /// Each id as written, with its span; `None` for an id no rule has.
     ids: Vec<(Option<Rule>, Span)>,
@@ -119,7 +120,10 @@ impl Comments {
             return None;
         }
         let text = String::from_utf8_lossy(bytes).into_owned();
-        let comments = find_comments(&text, syntax);
+        let comments = match syntax {
+            Syntax::Hcl => hcl_comments(&text),
+            Syntax::Yaml => yaml_comments(&text),
+        };
         (!comments.is_empty()).then_some(Comments { text, comments })
     }
 }
@@ -154,9 +158,9 @@ fn lines(text: &str) -> Vec<Line> {
     out
 }
 
-/// Where a comment starts in `line`, outside quoted strings: `#` (and `//`
-/// in HCL) at the line's start or after white space.
-fn comment_start(line: &str, syntax: Syntax) -> Option<usize> {
+/// Where a comment starts in a YAML `line`, outside quoted strings: `#` at
+/// the line's start or after white space.
+fn comment_start(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     let mut quote: Option<u8> = None;
     let mut i = 0;
@@ -171,38 +175,19 @@ fn comment_start(line: &str, syntax: Syntax) -> Option<usize> {
                     quote = None;
                 }
             }
-            None => {
-                // In YAML a quote opens a string only where a scalar starts
-                // (`key: don't` is a plain scalar); in HCL `"` always does.
-                let opens = match syntax {
-                    Syntax::Hcl => b == b'"',
-                    Syntax::Yaml => {
-                        (b == b'"' || b == b'\'')
-                            && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b':' | b'[' | b'{' | b','))
-                    }
-                };
-                if opens {
-                    quote = Some(b);
-                } else if after_space && (b == b'#' || (syntax == Syntax::Hcl && line[i..].starts_with("//")))
-                {
-                    return Some(i);
-                }
+            // A quote opens a string only where a scalar starts
+            // (`key: don't` is a plain scalar).
+            None if (b == b'"' || b == b'\'')
+                && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b':' | b'[' | b'{' | b',')) =>
+            {
+                quote = Some(b)
             }
+            None if after_space && b == b'#' => return Some(i),
+            None => {}
         }
         i += 1;
     }
     None
-}
-
-/// The heredoc marker a line of HCL opens (`<<EOF`, `<<-EOF` at its end).
-fn heredoc_marker(code: &str) -> Option<&str> {
-    let code = code.trim_end();
-    let at = code.rfind("<<")?;
-    let marker = code[at + 2..].trim_start_matches('-');
-    let ok = !marker.is_empty()
-        && marker.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && !marker.as_bytes()[0].is_ascii_digit();
-    ok.then_some(marker)
 }
 
 /// Whether a line of YAML opens a block scalar (`key: |`, `- >-`).
@@ -221,128 +206,254 @@ fn indentation(line: &str) -> usize {
     line.len() - line.trim_start_matches([' ', '\t']).len()
 }
 
-/// A line without its comment.
-fn code_of(text: &str, line: Line, syntax: Syntax) -> &str {
-    let line = &text[line.start..line.end];
-    comment_start(line, syntax).map_or(line, |at| &line[..at])
-}
-
-/// The index of the last line of the multi-line string that line `i`
-/// opens (a heredoc, a YAML block scalar), or `i` itself: lines in between
-/// are string text, never comments.
-fn string_end(text: &str, lines: &[Line], i: usize, syntax: Syntax) -> usize {
-    let code = code_of(text, lines[i], syntax);
-    match syntax {
-        Syntax::Hcl => match heredoc_marker(code) {
-            Some(marker) => (i + 1..lines.len())
-                .find(|&j| text[lines[j].start..lines[j].end].trim() == marker)
-                .unwrap_or(lines.len() - 1),
-            None => i,
-        },
-        Syntax::Yaml if opens_block_scalar(code) => indented_end(text, lines, i),
-        Syntax::Yaml => i,
-    }
-}
-
-/// The last line after line `i` that is indented deeper than it (blank
-/// lines do not end the run), or `i`.
-fn indented_end(text: &str, lines: &[Line], i: usize) -> usize {
-    let indent = indentation(&text[lines[i].start..lines[i].end]);
-    let mut last = i;
-    for (j, next) in lines.iter().enumerate().skip(i + 1) {
-        let body = &text[next.start..next.end];
-        if body.trim().is_empty() {
-            continue;
+/// For each index `t` of `values`, the first later index whose value is at
+/// most `values[t]` (`values.len()` when none): one pass with a stack, so
+/// every construct's end is found in linear time overall.
+fn next_at_most(values: &[i64]) -> Vec<usize> {
+    let mut next = vec![values.len(); values.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (u, &value) in values.iter().enumerate() {
+        while let Some(&t) = open.last() {
+            if values[t] < value {
+                break;
+            }
+            next[t] = u;
+            open.pop();
         }
-        if indentation(body) <= indent {
-            break;
-        }
-        last = j;
+        open.push(u);
     }
-    last
+    next
 }
 
-/// How far the brackets of a line of HCL code (its comment cut off) open
-/// or close, outside quoted strings.
-fn bracket_depth(code: &str) -> i64 {
-    let mut depth = 0;
-    let mut in_string = false;
-    let mut escaped = false;
-    for b in code.bytes() {
-        match (in_string, b) {
-            (true, _) if escaped => escaped = false,
-            (true, b'\\') => escaped = true,
-            (true, b'"') | (false, b'"') => in_string = !in_string,
-            (false, b'{' | b'[' | b'(') => depth += 1,
-            (false, b'}' | b']' | b')') => depth -= 1,
-            _ => {}
-        }
-    }
-    depth
+/// A file cut into lines, with where each line's construct ends: the index
+/// of the last line of the construct that starts on it.
+struct Layout {
+    lines: Vec<Line>,
+    construct_end: Vec<usize>,
 }
 
-/// The index of the last line of the construct that starts on line `i`:
-/// in HCL up to where the brackets it opens close (a resource block, a
-/// `jsonencode({...})`), with any heredoc it opens; in YAML the lines
-/// indented deeper (the mapping, list item or block scalar it starts).
-fn construct_end(text: &str, lines: &[Line], i: usize, syntax: Syntax) -> usize {
-    if syntax == Syntax::Yaml {
-        return indented_end(text, lines, i);
-    }
-    let mut depth = 0;
-    let mut j = i;
-    while j < lines.len() {
-        depth += bracket_depth(code_of(text, lines[j], syntax));
-        j = string_end(text, lines, j, syntax);
-        if depth <= 0 {
-            return j;
-        }
-        j += 1;
-    }
-    lines.len() - 1
-}
-
-fn find_comments(text: &str, syntax: Syntax) -> Vec<Comment> {
+/// YAML: a line's construct is the run of lines indented deeper after it
+/// (blank lines do not end the run): the mapping, list item or block scalar
+/// it starts.
+fn yaml_layout(text: &str) -> Layout {
     let lines = lines(text);
-    let mut out = Vec::new();
+    let code: Vec<usize> = (0..lines.len())
+        .filter(|&i| !text[lines[i].start..lines[i].end].trim().is_empty())
+        .collect();
+    let indents: Vec<i64> = code
+        .iter()
+        .map(|&i| indentation(&text[lines[i].start..lines[i].end]) as i64)
+        .collect();
+    let next = next_at_most(&indents);
+    let mut construct_end: Vec<usize> = (0..lines.len()).collect();
+    for (k, &i) in code.iter().enumerate() {
+        // The last non-blank line before the next one indented no deeper.
+        construct_end[i] = code[next[k] - 1];
+    }
+    Layout { lines, construct_end }
+}
+
+/// The suppression comments of a YAML file. Lines inside a block scalar
+/// are string text, never comments.
+fn yaml_comments(text: &str) -> Vec<Comment> {
+    let layout = yaml_layout(text);
+    let lines = &layout.lines;
+    let starts: Vec<Option<usize>> = lines
+        .iter()
+        .map(|l| comment_start(&text[l.start..l.end]))
+        .collect();
+    let code_of = |i: usize| {
+        let line = &text[lines[i].start..lines[i].end];
+        starts[i].map_or(line, |at| &line[..at])
+    };
+    let mut found = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        let line = &text[lines[i].start..lines[i].end];
-        if let Some(at) = comment_start(line, syntax) {
-            let start = lines[i].start + at;
-            if let Some(mut comment) = parse_comment(text, Span::new(start, lines[i].end)) {
-                // A comment of its own covers the next line that is not
-                // one; a comment after code covers its own line.
-                let own_line = line[..at].trim().is_empty();
-                let target = if own_line {
-                    (i + 1..lines.len()).find(|&j| {
-                        let l = &text[lines[j].start..lines[j].end];
-                        comment_start(l, syntax).is_none_or(|c| !l[..c].trim().is_empty())
-                    })
-                } else {
-                    Some(i)
-                };
-                comment.covers = match target {
-                    Some(j) => {
-                        let last = construct_end(text, &lines, j, syntax);
-                        Span::new(lines[j].start, lines[last].end)
-                    }
-                    None => Span::new(text.len(), text.len()),
-                };
-                out.push(comment);
-            }
+        if let Some(at) = starts[i] {
+            found.push((Span::new(lines[i].start + at, lines[i].end), i));
         }
-        i = string_end(text, &lines, i, syntax) + 1;
+        i = if opens_block_scalar(code_of(i)) {
+            layout.construct_end[i] + 1
+        } else {
+            i + 1
+        };
+    }
+    let is_code: Vec<bool> = (0..lines.len()).map(|j| !code_of(j).trim().is_empty()).collect();
+    cover(text, &layout, found, &is_code)
+}
+
+/// Gives each suppression comment found (its span and first line) the host
+/// bytes it covers: a comment alone on its line covers the construct that
+/// starts on the next line holding code; a comment after code covers the
+/// construct its own line starts.
+fn cover(text: &str, layout: &Layout, found: Vec<(Span, usize)>, is_code: &[bool]) -> Vec<Comment> {
+    let lines = &layout.lines;
+    // The next line holding code at or after each line, from the end.
+    let mut next_code = vec![None; lines.len() + 1];
+    for j in (0..lines.len()).rev() {
+        next_code[j] = if is_code[j] { Some(j) } else { next_code[j + 1] };
+    }
+    let mut out = Vec::new();
+    for (span, line) in found {
+        let Some(mut comment) = parse_comment(text, span) else {
+            continue;
+        };
+        // A `/* */` comment may run over several lines.
+        let last_line = line_of(lines, span.end.saturating_sub(1)).max(line);
+        let own_line = text[lines[line].start..span.start].trim().is_empty();
+        let target = if own_line {
+            next_code[last_line + 1]
+        } else {
+            Some(line)
+        };
+        comment.covers = match target {
+            Some(j) => Span::new(lines[j].start, lines[layout.construct_end[j]].end),
+            None => Span::new(text.len(), text.len()),
+        };
+        out.push(comment);
     }
     out
+}
+
+/// The index of the line holding byte `offset`.
+fn line_of(lines: &[Line], offset: usize) -> usize {
+    lines.partition_point(|l| l.start <= offset).saturating_sub(1)
+}
+
+/// HCL: the parser (hcl-edit) says where strings, templates and heredocs
+/// are; outside them `#`, `//` and `/* */` are always comments, so no text of
+/// a string is read as one, and no bracket in a comment or a string counts
+/// towards a construct. A file that does not parse has no suppression
+/// comments: its findings are all shown.
+fn hcl_comments(text: &str) -> Vec<Comment> {
+    let Ok(body) = hcl_edit::parser::parse_body(text) else {
+        return Vec::new();
+    };
+    let mut strings = StringSpans(Vec::new());
+    hcl_edit::visit::Visit::visit_body(&mut strings, &body);
+    let mut strings = strings.0;
+    strings.sort_by_key(|s| s.start);
+    // The code with comments and strings blanked out (line breaks kept).
+    let bytes = text.as_bytes();
+    let mut code = bytes.to_vec();
+    let mut comments = Vec::new();
+    let mut next_string = strings.iter().peekable();
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(string) = next_string.peek() {
+            if string.start <= i {
+                let end = string.end.max(i);
+                blank(&mut code[i..end]);
+                // A string counts as a bracket pair, so that the construct
+                // of the line a heredoc starts on runs to its end.
+                if end > i + 1 {
+                    code[i] = b'(';
+                    code[end - 1] = b')';
+                }
+                i = end;
+                next_string.next();
+                continue;
+            }
+        }
+        let rest = &bytes[i..];
+        let end = if rest.starts_with(b"#") || rest.starts_with(b"//") {
+            let line_end = i + rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+            if line_end > i && bytes[line_end - 1] == b'\r' {
+                line_end - 1
+            } else {
+                line_end
+            }
+        } else if rest.starts_with(b"/*") {
+            i + 2
+                + rest[2..]
+                    .windows(2)
+                    .position(|w| w == b"*/")
+                    .map_or(rest.len() - 2, |at| at + 2)
+        } else {
+            i += 1;
+            continue;
+        };
+        comments.push(Span::new(i, end));
+        blank(&mut code[i..end]);
+        i = end.max(i + 1);
+    }
+    let lines = lines(text);
+    let depth_change = |l: &Line| {
+        code[l.start..l.end].iter().fold(0i64, |d, b| match b {
+            b'{' | b'[' | b'(' => d + 1,
+            b'}' | b']' | b')' => d - 1,
+            _ => d,
+        })
+    };
+    // The depth before each line (and after the last): a construct that
+    // starts on line j ends on the line before the first later depth that is
+    // at most the depth before j.
+    let mut depth_before = Vec::with_capacity(lines.len() + 1);
+    let mut depth = 0;
+    depth_before.push(depth);
+    for line in &lines {
+        depth += depth_change(line);
+        depth_before.push(depth);
+    }
+    let next = next_at_most(&depth_before);
+    let last = lines.len().saturating_sub(1);
+    let construct_end = (0..lines.len())
+        .map(|j| next[j].saturating_sub(1).clamp(j, last))
+        .collect();
+    let is_code: Vec<bool> = lines
+        .iter()
+        .map(|l| code[l.start..l.end].iter().any(|b| !b.is_ascii_whitespace()))
+        .collect();
+    let layout = Layout { lines, construct_end };
+    let found = comments
+        .into_iter()
+        .map(|span| (span, line_of(&layout.lines, span.start)))
+        .collect();
+    cover(text, &layout, found, &is_code)
+}
+
+/// Replaces bytes with spaces, keeping line breaks where they are.
+fn blank(bytes: &mut [u8]) {
+    for b in bytes.iter_mut().filter(|b| **b != b'\n') {
+        *b = b' ';
+    }
+}
+
+/// The byte ranges of every string literal, quoted template and heredoc.
+struct StringSpans(Vec<std::ops::Range<usize>>);
+
+impl StringSpans {
+    fn add(&mut self, node: &impl hcl_edit::Span) {
+        self.0.extend(node.span());
+    }
+}
+
+impl hcl_edit::visit::Visit for StringSpans {
+    fn visit_string(&mut self, node: &hcl_edit::Decorated<String>) {
+        self.add(node);
+    }
+    fn visit_string_template(&mut self, node: &hcl_edit::template::StringTemplate) {
+        self.add(node);
+    }
+    fn visit_heredoc_template(&mut self, node: &hcl_edit::template::HeredocTemplate) {
+        self.add(node);
+    }
 }
 
 /// Parses a comment (the text at `span`, from `#` or `//`) if it is a
 /// suppression comment.
 fn parse_comment(text: &str, span: Span) -> Option<Comment> {
     let raw = &text[span.start..span.end];
-    let body_at = if raw.starts_with("//") { 2 } else { 1 };
+    let body_at = if raw.starts_with("//") || raw.starts_with("/*") {
+        2
+    } else {
+        1
+    };
     let body = &raw[body_at..];
+    let body = body
+        .strip_suffix("*/")
+        .filter(|_| raw.starts_with("/*"))
+        .unwrap_or(body);
     let trimmed = body.trim_start();
     let rest = trimmed.strip_prefix(MARKER)?;
     let rest_at = span.start + body_at + (body.len() - trimmed.len()) + MARKER.len();

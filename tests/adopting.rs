@@ -479,3 +479,66 @@ fn comments_suppress_in_terraform_and_yaml() {
     assert_eq!(bare["suppressed"], 0);
     assert_eq!(findings(&bare).len(), 2, "{bare}");
 }
+
+const ALLOW_ALL_TF: &str = r#"resource "alicloud_ram_policy" "NAME" {
+  policy_name     = "NAME"
+  policy_document = jsonencode({
+    Version   = "1"
+    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
+  })
+}
+"#;
+
+#[test]
+fn a_bracket_in_a_block_comment_does_not_stretch_a_suppression() {
+    let first = ALLOW_ALL_TF.replace("NAME", "first").replacen(
+        "policy_name",
+        "/* a ( in a comment */\n  policy_name",
+        1,
+    );
+    let text = format!(
+        "# policy-check: ignore[allow-all] break-glass role, reviewed\n{first}{}",
+        ALLOW_ALL_TF.replace("NAME", "second")
+    );
+    let dir = tree("block-comment-bracket", &[("main.tf", &text)]);
+    let report = json(&run(&dir, &["--isolated", "--format", "json", "main.tf"], None));
+    let allow_all: Vec<_> = findings(&report)
+        .into_iter()
+        .filter(|(_, rule)| rule == "allow-all")
+        .collect();
+    assert_eq!(allow_all.len(), 1, "the second resource is not covered: {report}");
+}
+
+#[test]
+fn a_block_comment_suppresses_and_a_string_is_no_comment() {
+    let text = format!(
+        "/* policy-check: ignore[allow-all] break-glass role, reviewed */\n{}{}",
+        ALLOW_ALL_TF.replace("NAME", "first"),
+        ALLOW_ALL_TF.replace("NAME", "second").replace(
+            "policy_name     = \"second\"",
+            "policy_name     = \"# policy-check: ignore[allow-all] in a string\""
+        )
+    );
+    let dir = tree("block-comment", &[("main.tf", &text)]);
+    let report = json(&run(&dir, &["--isolated", "--format", "json", "main.tf"], None));
+    let allow_all = findings(&report)
+        .into_iter()
+        .filter(|(_, rule)| rule == "allow-all")
+        .count();
+    assert_eq!(allow_all, 1, "{report}");
+    assert_eq!(report["suppressed"], 1, "{report}");
+}
+
+/// 30,000 comment lines in a row: each looked for the next line of code
+/// from its own line on (1.17 MB took 25 s); now one pass finds them all.
+#[test]
+fn many_suppression_comments_are_scanned_in_linear_time() {
+    let comments = "# policy-check: ignore[allow-all] reviewed\n".repeat(30_000);
+    let text = format!("{comments}{}", ALLOW_ALL_TF.replace("NAME", "p"));
+    let dir = tree("many-comments", &[("main.tf", &text)]);
+    let started = std::time::Instant::now();
+    let output = run(&dir, &["--isolated", "--format", "json", "main.tf"], None);
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    let report = json(&output);
+    assert_eq!(report["suppressed"], 1, "{}", stdout(&output).len());
+}

@@ -261,3 +261,90 @@ fn hidden_directories_are_skipped_as_in_the_working_tree() {
     let (code, out, _) = run(&dir, &["diff", "--base", "HEAD", "policies"]);
     assert_eq!(code, Some(1), "{out}");
 }
+
+/// Turns `dir` into a partial clone whose promisor remote would be reached
+/// over ssh, with `core.sshCommand` planted to leave `marker` behind, and
+/// removes the blob of `path` at HEAD so that reading it needs a fetch.
+fn plant_promisor(dir: &Path, path: &str, marker: &Path) {
+    let object = Command::new("git")
+        .args(["rev-parse", &format!("HEAD:{path}")])
+        .current_dir(dir)
+        .output()
+        .expect("rev-parse");
+    let object = String::from_utf8(object.stdout).expect("utf-8");
+    let object = object.trim();
+    std::fs::remove_file(dir.join(".git/objects").join(&object[..2]).join(&object[2..]))
+        .expect("drop the blob");
+    git(dir, &["config", "core.repositoryformatversion", "1"]);
+    git(dir, &["config", "extensions.partialClone", "origin"]);
+    git(
+        dir,
+        &["config", "remote.origin.url", "ssh://example.invalid/repo"],
+    );
+    git(dir, &["config", "remote.origin.promisor", "true"]);
+    let command = format!("touch '{}' #", marker.display());
+    git(dir, &["config", "core.sshCommand", &command]);
+}
+
+#[test]
+fn a_promisor_remote_in_the_repository_config_is_never_run() {
+    if !have_git() {
+        return;
+    }
+    let dir = repo("promisor");
+    let marker = dir.with_extension("ssh-ran");
+    let _ = std::fs::remove_file(&marker);
+    plant_promisor(&dir, "policies/guardrails.json", &marker);
+    let (code, _, err) = run(&dir, &["diff", "--base", "HEAD", "policies"]);
+    assert!(!marker.exists(), "git ran the repository's core.sshCommand");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("HEAD:policies/guardrails.json") && err.contains("missing"),
+        "a missing blob is reported as missing: {err}"
+    );
+    assert!(!err.contains("larger than"), "{err}");
+}
+
+#[test]
+fn a_committed_bare_repository_is_not_discovered() {
+    if !have_git() {
+        return;
+    }
+    // The outer repository commits a folder laid out as a bare repository
+    // whose config would run a program; `diff` runs from inside it.
+    let dir = repo("bare");
+    let inner = dir.join("policies/inner");
+    std::fs::create_dir_all(&inner).expect("mkdir");
+    git(&inner, &["init", "-q", "--bare", "."]);
+    std::fs::write(inner.join("p.json"), walkthrough("before", "read-only.json")).expect("write");
+    git(&inner, &["--work-tree=.", "add", "p.json"]);
+    git(&inner, &["--work-tree=.", "commit", "-q", "-m", "inner"]);
+    let marker = dir.with_extension("bare-ran");
+    let _ = std::fs::remove_file(&marker);
+    // The commit itself is dropped: resolving the revision would fetch it.
+    let object = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(&inner)
+        .output()
+        .expect("rev-parse");
+    let object = String::from_utf8(object.stdout).expect("utf-8");
+    let object = object.trim().to_string();
+    std::fs::remove_file(inner.join("objects").join(&object[..2]).join(&object[2..])).expect("drop the blob");
+    for (key, value) in [
+        ("core.repositoryformatversion", "1".to_string()),
+        ("extensions.partialClone", "origin".to_string()),
+        ("remote.origin.url", "ssh://example.invalid/repo".to_string()),
+        ("remote.origin.promisor", "true".to_string()),
+        ("core.sshCommand", format!("touch '{}' #", marker.display())),
+    ] {
+        git(&inner, &["config", key, &value]);
+    }
+    let (code, _, err) = run(&inner, &["diff", "--base", "HEAD", "p.json"]);
+    assert!(
+        !marker.exists(),
+        "git used the committed bare repository's config"
+    );
+    // Refused, as git refuses it with safe.bareRepository=explicit.
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("bare repository"), "{err}");
+}

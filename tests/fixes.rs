@@ -245,6 +245,9 @@ fn fixtures_fix_to_their_snapshots() {
         if !left.is_empty() {
             failures.push(format!("{shown}: still has {rule_id} after fixing: {left:?}"));
         }
+        if let Err(damage) = preserved(file_name, &before, &fixed) {
+            failures.push(format!("{shown}: {damage}"));
+        }
         if applicability == Applicability::Safe {
             // Safe fixes alone make the snapshot, and unsafe ones are not needed.
             let safe_only = fixed
@@ -507,6 +510,7 @@ proptest! {
         prop_assume!(!all.is_empty());
         let mutated = mutate(original, &all, &picks);
         let fixed = fix(name, &mutated, false);
+        prop_assert!(preserved(name, &mutated, &fixed).is_ok(), "{:?}", preserved(name, &mutated, &fixed));
         let reparsed = parse::parse(&fixed.text);
         prop_assert!(reparsed.errors.is_empty(), "{name}: fixed text does not parse:\n{}", fixed.text);
         let asked = requests(&[original]);
@@ -999,4 +1003,81 @@ fn suppressed_findings_are_not_fixed() {
     let output = common::run(&dir, &["--fix", "p.json"], b"");
     assert_eq!(output.status.code(), Some(1), "{}", common::stdout(&output));
     assert_eq!(fs::read_to_string(dir.join("p.json")).expect("read"), MIXED);
+}
+
+/// What a fix must keep: no finding that says structure was lost or merged
+/// (a key swallowed, two keys made one, a document gone) appears that the
+/// input did not have, and every comment mark stays.
+fn preserved(name: &str, before: &str, fixed: &Fixed) -> Result<(), String> {
+    let original = lint(name, before);
+    // A text that did not parse hid its structure (see `fix/passes.rs`).
+    if original.diagnostics.iter().any(|d| d.rule == Rule::InvalidJson) {
+        return Ok(());
+    }
+    for rule in [
+        Rule::InvalidJson,
+        Rule::InvalidDocument,
+        Rule::InvalidStatement,
+        Rule::DuplicateKey,
+        Rule::MissingAction,
+        Rule::MissingResource,
+    ] {
+        let count = |r: &FileReport| r.diagnostics.iter().filter(|d| d.rule == rule).count();
+        if count(&fixed.report) > count(&original) {
+            return Err(format!("the fix added {} findings:\n{}", rule.id(), fixed.text));
+        }
+    }
+    let marks = |t: &str| t.matches('#').count() + t.matches("//").count() + t.matches("/*").count();
+    if marks(&fixed.text) < marks(before) {
+        return Err(format!("the fix dropped a comment:\n{}", fixed.text));
+    }
+    Ok(())
+}
+
+/// Safe fixes that used to damage a file while it still parsed: each must
+/// now leave every key, document and comment in place.
+#[test]
+fn safe_fixes_never_merge_keys_swallow_lines_or_drop_comments() {
+    let ros = |statement: &str| {
+        format!(
+            "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  Policy:\n    Type: ALIYUN::RAM::ManagedPolicy\n    Properties:\n      PolicyName: p\n      PolicyDocument:\n        Version: '1'\n        Statement:\n{statement}"
+        )
+    };
+    let block_scalar = ros("          - Effect: |-\n              allow\n            Action: ens:CreateImage\n            Resource: '*'\n");
+    let flow_comment = ros(
+        "          - Effect: Allow\n            Action: [ens:CreateImage, # keep me\n                     ens:CreateImage]\n            Resource: '*'\n",
+    );
+    let hcl_comment = "resource \"alicloud_ram_policy\" \"p\" {\n  policy_name     = \"p\"\n  policy_document = jsonencode({\n    Version = \"1\"\n    Statement = [{\n      Effect   = \"Allow\"\n      Action   = [\"ens:CreateImage\", # keep me\n                  \"ens:CreateImage\"]\n      Resource = \"*\"\n    }]\n  })\n}\n";
+    let key_case = r#"{"Version": "1", "Statement": [{"effect": "Allow", "EFFECT": "Allow", "Action": "ens:CreateImage", "Resource": "*"}]}"#;
+    for (name, text) in [
+        ("block.yaml", block_scalar.as_str()),
+        ("flow.yaml", flow_comment.as_str()),
+        ("main.tf", hcl_comment),
+        ("keys.json", key_case),
+    ] {
+        let fixed = fix(name, text, false);
+        let damage: Vec<&Rule> = [Rule::MissingAction, Rule::DuplicateKey, Rule::InvalidJson]
+            .iter()
+            .filter(|rule| {
+                let count = |r: &FileReport| r.diagnostics.iter().filter(|d| d.rule == **rule).count();
+                count(&fixed.report) > count(&lint(name, text))
+            })
+            .collect();
+        assert!(
+            damage.is_empty(),
+            "{name}: {damage:?} after the fix:\n{}",
+            fixed.text
+        );
+        assert!(
+            fixed.text.contains("Action") || fixed.text.contains("\"Action\""),
+            "{name}"
+        );
+        assert_eq!(
+            fixed.text.matches('#').count(),
+            text.matches('#').count(),
+            "{name}: a comment was dropped:\n{}",
+            fixed.text
+        );
+        assert!(!fixed.text.contains("AllowAction"), "{name}:\n{}", fixed.text);
+    }
 }

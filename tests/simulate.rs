@@ -1165,3 +1165,47 @@ fn standard_input_honours_the_size_limit() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_test_file_reads_no_policy_outside_the_tested_folders() {
+    let allow = policy(&[statement("Allow", r#""Action": "ens:CreateImage""#, "")]);
+    let root = tree(
+        "test-escape",
+        &[("elsewhere/secret.json", &allow), ("repo/p.json", &allow)],
+    );
+    let secret = root.join("elsewhere/secret.json");
+    let tests = format!(
+        r#"{{"cases": [
+            {{"name": "up", "policies": ["../elsewhere/secret.json"], "expect": "allow"}},
+            {{"name": "absolute", "policies": [{}], "expect": "allow"}},
+            {{"name": "inside", "policies": ["p.json"], "expect": "allow"}}
+        ]}}"#,
+        serde_json::to_string(&secret.display().to_string()).expect("json")
+    );
+    fs::write(root.join("repo/t.test.json"), tests).expect("write");
+    std::os::unix::fs::symlink(&secret, root.join("repo/linked.json")).expect("symlink");
+    fs::write(
+        root.join("repo/l.test.json"),
+        r#"{"policies": ["linked.json"], "cases": [{"name": "link", "expect": "allow"}]}"#,
+    )
+    .expect("write");
+    let output = run(&["test", "."], &root.join("repo"));
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    for case in ["up", "absolute"] {
+        assert!(
+            text.contains(&format!("ERROR t.test.json: {case}: policy `")),
+            "{text}"
+        );
+    }
+    assert!(text.contains("ERROR l.test.json: link: policy `"), "{text}");
+    assert!(text.contains("ok    t.test.json: inside: allow"), "{text}");
+    // Named on the command line, the other folder is read.
+    let output = run(&["test", ".", "../elsewhere"], &root.join("repo"));
+    assert!(
+        stdout(&output).contains("ok    t.test.json: up: allow"),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -24,10 +24,10 @@ use crate::discover::{
 use crate::embedded::{Query, Selected};
 use crate::engine;
 use crate::fix::unified::unified_diff;
-use crate::fix::write::write_atomic;
 use crate::host::files::{self, lexical, root_of, Resolved};
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
+use crate::write::{write_atomic, AtomicFile, Replace};
 
 pub use crate::core::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
@@ -267,10 +267,10 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     if !errors.is_empty() {
         return config_failure(&errors, style, err);
     }
-    let mut stdin_bytes = None;
-    if inputs.contains(&Input::Stdin) {
-        stdin_bytes = Some(read_limited(stdin, args.max_file_size, 0)?);
-    }
+    let stdin_bytes = match inputs.contains(&Input::Stdin) {
+        true => Some(read_limited(stdin, args.max_file_size, 0)?),
+        false => None,
+    };
     let linter = Linter {
         args: &args,
         workspace: &workspace,
@@ -278,14 +278,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         stdin_name: &stdin_name,
         stdin_path: &stdin_path,
         stdin_bytes: &stdin_bytes,
-        inputs: inputs
-            .iter()
-            .filter_map(|input| match input {
-                Input::File { path, .. } => Some(lexical(&cwd.join(path))),
-                Input::Stdin => None,
-            })
-            .chain(walk_errors.iter().map(|e| lexical(&cwd.join(&e.name))))
-            .collect(),
+        inputs: input_paths(&inputs, &walk_errors, &cwd),
         cwd: &cwd,
         today,
         baseline: baseline.as_ref(),
@@ -293,11 +286,11 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     let items = items(inputs, walk_errors, &stdin_name);
     let mode = mode(&args);
     let renderer = report::Renderer::with_mode(args.format, mode, style).with_unsafe_fixes(args.unsafe_fixes);
-    let mut target = match open_output(&args, out, err)? {
+    let target = match open_output(&args, out, err)? {
         Ok(target) => target,
         Err(code) => return Ok(code),
     };
-    let mut out = io::BufWriter::new(&mut *target);
+    let mut out = io::BufWriter::new(target);
     let mut stream = report::Stream::start(&renderer, &mut out)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -347,8 +340,23 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         baseline: baseline.as_ref().map(BaselineRun::finish).transpose()?,
     };
     let totals = stream.finish(&run, args.quiet || args.diff)?;
-    out.flush()?;
+    out.into_inner()
+        .map_err(io::IntoInnerError::into_error)?
+        .commit()?;
     finish(&args, &totals, mode, err)
+}
+
+/// Where every input is, so that a `file()` target that is an input
+/// itself is not linted twice.
+fn input_paths(inputs: &[Input], walk_errors: &[crate::discover::WalkError], cwd: &Path) -> HashSet<PathBuf> {
+    inputs
+        .iter()
+        .filter_map(|input| match input {
+            Input::File { path, .. } => Some(lexical(&cwd.join(path))),
+            Input::Stdin => None,
+        })
+        .chain(walk_errors.iter().map(|e| lexical(&cwd.join(&e.name))))
+        .collect()
 }
 
 /// How a file named on the command line is taken: `--force-exclude` also
@@ -395,23 +403,56 @@ fn mode(args: &LintArgs) -> Mode {
     }
 }
 
-/// Where the report goes: `--output-file`, else `out`; `Err` holds the exit
-/// code when the file cannot be created.
+/// Where the report goes: `--output-file`, written beside its target and
+/// put in place by [`Target::commit`] at the end (a run that stops early
+/// leaves the old file as it was), else `out`.
+enum Target<'o> {
+    File(Box<AtomicFile>),
+    Out(&'o mut dyn Write),
+}
+
+impl Write for Target<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Target::File(file) => file.write(buf),
+            Target::Out(out) => out.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Target::File(file) => file.flush(),
+            Target::Out(out) => out.flush(),
+        }
+    }
+}
+
+impl Target<'_> {
+    fn commit(self) -> io::Result<()> {
+        match self {
+            Target::File(file) => file.commit(),
+            Target::Out(_) => Ok(()),
+        }
+    }
+}
+
+/// The report's [`Target`]; `Err` holds the exit code when the file cannot
+/// be created.
 fn open_output<'o>(
     args: &LintArgs,
     out: &'o mut dyn Write,
     err: &mut dyn Write,
-) -> io::Result<Result<Box<dyn Write + 'o>, u8>> {
+) -> io::Result<Result<Target<'o>, u8>> {
     Ok(Ok(match &args.output_file {
-        Some(file) => match std::fs::File::create(file) {
-            Ok(file) => Box::new(file),
+        Some(file) => match AtomicFile::create(file, Replace::Output) {
+            Ok(file) => Target::File(Box::new(file)),
             Err(e) => {
                 let message = format!("cannot write `{}`: {e}", display_name(file));
                 writeln!(err, "policy-check: {}", escape::text(&message))?;
                 return Ok(Err(EXIT_ERROR));
             }
         },
-        None => Box::new(out),
+        None => Target::Out(out),
     }))
 }
 
@@ -692,6 +733,40 @@ fn usage_problem(args: &LintArgs) -> Option<String> {
     if args.statistics && args.show_files {
         return Some("--statistics and --show-files each replace the findings: give one".to_string());
     }
+    output_among_inputs(args)
+}
+
+/// `-o FILE` naming an input, or a file inside a walked folder, would
+/// overwrite what is being linted (or be linted on the next run).
+fn output_among_inputs(args: &LintArgs) -> Option<String> {
+    let output = args.output_file.as_ref()?;
+    let cwd = std::env::current_dir().ok()?;
+    let resolve = |path: &Path| {
+        let absolute = lexical(&cwd.join(path));
+        // Through the links of the folders that exist, so `./x` and a
+        // linked folder's name lead to the same place.
+        match (absolute.parent(), absolute.file_name()) {
+            (Some(dir), Some(name)) => std::fs::canonicalize(dir).map_or(absolute.clone(), |d| d.join(name)),
+            _ => absolute,
+        }
+    };
+    let output_at = resolve(output);
+    for input in args.paths.iter().filter(|p| p.as_os_str() != "-") {
+        let input_at = resolve(input);
+        let inside = input.is_dir() && output_at.starts_with(&input_at);
+        if output_at == input_at || inside {
+            return Some(format!(
+                "--output-file `{}` is {} `{}`: write the report outside what is linted",
+                display_name(output),
+                if inside {
+                    "inside the linted folder"
+                } else {
+                    "the input"
+                },
+                display_name(input)
+            ));
+        }
+    }
     None
 }
 
@@ -899,7 +974,7 @@ impl Linter<'_> {
             // `--fix --diff` is `--diff`, as in ruff: nothing is written.
             if args.diff {
                 fixing.diff = Some(unified_diff(&escape::text(&name), &fixed.before, &fixed.after));
-            } else if let Err(e) = write_atomic(path, &fixed.after) {
+            } else if let Err(e) = write_atomic(path, fixed.after.as_bytes(), Replace::Edit) {
                 let message = format!("cannot write the fixed file: {e}");
                 let report = FileReport::io_error(name, message);
                 return (self.unanalyzed(report), fail_on, Vec::new(), Fixing::default());

@@ -44,7 +44,7 @@ impl Diagnostic {
         Diagnostic {
             rule,
             severity: rule.default_severity(),
-            message: message.into(),
+            message: clip_quoted(message.into()),
             help: None,
             span,
             labels: Vec::new(),
@@ -62,11 +62,12 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(clip_quoted(help.into()));
         self
     }
 
-    pub fn with_fix(mut self, fix: Fix) -> Self {
+    pub fn with_fix(mut self, mut fix: Fix) -> Self {
+        fix.message = clip_quoted(std::mem::take(&mut fix.message));
         self.fix = Some(fix);
         self
     }
@@ -74,7 +75,7 @@ impl Diagnostic {
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
         self.labels.push(Label {
             span,
-            message: message.into(),
+            message: clip_quoted(message.into()),
         });
         self
     }
@@ -82,5 +83,68 @@ impl Diagnostic {
     /// The order findings are printed in within one file.
     pub fn sort_key(&self) -> (usize, &'static str, usize) {
         (self.span.start, self.rule.id(), self.span.end)
+    }
+}
+
+/// The longest `quoted` token a message repeats whole. A message quotes
+/// tokens of the policy, which a stranger writes: quoted in full, one 100 KB
+/// pattern covering 2,000 others would print 200 MB. The span already points
+/// at the token; the message needs only enough of it to be recognised.
+const MAX_QUOTED_CHARS: usize = 80;
+/// Characters kept from each end of a clipped token.
+const CLIPPED_END_CHARS: usize = 36;
+
+/// `message` with every backtick-quoted token longer than
+/// [`MAX_QUOTED_CHARS`] cut to its two ends around an ellipsis.
+fn clip_quoted(message: String) -> String {
+    let long = message
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .any(|token| token.chars().nth(MAX_QUOTED_CHARS).is_some());
+    if !long {
+        return message;
+    }
+    let mut out = String::with_capacity(message.len().min(4 * MAX_QUOTED_CHARS));
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let quoted = i % 2 == 1;
+        let count = part.chars().count();
+        if quoted && count > MAX_QUOTED_CHARS {
+            out.extend(part.chars().take(CLIPPED_END_CHARS));
+            out.push('…');
+            out.extend(part.chars().skip(count - CLIPPED_END_CHARS));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::*;
+
+    #[test]
+    fn long_quoted_tokens_keep_their_ends() {
+        let long = format!("ens:{}*", "a".repeat(500));
+        let message = format!("`ens:Create` is already covered by `{long}`");
+        let clipped = clip_quoted(message);
+        assert!(
+            clipped.starts_with("`ens:Create` is already covered by `ens:aaa"),
+            "{clipped}"
+        );
+        assert!(clipped.ends_with("aaa*`"), "{clipped}");
+        assert!(clipped.contains('…'));
+        assert!(clipped.chars().count() < 120, "{clipped}");
+        let short = "`ens:CreateImage` is listed twice".to_string();
+        assert_eq!(clip_quoted(short.clone()), short);
+        // Text outside quotes, and multi-byte characters, stay whole.
+        let wide = format!("outside {} `{}`", "x".repeat(200), "é".repeat(100));
+        let clipped = clip_quoted(wide);
+        assert!(clipped.starts_with(&format!("outside {}", "x".repeat(200))));
+        assert_eq!(clipped.matches('é').count(), 2 * CLIPPED_END_CHARS);
     }
 }

@@ -6,6 +6,14 @@
 //! before it is used and cannot be read as an option, paths are passed as
 //! literal pathspecs after `--`, and blob sizes are checked against the same
 //! limit as files on disk before a byte is read.
+//!
+//! The repository's own configuration is untrusted too: a pull request can
+//! commit a bare repository's layout, or a clone can carry a promisor remote
+//! whose `core.sshCommand` git would run to fetch a missing blob. Every `git`
+//! here runs through [`hardened`], which forbids every transport, lazy
+//! fetching, the fsmonitor daemon and the pager, and discovers only
+//! repositories with a `.git` (never a bare layout found by walking up), so
+//! no program named by repository configuration is started.
 
 use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
@@ -33,18 +41,42 @@ struct Named<'a> {
     full: String,
 }
 
+/// A `git` command that no repository configuration can make start
+/// another program. Command-line `-c` settings are "protected
+/// configuration": a repository's own config cannot override them.
+fn hardened() -> Command {
+    let mut command = Command::new("git");
+    command
+        // No transport at all: a fetch (lazy or not) fails instead of
+        // running ssh, `ext::` helpers or a proxy command.
+        .args(["-c", "protocol.allow=never"])
+        .args(["-c", "core.sshCommand=false"])
+        .args(["-c", "core.gitProxy="])
+        .args(["-c", "core.fsmonitor=false"])
+        .args(["-c", "core.hooksPath=/dev/null"])
+        // A committed bare repository layout is not a repository to us.
+        .args(["-c", "safe.bareRepository=explicit"])
+        .arg("--no-pager")
+        // Paths are paths: `*` or `:(glob)` in a file name is not a pattern.
+        .arg("--literal-pathspecs")
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env_remove("GIT_SSH")
+        .env_remove("GIT_SSH_COMMAND")
+        .env_remove("GIT_PROXY_COMMAND")
+        .env_remove("GIT_ASKPASS")
+        .env_remove("SSH_ASKPASS")
+        .env_remove("GIT_EXTERNAL_DIFF")
+        .stdin(Stdio::null());
+    command
+}
+
 /// Runs `git` in the current directory with `args`; its standard output,
 /// or a message with its standard error.
 fn git(args: &[OsString]) -> Result<Vec<u8>, String> {
-    let output = Command::new("git")
-        // Paths are paths: `*` or `:(glob)` in a file name is not a pattern.
-        .arg("--literal-pathspecs")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| {
-            format!("`--base` reads the revision with the `git` command, which could not be run: {e}")
-        })?;
+    let output = hardened().args(args).output().map_err(|e| {
+        format!("`--base` reads the revision with the `git` command, which could not be run: {e}")
+    })?;
     if output.status.success() {
         Ok(output.stdout)
     } else {
@@ -81,7 +113,16 @@ pub fn resolve(rev: &str) -> Result<Revision, String> {
             "--end-of-options",
             &spec,
         ]))
-        .map_err(|_| not_a_commit())?;
+        .map_err(|message| {
+            if message.contains("safe.bareRepository") {
+                "`--base` reads only a repository with a `.git` folder: the current \
+                 directory is inside a bare repository's layout, which a pull request \
+                 could have committed"
+                    .to_string()
+            } else {
+                not_a_commit()
+            }
+        })?;
         id = String::from_utf8_lossy(&out).trim().to_string();
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(not_a_commit());
@@ -195,14 +236,21 @@ fn walked(rest: &str) -> bool {
 fn read_blob(revision: &Revision, entry: &Entry, name: &str) -> Result<Vec<u8>, String> {
     match entry.size {
         Some(size) if size <= DEFAULT_MAX_FILE_SIZE => {}
-        _ => return Err(too_large(name, DEFAULT_MAX_FILE_SIZE)),
+        Some(_) => return Err(too_large(name, DEFAULT_MAX_FILE_SIZE)),
+        // ls-tree prints no size for an object it cannot read: in a partial
+        // or damaged clone the blob is not here, and is never fetched.
+        None => {
+            return Err(format!(
+                "`{name}` is missing from the local repository (a partial clone?): \
+                 `--base` never fetches; fetch the revision's blobs first"
+            ))
+        }
     }
     if !entry.object.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(format!("cannot read `{name}` at {}", revision.label));
     }
-    let mut child = Command::new("git")
+    let mut child = hardened()
         .args(["cat-file", "blob", &entry.object])
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

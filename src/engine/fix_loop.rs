@@ -48,7 +48,7 @@ pub fn fix_until_stable(text: String, unsafe_fixes: bool, lint: impl Fn(&str) ->
             break;
         }
         let next = lint(&pass.text);
-        if no_worse(&report, &next) {
+        if no_worse((&text, &report), (&pass.text, &next)) {
             text = pass.text;
             report = next;
             applied += pass.applied;
@@ -62,7 +62,7 @@ pub fn fix_until_stable(text: String, unsafe_fixes: bool, lint: impl Fn(&str) ->
                 continue;
             }
             let next = lint(&one.text);
-            if no_worse(&report, &next) {
+            if no_worse((&text, &report), (&one.text, &next)) {
                 text = one.text;
                 report = next;
                 kept += 1;
@@ -82,20 +82,42 @@ pub fn fix_until_stable(text: String, unsafe_fixes: bool, lint: impl Fn(&str) ->
     }
 }
 
-/// Whether `after` reads at least as well as `before`: no more parse errors
-/// and no fewer documents.
-fn no_worse(before: &FileReport, after: &FileReport) -> bool {
-    let parse_errors = |r: &FileReport| {
-        r.diagnostics
-            .iter()
-            .filter(|d| d.rule == Rule::InvalidJson)
-            .count()
-    };
+/// Findings that say a document lost or merged structure: a fix that adds
+/// one has damaged the file, however well it still parses (a YAML block
+/// scalar that swallowed the next key; `effect` and `EFFECT` both renamed to
+/// `Effect`).
+const STRUCTURAL: [Rule; 6] = [
+    Rule::InvalidJson,
+    Rule::InvalidDocument,
+    Rule::InvalidStatement,
+    Rule::DuplicateKey,
+    Rule::MissingAction,
+    Rule::MissingResource,
+];
+
+/// Whether `after` (text and report) keeps everything `before` has: no more
+/// findings of a [`STRUCTURAL`] rule, no fewer documents, and no fewer
+/// comment marks (`#`, `//`, `/*`): no fix removes a comment, and an edit
+/// that would is not kept.
+fn no_worse(before: (&str, &FileReport), after: (&str, &FileReport)) -> bool {
+    let structural = |r: &FileReport, rule: Rule| r.diagnostics.iter().filter(|d| d.rule == rule).count();
     let documents = |r: &FileReport| match r.outcome {
         Outcome::Linted { documents, .. } => documents,
         _ => 0,
     };
-    parse_errors(after) <= parse_errors(before) && documents(after) >= documents(before)
+    let comment_marks = |t: &str| t.matches('#').count() + t.matches("//").count() + t.matches("/*").count();
+    // A text that did not parse hid its structure: once a fix makes it
+    // parse, what it then shows (a lower-case `action`) is not damage.
+    let parsed_before = structural(before.1, Rule::InvalidJson) == 0;
+    let kept = |rule: Rule| structural(after.1, rule) <= structural(before.1, rule);
+    let structure_kept = if parsed_before {
+        STRUCTURAL.iter().all(|&rule| kept(rule))
+    } else {
+        kept(Rule::InvalidJson)
+    };
+    structure_kept
+        && documents(after.1) >= documents(before.1)
+        && comment_marks(after.0) >= comment_marks(before.0)
 }
 
 #[cfg(test)]

@@ -53,6 +53,14 @@ pub fn resolve(host: &Path, root: &Path, reference: &str, cwd: &Path) -> Resolve
     Resolved::File(target)
 }
 
+/// A folder as messages name it: the current one is `.`, not an empty name.
+fn folder_name(root: &Path) -> String {
+    match crate::core::display::display_name(root) {
+        name if name.is_empty() => ".".to_string(),
+        name => name,
+    }
+}
+
 /// A resolved `target` as it may be read: itself, or [`Resolved::Refused`]
 /// when a symbolic link on its way leads out of `root`. A missing file is
 /// kept, so that reading it reports it.
@@ -64,7 +72,7 @@ pub fn links_inside(target: PathBuf, host: &Path, root: &Path, cwd: &Path) -> Re
                 "`{}` (named by `file()` in `{}`) is a symbolic link that leads outside `{}`; it was not followed",
                 crate::core::display::display_name(&target),
                 crate::core::display::display_name(host),
-                crate::core::display::display_name(root)
+                folder_name(root)
             );
             return Resolved::Refused(target, message);
         }

@@ -213,7 +213,8 @@ fn config_entry(
     let uri: Uri = file_uri(&config_path)?;
     match existing {
         Some(path) => {
-            let text = Text::new(std::fs::read_to_string(&path).ok()?);
+            let bytes = crate::discover::read_bounded(&path, crate::settings::MAX_CONFIG_SIZE, false).ok()?;
+            let text = Text::new(String::from_utf8(bytes).ok()?);
             let end = text.position(text.text.len(), encoding);
             let separator = if text.text.is_empty() {
                 ""

@@ -4,7 +4,7 @@
 //! one reports a bad frame to the client and reads on from the next
 //! `Content-Length` header it finds.
 
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead};
 use std::thread;
 
 use crossbeam_channel::{bounded, Receiver, Sender};
@@ -58,7 +58,7 @@ pub fn stdio() -> (Sender<Message>, Receiver<Message>, IoThreads) {
             let stdout = io::stdout();
             let mut stdout = stdout.lock();
             for message in out_rx {
-                message.write(&mut stdout)?;
+                write_escaped(&message, &mut stdout)?;
             }
             Ok(())
         })
@@ -76,11 +76,27 @@ pub fn stdio() -> (Sender<Message>, Receiver<Message>, IoThreads) {
     (out_tx, in_rx, IoThreads { writer })
 }
 
+/// Writes one message as lsp-server would, with every character that could
+/// reorder or hide text in an editor (bidirectional controls, invisible
+/// separators) escaped as `\uXXXX`: diagnostics quote policy text that a
+/// stranger wrote, and JSON would otherwise carry it raw.
+fn write_escaped(message: &Message, out: &mut impl io::Write) -> io::Result<()> {
+    let mut value = serde_json::to_value(message).map_err(io::Error::other)?;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert("jsonrpc".into(), "2.0".into());
+    }
+    let text = serde_json::to_string(&value).map_err(io::Error::other)?;
+    let text = crate::report::escape::json(text);
+    write!(out, "Content-Length: {}\r\n\r\n{text}", text.len())?;
+    out.flush()
+}
+
 /// Reads frames until end of input or until the server stops listening;
 /// a malformed frame is answered on `errors` and reading goes on.
 pub fn pump(input: &mut impl BufRead, messages: &Sender<Message>, errors: &Sender<Message>) {
+    let mut resume = None;
     loop {
-        match read_frame(input) {
+        match read_frame(input, &mut resume) {
             Ok(None) => return,
             Ok(Some(Frame::Message(message))) => {
                 let exit = matches!(&message, Message::Notification(n) if n.method == "exit");
@@ -115,9 +131,10 @@ pub fn log_message(text: &str) -> Message {
 /// Reads one frame: headers up to an empty line, then the body. A header
 /// block without `Content-Length` is skipped; a line with garbage before a
 /// `Content-Length` header (the tail of a body whose length was wrong) is
-/// read from that header on. `None` at end of input.
-pub fn read_frame(input: &mut impl BufRead) -> io::Result<Option<Frame>> {
-    let mut length: Option<Result<usize, String>> = None;
+/// read from that header on. `None` at end of input. `resume` carries a
+/// header found while skipping an oversized body to the next call.
+pub fn read_frame(input: &mut impl BufRead, resume: &mut Option<usize>) -> io::Result<Option<Frame>> {
+    let mut length: Option<Result<usize, String>> = resume.take().map(Ok);
     let mut garbage = false;
     let mut line = Vec::new();
     loop {
@@ -157,7 +174,7 @@ pub fn read_frame(input: &mut impl BufRead) -> io::Result<Option<Frame>> {
         None => unreachable!("the header loop ends only with a length"),
     };
     if size > MAX_MESSAGE {
-        io::copy(&mut input.take(size as u64), &mut io::sink())?;
+        *resume = skip_body(input, size)?;
         return Ok(Some(malformed(&format!(
             "a message of {size} bytes, over the {} MiB limit, was skipped",
             MAX_MESSAGE >> 20
@@ -166,6 +183,57 @@ pub fn read_frame(input: &mut impl BufRead) -> io::Result<Option<Frame>> {
     let mut body = vec![0; size];
     input.read_exact(&mut body)?;
     Ok(Some(parse_body(&body)))
+}
+
+/// Discards the body of an oversized frame: `size` bytes, unless a
+/// `Content-Length: N` line ends in CR LF inside them first, which no JSON
+/// body can hold (raw CR and LF appear in JSON only between tokens, where
+/// `Content-Length:` cannot). A lying length, up to 2^64 - 1, therefore
+/// costs one frame, not every later one: the length of the next real
+/// frame, whose header has been read up to its line end, is returned.
+fn skip_body(input: &mut impl BufRead, size: usize) -> io::Result<Option<usize>> {
+    const KEY: &[u8] = b"content-length:";
+    enum Scan {
+        Key(usize),
+        Spaces,
+        Digits(usize),
+        Cr(usize),
+    }
+    let restart = |b: u8| Scan::Key(usize::from(b.eq_ignore_ascii_case(&KEY[0])));
+    let mut scan = Scan::Key(0);
+    let mut left = size;
+    while left > 0 {
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(None);
+        }
+        let chunk = &buffer[..buffer.len().min(left)];
+        let mut found = None;
+        for (at, &b) in chunk.iter().enumerate() {
+            scan = match scan {
+                Scan::Key(i) if b.eq_ignore_ascii_case(&KEY[i]) && i + 1 == KEY.len() => Scan::Spaces,
+                Scan::Key(i) if b.eq_ignore_ascii_case(&KEY[i]) => Scan::Key(i + 1),
+                Scan::Spaces if b == b' ' || b == b'\t' => Scan::Spaces,
+                Scan::Spaces | Scan::Digits(_) if b.is_ascii_digit() => {
+                    let so_far = if let Scan::Digits(v) = scan { v } else { 0 };
+                    Scan::Digits(so_far.saturating_mul(10).saturating_add(usize::from(b - b'0')))
+                }
+                Scan::Digits(v) if b == b'\r' => Scan::Cr(v),
+                Scan::Cr(v) if b == b'\n' => {
+                    found = Some((at, v));
+                    break;
+                }
+                _ => restart(b),
+            };
+        }
+        let used = found.map_or(chunk.len(), |(at, _)| at + 1);
+        input.consume(used);
+        left -= used;
+        if let Some((_, length)) = found {
+            return Ok(Some(length));
+        }
+    }
+    Ok(None)
 }
 
 /// Reads a line, keeping at most [`MAX_HEADER_LINE`] bytes of it.
@@ -221,7 +289,8 @@ mod tests {
     fn frames(input: &[u8]) -> Vec<String> {
         let mut input = io::Cursor::new(input.to_vec());
         let mut out = Vec::new();
-        while let Some(frame) = read_frame(&mut input).unwrap() {
+        let mut resume = None;
+        while let Some(frame) = read_frame(&mut input, &mut resume).unwrap() {
             out.push(match frame {
                 Frame::Message(Message::Notification(n)) => n.method,
                 Frame::Message(other) => format!("{other:?}"),
@@ -262,5 +331,24 @@ mod tests {
         let got = frames(input.as_bytes());
         // The body is cut short by the end of input: nothing more is read.
         assert!(got.is_empty() || got[0].contains("over the"), "{got:?}");
+    }
+
+    #[test]
+    fn a_lying_length_costs_one_frame_not_the_rest_of_the_session() {
+        let good = framed(r#"{"jsonrpc":"2.0","method":"a"}"#);
+        let input = format!("Content-Length: 18446744073709551615\r\n\r\n{{}}{good}{good}");
+        let got = frames(input.as_bytes());
+        assert!(got[0].contains("over the"), "{got:?}");
+        assert_eq!(&got[1..], ["a", "a"], "{got:?}");
+        // An honest oversized body is skipped whole, CR LF and all, and the
+        // frame after it is read.
+        let big = format!(
+            "{{\"jsonrpc\":\"2.0\",\r\n\"method\":\"{}\"}}",
+            "Content-Length: 1".repeat(MAX_MESSAGE / 16)
+        );
+        let input = format!("{}{good}", framed(&big));
+        let got = frames(input.as_bytes());
+        assert_eq!(got.len(), 2, "{:?}", &got[..got.len().min(3)]);
+        assert_eq!(got[1], "a");
     }
 }

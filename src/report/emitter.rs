@@ -16,25 +16,16 @@ pub(crate) trait Emitter: Send + Sync {
         Ok(())
     }
 
-    /// One file's findings as text, or the report kept for
-    /// [`Emitter::finish`] (a format that needs the whole run).
-    fn file(&self, report: FileReport) -> Output;
+    /// One file's findings as text.
+    fn file(&self, report: FileReport) -> String;
 
     /// Written between two files' findings that are not empty.
     fn separator(&self) -> &'static str {
         ""
     }
 
-    /// Written after the files' findings: `kept` are the reports
-    /// [`Emitter::file`] handed back; `quiet` leaves out a summary.
-    fn finish(
-        &self,
-        totals: &Totals,
-        run: &RunFacts,
-        _kept: &[FileReport],
-        quiet: bool,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
+    /// Written after the files' findings; `quiet` leaves out a summary.
+    fn finish(&self, totals: &Totals, run: &RunFacts, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
         self.summary(totals, run, quiet, out)
     }
 
@@ -51,14 +42,6 @@ pub(crate) trait Emitter: Send + Sync {
     fn statistics(&self, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
         write_statistics(totals, out)
     }
-}
-
-/// What an emitter makes of one file.
-pub(crate) enum Output {
-    /// Its text, written in input order.
-    Text(String),
-    /// The report, kept until the end of the run.
-    Kept(FileReport),
 }
 
 /// The emitter of `format`; `unsafe_fixes` marks unsafe fixes fixable.
@@ -91,13 +74,8 @@ impl Human {
 }
 
 impl Emitter for Human {
-    fn file(&self, report: FileReport) -> Output {
-        Output::Text(human::render_file(
-            &self.handler,
-            &report,
-            self.docs,
-            self.unsafe_fixes,
-        ))
+    fn file(&self, report: FileReport) -> String {
+        human::render_file(&self.handler, &report, self.docs, self.unsafe_fixes)
     }
 }
 
@@ -109,22 +87,15 @@ impl Emitter for Json {
         json::write_start(out)
     }
 
-    fn file(&self, report: FileReport) -> Output {
-        Output::Text(json::render_file(&report))
+    fn file(&self, report: FileReport) -> String {
+        json::render_file(&report)
     }
 
     fn separator(&self) -> &'static str {
         ","
     }
 
-    fn finish(
-        &self,
-        totals: &Totals,
-        run: &RunFacts,
-        _kept: &[FileReport],
-        _quiet: bool,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
+    fn finish(&self, totals: &Totals, run: &RunFacts, _quiet: bool, out: &mut dyn Write) -> io::Result<()> {
         json::write_end(totals, run, out)
     }
 
@@ -147,15 +118,14 @@ impl Emitter for Json {
 struct Short;
 
 impl Emitter for Short {
-    fn file(&self, report: FileReport) -> Output {
-        Output::Text(short::render_file(&report))
+    fn file(&self, report: FileReport) -> String {
+        short::render_file(&report)
     }
 
     fn finish(
         &self,
         _totals: &Totals,
         _run: &RunFacts,
-        _kept: &[FileReport],
         _quiet: bool,
         _out: &mut dyn Write,
     ) -> io::Result<()> {
@@ -163,24 +133,25 @@ impl Emitter for Short {
     }
 }
 
-/// SARIF 2.1.0: one document at the end, whose rule table lists the rules
-/// that appear anywhere in the run.
+/// SARIF 2.1.0, streamed: the results file by file, then the tool with the
+/// rules that appeared anywhere in the run.
 struct Sarif;
 
 impl Emitter for Sarif {
-    fn file(&self, report: FileReport) -> Output {
-        Output::Kept(report)
+    fn start(&self, out: &mut dyn Write) -> io::Result<()> {
+        sarif::write_start(out)
     }
 
-    fn finish(
-        &self,
-        _totals: &Totals,
-        _run: &RunFacts,
-        kept: &[FileReport],
-        _quiet: bool,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
-        sarif::write(kept, out)
+    fn file(&self, report: FileReport) -> String {
+        sarif::render_file(&report)
+    }
+
+    fn separator(&self) -> &'static str {
+        ","
+    }
+
+    fn finish(&self, totals: &Totals, _run: &RunFacts, _quiet: bool, out: &mut dyn Write) -> io::Result<()> {
+        sarif::write_end(totals, out)
     }
 }
 
@@ -188,7 +159,7 @@ impl Emitter for Sarif {
 struct Github;
 
 impl Emitter for Github {
-    fn file(&self, report: FileReport) -> Output {
-        Output::Text(github::render_file(&report))
+    fn file(&self, report: FileReport) -> String {
+        github::render_file(&report)
     }
 }

@@ -1,36 +1,22 @@
-//! `--format sarif`: one SARIF 2.1.0 log for code scanning. Hand-written
-//! structs for the small subset we emit (serde-sarif's generated types cost
-//! a heavy build and its manifest does not compile on its own).
+//! `--format sarif`: one SARIF 2.1.0 log for code scanning, streamed: each
+//! file's results are written as the file comes, one result a line, and the
+//! tool with the rules that appeared comes last (JSON objects have no key
+//! order), so memory holds one file's findings, never the whole log.
+//! Hand-written structs for the small subset we emit (serde-sarif's
+//! generated types cost a heavy build and its manifest does not compile on
+//! its own).
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::Totals;
 use crate::core::FileReport;
 use crate::core::Rule;
 use crate::core::Severity;
 use crate::core::{LineIndex, Span};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-
-#[derive(Serialize)]
-struct Log<'a> {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: [Run<'a>; 1],
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Run<'a> {
-    tool: Tool,
-    /// Stated although it is SARIF's default: columns below are UTF-16
-    /// code units, which is what GitHub and editors count in.
-    column_kind: &'static str,
-    results: Vec<SarifResult<'a>>,
-}
 
 #[derive(Serialize)]
 struct Tool {
@@ -86,7 +72,6 @@ struct Properties {
 #[serde(rename_all = "camelCase")]
 struct SarifResult<'a> {
     rule_id: &'static str,
-    rule_index: usize,
     level: &'static str,
     message: Text,
     locations: [Location<'a>; 1],
@@ -232,103 +217,109 @@ fn region(index: &LineIndex, text: &str, span: Span) -> Region {
     }
 }
 
-pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    // Only the rules that appear, sorted by id; results refer to them by index.
-    let used: BTreeMap<&'static str, Rule> = reports
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .map(|d| (d.rule.id(), d.rule))
-        .collect();
-    let rule_index: BTreeMap<&'static str, usize> = used.keys().enumerate().map(|(i, id)| (*id, i)).collect();
-    let uris: Vec<String> = reports.iter().map(|r| uri(&r.name)).collect();
-    let mut results = Vec::new();
-    for (report, uri) in reports.iter().zip(&uris) {
-        if report.diagnostics.is_empty() {
-            continue;
-        }
-        let index = LineIndex::new(&report.text);
-        let location = |id, span, message| Location {
-            id,
-            physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation { uri },
-                region: region(&index, &report.text, span),
-            },
-            message,
-        };
-        for d in &report.diagnostics {
-            let mut text = d.message.clone();
-            if let Some(help) = &d.help {
-                text.push_str("\nhelp: ");
-                text.push_str(help);
-            }
-            results.push(SarifResult {
-                rule_id: d.rule.id(),
-                rule_index: rule_index.get(d.rule.id()).copied().unwrap_or(0),
-                level: level(d.severity),
-                message: Text { text },
-                locations: [location(None, d.span, None)],
-                related_locations: d
-                    .labels
-                    .iter()
-                    .enumerate()
-                    .map(|(i, l)| {
-                        location(
-                            Some(i),
-                            l.span,
-                            Some(Text {
-                                text: l.message.clone(),
-                            }),
-                        )
-                    })
-                    .collect(),
-                properties: ResultProperties {
-                    severity: d.severity.as_str(),
-                    path: d.path.as_deref(),
-                },
-                fixes: d
-                    .fix
-                    .iter()
-                    .map(|fix| SarifFix {
-                        description: Text {
-                            text: fix.message.clone(),
-                        },
-                        artifact_changes: [ArtifactChange {
-                            artifact_location: ArtifactLocation { uri },
-                            replacements: fix
-                                .edits
-                                .iter()
-                                .map(|e| Replacement {
-                                    deleted_region: region(&index, &report.text, e.span),
-                                    inserted_content: Content { text: &e.content },
-                                })
-                                .collect(),
-                        }],
-                        properties: FixProperties {
-                            applicability: fix.applicability.as_str(),
-                        },
-                    })
-                    .collect(),
-            });
-        }
-    }
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: [Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "policy-check",
-                    version: env!("CARGO_PKG_VERSION"),
-                    semantic_version: env!("CARGO_PKG_VERSION"),
-                    rules: used.values().map(|rule| descriptor(*rule)).collect(),
-                },
-            },
-            column_kind: "utf16CodeUnits",
-            results,
-        }],
+/// Opens the log, up to the first result.
+pub(crate) fn write_start(out: &mut dyn Write) -> io::Result<()> {
+    // Columns are UTF-16 code units, stated although it is SARIF's default:
+    // it is what GitHub and editors count in.
+    write!(
+        out,
+        "{{\"$schema\":\"{SCHEMA}\",\"version\":\"2.1.0\",\"runs\":[{{\"columnKind\":\"utf16CodeUnits\",\"results\":["
+    )
+}
+
+/// One file's results, each on a line of its own, escaped and separated by
+/// commas; empty for a file without findings.
+pub(crate) fn render_file(report: &FileReport) -> String {
+    let mut rendered = String::new();
+    let uri = uri(&report.name);
+    let index = LineIndex::new(&report.text);
+    let location = |id, span, message| Location {
+        id,
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation { uri: &uri },
+            region: region(&index, &report.text, span),
+        },
+        message,
     };
-    let document = serde_json::to_string_pretty(&log).map_err(io::Error::other)?;
-    writeln!(out, "{}", super::escape::json(document))
+    for d in &report.diagnostics {
+        let mut text = d.message.clone();
+        if let Some(help) = &d.help {
+            text.push_str("\nhelp: ");
+            text.push_str(help);
+        }
+        let result = SarifResult {
+            rule_id: d.rule.id(),
+            level: level(d.severity),
+            message: Text { text },
+            locations: [location(None, d.span, None)],
+            related_locations: d
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    location(
+                        Some(i),
+                        l.span,
+                        Some(Text {
+                            text: l.message.clone(),
+                        }),
+                    )
+                })
+                .collect(),
+            properties: ResultProperties {
+                severity: d.severity.as_str(),
+                path: d.path.as_deref(),
+            },
+            fixes: d
+                .fix
+                .iter()
+                .map(|fix| SarifFix {
+                    description: Text {
+                        text: fix.message.clone(),
+                    },
+                    artifact_changes: [ArtifactChange {
+                        artifact_location: ArtifactLocation { uri: &uri },
+                        replacements: fix
+                            .edits
+                            .iter()
+                            .map(|e| Replacement {
+                                deleted_region: region(&index, &report.text, e.span),
+                                inserted_content: Content { text: &e.content },
+                            })
+                            .collect(),
+                    }],
+                    properties: FixProperties {
+                        applicability: fix.applicability.as_str(),
+                    },
+                })
+                .collect(),
+        };
+        // Our own structs of strings and numbers: serializing cannot fail.
+        let line = serde_json::to_string(&result).unwrap_or_default();
+        rendered.push_str(if rendered.is_empty() { "\n" } else { ",\n" });
+        rendered.push_str(&super::escape::json(line));
+    }
+    rendered
+}
+
+/// Closes the results and writes the tool, with the rules that appeared,
+/// sorted by id.
+pub(crate) fn write_end(totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+    let rules = Rule::ALL
+        .iter()
+        .zip(&totals.by_rule)
+        .filter(|(_, count)| **count > 0)
+        .map(|(rule, _)| rule);
+    let tool = Tool {
+        driver: Driver {
+            name: "policy-check",
+            version: env!("CARGO_PKG_VERSION"),
+            semantic_version: env!("CARGO_PKG_VERSION"),
+            rules: rules.map(|rule| descriptor(*rule)).collect(),
+        },
+    };
+    let tool = serde_json::to_string(&tool).map_err(io::Error::other)?;
+    writeln!(out, "\n],\"tool\":{}}}]}}", super::escape::json(tool))
 }
 
 /// A file name as a URI reference: relative names stay relative (code

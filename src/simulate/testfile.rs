@@ -103,6 +103,7 @@ pub struct Tally {
 /// Runs every case of every file, printing one line per case.
 pub fn run(paths: &[PathBuf], out: &mut dyn Write) -> io::Result<Tally> {
     let mut tally = Tally::default();
+    let roots = Roots::new(paths);
     for path in test_files(paths) {
         let path = &path;
         let name = crate::discover::display_name(path);
@@ -118,7 +119,7 @@ pub fn run(paths: &[PathBuf], out: &mut dyn Write) -> io::Result<Tally> {
         let base = path.parent().unwrap_or(Path::new(""));
         for case in &file.cases {
             let label = format!("{name}: {}", case.name);
-            match run_case(case, &file.policies, base) {
+            match run_case(case, &file.policies, base, &roots) {
                 Ok(got) => {
                     tally.passed += 1;
                     line(out, &format!("ok    {label}: {got}"))?;
@@ -193,7 +194,48 @@ fn read_test_file(path: &Path) -> Result<TestFile, String> {
 }
 
 /// Runs one case: `Ok` with the outcome when it is as expected.
-fn run_case(case: &Case, default_policies: &[PathBuf], base: &Path) -> Result<String, CaseError> {
+/// Where a test file's policies may be: a test file comes from a stranger's
+/// pull request as much as a policy does, and a case prints the values it
+/// finds, so it reads nothing outside the current directory and the folders
+/// named on the command line (a named file's own folder), links resolved.
+struct Roots(Vec<PathBuf>);
+
+impl Roots {
+    fn new(paths: &[PathBuf]) -> Roots {
+        let named = paths.iter().filter_map(|path| {
+            let folder = if path.is_dir() {
+                path.as_path()
+            } else {
+                path.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+            };
+            std::fs::canonicalize(folder).ok()
+        });
+        let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
+        Roots(named.chain(cwd).collect())
+    }
+
+    /// `None` when `policy` is inside; else the message refusing it. A path
+    /// that does not exist is left to the loader, which says so.
+    fn refuse(&self, policy: &Path) -> Option<String> {
+        let resolved = std::fs::canonicalize(policy).ok()?;
+        if self.0.iter().any(|root| resolved.starts_with(root)) {
+            return None;
+        }
+        Some(format!(
+            "policy `{}` is outside the folders being tested; name its folder on the command line to read it",
+            crate::discover::display_name(policy)
+        ))
+    }
+}
+
+fn run_case(
+    case: &Case,
+    default_policies: &[PathBuf],
+    base: &Path,
+    roots: &Roots,
+) -> Result<String, CaseError> {
     let expect = Expect::parse(&case.expect);
     if matches!(expect, Expect::Code(_)) && case.request.is_none() {
         return Err(CaseError::Error(format!(
@@ -232,6 +274,9 @@ fn run_case(case: &Case, default_policies: &[PathBuf], base: &Path) -> Result<St
         .collect();
     if policies.is_empty() {
         return Err(CaseError::Error("the case names no policies".to_string()));
+    }
+    if let Some(message) = policies.iter().find_map(|p| roots.refuse(p)) {
+        return Err(CaseError::Error(message));
     }
     let sim = simulate_paths(
         request,
