@@ -1,31 +1,7 @@
-//! Fuzz target: arbitrary bytes through the whole per-file pipeline (decode,
-//! parse, model, checks) and then through every output format the binary has.
+//! Fuzz target: arbitrary bytes as a plain policy file through the engine
+//! (decode, parse, model, checks) and then through every output format.
 #![no_main]
 
-use clap::ValueEnum;
-use libfuzzer_sys::fuzz_target;
-use policy_check::lint::{lint_file, LintOptions, Origin, RuleSettings};
-use policy_check::report::{self, Format, Style};
+mod common;
 
-fuzz_target!(|data: &[u8]| {
-    let options = LintOptions::default();
-    let settings = RuleSettings::default();
-    let Some(report) = lint_file("fuzz.json".into(), data.to_vec(), Origin::Named, &options, &settings) else {
-        return;
-    };
-    for diagnostic in &report.diagnostics {
-        for span in std::iter::once(diagnostic.span).chain(diagnostic.labels.iter().map(|l| l.span)) {
-            assert!(span.start <= span.end && span.end <= report.text.len(), "{span:?}");
-            assert!(report.text.is_char_boundary(span.start) && report.text.is_char_boundary(span.end));
-        }
-    }
-    let reports = [report];
-    // Every variant clap offers for `--format`, so formats added later are fuzzed too.
-    for format in Format::value_variants() {
-        let mut out = Vec::new();
-        report::write(*format, &reports, Style::default(), &mut out).expect("writing to a Vec cannot fail");
-        if *format == Format::Json {
-            serde_json::from_slice::<serde_json::Value>(&out).expect("JSON output parses");
-        }
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| common::analyze_and_render("fuzz.json", data));

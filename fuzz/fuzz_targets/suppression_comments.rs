@@ -1,0 +1,12 @@
+//! Fuzz target: the suppression-comment scanner on its own, for both
+//! commented hosts; it must never panic, and what it finds is then applied
+//! by the engine to the same bytes.
+#![no_main]
+
+use policy_check::suppress::Comments;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    for name in ["main.tf", "template.yaml"] {
+        let _ = Comments::scan(name, data);
+    }
+});
