@@ -487,3 +487,60 @@ resource "alicloud_ram_policy" "missing" {
         .collect();
     assert_eq!(effect, ["infra/link.json", "secret.json"], "{stdout}");
 }
+
+/// Anchors, aliases and merge keys are plain YAML, not values ROS computes:
+/// an allow-all written through an alias is found, a statement that merges
+/// its Effect and Resource from an anchor draws no false "missing" error,
+/// and aliases that would expand without bound stop the read with a finding.
+#[test]
+fn yaml_aliases_and_merge_keys_are_resolved_within_a_bound() {
+    let template = |statements: &str| {
+        format!(
+            "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  Policy:\n    Type: ALIYUN::RAM::ManagedPolicy\n    Properties:\n      PolicyName: p\n      PolicyDocument:\n        Version: '1'\n        Statement:\n{statements}"
+        )
+    };
+    let merged = template(
+        "          - &base\n            Effect: Allow\n            Action: ens:CreateImage\n            Resource: '*'\n          - <<: *base\n            Action: ens:DescribeImages\n",
+    );
+    let aliased = template(
+        "          - Effect: Allow\n            Action: &everything '*'\n            Resource: *everything\n",
+    );
+    let mut laughs = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (name, previous) in ["b", "c", "d", "e", "f", "g"]
+        .iter()
+        .zip(["a", "b", "c", "d", "e", "f"])
+    {
+        laughs.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{previous}"); 10].join(", ")
+        ));
+    }
+    laughs.push_str("ROSTemplateFormatVersion: '2015-09-01'\n");
+    let dir = common::tree(
+        "yaml-aliases",
+        &[
+            ("merged.yaml", &merged),
+            ("aliased.yaml", &aliased),
+            ("laughs.yaml", &laughs),
+        ],
+    );
+    let rules = |file: &str| -> Vec<String> {
+        let output = common::run(&dir, &["--isolated", "--format", "json", file], b"");
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(rules("merged.yaml"), Vec::<String>::new());
+    assert!(
+        rules("aliased.yaml").contains(&"allow-all".to_string()),
+        "{:?}",
+        rules("aliased.yaml")
+    );
+    let started = std::time::Instant::now();
+    assert_eq!(rules("laughs.yaml"), ["invalid-json"]);
+    assert!(started.elapsed().as_secs() < 10);
+}

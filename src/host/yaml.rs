@@ -2,8 +2,10 @@
 //! ROS templates written in YAML. saphyr-parser reports every event with
 //! its tag and its character range; ranges are turned into byte offsets
 //! here. Tagged nodes other than the core schema's (`!Ref`, `!Sub`,
-//! `!GetAtt`, ...) and aliases are computed by ROS, so they become
-//! [`Value::Unknown`].
+//! `!GetAtt`, ...) are computed by ROS, so they become [`Value::Unknown`].
+//! Anchors, aliases and merge keys (`<<`) are plain YAML, resolved here as
+//! any YAML loader does, within [`MAX_EXPANDED_NODES`] so that nested
+//! aliases cannot multiply a small file into a huge tree.
 
 use std::borrow::Cow;
 
@@ -14,10 +16,17 @@ use crate::core::Span;
 use crate::parse::json::MAX_DEPTH;
 use crate::parse::{Member, Node, Value};
 
+/// The most nodes a document may hold once its aliases are expanded: far
+/// above any real template, far below what "a billion laughs" asks for.
+const MAX_EXPANDED_NODES: usize = 1_000_000;
+
 /// The first document of `text` as a tree, or the reason it does not parse.
 pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
     let offsets = ByteOffsets::new(text);
     let mut stack: Vec<Open<'_>> = Vec::new();
+    // Each anchored node, with how many nodes it holds.
+    let mut anchors: std::collections::HashMap<usize, (Node<'_>, usize)> = Default::default();
+    let mut expanded = 0usize;
     for event in Parser::new_from_str(text) {
         let (event, span) = match event {
             Ok(pair) => pair,
@@ -31,8 +40,8 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
             }
         };
         let span = Span::new(offsets.byte(span.start.index()), offsets.byte(span.end.index()));
-        let node = match event {
-            Event::MappingStart(_, ref tag) | Event::SequenceStart(_, ref tag) => {
+        let (node, anchor, size) = match event {
+            Event::MappingStart(anchor, ref tag) | Event::SequenceStart(anchor, ref tag) => {
                 if stack.len() >= MAX_DEPTH {
                     return Err(Box::new(crate::parse::syntax_error(
                         span,
@@ -41,6 +50,8 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
                 }
                 stack.push(Open {
                     start: span.start,
+                    anchor,
+                    size: 1,
                     computed: tag.as_deref().is_some_and(is_computed),
                     mapping: matches!(event, Event::MappingStart(..)),
                     items: Vec::new(),
@@ -57,18 +68,45 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
                 } else {
                     Value::Array(open.items)
                 };
-                Node { span, value }
+                (Node { span, value }, open.anchor, open.size)
             }
-            Event::Scalar(value, style, _, tag) => scalar(text, span, value, style, tag.as_deref()),
-            Event::Alias(_) => Node {
-                span,
-                value: Value::Unknown,
+            Event::Scalar(value, style, anchor, tag) => {
+                (scalar(text, span, value, style, tag.as_deref()), anchor, 1)
+            }
+            Event::Alias(id) => match anchors.get(&id) {
+                Some((node, size)) => {
+                    expanded += size;
+                    if expanded > MAX_EXPANDED_NODES {
+                        return Err(Box::new(crate::parse::syntax_error(
+                            span,
+                            format!(
+                                "the YAML's aliases expand to more than {MAX_EXPANDED_NODES} nodes; it was not read further"
+                            ),
+                        )));
+                    }
+                    (node.clone(), 0, *size)
+                }
+                // An alias before its anchor is not YAML; saphyr reports it.
+                None => (
+                    Node {
+                        span,
+                        value: Value::Unknown,
+                    },
+                    0,
+                    1,
+                ),
             },
             Event::DocumentEnd => break,
             _ => continue,
         };
+        if anchor != 0 {
+            anchors.insert(anchor, (node.clone(), size));
+        }
         match stack.last_mut() {
-            Some(open) => open.items.push(node),
+            Some(open) => {
+                open.size = open.size.saturating_add(size);
+                open.items.push(node);
+            }
             None => return Ok(Some(node)),
         }
     }
@@ -79,15 +117,25 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
 /// mapping.
 struct Open<'a> {
     start: usize,
+    /// Its anchor's id, 0 for none.
+    anchor: usize,
+    /// Nodes in it so far, itself included.
+    size: usize,
     computed: bool,
     mapping: bool,
     items: Vec<Node<'a>>,
 }
 
 /// Pairs of key and value nodes -> members; a key that is not a string
-/// (a mapping as key, an unknown) makes the whole mapping unknown.
+/// (a mapping as key, an unknown) makes the whole mapping unknown. A merge
+/// key (`<<: *base`, `<<: [*a, *b]`) adds the merged mappings' members that
+/// the mapping does not set itself, the first merged mapping first, as YAML's
+/// merge type says; merging what is not a mapping makes it unknown.
 fn mapping(items: Vec<Node<'_>>) -> Value<'_> {
     let mut members = Vec::with_capacity(items.len() / 2);
+    let mut merged: Vec<Member<'_>> = Vec::new();
+    // Keys already merged, so a long merge stays linear.
+    let mut merged_keys = std::collections::HashSet::new();
     let mut items = items.into_iter();
     while let (Some(key), Some(value)) = (items.next(), items.next()) {
         let name = match key.value {
@@ -96,11 +144,32 @@ fn mapping(items: Vec<Node<'_>>) -> Value<'_> {
             Value::Bool(b) => Cow::Owned(b.to_string()),
             _ => return Value::Unknown,
         };
+        if name == "<<" {
+            let sources = match value.value {
+                Value::Array(nodes) => nodes,
+                _ => vec![value],
+            };
+            for source in sources {
+                let Value::Object(from) = source.value else {
+                    return Value::Unknown;
+                };
+                for member in from {
+                    if merged_keys.insert(member.key.clone()) {
+                        merged.push(member);
+                    }
+                }
+            }
+            continue;
+        }
         members.push(Member {
             key: name,
             key_span: key.span,
             value,
         });
+    }
+    if !merged.is_empty() {
+        let own: std::collections::HashSet<Cow<'_, str>> = members.iter().map(|m| m.key.clone()).collect();
+        members.extend(merged.into_iter().filter(|m| !own.contains(&m.key)));
     }
     Value::Object(members)
 }
