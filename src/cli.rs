@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::baseline::BaselineRun;
 use crate::diagnostic::Severity;
 use crate::discover::{
-    discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
+    discover_with, display_name, parse_size, read_limited, read_regular_file, too_large, Input, WalkOptions,
 };
 use crate::embedded::{lint_host, Query, Selected};
 use crate::fix::passes::fix_until_stable;
@@ -106,6 +106,10 @@ pub struct LintArgs {
     /// Never run these rules (overrides the configuration file)
     #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true)]
     pub ignore: Vec<Rule>,
+    /// Walk folders without reading `.gitignore`, `.ignore` and
+    /// `.git/info/exclude` (files named on the command line are always linted)
+    #[arg(long)]
+    pub no_ignore: bool,
     /// Apply `include`/`exclude` and skip non-policy JSON even for files
     /// named on the command line (for pre-commit, which names every file)
     #[arg(long)]
@@ -277,7 +281,14 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         show_settings(path, &workspace.for_path(path), today, out)?;
         return Ok(EXIT_CLEAN);
     }
-    let (inputs, walk_errors) = discover(&args.paths);
+    let found = discover_with(
+        &args.paths,
+        WalkOptions {
+            respect_ignore_files: !args.no_ignore,
+            list_ignored: args.show_files,
+        },
+    );
+    let (inputs, walk_errors) = (found.inputs, found.errors);
     let stdin_name = args
         .stdin_filename
         .clone()
@@ -333,6 +344,13 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
                 .into_iter()
                 .map(|e| (e.name.clone(), Item::WalkError(e))),
         )
+        // Listed only by `--show-files`, which asked the walk for them.
+        .chain(
+            found
+                .ignored
+                .into_iter()
+                .map(|i| (i.name.clone(), Item::Ignored(i))),
+        )
         .collect();
     items.sort_by(|a, b| a.0.cmp(&b.0));
 
@@ -353,6 +371,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
                 Vec::new(),
                 Fixing::default(),
             ),
+            Item::Ignored(i) => return (report::ignored_line(&i.name, &i.reason), Vec::new()),
         };
         let mut report = report;
         if let Some(baseline) = &baseline {
@@ -844,6 +863,8 @@ impl Linter<'_> {
 enum Item {
     Input(Input),
     WalkError(crate::discover::WalkError),
+    /// Left out by an ignore file (only listed by `--show-files`).
+    Ignored(crate::discover::Ignored),
 }
 
 /// 2 when a file could not be read, 1 when a finding blocks, else 0;

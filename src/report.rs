@@ -269,6 +269,17 @@ impl Renderer {
     }
 }
 
+/// `--show-files`: a walked file or folder an ignore file left out. It is
+/// no input, so it counts in no total.
+pub fn ignored_line(name: &str, reason: &str) -> Rendered {
+    let line = format!("{name}: ignored ({reason})");
+    Rendered {
+        text: format!("{}\n", escape::lines(&escape::text(&line))),
+        kept: None,
+        totals: Totals::default(),
+    }
+}
+
 /// `--show-files`: `name: linted (1 document, 2 findings)`, escaped as a
 /// whole (name and reasons come from the file system and the file).
 fn file_line(report: &FileReport) -> String {
