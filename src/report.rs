@@ -6,8 +6,10 @@
 pub mod config_error;
 pub mod escape;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 pub mod short;
 
@@ -32,6 +34,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations)
     Github,
+    /// GitLab Code Quality report (JSON), for `artifacts:reports:codequality`
+    Gitlab,
+    /// JUnit XML, one failed test case per finding
+    Junit,
 }
 
 /// How the terminal the output goes to should be treated.
@@ -263,6 +269,8 @@ impl Renderer {
             (Mode::Findings, Format::Json) => (json::render_file(&report), None),
             (Mode::Findings, Format::Short) => (short::render_file(&report), None),
             (Mode::Findings, Format::Github) => (github::render_file(&report), None),
+            (Mode::Findings, Format::Gitlab) => (gitlab::render_file(&report), None),
+            (Mode::Findings, Format::Junit) => (junit::render_file(&report), None),
             (Mode::Findings, Format::Sarif) => (String::new(), Some(report)),
         };
         Rendered { text, kept, totals }
@@ -322,14 +330,18 @@ pub struct Stream<'w> {
     out: &'w mut dyn Write,
     totals: Totals,
     kept: Vec<FileReport>,
-    /// Whether a JSON finding was written, so the next one needs a comma.
-    wrote_json: bool,
+    /// Whether a JSON finding (or GitLab issue, or JUnit test suite) was
+    /// written: the next one needs a comma, and JUnit's end needs to know.
+    wrote_item: bool,
 }
 
 impl<'w> Stream<'w> {
     pub fn start(renderer: &Renderer, out: &'w mut dyn Write) -> io::Result<Self> {
-        if renderer.format == Format::Json && renderer.mode == Mode::Findings {
-            json::write_start(out)?;
+        match (renderer.mode, renderer.format) {
+            (Mode::Findings, Format::Json) => json::write_start(out)?,
+            (Mode::Findings, Format::Gitlab) => out.write_all(b"[")?,
+            (Mode::Findings, Format::Junit) => junit::write_start(out)?,
+            _ => {}
         }
         Ok(Stream {
             format: renderer.format,
@@ -337,17 +349,20 @@ impl<'w> Stream<'w> {
             out,
             totals: Totals::default(),
             kept: Vec::new(),
-            wrote_json: false,
+            wrote_item: false,
         })
     }
 
     pub fn push(&mut self, rendered: Rendered) -> io::Result<()> {
-        let json = self.format == Format::Json && self.mode == Mode::Findings;
+        let json = matches!(self.format, Format::Json | Format::Gitlab) && self.mode == Mode::Findings;
         if json && !rendered.text.is_empty() {
-            if self.wrote_json {
+            if self.wrote_item {
                 self.out.write_all(b",")?;
             }
-            self.wrote_json = true;
+            self.wrote_item = true;
+        }
+        if self.format == Format::Junit && !rendered.text.is_empty() {
+            self.wrote_item = true;
         }
         self.out.write_all(rendered.text.as_bytes())?;
         self.totals.merge(&rendered.totals);
@@ -369,6 +384,8 @@ impl<'w> Stream<'w> {
         match (self.mode, self.format) {
             (Mode::Findings, Format::Json) => json::write_end(&totals, run, self.out)?,
             (Mode::Findings, Format::Sarif) => sarif::write(&self.kept, self.out)?,
+            (Mode::Findings, Format::Gitlab) => self.out.write_all(b"]\n")?,
+            (Mode::Findings, Format::Junit) => junit::write_end(self.wrote_item, self.out)?,
             (Mode::Findings, Format::Short) | (_, Format::Json) => {}
             _ if quiet => {}
             _ => writeln!(self.out, "{}", human::summary(&totals, run))?,
