@@ -20,6 +20,7 @@ use crate::fix::unified::unified_diff;
 use crate::fix::write::write_atomic;
 use crate::host::files::{self, lexical, root_of, Resolved};
 use crate::lint::{FileReport, Origin, Outcome};
+use crate::progress::Progress;
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::rules::Rule;
 use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
@@ -362,7 +363,10 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         Mode::Findings
     };
     let renderer = report::Renderer::with_mode(args.format, mode, style).with_unsafe_fixes(args.unsafe_fixes);
+    // Drawn only on a terminal outside CI, once the run takes a second.
+    let progress = Progress::new(items.len());
     let lint_item = |(_, item): &(String, Item)| -> (report::Rendered, Vec<Resolved>) {
+        let _done = IncOnDrop(&progress);
         let (report, fail_on, referenced, fixing) = match item {
             Item::Input(input) => linter.lint(input, true),
             Item::WalkError(e) => (
@@ -417,12 +421,16 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         for chunk in items.chunks(FILES_PER_CHUNK) {
             let rendered: Vec<(report::Rendered, Vec<Resolved>)> =
                 pool.install(|| chunk.par_iter().map(lint_item).collect());
-            for (rendered, found) in rendered {
-                stream.push(rendered)?;
-                referenced.extend(found);
-            }
+            progress.suspend(|| -> io::Result<()> {
+                for (rendered, found) in rendered {
+                    stream.push(rendered)?;
+                    referenced.extend(found);
+                }
+                Ok(())
+            })?;
         }
     }
+    progress.finish();
     // They come after the inputs, sorted by name: which `.tf` file found
     // one first must not change where it is printed.
     referenced.sort_by_cached_key(|r| match r {
@@ -856,6 +864,15 @@ impl Linter<'_> {
             *unknown += not_followed;
         }
         (report, fail_on, followed, fixing)
+    }
+}
+
+/// Counts a file done when its linting ends, however it ends.
+struct IncOnDrop<'a>(&'a Progress);
+
+impl Drop for IncOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.inc();
     }
 }
 

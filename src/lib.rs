@@ -26,6 +26,7 @@ pub mod lint;
 pub mod lsp;
 pub mod model;
 pub mod parse;
+pub mod progress;
 pub mod report;
 pub mod rule_docs;
 pub mod rules;
