@@ -289,7 +289,21 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             list_ignored: args.show_files,
         },
     );
-    let (inputs, walk_errors) = (found.inputs, found.errors);
+    let (mut inputs, walk_errors) = (found.inputs, found.errors);
+    // The baseline file is this tool's own output, not an input: walked, it
+    // is left out instead of being counted as a skipped file. Named, it is
+    // linted like any named file.
+    if let Some(file) = args.baseline.as_ref().or(args.write_baseline.as_ref()) {
+        let file = lexical(&cwd.join(file));
+        inputs.retain(|input| match input {
+            Input::File {
+                path,
+                origin: Origin::Walked,
+                ..
+            } => lexical(&cwd.join(path)) != file,
+            _ => true,
+        });
+    }
     let stdin_name = args
         .stdin_filename
         .clone()
@@ -536,6 +550,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             .collect(),
         unsafe_fixes: args.unsafe_fixes,
         baseline: baseline.as_ref().map(BaselineRun::finish).transpose()?,
+        listing: args.show_files,
     };
     let totals = stream.finish(&run, args.quiet || args.diff)?;
     out.flush()?;

@@ -184,6 +184,9 @@ pub struct RunFacts {
     pub unsafe_fixes: bool,
     /// The baseline compared against or written, if any.
     pub baseline: Option<crate::baseline::BaselineFacts>,
+    /// `--show-files`: the run lists its inputs and fails on no finding, so
+    /// the summary must not call any "blocking".
+    pub listing: bool,
 }
 
 /// One file's contribution to the output, prepared in a worker thread so the

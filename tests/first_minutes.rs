@@ -78,3 +78,66 @@ fn the_documented_gitlab_issue_is_what_the_tool_prints() {
         block_after("docs/formats.md", "## `--format junit`", "xml")
     );
 }
+
+const BAD: &str = r#"{"Version": "1", "Statement": [{"Effect": "allow", "Action": "ecs:DescribeInstances", "Resource": "*"}]}"#;
+
+#[test]
+fn writing_a_baseline_does_not_say_no_problems_found() {
+    let dir = tree(
+        "write-baseline",
+        &[("policies/a.json", BAD), ("policies/b.json", BAD)],
+    );
+    let output = run(&dir, &["--write-baseline", "baseline.json", "."]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
+    assert!(!text.contains("No problems found"), "{text}");
+    assert!(text.starts_with("Linted 2 files.\n"), "{text}");
+    assert!(
+        text.contains("Wrote 2 findings to the baseline baseline.json."),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_baseline_file_is_not_a_skipped_input() {
+    let dir = tree(
+        "baseline-walked",
+        &[("policies/a.json", BAD), ("notes.json", "{\"a\": 1}")],
+    );
+    for args in [
+        &["--write-baseline", "baseline.json", "."][..],
+        &["--write-baseline", "baseline.json", "."][..],
+        &["--baseline", "baseline.json", "."][..],
+    ] {
+        let output = run(&dir, args);
+        let text = stdout(&output);
+        // notes.json is skipped; the baseline file, walked, is not counted.
+        assert!(
+            text.contains("Skipped 1 file that holds no policy."),
+            "{args:?}: {text}"
+        );
+    }
+    let output = run(&dir, &["--baseline", "baseline.json", "--show-files", "."]);
+    assert!(!stdout(&output).contains("baseline.json:"), "{}", stdout(&output));
+}
+
+#[test]
+fn show_files_calls_no_finding_blocking_since_it_exits_0() {
+    let dir = tree("show-files-summary", &[("a.json", BAD)]);
+    let output = run(&dir, &["--show-files", "a.json"]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("a.json: linted (1 policy document, 1 finding)"),
+        "{text}"
+    );
+    assert!(!text.contains("blocking"), "{text}");
+    // Without --show-files the same finding blocks, and says so.
+    let output = run(&dir, &["a.json"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("1 blocking (error)"),
+        "{}",
+        stdout(&output)
+    );
+}
