@@ -141,3 +141,52 @@ fn show_files_calls_no_finding_blocking_since_it_exits_0() {
         stdout(&output)
     );
 }
+
+/// The shell lines of a fenced `sh` block that run policy-check, as
+/// arguments (single-quoted words kept whole).
+fn policy_check_lines(block: &str) -> Vec<Vec<String>> {
+    block
+        .lines()
+        .filter_map(|line| line.strip_prefix("policy-check "))
+        .map(|rest| {
+            let mut words = Vec::new();
+            let mut rest = rest.trim();
+            while !rest.is_empty() {
+                if let Some(quoted) = rest.strip_prefix('\'') {
+                    let end = quoted.find('\'').expect("quote closes");
+                    words.push(quoted[..end].to_string());
+                    rest = quoted[end + 1..].trim_start();
+                } else {
+                    let end = rest.find(' ').unwrap_or(rest.len());
+                    words.push(rest[..end].to_string());
+                    rest = rest[end..].trim_start();
+                }
+            }
+            words
+        })
+        .collect()
+}
+
+#[test]
+fn the_documented_plan_commands_find_the_plan_s_mistake() {
+    let plan = fs::read_to_string(repo().join("testdata/hosts/fail-plan.json")).expect("plan fixture");
+    let dir = tree("plan-doc", &[("plan.json", &plan)]);
+    let text = fs::read_to_string(repo().join("docs/embedded-policies.md")).expect("page");
+    let after = &text[text.find("A plan needs no `--jsonpath`").expect("plan section")..];
+    let mut commands = Vec::new();
+    for block in after.split("```sh\n").skip(1).take(2) {
+        commands.extend(policy_check_lines(&block[..block.find("```").expect("closes")]));
+    }
+    assert_eq!(commands.len(), 2, "{commands:?}");
+    for args in commands {
+        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+        args.splice(0..0, ["--format", "short"]);
+        let output = run(&dir, &args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {}", stdout(&output));
+        assert!(
+            stdout(&output).contains("plan.json:14:205: error[condition-value-type]"),
+            "{args:?}: {}",
+            stdout(&output)
+        );
+    }
+}
