@@ -23,6 +23,7 @@ use crate::lint::{FileReport, Origin, Outcome};
 use crate::progress::Progress;
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::rules::Rule;
+use crate::select::{Selector, SelectorParser};
 use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
 use crate::suppress::{Comments, Date};
 
@@ -100,13 +101,15 @@ pub struct LintArgs {
     /// Ignore every configuration file: built-in defaults and flags only
     #[arg(long)]
     pub isolated: bool,
-    /// Run only these rules (overrides the configuration file; `policy-check
-    /// rules` lists them)
-    #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true)]
-    pub select: Vec<Rule>,
-    /// Never run these rules (overrides the configuration file)
-    #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true)]
-    pub ignore: Vec<Rule>,
+    /// Run only these rules (overrides the configuration file): rule ids
+    /// (`policy-check rules` lists them) or groups by default severity:
+    /// `correctness`, `security`, `error`, `security-warning`, `warning`,
+    /// `suggestion`, `all`
+    #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true, value_parser = SelectorParser)]
+    pub select: Vec<Selector>,
+    /// Never run these rules or groups (overrides the configuration file)
+    #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true, value_parser = SelectorParser)]
+    pub ignore: Vec<Selector>,
     /// Walk folders without reading `.gitignore`, `.ignore` and
     /// `.git/info/exclude` (files named on the command line are always linted)
     #[arg(long)]
@@ -177,16 +180,6 @@ pub enum ColorChoice {
     Never,
 }
 
-impl clap::ValueEnum for Rule {
-    fn value_variants<'a>() -> &'a [Self] {
-        Rule::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.id()))
-    }
-}
-
 impl clap::ValueEnum for Severity {
     fn value_variants<'a>() -> &'a [Self] {
         &Severity::ALL
@@ -243,8 +236,13 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
     let style = terminal_style(args.color, to_file);
     let cwd = std::env::current_dir()?;
     let overrides = Overrides {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+        select: crate::select::rules(&args.select),
+        // A group never takes `io-error` with it: an unreadable file is
+        // always reported (naming `io-error` itself is a usage error).
+        ignore: crate::select::rules(&args.ignore)
+            .into_iter()
+            .filter(|rule| *rule != Rule::IoError || args.ignore.contains(&Selector(vec![Rule::IoError])))
+            .collect(),
         fail_on: args.fail_on,
     };
     let source = match (&args.config, args.isolated) {
@@ -617,7 +615,7 @@ fn usage_problem(args: &LintArgs) -> Option<String> {
                 .to_string(),
         );
     }
-    if args.ignore.contains(&Rule::IoError) {
+    if args.ignore.contains(&Selector(vec![Rule::IoError])) {
         return Some(
             "`io-error` cannot be ignored: a file that cannot be read is always reported, so a run never passes without checking it".to_string(),
         );

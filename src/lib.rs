@@ -30,6 +30,7 @@ pub mod progress;
 pub mod report;
 pub mod rule_docs;
 pub mod rules;
+pub mod select;
 pub mod settings;
 pub mod simulate;
 pub mod source;

@@ -190,3 +190,45 @@ fn the_documented_plan_commands_find_the_plan_s_mistake() {
         );
     }
 }
+
+#[test]
+fn select_and_ignore_accept_groups() {
+    // An allow-all (security-warning) and a lowercase effect (error).
+    let policy = r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "allow", "Action": "ecs:DescribeInstances", "Resource": "*"}]}"#;
+    let dir = tree("select-groups", &[("p.json", policy)]);
+    let rules = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--format", "short"];
+        all.extend_from_slice(args);
+        all.push("p.json");
+        let output = run(&dir, &all);
+        stdout(&output)
+            .lines()
+            .filter_map(|l| l.split('[').nth(1)?.split(']').next().map(str::to_string))
+            .collect()
+    };
+    let everything = rules(&[]);
+    assert!(
+        everything.contains(&"allow-all".to_string()) && everything.contains(&"invalid-effect".to_string())
+    );
+    assert_eq!(rules(&["--select", "security"]), ["allow-all"]);
+    assert_eq!(rules(&["--select", "correctness"]), ["invalid-effect"]);
+    assert_eq!(
+        rules(&["--select", "security,invalid-effect"]),
+        ["allow-all", "invalid-effect"]
+    );
+    assert!(!rules(&["--ignore", "security"]).contains(&"allow-all".to_string()));
+    // A typo is a usage error that names the nearest group.
+    let output = run(&dir, &["--select", "securty", "p.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("did you mean `security`?"),
+        "{}",
+        stderr(&output)
+    );
+    // A group never ignores unreadable files; naming io-error is still refused.
+    let output = run(&dir, &["--ignore", "error", "missing.json"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(stdout(&output).contains("missing.json"), "{}", stdout(&output));
+    let output = run(&dir, &["--ignore", "io-error", "p.json"]);
+    assert_eq!(output.status.code(), Some(2));
+}
