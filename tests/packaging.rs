@@ -108,3 +108,32 @@ fn both_hooks_hand_over_json_yaml_and_terraform_and_differ_only_in_language() {
     };
     assert_eq!(without_language(&rust), without_language(&python));
 }
+
+/// The action downloads `policy-check-<target>.<ext>` for the runner: each
+/// target it can ask for is one the release workflow builds and packages
+/// under that name, and the scripts both name exist.
+#[test]
+fn the_action_asks_only_for_archives_the_release_builds() {
+    let install = read("scripts/action-install.sh");
+    let release = read(".github/workflows/release.yml");
+    let action = read("action.yml");
+    assert!(action.contains("scripts/action-install.sh"), "{action}");
+    assert!(release.contains("bash scripts/check-release-wheel.sh"));
+    assert!(Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts/check-release-wheel.sh")
+        .is_file());
+    let asked: Vec<&str> = install
+        .lines()
+        .filter_map(|l| l.split("target=").nth(1)?.split(';').next())
+        .collect();
+    assert_eq!(asked.len(), 5, "{asked:?}");
+    for target in asked {
+        assert!(
+            release.contains(&format!("target: {target}\n")),
+            "the release builds no {target}"
+        );
+    }
+    assert!(release.contains("archives/policy-check-{target}.tar.gz"));
+    assert!(release.contains("archives/policy-check-{target}.zip"));
+    assert!(install.contains("asset=\"policy-check-$target.$ext\""));
+}
