@@ -8,7 +8,9 @@
 # `pre-commit run --all-files` must fail
 # on the example's findings, pass once they are fixed, and after
 # `pre-commit install` a commit of a bad policy must be blocked and its fix
-# committed. Needs git, cargo and pre-commit (`pip install pre-commit`); the
+# committed; then a commit of a broken `.tf` and a broken ROS `.yaml` must
+# be blocked too (the hook's `types_or`). Needs git, cargo and pre-commit
+# (`pip install pre-commit`); the
 # first run builds the hook in release mode, so it is not part of
 # `cargo test`.
 set -euo pipefail
@@ -77,4 +79,45 @@ echo "== blocked as expected; fix it and commit again"
 cp policies/readonly/viewer.json policies/bad.json
 git add -A
 git commit --quiet -m "fixed policy"
-echo "OK: pre-commit installed and ran the hook; findings reported, a bad policy blocked, its fix committed"
+
+echo "== commit a broken .tf and a broken ROS .yaml (types_or hands both over; expect blocked)"
+# The example's configuration lints only policies/ and templates/ JSON:
+# take infra/ in, as a project with Terraform and ROS would.
+sed -i 's|^include = \[|include = ["infra/**", |' policy-check.toml
+git add policy-check.toml
+git commit --quiet -m "lint infra/"
+mkdir -p infra
+cat > infra/main.tf <<'HCL'
+resource "alicloud_ram_policy" "builders" {
+  policy_name = "builders"
+  policy_document = jsonencode({
+    Version   = "1"
+    Statement = [{ Effect = "allow", Action = "ecs:DescribeInstances", Resource = "*" }]
+  })
+}
+HCL
+cat > infra/stack.yaml <<'YAML'
+ROSTemplateFormatVersion: '2015-09-01'
+Resources:
+  Builders:
+    Type: ALIYUN::RAM::ManagedPolicy
+    Properties:
+      PolicyName: builders
+      PolicyDocument:
+        Version: '1'
+        Statement:
+          - Effect: allow
+            Action: ecs:DescribeInstances
+            Resource: '*'
+YAML
+git add -A
+if git commit -m "broken infra" > "$work/out.txt" 2>&1; then
+  cat "$work/out.txt"; echo "FAIL: the commit with a broken .tf and ROS .yaml was not blocked" >&2; exit 1
+fi
+expect "infra/main.tf:5:29" "$work/out.txt"
+expect "infra/stack.yaml:10:21" "$work/out.txt"
+sed -i 's/"allow"/"Allow"/' infra/main.tf
+sed -i 's/Effect: allow/Effect: Allow/' infra/stack.yaml
+git add -A
+git commit --quiet -m "fixed infra"
+echo "OK: pre-commit installed and ran the hook; findings reported, a bad policy, a broken .tf and a broken ROS .yaml blocked, their fixes committed"

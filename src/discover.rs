@@ -1,7 +1,8 @@
 //! Turns command-line paths into the ordered list of inputs to lint:
 //! directories are walked for `*.json`, `*.tf`, `*.yaml` and `*.yml`, hidden
-//! directories (`.git/`, `.terraform/`) are skipped, and
-//! named files are always linted.
+//! directories (`.git/`, `.terraform/`) are skipped, what `.gitignore`,
+//! `.ignore` and `.git/info/exclude` ignore is left out (as ripgrep and ruff
+//! do; `--no-ignore` turns that off), and named files are always linted.
 //!
 //! File-system policy (as ruff and ripgrep users expect): paths named on the
 //! command line are followed wherever they point. While walking, a symlink
@@ -12,11 +13,12 @@
 //! reports an `io-error` instead of dropping it silently. A directory named
 //! `*.json` is walked like any directory.
 
+use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
+use ignore::WalkBuilder;
 
 use crate::core::Origin;
 
@@ -40,23 +42,71 @@ pub struct WalkError {
     pub message: String,
 }
 
-/// Expands `paths` into inputs sorted by display name, without duplicates.
+/// A walked file or folder that an ignore file leaves out, with the reason
+/// (for `--show-files`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignored {
+    pub name: String,
+    pub reason: String,
+}
+
+/// How directories are walked.
+#[derive(Debug, Clone, Copy)]
+pub struct WalkOptions {
+    /// Leave out what `.gitignore`, `.ignore`, `.git/info/exclude` and the
+    /// global git ignore file ignore (off with `--no-ignore`).
+    pub respect_ignore_files: bool,
+    /// Also list what they left out, and why (`--show-files`). Costs a
+    /// second walk, so only when asked.
+    pub list_ignored: bool,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            respect_ignore_files: true,
+            list_ignored: false,
+        }
+    }
+}
+
+/// What a walk found: the inputs sorted by display name without duplicates,
+/// the paths that could not be walked, and (when asked) what was ignored.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub inputs: Vec<Input>,
+    pub errors: Vec<WalkError>,
+    pub ignored: Vec<Ignored>,
+}
+
+/// Expands `paths` into inputs sorted by display name, without duplicates,
+/// respecting ignore files.
 pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
-    let mut inputs = Vec::new();
-    let mut errors = Vec::new();
+    let found = discover_with(paths, WalkOptions::default());
+    (found.inputs, found.errors)
+}
+
+/// [`discover`] with the walk's options.
+pub fn discover_with(paths: &[PathBuf], options: WalkOptions) -> Discovery {
+    let mut found = Discovery::default();
     for path in paths {
         if path.as_os_str() == "-" {
-            inputs.push(Input::Stdin);
+            found.inputs.push(Input::Stdin);
         } else if path.is_dir() {
-            walk(path, &mut inputs, &mut errors);
+            walk(path, options, &mut found);
         } else {
-            inputs.push(Input::File {
+            found.inputs.push(Input::File {
                 path: path.clone(),
                 origin: Origin::Named,
                 listed_as_file: false,
             });
         }
     }
+    let Discovery {
+        inputs,
+        errors,
+        ignored,
+    } = &mut found;
     // Cached: the key allocates, and a comparison sort would rebuild it
     // twice per comparison. Shown name first (output order), then the path's
     // own bytes, so two names that look alike still sort the same way
@@ -74,7 +124,10 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
         _ => false,
     });
     errors.sort_by(|a, b| a.name.cmp(&b.name));
-    (inputs, errors)
+    // A folder given twice is walked twice; an ignored entry is listed once.
+    ignored.sort_by(|a, b| a.name.cmp(&b.name));
+    ignored.dedup();
+    found
 }
 
 /// The path without `.` components, for telling inputs apart.
@@ -84,49 +137,171 @@ fn without_dots(path: &Path) -> PathBuf {
         .collect()
 }
 
-fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
+fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {
     // A link that leads out of the tree being linted is not followed: a pull
     // request could otherwise link `policies/x.json` to a credentials file
     // and have its lines echoed in the snippets.
     let canonical_root = fs::canonicalize(root).ok();
-    let entries = WalkDir::new(root).into_iter().filter_entry(|entry| {
-        entry.depth() == 0 || !(entry.file_type().is_dir() && is_hidden(entry.file_name()))
-    });
-    for entry in entries {
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .standard_filters(options.respect_ignore_files)
+        // Hidden files are linted; hidden folders are skipped below.
+        .hidden(false)
+        // As ruff: a `.gitignore` counts outside a git repository too (an
+        // unpacked archive, a folder before `git init`).
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden_dir(entry));
+    // Every path the walk saw, so a second walk can tell what it left out.
+    let mut seen = HashSet::new();
+    for entry in builder.build() {
         match entry {
             Ok(entry) => {
-                // `.json`, `.tf`, `.yaml`, `.yml`: the kinds of `crate::host`.
-                if crate::host::is_walked_name(entry.path()) && is_lintable(&entry) {
-                    if entry.file_type().is_symlink() && leaves(&entry, canonical_root.as_deref()) {
-                        errors.push(WalkError {
-                            name: display_name(entry.path()),
-                            message: format!(
-                                "`{}` is a symbolic link that leads outside `{}`; it was not followed",
-                                display_name(entry.path()),
-                                display_name(root)
-                            ),
-                        });
-                        continue;
-                    }
-                    inputs.push(Input::File {
-                        listed_as_file: entry.file_type().is_file(),
-                        path: entry.into_path(),
-                        origin: Origin::Walked,
-                    });
+                let Some(file_type) = entry.file_type() else {
+                    continue;
+                };
+                if options.list_ignored {
+                    seen.insert(entry.path().to_path_buf());
                 }
+                // `.json`, `.tf`, `.yaml`, `.yml`: the kinds of `crate::host`.
+                if !crate::host::is_walked_name(entry.path()) || !is_lintable(entry.path(), file_type) {
+                    continue;
+                }
+                if file_type.is_symlink() && leaves(entry.path(), canonical_root.as_deref()) {
+                    found.errors.push(WalkError {
+                        name: display_name(entry.path()),
+                        message: format!(
+                            "`{}` is a symbolic link that leads outside `{}`; it was not followed",
+                            display_name(entry.path()),
+                            display_name(root)
+                        ),
+                    });
+                    continue;
+                }
+                found.inputs.push(Input::File {
+                    listed_as_file: file_type.is_file(),
+                    path: entry.into_path(),
+                    origin: Origin::Walked,
+                });
             }
-            Err(error) => errors.push(WalkError {
-                name: error.path().map_or_else(|| display_name(root), display_name),
+            // A line of an ignore file that is not a valid glob: git skips
+            // it, and so does the walk (it can only make more files linted).
+            Err(error) if is_ignore_file_error(&error) => {}
+            Err(error) => found.errors.push(WalkError {
+                name: error_path(&error).map_or_else(|| display_name(root), display_name),
                 message: error.to_string(),
             }),
         }
     }
+    if options.list_ignored && options.respect_ignore_files {
+        list_ignored(root, &seen, &mut found.ignored);
+    }
+}
+
+/// Walks `root` again without ignore files and lists the topmost entries
+/// the first walk did not see: an ignored folder once, not every file in it
+/// (`node_modules/` can hold thousands), and only files the walk would lint.
+fn list_ignored(root: &Path, seen: &HashSet<PathBuf>, ignored: &mut Vec<Ignored>) {
+    let mut entries = walkdir::WalkDir::new(root).into_iter();
+    while let Some(Ok(entry)) = entries.next() {
+        let is_dir = entry.file_type().is_dir();
+        if entry.depth() > 0 && is_dir && is_hidden(entry.file_name()) {
+            entries.skip_current_dir();
+            continue;
+        }
+        if seen.contains(entry.path()) {
+            continue;
+        }
+        if is_dir || crate::host::is_walked_name(entry.path()) {
+            let mut name = display_name(entry.path());
+            if is_dir {
+                name.push('/');
+            }
+            ignored.push(Ignored {
+                name,
+                reason: why_ignored(entry.path(), is_dir),
+            });
+        }
+        if is_dir {
+            entries.skip_current_dir();
+        }
+    }
+}
+
+/// Which ignore file leaves `path` out, and by which pattern: the nearest
+/// folder's files first, `.ignore` before `.gitignore` before
+/// `.git/info/exclude`, as the walk ranks them.
+fn why_ignored(path: &Path, is_dir: bool) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let cwd = std::env::current_dir().unwrap_or_default();
+    for folder in absolute.ancestors().skip(1) {
+        let candidates = [
+            folder.join(".ignore"),
+            folder.join(".gitignore"),
+            folder.join(".git").join("info").join("exclude"),
+        ];
+        for file in candidates.iter().filter(|f| f.is_file()) {
+            let mut builder = ignore::gitignore::GitignoreBuilder::new(folder);
+            // A bad line is skipped, as by the walk.
+            let _ = builder.add(file);
+            let Ok(matcher) = builder.build() else {
+                continue;
+            };
+            match matcher.matched_path_or_any_parents(&absolute, is_dir) {
+                ignore::Match::Ignore(glob) => {
+                    let shown = file.strip_prefix(&cwd).unwrap_or(file);
+                    return format!(
+                        "by `{}` in {}; --no-ignore lints it",
+                        glob.original(),
+                        display_name(shown)
+                    );
+                }
+                // Re-included here: what ignores it is elsewhere.
+                ignore::Match::Whitelist(_) | ignore::Match::None => {}
+            }
+        }
+    }
+    "by the global git ignore file (core.excludesFile); --no-ignore lints it".to_string()
+}
+
+/// Whether a walk error comes from reading an ignore file (a bad glob)
+/// rather than from the tree itself.
+fn is_ignore_file_error(error: &ignore::Error) -> bool {
+    match error {
+        ignore::Error::Glob { .. } => true,
+        ignore::Error::Partial(errors) => errors.iter().all(is_ignore_file_error),
+        ignore::Error::WithLineNumber { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            is_ignore_file_error(err)
+        }
+        // An unreadable ignore file is named by its path; the walk goes on.
+        ignore::Error::WithPath { path, err } => {
+            path.file_name()
+                .is_some_and(|n| n == ".gitignore" || n == ".ignore" || n == "exclude")
+                || is_ignore_file_error(err)
+        }
+        _ => false,
+    }
+}
+
+/// The path a walk error is about, if it names one.
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::Partial(errors) => errors.first().and_then(error_path),
+        _ => None,
+    }
+}
+
+fn is_hidden_dir(entry: &ignore::DirEntry) -> bool {
+    entry.file_type().is_some_and(|t| t.is_dir()) && is_hidden(entry.file_name())
 }
 
 /// Whether a walked link's target lies outside the walked root. A broken or
 /// looping link has no target and is kept, to be reported when read.
-fn leaves(entry: &walkdir::DirEntry, root: Option<&Path>) -> bool {
-    match (fs::canonicalize(entry.path()), root) {
+fn leaves(path: &Path, root: Option<&Path>) -> bool {
+    match (fs::canonicalize(path), root) {
         (Ok(target), Some(root)) => !target.starts_with(root),
         (Ok(_), None) => true,
         (Err(_), _) => false,
@@ -135,11 +310,10 @@ fn leaves(entry: &walkdir::DirEntry, root: Option<&Path>) -> bool {
 
 /// Whether a walked `*.json` entry becomes an input: anything but a
 /// directory, or a symlink to one (those are not followed, see the module docs).
-fn is_lintable(entry: &walkdir::DirEntry) -> bool {
-    let file_type = entry.file_type();
+fn is_lintable(path: &Path, file_type: fs::FileType) -> bool {
     if file_type.is_symlink() {
         // A broken or looping link fails `metadata` and is kept, to be reported.
-        return !fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
+        return !fs::metadata(path).is_ok_and(|m| m.is_dir());
     }
     !file_type.is_dir()
 }

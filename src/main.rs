@@ -20,11 +20,13 @@ fn main() -> ExitCode {
             policy_check::cli::EXIT_ERROR
         }));
     }
+    // Standard error is not held locked: the progress bar (src/progress.rs)
+    // writes to it from the worker threads.
     let code = run(
         cli,
         &mut io::stdin().lock(),
         &mut io::stdout().lock(),
-        &mut io::stderr().lock(),
+        &mut io::stderr(),
     );
     ExitCode::from(code)
 }

@@ -7,8 +7,10 @@ pub mod config_error;
 mod emitter;
 pub mod escape;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 pub mod short;
 
@@ -33,6 +35,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations)
     Github,
+    /// GitLab Code Quality report (JSON), for `artifacts:reports:codequality`
+    Gitlab,
+    /// JUnit XML, one failed test case per finding
+    Junit,
 }
 
 /// How the terminal the output goes to should be treated.
@@ -179,6 +185,9 @@ pub struct RunFacts {
     pub unsafe_fixes: bool,
     /// The baseline compared against or written, if any.
     pub baseline: Option<crate::baseline::BaselineFacts>,
+    /// `--show-files`: the run lists its inputs and fails on no finding, so
+    /// the summary must not call any "blocking".
+    pub listing: bool,
 }
 
 /// One file's contribution to the output, prepared in a worker thread so the
@@ -253,6 +262,16 @@ impl Renderer {
             Mode::Findings => self.emitter.file(report),
         };
         Rendered { text, totals }
+    }
+}
+
+/// `--show-files`: a walked file or folder an ignore file left out. It is
+/// no input, so it counts in no total.
+pub fn ignored_line(name: &str, reason: &str) -> Rendered {
+    let line = format!("{name}: ignored ({reason})");
+    Rendered {
+        text: format!("{}\n", escape::lines(&escape::text(&line))),
+        totals: Totals::default(),
     }
 }
 

@@ -19,13 +19,15 @@ use crate::core::Severity;
 use crate::core::{date, Date, Origin};
 use crate::core::{FileReport, Outcome};
 use crate::discover::{
-    discover, display_name, parse_size, read_limited, read_regular_file, too_large, Input,
+    discover_with, display_name, parse_size, read_limited, read_regular_file, too_large, Input, WalkOptions,
 };
 use crate::embedded::{Query, Selected};
 use crate::engine;
 use crate::fix::unified::unified_diff;
 use crate::host::files::{self, lexical, root_of, Resolved};
+use crate::progress::Progress;
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
+use crate::select::{Selector, SelectorParser};
 use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
 use crate::write::{write_atomic, AtomicFile, Replace};
 
@@ -100,13 +102,19 @@ pub struct LintArgs {
     /// Ignore every configuration file: built-in defaults and flags only
     #[arg(long)]
     pub isolated: bool,
-    /// Run only these rules (overrides the configuration file; `policy-check
-    /// rules` lists them)
-    #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true)]
-    pub select: Vec<Rule>,
-    /// Never run these rules (overrides the configuration file)
-    #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true)]
-    pub ignore: Vec<Rule>,
+    /// Run only these rules (overrides the configuration file): rule ids
+    /// (`policy-check rules` lists them) or groups by default severity:
+    /// `correctness`, `security`, `error`, `security-warning`, `warning`,
+    /// `suggestion`, `all`
+    #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true, value_parser = SelectorParser)]
+    pub select: Vec<Selector>,
+    /// Never run these rules or groups (overrides the configuration file)
+    #[arg(long, value_delimiter = ',', value_name = "RULE", hide_possible_values = true, value_parser = SelectorParser)]
+    pub ignore: Vec<Selector>,
+    /// Walk folders without reading `.gitignore`, `.ignore` and
+    /// `.git/info/exclude` (files named on the command line are always linted)
+    #[arg(long)]
+    pub no_ignore: bool,
     /// Apply `include`/`exclude` and skip non-policy JSON even for files
     /// named on the command line (for pre-commit, which names every file)
     #[arg(long)]
@@ -171,16 +179,6 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-impl clap::ValueEnum for Rule {
-    fn value_variants<'a>() -> &'a [Self] {
-        Rule::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.id()))
-    }
 }
 
 impl clap::ValueEnum for Severity {
@@ -253,7 +251,15 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         show_settings(path, &workspace.for_path(path), today, out)?;
         return Ok(EXIT_CLEAN);
     }
-    let (inputs, walk_errors) = discover(&args.paths);
+    let found = discover_with(
+        &args.paths,
+        WalkOptions {
+            respect_ignore_files: !args.no_ignore,
+            list_ignored: args.show_files,
+        },
+    );
+    let inputs = without_baseline(found.inputs, &args, &cwd);
+    let (walk_errors, ignored) = (found.errors, found.ignored);
     let stdin_name = args
         .stdin_filename
         .clone()
@@ -283,7 +289,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         today,
         baseline: baseline.as_ref(),
     };
-    let items = items(inputs, walk_errors, &stdin_name);
+    let items = items(inputs, walk_errors, ignored, &stdin_name);
     let mode = mode(&args);
     let renderer = report::Renderer::with_mode(args.format, mode, style).with_unsafe_fixes(args.unsafe_fixes);
     let target = match open_output(&args, out, err)? {
@@ -338,6 +344,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             .collect(),
         unsafe_fixes: args.unsafe_fixes,
         baseline: baseline.as_ref().map(BaselineRun::finish).transpose()?,
+        listing: args.show_files,
     };
     let totals = stream.finish(&run, args.quiet || args.diff)?;
     out.into_inner()
@@ -370,10 +377,30 @@ fn named_origin(args: &LintArgs) -> Origin {
     }
 }
 
-/// Inputs and unwalkable paths, in output order (by shown name).
+/// The inputs without the baseline file: it is this tool's own output, not
+/// an input, so walked it is left out instead of being counted as a skipped
+/// file. Named, it is linted like any named file.
+fn without_baseline(mut inputs: Vec<Input>, args: &LintArgs, cwd: &Path) -> Vec<Input> {
+    if let Some(file) = args.baseline.as_ref().or(args.write_baseline.as_ref()) {
+        let file = lexical(&cwd.join(file));
+        inputs.retain(|input| match input {
+            Input::File {
+                path,
+                origin: Origin::Walked,
+                ..
+            } => lexical(&cwd.join(path)) != file,
+            _ => true,
+        });
+    }
+    inputs
+}
+
+/// Inputs, unwalkable paths and (for `--show-files`) ignored ones, in
+/// output order (by shown name).
 fn items(
     inputs: Vec<Input>,
     walk_errors: Vec<crate::discover::WalkError>,
+    ignored: Vec<crate::discover::Ignored>,
     stdin_name: &str,
 ) -> Vec<(String, Item)> {
     let mut items: Vec<(String, Item)> = inputs
@@ -387,6 +414,7 @@ fn items(
                 .into_iter()
                 .map(|e| (e.name.clone(), Item::WalkError(e))),
         )
+        .chain(ignored.into_iter().map(|i| (i.name.clone(), Item::Ignored(i))))
         .collect();
     items.sort_by(|a, b| a.0.cmp(&b.0));
     items
@@ -469,8 +497,13 @@ struct Setup {
 fn setup(args: &LintArgs, style: Style, err: &mut dyn Write) -> io::Result<Result<Setup, u8>> {
     let cwd = std::env::current_dir()?;
     let overrides = Overrides {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+        select: crate::select::rules(&args.select),
+        // A group never takes `io-error` with it: an unreadable file is
+        // always reported (naming `io-error` itself is a usage error).
+        ignore: crate::select::rules(&args.ignore)
+            .into_iter()
+            .filter(|rule| *rule != Rule::IoError || args.ignore.contains(&Selector(vec![Rule::IoError])))
+            .collect(),
         fail_on: args.fail_on,
     };
     let source = match (&args.config, args.isolated) {
@@ -535,7 +568,10 @@ fn lint_items(
     pool: &rayon::ThreadPool,
     stream: &mut report::Stream<'_>,
 ) -> io::Result<Vec<Resolved>> {
+    // Drawn only on a terminal outside CI, once the run takes a second.
+    let progress = Progress::new(items.len());
     let lint_item = |(_, item): &(String, Item)| -> (report::Rendered, Vec<Resolved>) {
+        let _done = IncOnDrop(&progress);
         let (report, fail_on, referenced, fixing) = match item {
             Item::Input(input) => linter.lint(input, true),
             Item::WalkError(e) => (
@@ -544,6 +580,7 @@ fn lint_items(
                 Vec::new(),
                 Fixing::default(),
             ),
+            Item::Ignored(i) => return (report::ignored_line(&i.name, &i.reason), Vec::new()),
         };
         (
             rendered(renderer, report, fail_on, fixing, linter.args.diff),
@@ -563,12 +600,16 @@ fn lint_items(
         for chunk in items.chunks(FILES_PER_CHUNK) {
             let rendered: Vec<(report::Rendered, Vec<Resolved>)> =
                 pool.install(|| chunk.par_iter().map(lint_item).collect());
-            for (rendered, found) in rendered {
-                stream.push(rendered)?;
-                referenced.extend(found);
-            }
+            progress.suspend(|| -> io::Result<()> {
+                for (rendered, found) in rendered {
+                    stream.push(rendered)?;
+                    referenced.extend(found);
+                }
+                Ok(())
+            })?;
         }
     }
+    progress.finish();
     // They come after the inputs, sorted by name: which `.tf` file found
     // one first must not change where it is printed.
     let cwd = linter.cwd;
@@ -713,7 +754,7 @@ fn usage_problem(args: &LintArgs) -> Option<String> {
                 .to_string(),
         );
     }
-    if args.ignore.contains(&Rule::IoError) {
+    if args.ignore.contains(&Selector(vec![Rule::IoError])) {
         return Some(
             "`io-error` cannot be ignored: a file that cannot be read is always reported, so a run never passes without checking it".to_string(),
         );
@@ -1003,10 +1044,21 @@ impl Linter<'_> {
     }
 }
 
+/// Counts a file done when its linting ends, however it ends.
+struct IncOnDrop<'a>(&'a Progress);
+
+impl Drop for IncOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.inc();
+    }
+}
+
 /// Something to report on, in output order.
 enum Item {
     Input(Input),
     WalkError(crate::discover::WalkError),
+    /// Left out by an ignore file (only listed by `--show-files`).
+    Ignored(crate::discover::Ignored),
 }
 
 /// 2 when a file could not be read, 1 when a finding blocks, else 0;

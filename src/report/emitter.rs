@@ -4,7 +4,9 @@
 
 use std::io::{self, Write};
 
-use super::{github, human, json, sarif, short, write_statistics, Format, RunFacts, Style, Totals};
+use super::{
+    github, gitlab, human, json, junit, sarif, short, write_statistics, Format, RunFacts, Style, Totals,
+};
 use crate::core::FileReport;
 
 /// One output format of a lint run. Files are rendered one by one in the
@@ -52,6 +54,8 @@ pub(crate) fn for_format(format: Format, style: Style, unsafe_fixes: bool) -> Bo
         Format::Short => Box::new(Short),
         Format::Sarif => Box::new(Sarif),
         Format::Github => Box::new(Github),
+        Format::Gitlab => Box::new(Gitlab),
+        Format::Junit => Box::new(Junit),
     }
 }
 
@@ -161,5 +165,44 @@ struct Github;
 impl Emitter for Github {
     fn file(&self, report: FileReport) -> String {
         github::render_file(&report)
+    }
+}
+
+/// GitLab Code Quality: one JSON array of issues, nothing else.
+struct Gitlab;
+
+impl Emitter for Gitlab {
+    fn start(&self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(b"[")
+    }
+
+    fn file(&self, report: FileReport) -> String {
+        gitlab::render_file(&report)
+    }
+
+    fn separator(&self) -> &'static str {
+        ","
+    }
+
+    fn finish(&self, _totals: &Totals, _run: &RunFacts, _quiet: bool, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(b"]\n")
+    }
+}
+
+/// JUnit XML: a test suite per file with findings, one passing case when
+/// there are none.
+struct Junit;
+
+impl Emitter for Junit {
+    fn start(&self, out: &mut dyn Write) -> io::Result<()> {
+        junit::write_start(out)
+    }
+
+    fn file(&self, report: FileReport) -> String {
+        junit::render_file(&report)
+    }
+
+    fn finish(&self, totals: &Totals, _run: &RunFacts, _quiet: bool, out: &mut dyn Write) -> io::Result<()> {
+        junit::write_end(totals.by_severity.iter().any(|&n| n > 0), out)
     }
 }

@@ -8,8 +8,9 @@
 //!
 //! Every reporter goes through this module: [`text`] for one-line values,
 //! [`Shown`] for snippet source (its own line breaks kept, spans remapped),
-//! [`lines`] as the last pass over the line-based formats, and [`json`] for
-//! the JSON documents, where escaping with `\uXXXX` keeps the decoded value.
+//! [`lines`] as the last pass over the line-based formats, [`json`] for
+//! the JSON documents, where escaping with `\uXXXX` keeps the decoded value,
+//! and [`xml`] for values in XML (JUnit).
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -234,9 +235,37 @@ pub fn json(document: String) -> String {
     out
 }
 
+/// A value for XML text or a quoted attribute: escaped as [`text`] (XML 1.0
+/// cannot carry most control characters at all, not even as `&#1;`), then
+/// the five markup characters as entities.
+pub fn xml(value: &str) -> String {
+    let value = text(value);
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_values_carry_no_markup_and_no_control_characters() {
+        assert_eq!(
+            xml("a<b>&\"c\"'d'\u{1b}[31m\r\n##[x"),
+            "a&lt;b&gt;&amp;&quot;c&quot;&apos;d&apos;\\u001b[31m\\r\\n##\\u005bx"
+        );
+        assert_eq!(xml("ens:CreateImage"), "ens:CreateImage");
+    }
 
     #[test]
     fn values_are_escaped_on_one_line() {

@@ -184,7 +184,10 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
     let noun = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     // Unreadable files are said on their own line below.
     let unread = totals.by_rule[Rule::IoError as usize];
-    let mut out = if total == unread && unread > 0 {
+    // Writing a baseline reports no finding: saying "No problems found"
+    // before "Wrote 27 findings" would contradict it.
+    let recording = run.baseline.as_ref().is_some_and(|b| b.written);
+    let mut out = if (total == unread && unread > 0) || (recording && total == 0) {
         format!("Linted {}.", noun(totals.files, "file"))
     } else if total == 0 {
         format!("No problems found in {}.", noun(totals.files, "file"))
@@ -196,7 +199,10 @@ pub fn summary(totals: &Totals, run: &RunFacts) -> String {
             .map(|(severity, n)| noun(n, severity.as_str()))
             .collect();
         let blocking = totals.blocking_severities();
-        let blocking = if blocking.is_empty() {
+        let blocking = if run.listing {
+            // `--show-files` exits 0 on findings: none blocks this run.
+            "--show-files lists them and fails on none".to_string()
+        } else if blocking.is_empty() {
             "none blocking".to_string()
         } else {
             let names: Vec<&str> = blocking.iter().map(|s| s.as_str()).collect();
