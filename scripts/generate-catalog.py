@@ -121,9 +121,13 @@ class Row:
 
 
 def resource_cell(ram_action):
-    """`All Resources`, or `*Type arn, Type arn` (a leading `*`: validationType always)."""
-    if ram_action.get("authLevel") == "operate":
-        return "All Resources"
+    """`All Resources`, `*Type arn, Type arn` (a leading `*`: validationType always), or ''.
+
+    All Resources only for `authLevel: operate` with nothing but the `*` ARN. A resource-level
+    action (`authLevel: resource`) that lists only `*` (145 in the 2025-12-19 snapshot, such as
+    log:CreateDashboard, which Alibaba's own landing-zone policies grant on dashboard ARNs) has
+    an unknown type, and so has an `operate` one that also lists typed ARNs (18): the two
+    fields disagree, and neither may turn into a false `resource-not-supported` error."""
     typed = []
     for res in ram_action.get("resources") or []:
         arn = (res.get("arn") or "").strip()
@@ -134,7 +138,10 @@ def resource_cell(ram_action):
         entry = f"{mark}{name} {arn}"
         if entry not in typed:
             typed.append(entry)
-    return ", ".join(typed) if typed else "All Resources"
+    operate = ram_action.get("authLevel") == "operate"
+    if operate:
+        return "" if typed else "All Resources"
+    return ", ".join(typed)
 
 
 def level_of(value):
@@ -220,10 +227,12 @@ def main():
                 guess = INFER(name)
                 row.level, row.inferred = guess, bool(guess)
             cell = resource_cell(spec)
-            if row.resource and row.resource != cell:
-                # Two APIs behind one action with different resources: the union.
-                parts = [p for p in (row.resource + ", " + cell).split(", ") if p != "All Resources"]
-                cell = ", ".join(dict.fromkeys(parts)) or "All Resources"
+            if row.source == "ram-block" and row.keys and row.resource != cell:
+                # Two APIs behind one action with different resources: the union of the
+                # typed ones; an unknown or All Resources part leaves the whole unknown.
+                parts = (row.resource + ", " + cell).split(", ")
+                known = all(p and p != "All Resources" for p in parts)
+                cell = ", ".join(dict.fromkeys(parts)) if known else ""
             row.resource = cell
             keys = sorted({c.get("conditionKey") for c in spec.get("actionConditions") or [] if c.get("conditionKey")}
                           | set(filter(None, row.keys.split(", "))) - {"none"})
