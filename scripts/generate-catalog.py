@@ -282,10 +282,12 @@ def main():
 
     # Pass 3: operations only the SDK tables know.
     sdk_packages = {}
+    sdk_dates = {}
     for path in sorted((TABLES / "sdk").glob("*.tsv")):
         code = path.stem
-        header = re.search(r"^# as-of: \S+ \(packages: (.*)\)$", path.read_text(), re.M)
-        sdk_packages[code] = header.group(1) if header else ""
+        header = re.search(r"^# as-of: (\S+) \(packages: (.*)\)$", path.read_text(), re.M)
+        sdk_dates[code] = header.group(1) if header else ""
+        sdk_packages[code] = header.group(2) if header else ""
         for action, level, *_ in read_tsv(path, 6):
             if action.lower() in table(code) or action in renames:
                 continue
@@ -324,7 +326,10 @@ def main():
         sdk_rows = sum(1 for r in rows.values() if r.source.startswith("sdk"))
         complete = code in has_ram and apis_of.get(code, set()) <= covered.get(code, set()) and not sdk_rows
         sources = [f"en_us/{w}" for w in files_of.get(code, [])]
-        as_of = f"{date} (OpenAPI metadata dew-serverless/acs-metadata@{commit}: {', '.join(sources) or 'none'}"
+        # The date of the newest source: the snapshot's, or the SDK table's when the metadata
+        # has no file for the service (rds: its api-docs.json is absent from the clone).
+        newest = date if sources else sdk_dates.get(code, date)
+        as_of = f"{newest} (OpenAPI metadata dew-serverless/acs-metadata@{commit}: {', '.join(sources) or 'none'}"
         if sdk_rows:
             as_of += f"; packages: {sdk_packages[code]}"
         as_of += ")"

@@ -267,3 +267,45 @@ fn at_least_250_services_are_catalogued_from_the_snapshot() {
         metadata.len()
     );
 }
+
+#[test]
+fn rules_services_lists_every_catalogued_service() {
+    let dir = scratch(&[]);
+    let output = common::run(&dir, &["rules", "--services"], b"");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = stdout(&output);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "service\tactions\tcomplete\tsnapshot\tsources");
+    let rows: Vec<Vec<&str>> = lines[1..].iter().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), policy_check::catalog::catalog().tables().count());
+    assert!(rows.len() >= 250, "{}", rows.len());
+    let row = |code: &str| {
+        rows.iter()
+            .find(|r| r[0] == code)
+            .unwrap_or_else(|| panic!("{code}"))
+    };
+    // ENS: hand-checked, complete, dated by its own header.
+    assert_eq!(row("ens")[1..4], ["371", "yes", "2026-11-26"]);
+    assert!(row("pvtz")[4].starts_with("ram-block "), "{:?}", row("pvtz"));
+    assert_eq!(row("ecs")[3], "2025-12-19");
+    assert!(
+        row("ecs")[4].starts_with("openapi-systemtags "),
+        "{:?}",
+        row("ecs")
+    );
+    // RDS's metadata file is absent from the snapshot: its SDK table's date.
+    assert_eq!(row("rds")[3..], ["2026-12-01", "sdk 413"]);
+    for r in &rows {
+        let count: usize = r[1].parse().expect("a count");
+        let by_source: usize = r[4]
+            .split(", ")
+            .map(|s| {
+                s.rsplit(' ')
+                    .next()
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .expect("kind n")
+            })
+            .sum();
+        assert_eq!(count, by_source, "{r:?}");
+    }
+}
