@@ -223,13 +223,39 @@ fn action_applies(statement: &Statement<'_>, action: &str) -> bool {
 /// exact search for uncatalogued actions (the SDK era had 19 tables).
 const WIDE_SERVICE_LIMIT: usize = 32;
 
-/// The actions worth asking: every catalogued operation, every literal
+/// The actions worth asking: the catalogued operations an Action value
+/// matches (every one when a statement has NotAction), every literal
 /// action either side names, and for the actions of uncatalogued services
 /// one witness per realizable combination of the wildcard patterns. The
 /// second value says why that last part is unknown, when it is.
 fn action_universe(old: &Side<'_>, new: &Side<'_>) -> (Vec<String>, Option<String>) {
     let catalog = catalog();
-    let mut actions: Vec<String> = catalog.operations().map(|op| op.action.to_string()).collect();
+    // A catalogued action no statement's Action matches applies to no
+    // statement on either side, so it cannot differ: with 25,000 of them,
+    // only those some Action value matches are asked (all of them when a
+    // NotAction, which applies to every action it does not list, is there).
+    let statements: Vec<&Statement<'_>> = old.statements().chain(new.statements()).map(|(_, s)| s).collect();
+    let every = statements
+        .iter()
+        .any(|s| s.action.as_ref().is_some_and(|a| a.negated));
+    let mut actions: Vec<String> = if every {
+        catalog.operations().map(|op| op.action.to_string()).collect()
+    } else {
+        // Catalogue order (service, then action ignoring case), without
+        // decoding the tables no value reaches.
+        let mut named: Vec<&'static str> = statements
+            .iter()
+            .filter_map(|s| s.action.as_ref())
+            .flat_map(|a| &a.values)
+            .flat_map(|value| catalog.resolve(value.value).into_iter().map(|op| op.action))
+            .collect();
+        named.sort_by_cached_key(|action| {
+            let (service, _) = action.split_once(':').unwrap_or((action, ""));
+            (service, action.to_ascii_lowercase())
+        });
+        named.dedup();
+        named.into_iter().map(str::to_string).collect()
+    };
     let mut seen: HashMap<String, ()> = actions.iter().map(|a| (a.to_ascii_lowercase(), ())).collect();
     let mut patterns: Vec<String> = Vec::new();
     for (_, statement) in old.statements().chain(new.statements()) {
