@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates rules/operations/<service>.tsv from Alibaba Cloud's Python SDK packages.
+"""Generates rules/operations/sdk/<service>.tsv from Alibaba Cloud's Python SDK packages.
 
 Each SDK client module names every API operation it calls (`action='CreateInstance'`),
 and for the services listed in SERVICES a RAM action is `<service>:<operation>`. The
@@ -35,6 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ROOT / "rules" / "operations"
+# The SDK tables are an input of scripts/generate-catalog.py, which merges them with the
+# OpenAPI metadata into the tables the binary embeds; they are not embedded themselves.
+SDK_TABLES = TABLES / "sdk"
 ENS_LIST = ROOT / "testdata" / "operations"
 
 # RAM service code -> (description, SDK packages). Several packages are merged (their
@@ -257,7 +260,7 @@ def main():
               f"{', '.join(f'{p} {v}' for p, v in sources)}")
         # The as-of date of an unchanged table stays, so a regeneration that finds
         # nothing new changes no file.
-        out = TABLES / f"{service}.tsv"
+        out = SDK_TABLES / f"{service}.tsv"
         text = table_text(service, description, sources, rows, args.as_of)
         if out.exists():
             old = out.read_text()

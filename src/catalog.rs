@@ -1,50 +1,30 @@
 //! The operation catalogue: what `rules/operations/*.tsv` says about each
 //! service's RAM actions, read by the semantic checks and the simulator.
 //!
-//! The tables are compiled in with `include_str!`; each service's table is
-//! parsed and indexed on first use, so a run that only meets `ecs:` actions
-//! never parses the other seventeen. Lookups ignore ASCII case because RAM
-//! matches actions that way "in most cases".
+//! build.rs checks the tables and compiles them into one compact byte string
+//! (`operations.bin`, front-coded names and indexed cells); each service's
+//! table is decoded on first use, so a run that only meets `ecs:` actions
+//! never decodes the other three hundred. Lookups ignore ASCII case because
+//! RAM matches actions that way "in most cases".
 
-use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
 use crate::wildcard::{self, Case};
 
-/// Every catalogued service: its RAM code and its table, sorted by code.
-/// Catalogue order is service, then action ignoring case.
-const TABLES: &[(&str, &str)] = &[
-    ("cms", include_str!("../rules/operations/cms.tsv")),
-    ("cr", include_str!("../rules/operations/cr.tsv")),
-    ("cs", include_str!("../rules/operations/cs.tsv")),
-    ("eci", include_str!("../rules/operations/eci.tsv")),
-    ("ecs", include_str!("../rules/operations/ecs.tsv")),
-    ("ens", include_str!("../rules/operations/ens.tsv")),
-    ("ess", include_str!("../rules/operations/ess.tsv")),
-    ("fc", include_str!("../rules/operations/fc.tsv")),
-    ("kms", include_str!("../rules/operations/kms.tsv")),
-    ("log", include_str!("../rules/operations/log.tsv")),
-    ("nas", include_str!("../rules/operations/nas.tsv")),
-    ("oss", include_str!("../rules/operations/oss.tsv")),
-    ("ram", include_str!("../rules/operations/ram.tsv")),
-    ("rds", include_str!("../rules/operations/rds.tsv")),
-    (
-        "resourcemanager",
-        include_str!("../rules/operations/resourcemanager.tsv"),
-    ),
-    ("ros", include_str!("../rules/operations/ros.tsv")),
-    ("slb", include_str!("../rules/operations/slb.tsv")),
-    ("sts", include_str!("../rules/operations/sts.tsv")),
-    ("vpc", include_str!("../rules/operations/vpc.tsv")),
-];
+/// One compiled table: where its rows are in `ROWS`.
+struct Service {
+    code: &'static str,
+    complete: bool,
+    as_of: &'static str,
+    start: u32,
+    end: u32,
+    rows: u32,
+}
 
-/// Actions RAM knows that no SDK package names (`ram:PassRole`): each row
-/// joins its service's table.
-const RAM_ONLY: &str = include_str!("../rules/operations/ram-only.tsv");
-
-const HEADER: &str = "action\taccess_level\tresource_type\tcondition_keys\tdependent_actions\tsource";
+// SERVICES (sorted by code), CELLS, ROWS, RENAMES and CONDITION_KEYS.
+include!(concat!(env!("OUT_DIR"), "/operations.rs"));
 
 /// An operation's access level, as the API reference's authorization table
 /// gives it.
@@ -128,7 +108,11 @@ pub struct Operation {
     /// The level was guessed from the operation's verb (`<level> inferred`
     /// in the table), not read from the API reference.
     pub level_inferred: bool,
+    /// The first of `resource_types()`: the one type most tables give.
     pub resource_type: ResourceType,
+    /// The table's resource cell, every type the operation is authorized on
+    /// (`*Zone acs:pvtz::{#accountId}:zone/{#ZoneId}, Endpoint ...`).
+    resource_cell: &'static str,
     /// Service condition keys; `None` when unknown, empty when the docs say none.
     pub condition_keys: Option<Vec<&'static str>>,
     /// Operations the caller also needs; `None` when unknown, empty when none.
@@ -148,6 +132,22 @@ impl Operation {
         self.action.split_once(':').map_or(self.action, |(_, name)| name)
     }
 
+    /// Every resource type the table gives, in its order; empty when unknown.
+    pub fn resource_types(&self) -> Vec<ResourceType> {
+        self.resource_cell
+            .split(", ")
+            .map(parse_resource_type)
+            .filter(|r| *r != ResourceType::Unknown)
+            .collect()
+    }
+
+    /// What kind of source gave the row's values: `ram-block`,
+    /// `openapi-systemtags`, `sdk`, `docs`, or `policy` (a published policy
+    /// uses the action: `ram-only.tsv`).
+    pub fn source_kind(&self) -> &'static str {
+        source_kind(self.source)
+    }
+
     /// "create", or "create, inferred from its name": the level as a
     /// message should state it; `None` when unknown.
     pub fn level_text(&self) -> Option<String> {
@@ -160,12 +160,12 @@ impl Operation {
     }
 }
 
-/// One service's table, parsed: its operations sorted by action ignoring case.
+/// One service's table, decoded: its operations sorted by action ignoring case.
 #[derive(Debug)]
 pub struct Table {
     service: &'static str,
     /// The table lists every action of its service (`# complete: yes`): an
-    /// action it lacks does not exist. Tables generated from an SDK are not.
+    /// action it lacks does not exist. Tables of API names are not.
     complete: bool,
     /// The header's `# as-of:` text: the date and the sources read.
     as_of: &'static str,
@@ -174,70 +174,74 @@ pub struct Table {
     lowercase: Vec<String>,
     /// Each operation's [`wildcard::byte_classes`], in table order.
     classes: Vec<u64>,
-    by_lowercase: HashMap<String, usize>,
 }
 
 impl Table {
-    /// Parses one service's table, with the rows of `supplement` (a table of
-    /// any services' actions) that belong to it.
-    pub fn parse(
-        service: &'static str,
-        text: &'static str,
-        supplement: &'static str,
-    ) -> Result<Table, String> {
-        let mut operations = Vec::new();
-        let header = parse_rows(service, text, &mut operations).map_err(|e| format!("{service}.tsv: {e}"))?;
-        let prefix = format!("{service}:");
-        for (index, line) in supplement
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| l.starts_with(&prefix))
-        {
-            let row =
-                parse_row(service, line).map_err(|e| format!("ram-only.tsv: line {}: {e}", index + 1))?;
-            operations.push(row);
-        }
-        let comment = |key: &str| {
-            header
-                .iter()
-                .find_map(|line| line.strip_prefix(key))
-                .map(str::trim)
-                .ok_or_else(|| format!("{service}.tsv: no `{key}` line in the header comment"))
-        };
-        let complete = match comment("# complete:")?.split_whitespace().next() {
-            Some("yes") => true,
-            Some("no") => false,
-            _ => {
-                return Err(format!(
-                    "{service}.tsv: `# complete:` must start with `yes` or `no`"
-                ))
+    /// Decodes one compiled table. Its names are built into one buffer that
+    /// lives as long as the process, like the catalogue that holds the table.
+    fn decode(service: &Service) -> Table {
+        let bytes = &ROWS[service.start as usize..service.end as usize];
+        let rows = service.rows as usize;
+        let mut names = String::with_capacity(bytes.len() + rows * (service.code.len() + 1));
+        let mut raw = Vec::with_capacity(rows);
+        // The previous row's name, which the next one shares a prefix with.
+        let mut previous: Vec<u8> = Vec::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            let (shared, len) = (bytes[at] as usize, bytes[at + 1] as usize);
+            let start = names.len();
+            names.push_str(service.code);
+            names.push(':');
+            let mut name = previous[..shared].to_vec();
+            name.extend_from_slice(&bytes[at + 2..at + 2 + len]);
+            // build.rs admits ASCII names only.
+            names.push_str(std::str::from_utf8(&name).expect("ASCII action names"));
+            at += 2 + len;
+            let level = bytes[at];
+            at += 1;
+            let mut cells = [0usize; 4];
+            for cell in &mut cells {
+                let mut shift = 0;
+                loop {
+                    let byte = bytes[at];
+                    at += 1;
+                    *cell |= ((byte & 0x7f) as usize) << shift;
+                    shift += 7;
+                    if byte & 0x80 == 0 {
+                        break;
+                    }
+                }
             }
-        };
-        let as_of = comment("# as-of:")?;
-        operations.sort_by_cached_key(|op| op.action.to_ascii_lowercase());
+            raw.push((start..names.len(), level, cells));
+            previous = name;
+        }
+        let names: &'static str = Box::leak(names.into_boxed_str());
+        let operations: Vec<Operation> = raw
+            .into_iter()
+            .map(|(range, level, [resource, keys, dependent, source])| {
+                operation(
+                    &names[range],
+                    level,
+                    CELLS[resource],
+                    CELLS[keys],
+                    CELLS[dependent],
+                    CELLS[source],
+                )
+            })
+            .collect();
         let lowercase: Vec<String> = operations
             .iter()
             .map(|op| op.action.to_ascii_lowercase())
             .collect();
-        let mut by_lowercase = HashMap::with_capacity(operations.len());
-        for (i, lower) in lowercase.iter().enumerate() {
-            if let Some(first) = by_lowercase.insert(lower.clone(), i) {
-                return Err(format!(
-                    "{service}: `{}` and `{}` are the same action ignoring case",
-                    operations[first].action, operations[i].action
-                ));
-            }
-        }
         let classes = lowercase.iter().map(|a| wildcard::byte_classes(a)).collect();
-        Ok(Table {
-            service,
-            complete,
-            as_of,
+        Table {
+            service: service.code,
+            complete: service.complete,
+            as_of: service.as_of,
             operations,
             lowercase,
             classes,
-            by_lowercase,
-        })
+        }
     }
 
     pub fn service(&self) -> &'static str {
@@ -254,16 +258,36 @@ impl Table {
         self.as_of
     }
 
+    /// The date of the table's newest source: the first word of `as_of`.
+    pub fn snapshot_date(&self) -> &'static str {
+        self.as_of.split_whitespace().next().unwrap_or("")
+    }
+
     pub fn operations(&self) -> &[Operation] {
         &self.operations
     }
 
-    fn lookup(&self, action: &str) -> Option<&Operation> {
-        self.by_lowercase
-            .get(&action.to_ascii_lowercase())
-            .map(|&i| &self.operations[i])
+    /// The distinct kinds of source its rows come from, commonest first
+    /// (ties by name).
+    pub fn source_kinds(&self) -> Vec<(&'static str, usize)> {
+        let mut kinds: Vec<(&'static str, usize)> = Vec::new();
+        for op in &self.operations {
+            match kinds.iter_mut().find(|(k, _)| *k == op.source_kind()) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((op.source_kind(), 1)),
+            }
+        }
+        kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        kinds
     }
 
+    fn lookup(&self, action: &str) -> Option<&Operation> {
+        let lower = action.to_ascii_lowercase();
+        self.lowercase
+            .binary_search_by(|a| a.as_str().cmp(lower.as_str()))
+            .ok()
+            .map(|i| &self.operations[i])
+    }
     /// Pushes the operations `pattern` matches, in table order.
     fn resolve_into<'t>(&'t self, pattern: &str, case: Case, out: &mut Vec<&'t Operation>) {
         let (head, run) = self.run(pattern);
@@ -328,79 +352,66 @@ fn literal_head(pattern: &str) -> &str {
     &pattern[..pattern.find(['*', '?']).unwrap_or(pattern.len())]
 }
 
-/// Every catalogued service's table, each parsed on first use.
+/// Every catalogued service's table, each decoded on first use.
 #[derive(Debug)]
 pub struct Catalog {
-    /// `(service, table text)`, sorted by service.
-    sources: Vec<(&'static str, &'static str)>,
-    supplement: &'static str,
+    /// One per entry of `SERVICES`, in its order (by code).
     tables: Vec<OnceLock<Table>>,
 }
 
-/// The built-in catalogue; no table is parsed until it is asked for.
+/// The built-in catalogue; no table is decoded until it is asked for.
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog::lazy(TABLES, RAM_ONLY))
+    CATALOG.get_or_init(Catalog::lazy)
 }
 
 impl Catalog {
-    fn lazy(tables: &[(&'static str, &'static str)], supplement: &'static str) -> Catalog {
-        let mut sources = tables.to_vec();
-        sources.sort_by_key(|(service, _)| *service);
+    fn lazy() -> Catalog {
         Catalog {
-            tables: sources.iter().map(|_| OnceLock::new()).collect(),
-            sources,
-            supplement,
+            tables: SERVICES.iter().map(|_| OnceLock::new()).collect(),
         }
     }
 
-    /// Parses `(service, table text)` pairs and a supplement of extra rows
-    /// now, so a malformed table is an error here rather than on first use.
-    pub fn from_tables(
-        tables: &[(&'static str, &'static str)],
-        supplement: &'static str,
-    ) -> Result<Catalog, String> {
-        let catalog = Catalog::lazy(tables, supplement);
-        for (i, (service, text)) in catalog.sources.iter().enumerate() {
-            let table = Table::parse(service, text, supplement)?;
-            let _ = catalog.tables[i].set(table);
-        }
-        let first_row = supplement
-            .lines()
-            .find(|line| !line.starts_with('#') && !line.trim().is_empty());
-        if first_row != Some(HEADER) {
-            return Err(format!(
-                "ram-only.tsv: the first row must be the header `{HEADER}`"
-            ));
-        }
-        let orphan = supplement.lines().find(|line| {
-            !line.starts_with('#')
-                && !line.starts_with("action\t")
-                && !line.trim().is_empty()
-                && line
-                    .split_once(':')
-                    .is_none_or(|(service, _)| catalog.service_index(service).is_none())
-        });
-        if let Some(line) = orphan {
-            return Err(format!("ram-only.tsv: `{line}` names a service without a table"));
-        }
-        Ok(catalog)
-    }
-
+    /// `service`'s index in `SERVICES`, ignoring ASCII case.
     fn service_index(&self, service: &str) -> Option<usize> {
-        self.sources
-            .iter()
-            .position(|(code, _)| code.eq_ignore_ascii_case(service))
+        SERVICES
+            .binary_search_by(|entry| {
+                entry
+                    .code
+                    .bytes()
+                    .cmp(service.bytes().map(|b| b.to_ascii_lowercase()))
+            })
+            .ok()
     }
 
     fn table_at(&self, i: usize) -> &Table {
-        self.tables[i].get_or_init(|| {
-            let (service, text) = self.sources[i];
-            // The tables ship inside the binary and a unit test parses each
-            // one, so a failure here is a build defect, never a user's doing.
-            Table::parse(service, text, self.supplement)
-                .unwrap_or_else(|e| panic!("built-in operation table: {e}"))
-        })
+        self.tables[i].get_or_init(|| Table::decode(&SERVICES[i]))
+    }
+
+    /// The RAM action an API's name is authorized as, when the two differ
+    /// (`cr:DeleteRepoSyncRule` is authorized as `cr:DeleteSyncRule`):
+    /// `rules/operations/renames.tsv`. Ignores ASCII case.
+    pub fn renamed(&self, action: &str) -> Option<&'static str> {
+        let lower = action.to_ascii_lowercase();
+        RENAMES
+            .binary_search_by(|(key, _, _)| (*key).cmp(lower.as_str()))
+            .ok()
+            .map(|i| RENAMES[i].2)
+    }
+
+    /// Every rename, `(API action, RAM action)`, sorted by API action
+    /// ignoring case.
+    pub fn renames(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        RENAMES.iter().map(|(_, api, ram)| (*api, *ram))
+    }
+
+    /// A service condition key the metadata defines (`log:TLSVersion`): its
+    /// value type (`string`, `boolean`, ...) and allowed values (empty: any).
+    pub fn condition_key(&self, key: &str) -> Option<(&'static str, Vec<&'static str>)> {
+        CONDITION_KEYS
+            .iter()
+            .find(|(name, _, _)| name.eq_ignore_ascii_case(key))
+            .map(|(_, kind, values)| (*kind, values.split(',').filter(|v| !v.is_empty()).collect()))
     }
 
     /// The table of `service` (any case), parsed on first use.
@@ -410,7 +421,16 @@ impl Catalog {
 
     /// Every table, in service order (parsing those not yet parsed).
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
-        (0..self.sources.len()).map(|i| self.table_at(i))
+        (0..SERVICES.len()).map(|i| self.table_at(i))
+    }
+
+    /// The codes of the catalogued services `keep` accepts, in order,
+    /// without decoding their tables.
+    pub fn tables_reached<'c>(
+        &'c self,
+        keep: impl Fn(&str) -> bool + 'c,
+    ) -> impl Iterator<Item = &'static str> + 'c {
+        SERVICES.iter().map(|s| s.code).filter(move |code| keep(code))
     }
 
     /// Every catalogued operation, in catalogue order.
@@ -433,7 +453,7 @@ impl Catalog {
 
     /// The canonical spelling of a catalogued service code.
     pub fn service_code(&self, service: &str) -> Option<&'static str> {
-        self.service_index(service).map(|i| self.sources[i].0)
+        self.service_index(service).map(|i| SERVICES[i].code)
     }
 
     /// The catalogued operations an Action pattern covers (`*`, `?`, any case),
@@ -466,9 +486,9 @@ impl Catalog {
             Some((service, _)) => (service.to_string(), true),
             None => (head, false),
         };
-        (0..self.sources.len())
+        (0..SERVICES.len())
             .filter(move |&i| {
-                let code = self.sources[i].0;
+                let code = SERVICES[i].code;
                 if exact {
                     code == service
                 } else {
@@ -479,66 +499,50 @@ impl Catalog {
     }
 }
 
-/// Parses a table's rows into `out`; returns its header comment lines.
-fn parse_rows(
-    service: &str,
-    text: &'static str,
-    out: &mut Vec<Operation>,
-) -> Result<Vec<&'static str>, String> {
-    let comments: Vec<&'static str> = text.lines().take_while(|line| line.starts_with('#')).collect();
-    let mut rows = text
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.starts_with('#') && !line.trim().is_empty());
-    let header = rows.next().map(|(_, line)| line);
-    if header != Some(HEADER) {
-        return Err(format!("the first row must be the header `{HEADER}`"));
-    }
-    for (index, line) in rows {
-        let row = parse_row(service, line).map_err(|e| format!("line {}: {e}", index + 1))?;
-        out.push(row);
-    }
-    Ok(comments)
-}
-
-fn parse_row(service: &str, line: &'static str) -> Result<Operation, String> {
-    let cells: Vec<&'static str> = line.split('\t').collect();
-    let [action, level, resource, keys, dependent, source] = cells[..] else {
-        return Err(format!("expected 6 tab-separated cells, found {}", cells.len()));
-    };
-    let well_formed = action.split_once(':').is_some_and(|(s, name)| {
-        s == service
-            && !name.is_empty()
-            && name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-            && name.chars().all(|c| c.is_ascii_alphanumeric())
-    });
-    if !well_formed {
-        return Err(format!("`{action}` is not `{service}:<ApiName>`"));
-    }
-    if source.trim().is_empty() {
-        return Err(format!("`{action}` has no source"));
-    }
-    let (level, level_inferred) = match level.split_once(' ') {
-        Some((level, "inferred")) => (level, true),
-        Some(_) => {
-            return Err(format!(
-                "`{action}`: an access level is `<level>` or `<level> inferred`"
-            ))
-        }
-        None => (level, false),
-    };
-    Ok(Operation {
+/// One decoded row; build.rs has checked every cell.
+fn operation(
+    action: &'static str,
+    level: u8,
+    resource: &'static str,
+    keys: &'static str,
+    dependent: &'static str,
+    source: &'static str,
+) -> Operation {
+    // The level byte: 0 unknown, else 1 + the index in AccessLevel::ALL
+    // (build.rs's LEVELS order), plus 8 when inferred.
+    Operation {
         action,
-        access_level: match level {
-            "" => None,
-            level => Some(level.parse()?),
+        access_level: match level & 7 {
+            0 => None,
+            n => Some(AccessLevel::ALL[n as usize - 1]),
         },
-        level_inferred,
-        resource_type: parse_resource_type(resource),
+        level_inferred: level & 8 != 0,
+        resource_type: parse_resource_type(resource.split(", ").next().unwrap_or("")),
+        resource_cell: resource,
         condition_keys: list(keys),
         dependent_actions: list(dependent),
         source,
-    })
+    }
+}
+
+/// The kind of a `source` cell, by how it starts.
+fn source_kind(source: &str) -> &'static str {
+    if source.starts_with("ram-block") {
+        "ram-block"
+    } else if source.starts_with("openapi-systemtags") || source.starts_with("dew-serverless/acs-metadata") {
+        "openapi-systemtags"
+    } else if source.starts_with("sdk ")
+        // A package name such as `alibabacloud_ens20171110@12.1.0`, not
+        // a repository such as `alibabacloud-automation/...`.
+        || (source.starts_with("alibabacloud")
+            && source.split(['/', ' ']).next().is_some_and(|word| word.bytes().any(|b| b.is_ascii_digit())))
+    {
+        "sdk"
+    } else if source.starts_with("docs") || source.starts_with("http") {
+        "docs"
+    } else {
+        "policy"
+    }
 }
 
 /// `All Resources`, `*Instance`, `Instance acs:ens:*:{#accountId}:instance/*`, or empty.
@@ -569,6 +573,11 @@ fn list(cell: &'static str) -> Option<Vec<&'static str>> {
     }
 }
 
+/// build.rs's table reader, compiled into the tests to be fed malformed tables.
+#[cfg(test)]
+#[path = "../build/operation_tables.rs"]
+mod table_format;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -579,12 +588,16 @@ mod tests {
     }
 
     #[test]
-    fn every_table_parses_with_unique_well_formed_names() {
-        // Parsing eagerly also checks ram-only.tsv and that each of its rows
-        // names a catalogued service.
-        let eager = Catalog::from_tables(TABLES, RAM_ONLY).expect("built-in tables parse");
+    fn every_table_decodes_with_unique_well_formed_names() {
         let mut seen = HashSet::new();
-        for table in eager.tables() {
+        let catalog = Catalog::lazy();
+        for (table, entry) in catalog.tables().zip(&SERVICES) {
+            assert_eq!(
+                table.operations().len(),
+                entry.rows as usize,
+                "{}",
+                table.service()
+            );
             assert!(!table.operations().is_empty(), "{}", table.service());
             assert!(!table.as_of().is_empty());
             for op in table.operations() {
@@ -594,14 +607,15 @@ mod tests {
             }
         }
         assert_eq!(ens().operations().len(), 371);
-        assert_eq!(eager.tables().count(), 19);
-        // Only the hand-checked ENS table claims to be complete.
-        let complete: Vec<&str> = eager
+        assert!(catalog.tables().count() >= 250, "{}", catalog.tables().count());
+        // ENS is hand-checked; the others are complete because a `ram`
+        // block covers every API the metadata lists for them.
+        let complete: Vec<&str> = catalog
             .tables()
             .filter(|t| t.is_complete())
             .map(Table::service)
             .collect();
-        assert_eq!(complete, ["ens"]);
+        assert_eq!(complete, ["dbs", "ens", "odps", "pvtz"]);
     }
 
     #[test]
@@ -622,33 +636,41 @@ mod tests {
     }
 
     #[test]
-    fn generated_tables_know_the_sdk_and_the_ram_only_actions() {
+    fn generated_tables_know_the_metadata_the_sdk_and_the_ram_only_actions() {
         let catalog = catalog();
-        let op = catalog.lookup("ecs:DescribeInstances").expect("in the ECS SDK");
+        let op = catalog
+            .lookup("ecs:DescribeInstances")
+            .expect("in the ECS metadata");
         assert_eq!(op.access_level, Some(AccessLevel::List));
-        assert!(op.level_inferred);
-        assert_eq!(op.level_text().as_deref(), Some("list, inferred from its name"));
+        assert!(!op.level_inferred);
+        assert_eq!(op.level_text().as_deref(), Some("list"));
         assert_eq!(op.resource_type, ResourceType::Unknown);
         assert_eq!(op.condition_keys, None);
+        assert_eq!(op.source_kind(), "openapi-systemtags");
+        // An operation only the SDK names keeps its inferred level.
+        let sdk = catalog
+            .operations()
+            .find(|op| op.source_kind() == "sdk" && op.service() == "ecs")
+            .expect("ecs has SDK-only operations");
         assert!(
-            op.source.starts_with("alibabacloud-ecs20140526 "),
+            sdk.source.starts_with("sdk alibabacloud-ecs20140526 "),
             "{}",
-            op.source
+            sdk.source
         );
         let level = |a: &str| catalog.lookup(a).and_then(|op| op.access_level);
         assert_eq!(level("ecs:DeleteInstance"), Some(AccessLevel::Delete));
-        assert_eq!(level("ecs:DescribeInstanceAttribute"), Some(AccessLevel::Get));
         assert_eq!(level("ecs:CreateInstance"), Some(AccessLevel::Create));
-        assert_eq!(level("ecs:ModifyInstanceAttribute"), Some(AccessLevel::Update));
         assert_eq!(level("oss:GetObject"), Some(AccessLevel::Get));
         // RAM-only: in ram-only.tsv with its source and, for PassRole, no level.
         let pass_role = catalog.lookup("ram:PassRole").expect("a known RAM-only action");
         assert_eq!(pass_role.access_level, None);
+        assert_eq!(pass_role.source_kind(), "policy");
         assert!(pass_role.source.contains("corpus 046"), "{}", pass_role.source);
-        assert!(catalog.lookup("ecs:ConfigureSecurityGroupPermissions").is_some());
         assert!(catalog.lookup("ecs:DescribeInstnces").is_none());
         let ecs = catalog.table("ECS").expect("catalogued");
         assert!(!ecs.is_complete());
+        assert_eq!(ecs.snapshot_date(), "2025-12-19");
+        assert!(ecs.as_of().contains("acs-metadata@"), "{}", ecs.as_of());
         assert!(
             ecs.as_of().contains("alibabacloud-ecs20140526"),
             "{}",
@@ -659,22 +681,55 @@ mod tests {
     }
 
     #[test]
-    fn tables_are_parsed_only_when_asked_for() {
-        let catalog = Catalog::lazy(TABLES, RAM_ONLY);
+    fn ram_blocks_give_names_resources_and_condition_keys() {
+        let catalog = catalog();
+        let op = catalog.lookup("log:CreateIndex").expect("in the SLS ram block");
+        assert_eq!(op.source_kind(), "ram-block");
+        assert_eq!(op.condition_keys, Some(vec!["log:TLSVersion"]));
+        assert_eq!(
+            op.resource_type,
+            ResourceType::ResourceLevel {
+                name: "LogStore",
+                required: true,
+                arn: Some("acs:log:{#regionId}:{#accountId}:project/{#project}/logstore/{#logstore}"),
+            }
+        );
+        // `authLevel: operate`: no resource-level authorization.
+        let regions = catalog.lookup("pvtz:DescribeRegions").expect("pvtz");
+        assert_eq!(regions.resource_type, ResourceType::AllResources);
+        // Coarse RAM actions several APIs share.
+        assert!(catalog.lookup("pvtz:read").is_some());
+        assert_eq!(catalog.renamed("pvtz:DescribeCustomLines"), Some("pvtz:read"));
+        assert_eq!(catalog.renamed("log:GetCursor"), Some("log:GetCursorOrData"));
+        assert_eq!(catalog.renamed("LOG:getcursor"), Some("log:GetCursorOrData"));
+        assert_eq!(catalog.renamed("log:GetCursorOrData"), None);
+        let (kind, values) = catalog.condition_key("log:TLSVersion").expect("defined");
+        assert_eq!(kind, "string");
+        assert_eq!(values, ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]);
+        assert!(catalog.condition_key("log:Nothing").is_none());
+    }
+
+    #[test]
+    fn tables_are_decoded_only_when_asked_for() {
+        let catalog = Catalog::lazy();
         assert!(catalog.is_catalogued("vpc"));
         assert!(catalog.lookup("ecs:DescribeInstances").is_some());
         assert!(!catalog.resolve("ens:Describe*").is_empty());
-        let parsed: Vec<&str> = catalog
-            .sources
+        let decoded: Vec<&str> = SERVICES
             .iter()
             .zip(&catalog.tables)
             .filter(|(_, t)| t.get().is_some())
-            .map(|((s, _), _)| *s)
+            .map(|(s, _)| s.code)
             .collect();
-        assert_eq!(parsed, ["ecs", "ens"]);
-        // `e*` reaches eci, ecs, ens and ess; three of them have the API.
-        assert_eq!(catalog.resolve("e*:DescribeRegions").len(), 3);
-        assert_eq!(catalog.tables.iter().filter(|t| t.get().is_some()).count(), 4);
+        assert_eq!(decoded, ["ecs", "ens"]);
+        // `e*` reaches every service whose code starts with `e`.
+        let reached = SERVICES.iter().filter(|s| s.code.starts_with('e')).count();
+        let with_regions = catalog.resolve("e*:DescribeRegions").len();
+        assert!(with_regions >= 3, "{with_regions}");
+        assert_eq!(
+            catalog.tables.iter().filter(|t| t.get().is_some()).count(),
+            reached
+        );
     }
 
     #[test]
@@ -778,8 +833,16 @@ mod tests {
             catalog.resolve("ecs:*").len(),
             catalog.table("ecs").map_or(0, |t| t.operations().len())
         );
-        // ecs and ens both have CreateImage.
-        assert_eq!(catalog.resolve("*:CreateImage").len(), 2);
+        // ecs and ens both have CreateImage, and a few more services.
+        assert_eq!(
+            catalog
+                .resolve("*:CreateImage")
+                .iter()
+                .map(|op| op.action)
+                .collect::<Vec<_>>(),
+            resolve_by_scan("*:CreateImage", Case::Insensitive)
+        );
+        assert!(catalog.resolve("*:CreateImage").len() >= 2);
         assert!(catalog
             .resolve("ens:Describe*")
             .iter()
@@ -792,7 +855,13 @@ mod tests {
             .iter()
             .map(|op| op.service())
             .collect();
-        assert_eq!(services, HashSet::from(["ecs", "ens", "ess"]));
+        assert!(
+            ["ecs", "ens", "ess"].iter().all(|s| services.contains(s)),
+            "{services:?}"
+        );
+        assert!(services
+            .iter()
+            .all(|s| s.len() == 3 && s.starts_with('e') && s.ends_with('s')));
     }
 
     /// What resolving was before the prefix index: every operation tested.
@@ -805,18 +874,21 @@ mod tests {
     }
 
     proptest::proptest! {
+        // Each case scans the 25,000 operations four times for its oracle.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
         /// The indexed search finds what testing every operation finds, for
         /// catalogued prefixes in any case with wildcards after them, and for
         /// arbitrary short patterns.
         #[test]
         fn resolve_agrees_with_a_full_scan(
-            op in 0usize..3000,
+            op in 0usize..24_000,
             cut in 0usize..40,
             flips in proptest::prelude::any::<u64>(),
             tail in "[*?aAeE]{0,3}",
             noise in "[enscrtEDIé:*?]{0,8}",
         ) {
-            let action = catalog().operations().nth(op).expect("over 3000 operations").action;
+            let action = catalog().operations().nth(op).expect("over 24,000 operations").action;
             let kept: String = action
                 .chars()
                 .take(cut)
@@ -834,45 +906,88 @@ mod tests {
         }
     }
 
+    use super::table_format as format;
+
     #[test]
     fn malformed_tables_are_rejected() {
-        let table = |header: &str, rows: &str| -> &'static str {
-            Box::leak(format!("# c\n{header}{HEADER}\n{rows}").into_boxed_str())
-        };
+        use format::{check_supplement, parse_table, HEADER};
+        let table = |header: &str, rows: &str| format!("# c\n{header}{HEADER}\n{rows}");
         let ok = "# as-of: today\n# complete: no\n";
-        let parse =
-            |text: &'static str, supplement: &'static str| Catalog::from_tables(&[("ens", text)], supplement);
         let none = table("", "");
-        assert!(parse(table(ok, "ens:A\tcreate\t\t\t\tdocs\n"), none).is_ok());
-        assert!(parse(table(ok, "ens:A\tcreate inferred\t\t\t\tdocs\n"), none).is_ok());
+        let parse = |text: &str, supplement: &str| parse_table("ens", text, supplement).map(|t| t.rows.len());
+        assert_eq!(parse(&table(ok, "ens:A\tcreate\t\t\t\tdocs\n"), &none), Ok(1));
+        assert!(parse(&table(ok, "ens:A\tcreate inferred\t\t\t\tdocs\n"), &none).is_ok());
         assert!(parse(
-            table(ok, "ens:A\t\t\t\t\tdocs\n"),
-            table("", "ens:B\t\t\t\t\tdocs\n")
+            &table(
+                ok,
+                "ens:read\tget\t*Zone acs:ens::{#accountId}:zone/{#ZoneId}, Other\t\t\tram-block\n"
+            ),
+            &none
         )
         .is_ok());
+        assert_eq!(
+            parse(
+                &table(ok, "ens:A\t\t\t\t\tdocs\n"),
+                &table("", "ens:B\t\t\t\t\tdocs\n")
+            ),
+            Ok(2)
+        );
         for rows in [
             "ens:A\tcreate\t\t\tdocs\n",
             "ens:A\twrite\t\t\t\tdocs\n",
             "ens:A\tcreate guessed\t\t\t\tdocs\n",
             "ecs:A\tcreate\t\t\t\tdocs\n",
             "ens:a b\tcreate\t\t\t\tdocs\n",
+            "ens:1a\tcreate\t\t\t\tdocs\n",
             "ens:A\tcreate\t\t\t\t\n",
+            "ens:A\tcreate\tZone a b\t\t\tdocs\n",
             "ens:Ab\t\t\t\t\tdocs\nens:AB\t\t\t\t\tdocs\n",
         ] {
-            assert!(parse(table(ok, rows), none).is_err(), "{rows:?}");
+            assert!(parse(&table(ok, rows), &none).is_err(), "{rows:?}");
         }
         let row = "ens:A\t\t\t\t\tdocs\n";
-        assert!(parse("ens:A\t\t\t\t\tdocs\n", none).is_err());
-        assert!(parse(table("# complete: no\n", row), none).is_err(), "no as-of");
+        assert!(parse(row, &none).is_err());
+        assert!(parse(&table("# complete: no\n", row), &none).is_err(), "no as-of");
         assert!(
-            parse(table("# as-of: today\n", row), none).is_err(),
+            parse(&table("# as-of: today\n", row), &none).is_err(),
             "no completeness"
         );
-        assert!(parse(table("# as-of: today\n# complete: maybe\n", row), none).is_err());
+        assert!(parse(&table("# as-of: today\n# complete: maybe\n", row), &none).is_err());
         // The supplement: a duplicate of a table row, a service without a
         // table, a missing header.
-        assert!(parse(table(ok, row), table("", row)).is_err());
-        assert!(parse(table(ok, row), table("", "bss:B\t\t\t\t\tdocs\n")).is_err());
-        assert!(parse(table(ok, row), "ens:B\t\t\t\t\tdocs\n").is_err());
+        assert!(parse(&table(ok, row), &table("", row)).is_err());
+        assert!(check_supplement(&table("", "bss:B\t\t\t\t\tdocs\n"), &["ens"]).is_err());
+        assert!(check_supplement(&table("", row), &["ens"]).is_ok());
+        assert!(parse(&table(ok, row), "ens:B\t\t\t\t\tdocs\n").is_err());
+    }
+
+    #[test]
+    fn encoding_round_trips_through_decoding() {
+        // What build.rs writes for the ENS table decodes to the same rows.
+        let text = include_str!("../rules/operations/ens.tsv");
+        let supplement = include_str!("../rules/operations/ram-only.tsv");
+        let parsed = format::parse_table("ens", text, supplement).expect("ens.tsv parses");
+        let decoded = ens();
+        let entry = SERVICES.iter().find(|s| s.code == "ens").expect("compiled");
+        assert_eq!((parsed.complete, parsed.as_of), (entry.complete, entry.as_of));
+        // Encoded alone, the table's rows are the same bytes up to the cell
+        // numbering, which counts every table: compare lengths of the names.
+        let alone = format::encode(&[("ens", &parsed)]);
+        assert_eq!(alone.spans[0].2, entry.rows as usize);
+        assert!(alone.cells.iter().all(|cell| CELLS.contains(&cell.as_str())));
+        assert!(alone.bytes.len() <= (entry.end - entry.start) as usize + parsed.rows.len() * 4);
+        assert_eq!(parsed.rows.len(), decoded.operations().len());
+        for (row, op) in parsed.rows.iter().zip(decoded.operations()) {
+            assert_eq!(row.action, op.action);
+            assert_eq!(row.source, op.source);
+            assert_eq!(row.resource, op.resource_cell);
+            assert_eq!(row.level == 0, op.access_level.is_none(), "{}", row.action);
+            assert_eq!(
+                row.level & format::INFERRED != 0,
+                op.level_inferred,
+                "{}",
+                row.action
+            );
+        }
     }
 }

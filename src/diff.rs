@@ -219,13 +219,43 @@ fn action_applies(statement: &Statement<'_>, action: &str) -> bool {
     })
 }
 
-/// The actions worth asking: every catalogued operation, every literal
+/// The most catalogued services a wildcard service part may bring into the
+/// exact search for uncatalogued actions (the SDK era had 19 tables).
+const WIDE_SERVICE_LIMIT: usize = 32;
+
+/// The actions worth asking: the catalogued operations an Action value
+/// matches (every one when a statement has NotAction), every literal
 /// action either side names, and for the actions of uncatalogued services
 /// one witness per realizable combination of the wildcard patterns. The
 /// second value says why that last part is unknown, when it is.
 fn action_universe(old: &Side<'_>, new: &Side<'_>) -> (Vec<String>, Option<String>) {
     let catalog = catalog();
-    let mut actions: Vec<String> = catalog.operations().map(|op| op.action.to_string()).collect();
+    // A catalogued action no statement's Action matches applies to no
+    // statement on either side, so it cannot differ: with 25,000 of them,
+    // only those some Action value matches are asked (all of them when a
+    // NotAction, which applies to every action it does not list, is there).
+    let statements: Vec<&Statement<'_>> = old.statements().chain(new.statements()).map(|(_, s)| s).collect();
+    let every = statements
+        .iter()
+        .any(|s| s.action.as_ref().is_some_and(|a| a.negated));
+    let mut actions: Vec<String> = if every {
+        catalog.operations().map(|op| op.action.to_string()).collect()
+    } else {
+        // Catalogue order (service, then action ignoring case), without
+        // decoding the tables no value reaches.
+        let mut named: Vec<&'static str> = statements
+            .iter()
+            .filter_map(|s| s.action.as_ref())
+            .flat_map(|a| &a.values)
+            .flat_map(|value| catalog.resolve(value.value).into_iter().map(|op| op.action))
+            .collect();
+        named.sort_by_cached_key(|action| {
+            let (service, _) = action.split_once(':').unwrap_or((action, ""));
+            (service, action.to_ascii_lowercase())
+        });
+        named.dedup();
+        named.into_iter().map(str::to_string).collect()
+    };
     let mut seen: HashMap<String, ()> = actions.iter().map(|a| (a.to_ascii_lowercase(), ())).collect();
     let mut patterns: Vec<String> = Vec::new();
     for (_, statement) in old.statements().chain(new.statements()) {
@@ -249,7 +279,35 @@ fn action_universe(old: &Side<'_>, new: &Side<'_>) -> (Vec<String>, Option<Strin
         items.push(Item::new(pattern, Case::Insensitive, true, i + 1));
     }
     let first_service = patterns.len() + 1;
-    let services: Vec<&str> = catalog.tables().map(|t| t.service()).collect();
+    // Each catalogued service is an automaton every product state steps, and
+    // there are three hundred: only those some pattern can reach are added
+    // (`ens:Delete*` reaches ens, `e*` every service starting with e). When
+    // patterns with a wildcard service part reach more than
+    // WIDE_SERVICE_LIMIT, only the services named exactly are added, and a
+    // witness that falls in another catalogued service is not used: the
+    // comparison then says it is not exact, rather than guess.
+    let heads: Vec<String> = patterns
+        .iter()
+        .map(|p| {
+            let p = p.to_ascii_lowercase();
+            p[..p.find(['*', '?']).unwrap_or(p.len())].to_string()
+        })
+        .collect();
+    let exact = |service: &str| {
+        heads
+            .iter()
+            .any(|h| h.split_once(':').is_some_and(|(s, _)| s == service))
+    };
+    let wide = |service: &str| {
+        heads
+            .iter()
+            .any(|h| !h.contains(':') && service.starts_with(h.as_str()))
+    };
+    let wide_count = catalog.tables_reached(|s| wide(s) && !exact(s)).count();
+    let all_of_them = wide_count <= WIDE_SERVICE_LIMIT;
+    let services: Vec<&str> = catalog
+        .tables_reached(|s| exact(s) || (all_of_them && wide(s)))
+        .collect();
     for (i, service) in services.iter().enumerate() {
         items.push(Item::new(
             &format!("{service}:*"),
@@ -264,16 +322,27 @@ fn action_universe(old: &Side<'_>, new: &Side<'_>) -> (Vec<String>, Option<Strin
             Some("the wildcard actions of uncatalogued services are too many to compare exactly".into()),
         );
     };
+    let mut inexact = false;
     for (signature, word) in found {
         let uncatalogued = signature[0] && !signature[first_service..].iter().any(|&b| b);
-        if uncatalogued
-            && signature[1..first_service].iter().any(|&b| b)
-            && seen.insert(word.to_ascii_lowercase(), ()).is_none()
+        if !uncatalogued || !signature[1..first_service].iter().any(|&b| b) {
+            continue;
+        }
+        if !all_of_them
+            && word
+                .split_once(':')
+                .is_some_and(|(s, _)| catalog.is_catalogued(s))
         {
+            inexact = true;
+            continue;
+        }
+        if seen.insert(word.to_ascii_lowercase(), ()).is_none() {
             actions.push(word);
         }
     }
-    (actions, None)
+    let reason = inexact
+        .then(|| "the wildcard actions of uncatalogued services are too many to compare exactly".to_string());
+    (actions, reason)
 }
 
 fn run(old: &Side<'_>, new: &Side<'_>) -> Comparison {

@@ -263,3 +263,46 @@ fn a_policy_terraform_computes_cannot_be_compared() {
     );
     assert!(!out.contains("no new access"), "{out}");
 }
+
+/// A wildcard service part reaches every catalogued service (300 of them):
+/// the search for uncatalogued actions stays exact, and finds one.
+#[test]
+fn a_star_allow_finds_uncatalogued_actions_exactly() {
+    let dir = common::tree(
+        "diff-star",
+        &[
+            (
+                "old.json",
+                r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": ["ecs:Delete*", "x*:Get*"], "Resource": "*"}]}"#,
+            ),
+            (
+                "new.json",
+                r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#,
+            ),
+        ],
+    );
+    let output = common::run(&dir, &["diff", "--format", "json", "old.json", "new.json"], b"");
+    assert_eq!(output.status.code(), Some(1), "{}", common::stderr(&output));
+    let doc: Value = serde_json::from_str(&common::stdout(&output)).expect("JSON");
+    assert_eq!(doc["unknown"], serde_json::json!([]), "{doc}");
+    let new: Vec<String> = doc["new_access"]
+        .as_array()
+        .expect("new access")
+        .iter()
+        .flat_map(|g| g["actions"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect();
+    assert!(new.iter().any(|a| a == "ecs:DeleteInstance"), "{new:?}");
+    // An action of an uncatalogued service matching `x*:Get*`.
+    let catalog = policy_check::catalog::catalog();
+    assert!(
+        new.iter().any(|a| {
+            a.split_once(':').is_some_and(|(s, n)| {
+                s.starts_with(['x', 'X'])
+                    && n.to_ascii_lowercase().starts_with("get")
+                    && !catalog.is_catalogued(s)
+            })
+        }),
+        "{new:?}"
+    );
+}

@@ -152,6 +152,11 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
             ),
             Some(_) => {}
             None if extra(text) => {}
+            None if catalog.renamed(text).is_some() => {
+                if let Some(ram) = catalog.renamed(text) {
+                    out.push(renamed_action(value, table, ram));
+                }
+            }
             None if table.is_complete() => out.push(unknown_action(value, code, cx)),
             None => out.push(unlisted_action(value, table, cx)),
         }
@@ -220,17 +225,49 @@ fn unknown_action(value: &Spanned<&str>, code: &str, cx: &Context<'_>) -> Diagno
     }
 }
 
+/// An API's name where RAM authorizes the API under another name
+/// (`cr:DeleteRepoSyncRule` is `cr:DeleteSyncRule`): the action as written
+/// matches nothing. An error where the table is complete, else a warning.
+fn renamed_action(value: &Spanned<&str>, table: &Table, ram: &'static str) -> Diagnostic {
+    let text = value.value;
+    let rule = if table.is_complete() {
+        Rule::UnknownAction
+    } else {
+        Rule::UnlistedAction
+    };
+    Diagnostic::new(
+        rule,
+        value.span,
+        format!("`{text}` is an API's name, but RAM authorizes that API as `{ram}`"),
+    )
+    .with_help(format!(
+        "write `{ram}` (rules/operations/renames.tsv lists the actions whose RAM name differs from the API's)"
+    ))
+    // Unsafe: the statement starts granting (or denying) what it never did.
+    .with_fix(Fix::unsafe_(
+        format!("write `{ram}`"),
+        vec![Edit::replace(value.span, fix::json_string(ram))],
+    ))
+}
+
+/// A suggestion close enough to be a typo: one or two edits (a swap of two
+/// neighbours counts as one), ignoring case.
+fn within_two_edits(text: &str, best: &str) -> bool {
+    strsim::osa_distance(&text.to_ascii_lowercase(), &best.to_ascii_lowercase()) <= 2
+}
+
 /// An action an incomplete table lacks: likely a typo, but possibly an action
 /// the table's sources never named, so a warning that says where the table
 /// comes from.
 fn unlisted_action(value: &Spanned<&str>, table: &Table, cx: &Context<'_>) -> Diagnostic {
     let text = value.value;
     let code = table.service();
-    let guess = match suggestion(text, code, &cx.options.extra_actions) {
+    let best = suggestion(text, code, &cx.options.extra_actions);
+    let guess = match best {
         Some(best) => format!("did you mean `{best}`?"),
         None => format!("no listed {code} action is close."),
     };
-    Diagnostic::new(
+    let diagnostic = Diagnostic::new(
         Rule::UnlistedAction,
         value.span,
         format!(
@@ -240,7 +277,16 @@ fn unlisted_action(value: &Spanned<&str>, table: &Table, cx: &Context<'_>) -> Di
     )
     .with_help(format!(
         "fix the spelling; if `{text}` is a real action (RAM-only, or newer than the table), list it under `extra-actions` in policy-check.toml"
-    ))
+    ));
+    match best {
+        // One or two edits from a listed action: most likely a typo, so the
+        // fix is offered, unsafe as it changes what the statement grants.
+        Some(best) if within_two_edits(text, best) => diagnostic.with_fix(Fix::unsafe_(
+            format!("write `{best}`"),
+            vec![Edit::replace(value.span, fix::json_string(best))],
+        )),
+        _ => diagnostic,
+    }
 }
 
 thread_local! {

@@ -51,6 +51,8 @@ pub(super) fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnos
                     value_types(block, parsed, entry, out);
                     if let Some(global) = global {
                         operator_mismatch(block, parsed, entry, global, out);
+                    } else if !declared {
+                        service_key_values(block, parsed, entry, out);
                     }
                 }
             }
@@ -492,6 +494,66 @@ fn operator_mismatch(
         .with_label(entry.key.span, "key used here")
         .with_help(help),
     );
+}
+
+/// A service key the operation tables define with a type (`log:Encrypted`,
+/// a boolean) or a closed set of values (`log:TLSVersion`): an operator of
+/// another family, or an exact value outside the set, never matches.
+fn service_key_values(
+    block: &ConditionBlock<'_>,
+    parsed: ParsedOperator,
+    entry: &ConditionEntry<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let key = entry.key.value;
+    let Some((kind, allowed)) = catalog().condition_key(key) else {
+        return;
+    };
+    let family = match kind {
+        "string" => Family::String,
+        "boolean" => Family::Bool,
+        "long" | "integer" | "number" | "numeric" => Family::Numeric,
+        _ => return,
+    };
+    let op = parsed.operator;
+    if op.family != family {
+        out.push(
+            Diagnostic::new(
+                Rule::ConditionOperatorMismatch,
+                block.operator.span,
+                format!(
+                    "`{}` compares {}, but `{key}` is {} (its service's RAM metadata)",
+                    block.operator.value,
+                    plural(op.family),
+                    singular(family)
+                ),
+            )
+            .with_label(entry.key.span, "key used here"),
+        );
+        return;
+    }
+    if family != Family::String || allowed.is_empty() || op.wildcards {
+        return;
+    }
+    for value in &entry.values {
+        let known = allowed.iter().any(|a| {
+            if op.ignore_case {
+                a.eq_ignore_ascii_case(value.value)
+            } else {
+                *a == value.value
+            }
+        });
+        if !value.value.is_empty() && !known {
+            out.push(
+                Diagnostic::new(
+                    Rule::ConditionValueType,
+                    value.span,
+                    format!("`{}` is not a value of `{key}`, which is one of {}", value.value, allowed.join(", ")),
+                )
+                .with_help("requests carry one of the listed values (the service's RAM metadata), so this one never matches"),
+            );
+        }
+    }
 }
 
 fn plural(family: Family) -> &'static str {

@@ -45,6 +45,9 @@ pub(super) fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnos
         }
         if statement.is_allow() {
             all_resources_only(statement, resource, out);
+            if cx.on(Rule::ResourceFitsNoTemplate) {
+                fits_no_template(statement, resource, out);
+            }
         }
         service_mismatch(statement, resource, out);
     }
@@ -211,6 +214,138 @@ fn all_resources_only(statement: &Statement<'_>, resource: &Element<'_>, out: &m
             )),
         );
     }
+}
+
+/// Resources longer than this are not matched against ARN templates: the
+/// match costs the product of the two lengths, and no real ARN comes close.
+const TEMPLATE_MATCH_LIMIT: usize = 1024;
+
+/// ARNs of an Allow that fit none of the ARN templates the catalogue gives
+/// for the statement's actions (`acs:pvtz::{#accountId}:zone/{#ZoneId}`):
+/// the statement authorizes none of its actions on them. Only statements
+/// whose every action is named exactly and has known templates are judged.
+fn fits_no_template(statement: &Statement<'_>, resource: &Element<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(action) = statement.action.as_ref().filter(|a| !a.negated && a.complete) else {
+        return;
+    };
+    if !resource.complete || action.values.is_empty() {
+        return;
+    }
+    let catalog = catalog();
+    let mut templates: Vec<&'static str> = Vec::new();
+    for value in &action.values {
+        if has_wildcard(value.value) {
+            return;
+        }
+        let Some(op) = catalog.lookup(value.value) else {
+            return;
+        };
+        let types = op.resource_types();
+        if types.is_empty() {
+            return;
+        }
+        for resource_type in types {
+            match resource_type {
+                ResourceType::ResourceLevel { arn: Some(arn), .. } => templates.push(arn),
+                // All Resources (resource-not-supported's case) or a type
+                // without a template: nothing to compare with.
+                _ => return,
+            }
+        }
+    }
+    templates.sort_unstable();
+    templates.dedup();
+    for value in &resource.values {
+        let text = value.value;
+        if text.len() > TEMPLATE_MATCH_LIMIT || !matches!(arn(text), Ok(Some(_))) {
+            continue;
+        }
+        if templates.iter().any(|t| fits(text, t)) {
+            continue;
+        }
+        let shown: Vec<String> = templates.iter().take(3).map(|t| format!("`{t}`")).collect();
+        let more = if templates.len() > 3 {
+            format!(" and {} more", templates.len() - 3)
+        } else {
+            String::new()
+        };
+        out.push(
+            Diagnostic::new(
+                Rule::ResourceFitsNoTemplate,
+                value.span,
+                format!(
+                    "`{text}` fits none of the resource ARNs of the statement's actions: the statement authorizes none of them on it"
+                ),
+            )
+            .with_label(action.value_span, "actions set here")
+            .with_help(format!(
+                "the operation tables give {}{more} ({{#...}} stands for any value); check the resource type and the region and account fields",
+                shown.join(", ")
+            )),
+        );
+    }
+}
+
+/// Whether some ARN matches both `value` (with `*` and `?`) and `template`,
+/// whose `{#placeholders}` stand for any text without a `:` (an ID, a
+/// region, an account; never a field boundary). ASCII case is ignored, so
+/// only a real difference of shape is reported.
+fn fits(value: &str, template: &str) -> bool {
+    let a = value.as_bytes();
+    let b = template_pattern(template);
+    // reach[j]: the first i bytes of `a` and the first j of `b` can match
+    // the same text; computed row by row, `a`'s byte i at a time.
+    let mut reach = vec![false; b.len() + 1];
+    reach[0] = true;
+    for j in 0..b.len() {
+        reach[j + 1] = reach[j] && matches!(b[j], Glob::Star | Glob::Field);
+    }
+    for &byte in a {
+        let mut next = vec![false; b.len() + 1];
+        for j in 0..=b.len() {
+            next[j] = match (byte, j.checked_sub(1).map(|k| b[k])) {
+                // `*` in the value absorbs the template's byte j-1, or nothing.
+                (b'*', previous) => reach[j] || previous.is_some() && next[j - 1],
+                (_, Some(Glob::Star)) => reach[j] || next[j - 1],
+                // A placeholder absorbs the value's byte unless it is a `:`.
+                (_, Some(Glob::Field)) => next[j - 1] || reach[j] && byte != b':',
+                (_, Some(Glob::Byte(t))) => reach[j - 1] && (byte == b'?' || t.eq_ignore_ascii_case(&byte)),
+                (_, None) => false,
+            };
+        }
+        reach = next;
+    }
+    reach[b.len()]
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Glob {
+    /// A literal `*` in the template: any text.
+    Star,
+    /// A `{#placeholder}`: any text without a `:`.
+    Field,
+    Byte(u8),
+}
+
+/// A template as a pattern: `{#...}` matches a field's text, `*` any text.
+fn template_pattern(template: &str) -> Vec<Glob> {
+    let mut out = Vec::with_capacity(template.len());
+    let mut bytes = template.bytes();
+    while let Some(byte) = bytes.next() {
+        match byte {
+            b'{' => {
+                for inner in bytes.by_ref() {
+                    if inner == b'}' {
+                        break;
+                    }
+                }
+                out.push(Glob::Field);
+            }
+            b'*' => out.push(Glob::Star),
+            byte => out.push(Glob::Byte(byte)),
+        }
+    }
+    out
 }
 
 /// `*` written as the element was: a list stays a list (a Terraform

@@ -55,8 +55,12 @@ pub enum Command {
         #[arg(long, conflicts_with = "docs")]
         markdown: bool,
         /// Print the full rule reference in Markdown (docs/rules.md)
-        #[arg(long)]
+        #[arg(long, conflicts_with = "services")]
         docs: bool,
+        /// List every catalogued service instead: its action count, sources
+        /// and snapshot date
+        #[arg(long, conflicts_with = "markdown")]
+        services: bool,
     },
     /// Show what a rule catches, why it matters, and a bad and a good example
     Explain {
@@ -194,6 +198,7 @@ impl clap::ValueEnum for Severity {
 /// Runs the command; returns the process exit code.
 pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match cli.command {
+        Some(Command::Rules { services: true, .. }) => list_services(out).map(|()| EXIT_CLEAN),
         Some(Command::Rules { docs: true, .. }) => out
             .write_all(crate::rule_docs::markdown().as_bytes())
             .map(|()| EXIT_CLEAN),
@@ -1088,6 +1093,30 @@ fn terminal_style(choice: ColorChoice, to_file: bool) -> Style {
         color,
         links: terminal,
     }
+}
+
+/// `rules --services`: one line per catalogued service, sorted by code:
+/// code, action count, whether the table is complete, the date of its newest
+/// source and the kinds of source its rows come from (most rows first).
+fn list_services(out: &mut dyn Write) -> io::Result<()> {
+    let catalog = crate::catalog::catalog();
+    let mut text = String::from("service\tactions\tcomplete\tsnapshot\tsources\n");
+    for table in catalog.tables() {
+        let kinds: Vec<String> = table
+            .source_kinds()
+            .iter()
+            .map(|(kind, n)| format!("{kind} {n}"))
+            .collect();
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            table.service(),
+            table.operations().len(),
+            if table.is_complete() { "yes" } else { "no" },
+            table.snapshot_date(),
+            kinds.join(", ")
+        ));
+    }
+    out.write_all(text.as_bytes())
 }
 
 fn list_rules(markdown: bool, out: &mut dyn Write) -> io::Result<()> {
