@@ -455,7 +455,7 @@ pub fn apply(
             match rule {
                 None => {
                     let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-                    let hint = crate::checks::nearest(id, &ids)
+                    let hint = crate::core::text::nearest(id, &ids)
                         .map(|n| format!("; did you mean `{n}`?"))
                         .unwrap_or_default();
                     found.push(

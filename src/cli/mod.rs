@@ -994,7 +994,7 @@ fn list_rules(markdown: bool, out: &mut dyn Write) -> io::Result<()> {
 fn explain(id: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let Some(rule) = Rule::from_id(id) else {
         let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-        let hint = crate::checks::nearest(id, &ids)
+        let hint = crate::core::text::nearest(id, &ids)
             .map(|n| format!("; did you mean `{n}`?"))
             .unwrap_or_default();
         writeln!(

@@ -3,8 +3,8 @@
 //! severities ([`rules`]), the finding type ([`diagnostic`]), fix data
 //! ([`edit`]), a file's findings and outcome ([`file_report`]), exit codes
 //! ([`exit`]), how a path is shown ([`display`]), how an input came to be
-//! read ([`origin`]), element paths ([`path`]) and the civil calendar
-//! ([`date`]).
+//! read ([`origin`]), element paths ([`path`]), the civil calendar
+//! ([`date`]) and text helpers ([`text`]).
 
 pub mod date;
 pub mod diagnostic;
@@ -16,6 +16,7 @@ pub mod origin;
 pub mod path;
 pub mod rules;
 pub mod span;
+pub mod text;
 
 pub use date::Date;
 pub use diagnostic::{Diagnostic, Label};
