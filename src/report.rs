@@ -3,14 +3,14 @@
 //! file is rendered on its own (in the worker that linted it), so output can
 //! stream and a file's text is dropped as soon as its findings are written.
 
-pub mod config_error;
+pub(crate) mod config_error;
 mod emitter;
 pub mod escape;
-pub mod github;
-pub mod human;
-pub mod json;
-pub mod sarif;
-pub mod short;
+mod github;
+pub(crate) mod human;
+pub(crate) mod json;
+mod sarif;
+mod short;
 
 use std::io::{self, Write};
 

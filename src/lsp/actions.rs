@@ -31,7 +31,7 @@ use super::documents::{file_uri, Document, Encoding, Text};
 // lsp-types keys edits by `Uri`, whose parsed form caches lazily; the
 // key never changes once built.
 #[allow(clippy::mutable_key_type)]
-pub fn fix(
+pub(super) fn fix(
     doc: &Document,
     finding: &Diagnostic,
     lsp: lsp_types::Diagnostic,
@@ -72,7 +72,7 @@ fn capitalized(message: &str) -> String {
 
 /// One edit that turns `old` into `new`: the span between their common
 /// prefix and suffix, so the editor keeps the cursor and folds elsewhere.
-pub fn minimal_edit(old: &Text, new: &str, encoding: Encoding) -> TextEdit {
+pub(super) fn minimal_edit(old: &Text, new: &str, encoding: Encoding) -> TextEdit {
     let old_text = &old.text;
     let mut prefix = old_text
         .bytes()
@@ -100,7 +100,7 @@ pub fn minimal_edit(old: &Text, new: &str, encoding: Encoding) -> TextEdit {
 }
 
 /// The reason written into a new suppression, for the user to replace.
-pub const REASON: &str = "TODO: say why this finding is accepted";
+pub(super) const REASON: &str = "TODO: say why this finding is accepted";
 
 /// The suppression action for `finding` in `doc`; `None` when the finding
 /// cannot be suppressed here (an untitled JSON document has no
@@ -108,7 +108,7 @@ pub const REASON: &str = "TODO: say why this finding is accepted";
 // lsp-types keys edits by `Uri`, whose parsed form caches lazily; the
 // key never changes once built.
 #[allow(clippy::mutable_key_type)]
-pub fn suppression(
+pub(super) fn suppression(
     doc: &Document,
     finding: &Diagnostic,
     lsp: lsp_types::Diagnostic,

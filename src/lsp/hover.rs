@@ -22,7 +22,7 @@ const LISTED: usize = 40;
 
 /// The hover text (Markdown) at `offset` of a document, and the span it is
 /// about; `None` when there is nothing to say.
-pub fn hover(
+pub(super) fn hover(
     name: &str,
     text: &str,
     offset: usize,
@@ -63,7 +63,7 @@ pub fn hover(
 }
 
 /// A rule's documentation, as `policy-check explain` prints it.
-pub fn rule_docs(rule: Rule) -> String {
+pub(super) fn rule_docs(rule: Rule) -> String {
     let meta = rule.meta();
     let mut out = format!(
         "**{}** ({})\n\n{}\n\n**What it catches**: {}\n\n**Why it matters**: {}\n",

@@ -232,7 +232,7 @@ fn region(index: &LineIndex, text: &str, span: Span) -> Region {
     }
 }
 
-pub fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     // Only the rules that appear, sorted by id; results refer to them by index.
     let used: BTreeMap<&'static str, Rule> = reports
         .iter()
