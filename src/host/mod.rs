@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use crate::core::Diagnostic;
-use crate::core::Span;
+use crate::core::{Span, Syntax};
 use crate::fix::Encoding;
 
 use crate::parse::{self, parse_diagnostics, Node, Value};
@@ -104,17 +104,13 @@ pub fn is_walked_name(path: &Path) -> bool {
     let Some(name) = path.file_name() else {
         return false;
     };
-    let lower = name.to_string_lossy().to_ascii_lowercase();
-    [".json", ".tf", ".yaml", ".yml"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
+    Syntax::of(&name.to_string_lossy()).is_some()
 }
 
 /// A name only a host kind reads (never a plain policy): one no kind
 /// claims holds no policy.
 pub fn is_yaml_or_tf(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [".tf", ".yaml", ".yml"].iter().any(|ext| lower.ends_with(ext))
+    matches!(Syntax::of(name), Some(Syntax::Hcl | Syntax::Yaml))
 }
 
 /// A document's tree, parsed once for both the checks and the evaluator.

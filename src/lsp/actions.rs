@@ -21,7 +21,7 @@ use lsp_types::{
 use crate::config;
 use crate::core::Applicability;
 use crate::core::Diagnostic;
-use crate::core::Span;
+use crate::core::{Span, Syntax};
 use crate::host::{self, Source};
 
 use super::diagnostics::nearest_config;
@@ -150,8 +150,7 @@ pub(super) fn suppression(
 /// that text, since a comment covers the construct starting on the next
 /// line. `None` for hosts without comments (JSON).
 fn comment_line(doc: &Document, span: Span) -> Option<usize> {
-    let lower = doc.name.to_ascii_lowercase();
-    if !(lower.ends_with(".tf") || lower.ends_with(".yaml") || lower.ends_with(".yml")) {
+    if !Syntax::of(&doc.name).is_some_and(Syntax::has_comments) {
         return None;
     }
     let text = &doc.text.text;

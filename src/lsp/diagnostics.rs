@@ -180,7 +180,12 @@ pub(super) fn severity(severity: Severity) -> DiagnosticSeverity {
 }
 
 /// One finding as an LSP diagnostic of the document `uri` with text `text`.
-pub(super) fn to_lsp(finding: &Diagnostic, uri: &Uri, text: &Text, encoding: Encoding) -> lsp_types::Diagnostic {
+pub(super) fn to_lsp(
+    finding: &Diagnostic,
+    uri: &Uri,
+    text: &Text,
+    encoding: Encoding,
+) -> lsp_types::Diagnostic {
     let mut message = finding.message.clone();
     if let Some(help) = &finding.help {
         message.push_str("\nhelp: ");

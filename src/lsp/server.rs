@@ -618,6 +618,5 @@ fn too_large(doc: &Document) -> bool {
 
 /// Whether the document is read as YAML (a ROS template).
 fn is_yaml(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".yaml") || lower.ends_with(".yml")
+    crate::core::Syntax::of(name) == Some(crate::core::Syntax::Yaml)
 }
