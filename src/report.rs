@@ -265,7 +265,7 @@ impl Renderer {
 /// `--show-files`: `name: linted (1 document, 2 findings)`, escaped as a
 /// whole (name and reasons come from the file system and the file).
 fn file_line(report: &FileReport) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let plural = crate::core::text::count;
     let what = match &report.outcome {
         Outcome::Linted { documents, unknown } => {
             let mut parts = vec![

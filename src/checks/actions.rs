@@ -282,11 +282,7 @@ fn suggestion<'a>(text: &str, code: &str, extra: &'a [String]) -> Option<&'a str
 }
 
 fn operations(n: usize) -> String {
-    if n == 1 {
-        "1 operation".into()
-    } else {
-        format!("{n} operations")
-    }
+    crate::core::text::count(n, "operation")
 }
 
 /// Values repeated, or covered by another value of the same element.

@@ -647,7 +647,7 @@ struct Fixing {
 
 /// `--diff`'s summary line.
 fn would_fix(totals: &report::Totals, unsafe_fixes: bool) -> String {
-    let noun = |n: usize| format!("{n} problem{}", if n == 1 { "" } else { "s" });
+    let noun = |n: usize| crate::core::text::count(n, "problem");
     let mut line = if totals.fixed == 0 {
         "No problems would be fixed".to_string()
     } else {

@@ -1,5 +1,11 @@
 //! Core: text helpers every layer shares: the "did you mean" suggestion for
-//! a misspelt rule id, action, condition key or element name.
+//! a misspelt rule id, action, condition key or element name, and counted
+//! nouns ("1 finding", "2 findings").
+
+/// `n` and `noun`, plural (with `s`) unless `n` is 1: `1 finding`, `2 findings`.
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
 
 /// The candidate closest to `word`: an exact match ignoring case, or the best
 /// Jaro similarity above 0.8 (Jaro, not Jaro-Winkler, which overrates long
@@ -105,4 +111,16 @@ fn upper_bound(lower: &str, classes: Option<&[u8; CLASSES]>, candidate: &Candida
     let common: u32 = word.iter().zip(theirs).map(|(&a, &b)| u32::from(a.min(b))).sum();
     let m = f64::from(common);
     (m / lower.len() as f64 + m / candidate.lower.len() as f64 + 1.0) / 3.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_singular_only_for_one() {
+        assert_eq!(count(0, "finding"), "0 findings");
+        assert_eq!(count(1, "finding"), "1 finding");
+        assert_eq!(count(2, "policy document"), "2 policy documents");
+    }
 }

@@ -181,7 +181,7 @@ fn render_without_snippet(
 /// (error)." then what was passed over, then the configuration applied.
 pub(crate) fn summary(totals: &Totals, run: &RunFacts) -> String {
     let total: usize = totals.by_severity.iter().sum();
-    let noun = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let noun = crate::core::text::count;
     // Unreadable files are said on their own line below.
     let unread = totals.by_rule[Rule::IoError as usize];
     let mut out = if total == unread && unread > 0 {
