@@ -117,3 +117,95 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
         fixed,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::core::{Date, Rule};
+
+    /// A policy with a fixable effect (`allow`) and a trailing comma.
+    const FIXABLE: &str = r#"{"Version": "1", "Statement": [{"Effect": "allow", "Action": "ens:CreateImage", "Resource": "*"},]}"#;
+
+    fn analyze_text(text: &[u8], settings: &Settings<'_>) -> Analysis {
+        analyze(
+            Input {
+                name: "p.json".into(),
+                bytes: text.to_vec(),
+                origin: Origin::Named,
+            },
+            settings,
+        )
+    }
+
+    fn rules(analysis: &Analysis) -> Vec<Rule> {
+        analysis.report.diagnostics.iter().map(|d| d.rule).collect()
+    }
+
+    #[test]
+    fn without_fixing_the_findings_are_those_of_the_text_as_read() {
+        // The comma stops the parse, so the effect is not judged yet.
+        let analysis = analyze_text(FIXABLE.as_bytes(), &Settings::default());
+        assert!(analysis.fixed.is_none());
+        assert_eq!(rules(&analysis), vec![Rule::InvalidJson]);
+    }
+
+    #[test]
+    fn fixing_reports_the_fixed_text_and_what_is_left_in_it() {
+        let settings = Settings {
+            fix: Some(false),
+            ..Settings::default()
+        };
+        let analysis = analyze_text(FIXABLE.as_bytes(), &settings);
+        let fixed = analysis.fixed.as_ref().expect("fixes applied");
+        assert_eq!(fixed.before, FIXABLE);
+        assert!(fixed.after.contains(r#""Effect": "Allow""#), "{}", fixed.after);
+        assert!(!fixed.after.contains("},]"), "{}", fixed.after);
+        assert_eq!(fixed.applied, 2);
+        assert!(
+            !rules(&analysis).contains(&Rule::InvalidEffect)
+                && !rules(&analysis).contains(&Rule::InvalidJson),
+            "{:?}",
+            rules(&analysis)
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_never_fixed() {
+        let text = r#"{"Version": "1", "Statement": [{"Sid": "?", "Effect": "allow", "Action": "ens:CreateImage", "Resource": "*"}]}"#;
+        let mut bytes = text.as_bytes().to_vec();
+        let at = text.find('?').expect("a placeholder");
+        bytes[at] = 0xff;
+        let settings = Settings {
+            fix: Some(true),
+            ..Settings::default()
+        };
+        let analysis = analyze_text(&bytes, &settings);
+        assert!(analysis.fixed.is_none());
+        assert!(rules(&analysis).contains(&Rule::InvalidEffect));
+    }
+
+    #[test]
+    fn suppressed_findings_are_hidden_and_not_fixed() {
+        let config = Config::parse(
+            "[[suppress]]\npath = \"p.json\"\nrule = \"invalid-effect\"\nreason = \"kept as written\"\n",
+        )
+        .expect("valid configuration");
+        let today = Date::parse("2026-01-01").expect("a date");
+        let settings = Settings {
+            suppressions: config.suppressions_for("p.json", today),
+            fix: Some(false),
+            ..Settings::default()
+        };
+        let analysis = analyze_text(FIXABLE.as_bytes(), &settings);
+        assert!(
+            !rules(&analysis).contains(&Rule::InvalidEffect),
+            "{:?}",
+            rules(&analysis)
+        );
+        assert_eq!(analysis.report.suppressed, 1);
+        let fixed = analysis.fixed.expect("the comma is still fixed");
+        assert!(fixed.after.contains(r#""Effect": "allow""#), "{}", fixed.after);
+        assert_eq!(fixed.applied, 1);
+    }
+}
