@@ -1,18 +1,21 @@
-//! Fuzz target: arbitrary bytes through the whole per-file pipeline (decode,
-//! parse, model, checks) and then through every output format the binary has.
+//! Fuzz target: arbitrary bytes through the engine's whole per-file pipeline
+//! (`engine::analyze`: decode, parse, model, checks, suppressions) and then
+//! through every output format the binary has.
 #![no_main]
 
 use clap::ValueEnum;
 use libfuzzer_sys::fuzz_target;
-use policy_check::lint::{lint_file, LintOptions, Origin, RuleSettings};
+use policy_check::core::Origin;
+use policy_check::engine::{self, Input, Settings};
 use policy_check::report::{self, Format, Style};
 
 fuzz_target!(|data: &[u8]| {
-    let options = LintOptions::default();
-    let settings = RuleSettings::default();
-    let Some(report) = lint_file("fuzz.json".into(), data.to_vec(), Origin::Named, &options, &settings) else {
-        return;
+    let input = Input {
+        name: "fuzz.json".into(),
+        bytes: data.to_vec(),
+        origin: Origin::Named,
     };
+    let report = engine::analyze(input, &Settings::default()).report;
     for diagnostic in &report.diagnostics {
         for span in std::iter::once(diagnostic.span).chain(diagnostic.labels.iter().map(|l| l.span)) {
             assert!(span.start <= span.end && span.end <= report.text.len(), "{span:?}");
