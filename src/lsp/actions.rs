@@ -21,8 +21,8 @@ use lsp_types::{
 use crate::config;
 use crate::core::Applicability;
 use crate::core::Diagnostic;
-use crate::core::{Span, Syntax};
-use crate::host::{self, Source};
+use crate::core::Span;
+use crate::host;
 
 use super::diagnostics::nearest_config;
 use super::documents::{file_uri, Document, Encoding, Text};
@@ -116,7 +116,7 @@ pub(super) fn suppression(
     can_create: bool,
 ) -> Option<CodeAction> {
     let rule = finding.rule.id();
-    let (edit, title) = match comment_line(doc, finding.span) {
+    let (edit, title) = match host::comment_line(&doc.name, &doc.text.text, finding.span) {
         Some(line_start) => {
             let text = &doc.text.text;
             let indent: String = text[line_start..]
@@ -142,34 +142,6 @@ pub(super) fn suppression(
         edit: Some(edit),
         ..Default::default()
     })
-}
-
-/// Where a suppression comment for a finding at `span` goes: the start of
-/// the finding's line, or, when the finding is in a policy written as text
-/// (a heredoc, a quoted string, a YAML block scalar), of the line that opens
-/// that text, since a comment covers the construct starting on the next
-/// line. `None` for hosts without comments (JSON).
-fn comment_line(doc: &Document, span: Span) -> Option<usize> {
-    if !Syntax::of(&doc.name).is_some_and(Syntax::has_comments) {
-        return None;
-    }
-    let text = &doc.text.text;
-    let line_of = |offset: usize| text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let Some(kind) = host::kind_for(&doc.name, text) else {
-        return Some(line_of(span.start));
-    };
-    let extraction = (kind.extract)(text);
-    let opener = extraction
-        .documents
-        .iter()
-        .find_map(|document| match &document.source {
-            Source::Text(embedded) => {
-                let whole = embedded.map.span(Span::new(0, embedded.text.len()));
-                (whole.start <= span.start && span.start <= whole.end).then(|| whole.start.saturating_sub(1))
-            }
-            Source::Tree(_) => None,
-        });
-    Some(line_of(opener.unwrap_or(span.start)))
 }
 
 /// A `[[suppress]]` entry for `finding` appended to the nearest
