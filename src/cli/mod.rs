@@ -877,6 +877,8 @@ impl Linter<'_> {
             (None, Some(query)) => Some((query, Selected::ByConfig)),
             (None, None) => None,
         };
+        // `--fix --diff` is `--diff`, as in ruff: nothing is written.
+        let write = |text: &str| write_atomic(path, text);
         let analysis = engine::analyze(
             engine::Input {
                 name: name.clone(),
@@ -890,19 +892,15 @@ impl Linter<'_> {
                 jsonpath,
                 baseline: self.baseline,
                 fix: (args.fix || args.diff).then_some(args.unsafe_fixes),
+                write: (!args.diff).then_some(&write),
             },
         );
         let mut report = analysis.report;
         let mut fixing = Fixing::default();
         if let Some(fixed) = analysis.fixed {
             fixing.applied = fixed.applied;
-            // `--fix --diff` is `--diff`, as in ruff: nothing is written.
             if args.diff {
                 fixing.diff = Some(unified_diff(&escape::text(&name), &fixed.before, &fixed.after));
-            } else if let Err(e) = write_atomic(path, &fixed.after) {
-                let message = format!("cannot write the fixed file: {e}");
-                let report = FileReport::io_error(name, message);
-                return (self.unanalyzed(report), fail_on, Vec::new(), Fixing::default());
             }
         }
         let references = analysis.references;

@@ -3,8 +3,8 @@
 //! server, the rule fixtures). It reads suppression comments, finds the
 //! documents (a host kind, a `--jsonpath` selection or a plain policy),
 //! checks them ([`pipeline`], [`hosts`]), applies `[[suppress]]` entries and
-//! comments, runs the fix loop when asked ([`fix_loop`]) and filters by the
-//! baseline, once, in that order.
+//! comments, runs the fix loop when asked ([`fix_loop`]) and writes its
+//! result, and filters by the baseline, once, in that order.
 
 pub mod fix_loop;
 pub mod hosts;
@@ -43,7 +43,14 @@ pub struct Settings<'a> {
     /// Fix the input: `Some(unsafe_fixes)`. Only text that is UTF-8 as read
     /// is fixed: a lossily decoded file written back would lose bytes.
     pub fix: Option<bool>,
+    /// Writes the fixed text (`--fix`), before the baseline sees the
+    /// findings; when it fails the input is reported unreadable instead.
+    /// `None` leaves the text to the caller (`--diff`, the editor).
+    pub write: Option<&'a Write<'a>>,
 }
+
+/// Writes a fixed text back where the input came from.
+pub type Write<'a> = dyn Fn(&str) -> std::io::Result<()> + 'a;
 
 /// What fixing an input changed.
 #[derive(Debug)]
@@ -90,7 +97,7 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
         suppress::apply(&mut report, &settings.suppressions, comments, rules);
         report
     };
-    let (mut report, fixed) = match (settings.fix, String::from_utf8(bytes)) {
+    let (mut report, mut fixed) = match (settings.fix, String::from_utf8(bytes)) {
         (Some(unsafe_fixes), Ok(text)) => {
             let result =
                 fix_loop::fix_until_stable(text.clone(), unsafe_fixes, |t| lint(t.as_bytes().to_vec()));
@@ -108,12 +115,20 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
         (_, Ok(text)) => (lint(text.into_bytes()), None),
         (_, Err(e)) => (lint(e.into_bytes()), None),
     };
+    let mut references = references.into_inner();
+    if let (Some(write), Some(done)) = (settings.write, &fixed) {
+        if let Err(e) = write(&done.after) {
+            report = FileReport::io_error(name, format!("cannot write the fixed file: {e}"));
+            references.clear();
+            fixed = None;
+        }
+    }
     if let Some(baseline) = settings.baseline {
         baseline.apply(&mut report);
     }
     Analysis {
         report,
-        references: references.into_inner(),
+        references,
         fixed,
     }
 }
@@ -207,5 +222,35 @@ mod tests {
         let fixed = analysis.fixed.expect("the comma is still fixed");
         assert!(fixed.after.contains(r#""Effect": "allow""#), "{}", fixed.after);
         assert_eq!(fixed.applied, 1);
+    }
+
+    #[test]
+    fn the_fixed_text_is_written_and_a_failed_write_makes_the_input_unreadable() {
+        let written = std::cell::RefCell::new(String::new());
+        let write = |text: &str| {
+            *written.borrow_mut() = text.to_string();
+            Ok(())
+        };
+        let settings = Settings {
+            fix: Some(false),
+            write: Some(&write),
+            ..Settings::default()
+        };
+        let analysis = analyze_text(FIXABLE.as_bytes(), &settings);
+        assert_eq!(*written.borrow(), analysis.fixed.expect("fixed").after);
+
+        let fail = |_: &str| Err(std::io::Error::other("disk full"));
+        let settings = Settings {
+            fix: Some(false),
+            write: Some(&fail),
+            ..Settings::default()
+        };
+        let analysis = analyze_text(FIXABLE.as_bytes(), &settings);
+        assert!(analysis.fixed.is_none());
+        assert_eq!(analysis.report.outcome, crate::core::Outcome::Unreadable);
+        assert_eq!(rules(&analysis), vec![Rule::IoError]);
+        assert!(analysis.report.diagnostics[0]
+            .message
+            .contains("cannot write the fixed file: disk full"));
     }
 }

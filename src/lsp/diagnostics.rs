@@ -111,6 +111,7 @@ pub(super) fn analyze(doc: &Document, workspace: &mut Workspace, encoding: Encod
                 .map(|query| (query, Selected::ByConfig)),
             baseline: None,
             fix: fix.then_some(false),
+            write: None,
         },
     );
     linted.findings = analysis.report.diagnostics;
