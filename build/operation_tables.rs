@@ -5,38 +5,43 @@
 
 use std::collections::HashMap;
 
-pub const HEADER: &str = "action\taccess_level\tresource_type\tcondition_keys\tdependent_actions\tsource";
+pub(crate) const HEADER: &str =
+    "action\taccess_level\tresource_type\tcondition_keys\tdependent_actions\tsource";
 
 /// The access levels, in the order their code (index + 1) is encoded.
-pub const LEVELS: [&str; 6] = ["create", "update", "delete", "get", "list", "none"];
+pub(crate) const LEVELS: [&str; 6] = ["create", "update", "delete", "get", "list", "none"];
 
 /// Added to a level's code when the level was guessed from the verb.
-pub const INFERRED: u8 = 8;
+pub(crate) const INFERRED: u8 = 8;
 
 /// One row, its cells checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row<'a> {
-    pub action: &'a str,
+pub(crate) struct Row<'a> {
+    pub(crate) action: &'a str,
     /// 0: unknown; else the index in [`LEVELS`] + 1, plus [`INFERRED`].
-    pub level: u8,
-    pub resource: &'a str,
-    pub keys: &'a str,
-    pub dependent: &'a str,
-    pub source: &'a str,
+    pub(crate) level: u8,
+    pub(crate) resource: &'a str,
+    pub(crate) keys: &'a str,
+    pub(crate) dependent: &'a str,
+    pub(crate) source: &'a str,
 }
 
 /// One service's table: its rows with those of the supplement that belong to
 /// it, sorted by action ignoring ASCII case.
 #[derive(Debug)]
-pub struct Table<'a> {
-    pub complete: bool,
-    pub as_of: &'a str,
-    pub rows: Vec<Row<'a>>,
+pub(crate) struct Table<'a> {
+    pub(crate) complete: bool,
+    pub(crate) as_of: &'a str,
+    pub(crate) rows: Vec<Row<'a>>,
 }
 
 /// Parses `service`'s table and its rows of `supplement` (a table of any
 /// services' actions, without the header comments).
-pub fn parse_table<'a>(service: &str, text: &'a str, supplement: &'a str) -> Result<Table<'a>, String> {
+pub(crate) fn parse_table<'a>(
+    service: &str,
+    text: &'a str,
+    supplement: &'a str,
+) -> Result<Table<'a>, String> {
     let comments: Vec<&str> = text.lines().take_while(|line| line.starts_with('#')).collect();
     let comment = |key: &str| {
         comments
@@ -83,7 +88,7 @@ pub fn parse_table<'a>(service: &str, text: &'a str, supplement: &'a str) -> Res
 }
 
 /// The supplement's rows must each name a service in `services`.
-pub fn check_supplement(supplement: &str, services: &[&str]) -> Result<(), String> {
+pub(crate) fn check_supplement(supplement: &str, services: &[&str]) -> Result<(), String> {
     for (line, text) in body(supplement).map_err(|e| format!("ram-only.tsv: {e}"))? {
         let known = text
             .split_once(':')
@@ -110,7 +115,7 @@ fn body(text: &str) -> Result<Vec<(usize, &str)>, String> {
     Ok(rows.collect())
 }
 
-pub fn parse_row<'a>(service: &str, line: &'a str) -> Result<Row<'a>, String> {
+pub(crate) fn parse_row<'a>(service: &str, line: &'a str) -> Result<Row<'a>, String> {
     let cells: Vec<&str> = line.split('\t').collect();
     let [action, level, resource, keys, dependent, source] = cells[..] else {
         return Err(format!("expected 6 tab-separated cells, found {}", cells.len()));
@@ -170,11 +175,11 @@ pub fn parse_row<'a>(service: &str, line: &'a str) -> Result<Row<'a>, String> {
 
 /// Every table, encoded: one byte string for all rows, and the distinct
 /// cell texts the rows refer to by index.
-pub struct Encoded {
-    pub bytes: Vec<u8>,
-    pub cells: Vec<String>,
+pub(crate) struct Encoded {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) cells: Vec<String>,
     /// Per table, `[start, end)` in `bytes` and its row count.
-    pub spans: Vec<(usize, usize, usize)>,
+    pub(crate) spans: Vec<(usize, usize, usize)>,
 }
 
 /// Each row is the action's name (after `service:`) front-coded against the
@@ -182,7 +187,7 @@ pub struct Encoded {
 /// suffix), its level byte, then its resource, keys, dependent-actions and
 /// source cells as LEB128 indices into `cells`, commonest cell first: most
 /// rows cost their name's new bytes plus six.
-pub fn encode(tables: &[(&str, &Table<'_>)]) -> Encoded {
+pub(crate) fn encode(tables: &[(&str, &Table<'_>)]) -> Encoded {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for (_, table) in tables {
         for row in &table.rows {

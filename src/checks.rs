@@ -11,7 +11,6 @@ mod resources;
 mod shared;
 
 pub use actions::unchecked_services;
-pub use grammar::nearest;
 
 use crate::catalog::AccessLevel;
 use crate::core::{Diagnostic, Rule, RuleSettings};

@@ -510,7 +510,7 @@ fn suppression(entry: &Spanned<RawSuppress>) -> Result<Suppression, ConfigError>
         .filter(|rule| *rule != Rule::IoError)
         .ok_or_else(|| {
             let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-            let hint = crate::checks::nearest(rule_id, &ids)
+            let hint = crate::core::text::nearest(rule_id, &ids)
                 .map(|n| format!("; did you mean `{n}`?"))
                 .unwrap_or_default();
             let message = if rule_id == Rule::IoError.id() {
@@ -626,7 +626,7 @@ fn rule_levels(
             }
             let rule = Rule::from_id(id.get_ref()).ok_or_else(|| {
                 let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-                let hint = crate::checks::nearest(id.get_ref(), &ids)
+                let hint = crate::core::text::nearest(id.get_ref(), &ids)
                     .map(|n| format!("; did you mean `{n}`?"))
                     .unwrap_or_default();
                 ConfigError {

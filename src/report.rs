@@ -3,16 +3,16 @@
 //! file is rendered on its own (in the worker that linted it), so output can
 //! stream and a file's text is dropped as soon as its findings are written.
 
-pub mod config_error;
+pub(crate) mod config_error;
 mod emitter;
 pub mod escape;
-pub mod github;
-pub mod gitlab;
-pub mod human;
-pub mod json;
-pub mod junit;
-pub mod sarif;
-pub mod short;
+mod github;
+mod gitlab;
+pub(crate) mod human;
+pub(crate) mod json;
+mod junit;
+mod sarif;
+mod short;
 
 use std::io::{self, Write};
 
@@ -278,7 +278,7 @@ pub fn ignored_line(name: &str, reason: &str) -> Rendered {
 /// `--show-files`: `name: linted (1 document, 2 findings)`, escaped as a
 /// whole (name and reasons come from the file system and the file).
 fn file_line(report: &FileReport) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let plural = crate::core::text::count;
     let what = match &report.outcome {
         Outcome::Linted { documents, unknown } => {
             let mut parts = vec![

@@ -67,7 +67,7 @@ impl Selector {
             .map(|r| r.id())
             .chain(GROUPS.iter().map(|(name, ..)| *name))
             .collect();
-        let hint = crate::checks::nearest(text, &names)
+        let hint = crate::core::text::nearest(text, &names)
             .map(|n| format!("; did you mean `{n}`?"))
             .unwrap_or_default();
         Err(format!(

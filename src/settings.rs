@@ -31,7 +31,7 @@ pub(crate) const MAX_CONFIG_SIZE: u64 = 1 << 20;
 
 /// What the command line adds to (and overrides in) the configuration files.
 #[derive(Debug, Default, Clone)]
-pub struct Overrides {
+pub(crate) struct Overrides {
     /// Only these rules run, when not empty.
     pub select: Vec<Rule>,
     /// These rules never run.
@@ -41,7 +41,7 @@ pub struct Overrides {
 
 /// Where configuration comes from.
 #[derive(Debug, Clone)]
-pub enum ConfigSource {
+pub(crate) enum ConfigSource {
     /// The nearest `policy-check.toml` above each file.
     Discover,
     /// `--config FILE`, for every file.
@@ -52,7 +52,7 @@ pub enum ConfigSource {
 
 /// Why a configuration could not be loaded.
 #[derive(Debug)]
-pub enum LoadError {
+pub(crate) enum LoadError {
     /// The file could not be read, or was refused unread.
     Io(String),
     /// The file was read but is not a valid configuration; reported with a
@@ -66,7 +66,7 @@ pub enum LoadError {
 
 /// A configuration file, loaded and validated.
 #[derive(Debug)]
-pub struct LoadedConfig {
+pub(crate) struct LoadedConfig {
     pub config: Config,
     /// The file's folder (absolute), which globs are relative to.
     pub root: PathBuf,
@@ -78,7 +78,7 @@ pub struct LoadedConfig {
 
 /// The configuration of every file in a run.
 #[derive(Debug)]
-pub struct Workspace {
+pub(crate) struct Workspace {
     cwd: PathBuf,
     discover: bool,
     overrides: Overrides,
@@ -89,7 +89,7 @@ pub struct Workspace {
 
 impl Workspace {
     /// Loads `--config` at once; discovered files are loaded by [`Workspace::resolve`].
-    pub fn new(cwd: &Path, source: ConfigSource, overrides: Overrides) -> Result<Self, LoadError> {
+    pub(crate) fn new(cwd: &Path, source: ConfigSource, overrides: Overrides) -> Result<Self, LoadError> {
         let mut workspace = Workspace {
             cwd: cwd.to_path_buf(),
             discover: matches!(source, ConfigSource::Discover),
@@ -107,7 +107,7 @@ impl Workspace {
 
     /// Finds and loads the configuration of every path (files to lint, or
     /// the name given to standard input). Each folder is looked up once.
-    pub fn resolve<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) -> Vec<LoadError> {
+    pub(crate) fn resolve<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) -> Vec<LoadError> {
         let mut errors = Vec::new();
         if !self.discover {
             return errors;
@@ -126,7 +126,7 @@ impl Workspace {
     /// The settings for the file at `path` (as given on the command line or
     /// found by walking). Paths not passed to [`Workspace::resolve`] get the
     /// built-in defaults when configuration is discovered.
-    pub fn for_path(&self, path: &Path) -> FileSettings<'_> {
+    pub(crate) fn for_path(&self, path: &Path) -> FileSettings<'_> {
         let absolute = normalize(&self.cwd.join(path));
         let config = if self.discover {
             absolute
@@ -144,13 +144,13 @@ impl Workspace {
     }
 
     /// Every configuration file loaded for this run, in the order found.
-    pub fn configs(&self) -> &[LoadedConfig] {
+    pub(crate) fn configs(&self) -> &[LoadedConfig] {
         &self.configs
     }
 
     /// The settings findings in a configuration file itself are reported
     /// under (its `[[suppress]]` entries): its own, with the command line's.
-    pub fn for_config<'a>(&'a self, loaded: &'a LoadedConfig) -> FileSettings<'a> {
+    pub(crate) fn for_config<'a>(&'a self, loaded: &'a LoadedConfig) -> FileSettings<'a> {
         FileSettings {
             config: Some(loaded),
             overrides: &self.overrides,
@@ -183,7 +183,7 @@ impl Workspace {
 
 /// The settings one file is linted under.
 #[derive(Debug, Clone)]
-pub struct FileSettings<'w> {
+pub(crate) struct FileSettings<'w> {
     config: Option<&'w LoadedConfig>,
     overrides: &'w Overrides,
     /// The file's absolute, normalized path.
@@ -192,13 +192,13 @@ pub struct FileSettings<'w> {
 
 impl<'w> FileSettings<'w> {
     /// The configuration file that applies, if any.
-    pub fn config(&self) -> Option<&'w LoadedConfig> {
+    pub(crate) fn config(&self) -> Option<&'w LoadedConfig> {
         self.config
     }
 
     /// The lowest severity that fails the run: `--fail-on`, else the file's
     /// `fail-on`, else security-warning.
-    pub fn fail_on(&self) -> Severity {
+    pub(crate) fn fail_on(&self) -> Severity {
         self.overrides
             .fail_on
             .or_else(|| self.config.and_then(|c| c.config.fail_on))
@@ -209,7 +209,7 @@ impl<'w> FileSettings<'w> {
     /// walking; files named on the command line are always linted, like
     /// ruff and ESLint do, unless `force` (`--force-exclude`, for pre-commit,
     /// which names every staged file).
-    pub fn selects(&self, origin: Origin, force: bool) -> bool {
+    pub(crate) fn selects(&self, origin: Origin, force: bool) -> bool {
         if origin == Origin::Named && !force {
             return true;
         }
@@ -220,7 +220,7 @@ impl<'w> FileSettings<'w> {
     }
 
     /// Options and rule levels for the file.
-    pub fn lint_settings(&self) -> (LintOptions, RuleSettings) {
+    pub(crate) fn lint_settings(&self) -> (LintOptions, RuleSettings) {
         let (options, mut settings) = match self.config {
             Some(loaded) => loaded.config.settings_for(&self.relative().unwrap_or_default()),
             None => (LintOptions::default(), RuleSettings::default()),
@@ -245,7 +245,7 @@ impl<'w> FileSettings<'w> {
 
     /// The configuration's `[[suppress]]` entries that apply to the file on
     /// `today` (expired ones do not).
-    pub fn suppressions(&self, today: Date) -> Vec<&'w Suppression> {
+    pub(crate) fn suppressions(&self, today: Date) -> Vec<&'w Suppression> {
         match (self.config, self.relative()) {
             (Some(loaded), Some(relative)) => loaded.config.suppressions_for(&relative, today),
             _ => Vec::new(),
@@ -254,7 +254,7 @@ impl<'w> FileSettings<'w> {
 
     /// The JSONPath expression from the configuration that makes the file a
     /// host of embedded policies, if an override gives it one.
-    pub fn config_jsonpath(&self) -> Option<&'w Query> {
+    pub(crate) fn config_jsonpath(&self) -> Option<&'w Query> {
         let loaded = self.config?;
         loaded.config.jsonpath_for(&self.relative()?)
     }

@@ -370,7 +370,7 @@ fn request_notes(request: &Request) -> Vec<String> {
         None => match catalog.table(service) {
             Some(table) => {
                 let known: Vec<&str> = table.operations().iter().map(|op| op.action).collect();
-                let hint = crate::checks::nearest(action, &known)
+                let hint = crate::core::text::nearest(action, &known)
                     .map(|n| format!(" (did you mean {n}?)"))
                     .unwrap_or_default();
                 let what = if table.is_complete() {

@@ -107,13 +107,10 @@ impl Comments {
     /// The suppression comments of a file named `name`, or `None` when the
     /// file is no commented host (a `.tf`, `.yaml` or `.yml` file) or has none.
     pub fn scan(name: &str, bytes: &[u8]) -> Option<Comments> {
-        let lower = name.to_ascii_lowercase();
-        let syntax = if lower.ends_with(".tf") {
-            Syntax::Hcl
-        } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-            Syntax::Yaml
-        } else {
-            return None;
+        let syntax = match crate::core::Syntax::of(name) {
+            Some(crate::core::Syntax::Hcl) => Syntax::Hcl,
+            Some(crate::core::Syntax::Yaml) => Syntax::Yaml,
+            Some(crate::core::Syntax::Json) | None => return None,
         };
         // Cheap test first: almost no file has a suppression comment.
         if !bytes.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()) {
@@ -566,7 +563,7 @@ pub fn apply(
             match rule {
                 None => {
                     let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-                    let hint = crate::checks::nearest(id, &ids)
+                    let hint = crate::core::text::nearest(id, &ids)
                         .map(|n| format!("; did you mean `{n}`?"))
                         .unwrap_or_default();
                     found.push(

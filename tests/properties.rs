@@ -213,7 +213,7 @@ proptest! {
     ) {
         let candidates: Vec<&str> = candidates.iter().map(String::as_str).collect();
         prop_assert_eq!(
-            policy_check::checks::nearest(&word, &candidates),
+            policy_check::core::text::nearest(&word, &candidates),
             nearest_by_brute_force(&word, &candidates)
         );
     }

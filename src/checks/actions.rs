@@ -5,11 +5,11 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use super::grammar::Vocabulary;
 use super::memo::Memo;
 use super::shared::{covers_resource, is_every_resource};
-use super::{nearest, Context};
+use super::Context;
 use crate::catalog::{catalog, Catalog, Table};
+use crate::core::text::{nearest, Vocabulary};
 use crate::core::Diagnostic;
 use crate::core::Rule;
 use crate::core::{Edit, Fix};
@@ -328,11 +328,7 @@ fn suggestion<'a>(text: &str, code: &str, extra: &'a [String]) -> Option<&'a str
 }
 
 fn operations(n: usize) -> String {
-    if n == 1 {
-        "1 operation".into()
-    } else {
-        format!("{n} operations")
-    }
+    crate::core::text::count(n, "operation")
 }
 
 /// Values repeated, or covered by another value of the same element.

@@ -4,11 +4,12 @@
 use std::cell::RefCell;
 
 use super::memo::Memo;
-use super::{nearest, Context};
+use super::Context;
 use crate::catalog::catalog;
 use crate::conditions::{
     is_well_formed_key, values, vocabulary, Family, GlobalKey, ParsedOperator, Quantifier,
 };
+use crate::core::text::nearest;
 use crate::core::Diagnostic;
 use crate::core::Rule;
 use crate::core::Spanned;

@@ -734,7 +734,7 @@ struct Fixing {
 
 /// `--diff`'s summary line.
 fn would_fix(totals: &report::Totals, unsafe_fixes: bool) -> String {
-    let noun = |n: usize| format!("{n} problem{}", if n == 1 { "" } else { "s" });
+    let noun = |n: usize| crate::core::text::count(n, "problem");
     let mut line = if totals.fixed == 0 {
         "No problems would be fixed".to_string()
     } else {
@@ -998,6 +998,8 @@ impl Linter<'_> {
             (None, Some(query)) => Some((query, Selected::ByConfig)),
             (None, None) => None,
         };
+        // `--fix --diff` is `--diff`, as in ruff: nothing is written.
+        let write = |text: &str| write_atomic(path, text.as_bytes(), Replace::Edit);
         let analysis = engine::analyze(
             engine::Input {
                 name: name.clone(),
@@ -1011,19 +1013,15 @@ impl Linter<'_> {
                 jsonpath,
                 baseline: self.baseline,
                 fix: (args.fix || args.diff).then_some(args.unsafe_fixes),
+                write: (!args.diff).then_some(&write),
             },
         );
         let mut report = analysis.report;
         let mut fixing = Fixing::default();
         if let Some(fixed) = analysis.fixed {
             fixing.applied = fixed.applied;
-            // `--fix --diff` is `--diff`, as in ruff: nothing is written.
             if args.diff {
                 fixing.diff = Some(unified_diff(&escape::text(&name), &fixed.before, &fixed.after));
-            } else if let Err(e) = write_atomic(path, fixed.after.as_bytes(), Replace::Edit) {
-                let message = format!("cannot write the fixed file: {e}");
-                let report = FileReport::io_error(name, message);
-                return (self.unanalyzed(report), fail_on, Vec::new(), Fixing::default());
             }
         }
         let references = analysis.references;
@@ -1150,7 +1148,7 @@ fn list_rules(markdown: bool, out: &mut dyn Write) -> io::Result<()> {
 fn explain(id: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let Some(rule) = Rule::from_id(id) else {
         let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-        let hint = crate::checks::nearest(id, &ids)
+        let hint = crate::core::text::nearest(id, &ids)
             .map(|n| format!("; did you mean `{n}`?"))
             .unwrap_or_default();
         writeln!(

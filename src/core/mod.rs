@@ -3,8 +3,9 @@
 //! severities ([`rules`]), the finding type ([`diagnostic`]), fix data
 //! ([`edit`]), a file's findings and outcome ([`file_report`]), exit codes
 //! ([`exit`]), how a path is shown ([`display`]), how an input came to be
-//! read ([`origin`]), element paths ([`path`]) and the civil calendar
-//! ([`date`]).
+//! read ([`origin`]), element paths ([`path`]), the civil calendar
+//! ([`date`]), file syntaxes by extension ([`syntax`]) and text helpers
+//! ([`text`]).
 
 pub mod date;
 pub mod diagnostic;
@@ -16,6 +17,8 @@ pub mod origin;
 pub mod path;
 pub mod rules;
 pub mod span;
+pub mod syntax;
+pub mod text;
 
 pub use date::Date;
 pub use diagnostic::{Diagnostic, Label};
@@ -24,3 +27,4 @@ pub use file_report::{FileReport, Outcome};
 pub use origin::Origin;
 pub use rules::{Rule, RuleMeta, RuleSettings, Severity};
 pub use span::{LineColumn, LineIndex, Span, Spanned};
+pub use syntax::Syntax;

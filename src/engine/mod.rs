@@ -3,8 +3,8 @@
 //! server, the rule fixtures). It reads suppression comments, finds the
 //! documents (a host kind, a `--jsonpath` selection or a plain policy),
 //! checks them ([`pipeline`], [`hosts`]), applies `[[suppress]]` entries and
-//! comments, runs the fix loop when asked ([`fix_loop`]) and filters by the
-//! baseline, once, in that order.
+//! comments, runs the fix loop when asked ([`fix_loop`]) and writes its
+//! result, and filters by the baseline, once, in that order.
 
 pub mod fix_loop;
 pub mod hosts;
@@ -43,7 +43,14 @@ pub struct Settings<'a> {
     /// Fix the input: `Some(unsafe_fixes)`. Only text that is UTF-8 as read
     /// is fixed: a lossily decoded file written back would lose bytes.
     pub fix: Option<bool>,
+    /// Writes the fixed text (`--fix`), before the baseline sees the
+    /// findings; when it fails the input is reported unreadable instead.
+    /// `None` leaves the text to the caller (`--diff`, the editor).
+    pub write: Option<&'a Write<'a>>,
 }
+
+/// Writes a fixed text back where the input came from.
+pub type Write<'a> = dyn Fn(&str) -> std::io::Result<()> + 'a;
 
 /// What fixing an input changed.
 #[derive(Debug)]
@@ -90,7 +97,7 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
         suppress::apply(&mut report, &settings.suppressions, comments, rules);
         report
     };
-    let (mut report, fixed) = match (settings.fix, String::from_utf8(bytes)) {
+    let (mut report, mut fixed) = match (settings.fix, String::from_utf8(bytes)) {
         (Some(unsafe_fixes), Ok(text)) => {
             let result =
                 fix_loop::fix_until_stable(text.clone(), unsafe_fixes, |t| lint(t.as_bytes().to_vec()));
@@ -108,12 +115,142 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
         (_, Ok(text)) => (lint(text.into_bytes()), None),
         (_, Err(e)) => (lint(e.into_bytes()), None),
     };
+    let mut references = references.into_inner();
+    if let (Some(write), Some(done)) = (settings.write, &fixed) {
+        if let Err(e) = write(&done.after) {
+            report = FileReport::io_error(name, format!("cannot write the fixed file: {e}"));
+            references.clear();
+            fixed = None;
+        }
+    }
     if let Some(baseline) = settings.baseline {
         baseline.apply(&mut report);
     }
     Analysis {
         report,
-        references: references.into_inner(),
+        references,
         fixed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::core::{Date, Rule};
+
+    /// A policy with a fixable effect (`allow`) and a trailing comma.
+    const FIXABLE: &str = r#"{"Version": "1", "Statement": [{"Effect": "allow", "Action": "ens:CreateImage", "Resource": "*"},]}"#;
+
+    fn analyze_text(text: &[u8], settings: &Settings<'_>) -> Analysis {
+        analyze(
+            Input {
+                name: "p.json".into(),
+                bytes: text.to_vec(),
+                origin: Origin::Named,
+            },
+            settings,
+        )
+    }
+
+    fn rules(analysis: &Analysis) -> Vec<Rule> {
+        analysis.report.diagnostics.iter().map(|d| d.rule).collect()
+    }
+
+    #[test]
+    fn without_fixing_the_findings_are_those_of_the_text_as_read() {
+        // The comma stops the parse, so the effect is not judged yet.
+        let analysis = analyze_text(FIXABLE.as_bytes(), &Settings::default());
+        assert!(analysis.fixed.is_none());
+        assert_eq!(rules(&analysis), vec![Rule::InvalidJson]);
+    }
+
+    #[test]
+    fn fixing_reports_the_fixed_text_and_what_is_left_in_it() {
+        let settings = Settings {
+            fix: Some(false),
+            ..Settings::default()
+        };
+        let analysis = analyze_text(FIXABLE.as_bytes(), &settings);
+        let fixed = analysis.fixed.as_ref().expect("fixes applied");
+        assert_eq!(fixed.before, FIXABLE);
+        assert!(fixed.after.contains(r#""Effect": "Allow""#), "{}", fixed.after);
+        assert!(!fixed.after.contains("},]"), "{}", fixed.after);
+        assert_eq!(fixed.applied, 2);
+        assert!(
+            !rules(&analysis).contains(&Rule::InvalidEffect)
+                && !rules(&analysis).contains(&Rule::InvalidJson),
+            "{:?}",
+            rules(&analysis)
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_never_fixed() {
+        let text = r#"{"Version": "1", "Statement": [{"Sid": "?", "Effect": "allow", "Action": "ens:CreateImage", "Resource": "*"}]}"#;
+        let mut bytes = text.as_bytes().to_vec();
+        let at = text.find('?').expect("a placeholder");
+        bytes[at] = 0xff;
+        let settings = Settings {
+            fix: Some(true),
+            ..Settings::default()
+        };
+        let analysis = analyze_text(&bytes, &settings);
+        assert!(analysis.fixed.is_none());
+        assert!(rules(&analysis).contains(&Rule::InvalidEffect));
+    }
+
+    #[test]
+    fn suppressed_findings_are_hidden_and_not_fixed() {
+        let config = Config::parse(
+            "[[suppress]]\npath = \"p.json\"\nrule = \"invalid-effect\"\nreason = \"kept as written\"\n",
+        )
+        .expect("valid configuration");
+        let today = Date::parse("2026-01-01").expect("a date");
+        let settings = Settings {
+            suppressions: config.suppressions_for("p.json", today),
+            fix: Some(false),
+            ..Settings::default()
+        };
+        let analysis = analyze_text(FIXABLE.as_bytes(), &settings);
+        assert!(
+            !rules(&analysis).contains(&Rule::InvalidEffect),
+            "{:?}",
+            rules(&analysis)
+        );
+        assert_eq!(analysis.report.suppressed, 1);
+        let fixed = analysis.fixed.expect("the comma is still fixed");
+        assert!(fixed.after.contains(r#""Effect": "allow""#), "{}", fixed.after);
+        assert_eq!(fixed.applied, 1);
+    }
+
+    #[test]
+    fn the_fixed_text_is_written_and_a_failed_write_makes_the_input_unreadable() {
+        let written = std::cell::RefCell::new(String::new());
+        let write = |text: &str| {
+            *written.borrow_mut() = text.to_string();
+            Ok(())
+        };
+        let settings = Settings {
+            fix: Some(false),
+            write: Some(&write),
+            ..Settings::default()
+        };
+        let analysis = analyze_text(FIXABLE.as_bytes(), &settings);
+        assert_eq!(*written.borrow(), analysis.fixed.expect("fixed").after);
+
+        let fail = |_: &str| Err(std::io::Error::other("disk full"));
+        let settings = Settings {
+            fix: Some(false),
+            write: Some(&fail),
+            ..Settings::default()
+        };
+        let analysis = analyze_text(FIXABLE.as_bytes(), &settings);
+        assert!(analysis.fixed.is_none());
+        assert_eq!(analysis.report.outcome, crate::core::Outcome::Unreadable);
+        assert_eq!(rules(&analysis), vec![Rule::IoError]);
+        assert!(analysis.report.diagnostics[0]
+            .message
+            .contains("cannot write the fixed file: disk full"));
     }
 }

@@ -3,7 +3,8 @@
 //! many). Each input kind is one module that turns the host's text into
 //! [`Document`]s, and one row of [`KINDS`]; everything after that (checks,
 //! element paths, severities, spans into the host bytes) is the engine's
-//! ([`crate::engine::hosts`]); lowering a document to its tree is here.
+//! ([`crate::engine::hosts`]); lowering a document to its tree, and where a
+//! suppression comment goes ([`comment_line`]), are here.
 
 pub mod files;
 pub mod map;
@@ -16,7 +17,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use crate::core::Diagnostic;
-use crate::core::Span;
+use crate::core::{Span, Syntax};
 use crate::fix::Encoding;
 
 use crate::parse::{self, parse_diagnostics, Node, Value};
@@ -104,17 +105,41 @@ pub fn is_walked_name(path: &Path) -> bool {
     let Some(name) = path.file_name() else {
         return false;
     };
-    let lower = name.to_string_lossy().to_ascii_lowercase();
-    [".json", ".tf", ".yaml", ".yml"]
+    Syntax::of(&name.to_string_lossy()).is_some()
+}
+
+/// Where a suppression comment for a finding at `span` of the file `name`
+/// (with `text`) goes, for the language server to place one: the start of
+/// the finding's line, or, when the finding is in a policy written as text
+/// (a heredoc, a quoted string, a YAML block scalar), of the line that opens
+/// that text, since a comment covers the construct starting on the next
+/// line. `None` for hosts without comments (JSON).
+pub fn comment_line(name: &str, text: &str, span: Span) -> Option<usize> {
+    if !Syntax::of(name).is_some_and(Syntax::has_comments) {
+        return None;
+    }
+    let line_of = |offset: usize| text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let Some(kind) = kind_for(name, text) else {
+        return Some(line_of(span.start));
+    };
+    let extraction = (kind.extract)(text);
+    let opener = extraction
+        .documents
         .iter()
-        .any(|ext| lower.ends_with(ext))
+        .find_map(|document| match &document.source {
+            Source::Text(embedded) => {
+                let whole = embedded.map.span(Span::new(0, embedded.text.len()));
+                (whole.start <= span.start && span.start <= whole.end).then(|| whole.start.saturating_sub(1))
+            }
+            Source::Tree(_) => None,
+        });
+    Some(line_of(opener.unwrap_or(span.start)))
 }
 
 /// A name only a host kind reads (never a plain policy): one no kind
 /// claims holds no policy.
 pub fn is_yaml_or_tf(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [".tf", ".yaml", ".yml"].iter().any(|ext| lower.ends_with(ext))
+    matches!(Syntax::of(name), Some(Syntax::Hcl | Syntax::Yaml))
 }
 
 /// A document's tree, parsed once for both the checks and the evaluator.

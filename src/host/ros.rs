@@ -5,6 +5,7 @@
 //! tags) are computed at deployment, so they are unknown values.
 
 use super::{json_string_document, Document, Extraction, Kind, Source};
+use crate::core::Syntax;
 use crate::parse::parse_diagnostics;
 use crate::parse::{self, Member, Node, Value};
 
@@ -13,21 +14,16 @@ const MARKER: &str = "ROSTemplateFormatVersion";
 pub const JSON_KIND: Kind = Kind {
     name: "ROS template (JSON)",
     claims: |name, text| {
-        has_extension(name, &[".json"]) && text.contains(MARKER) && text.trim_start().starts_with('{')
+        Syntax::of(name) == Some(Syntax::Json) && text.contains(MARKER) && text.trim_start().starts_with('{')
     },
     extract: extract_json,
 };
 
 pub const YAML_KIND: Kind = Kind {
     name: "ROS template (YAML)",
-    claims: |name, text| has_extension(name, &[".yaml", ".yml"]) && text.contains(MARKER),
+    claims: |name, text| Syntax::of(name) == Some(Syntax::Yaml) && text.contains(MARKER),
     extract: extract_yaml,
 };
-
-fn has_extension(name: &str, extensions: &[&str]) -> bool {
-    let lower = name.to_ascii_lowercase();
-    extensions.iter().any(|ext| lower.ends_with(ext))
-}
 
 /// Which properties of which resource types hold policy documents.
 /// `PolicyDocumentUnchecked` is listed first: ROS uses it instead of

@@ -20,7 +20,7 @@ use crate::parse::{Member, Node, Value};
 
 pub const KIND: Kind = Kind {
     name: "Terraform",
-    claims: |name, _| name.to_ascii_lowercase().ends_with(".tf"),
+    claims: |name, _| crate::core::Syntax::of(name) == Some(crate::core::Syntax::Hcl),
     extract,
 };
 

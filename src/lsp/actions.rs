@@ -22,7 +22,7 @@ use crate::config;
 use crate::core::Applicability;
 use crate::core::Diagnostic;
 use crate::core::Span;
-use crate::host::{self, Source};
+use crate::host;
 
 use super::diagnostics::nearest_config;
 use super::documents::{file_uri, Document, Encoding, Text};
@@ -31,7 +31,7 @@ use super::documents::{file_uri, Document, Encoding, Text};
 // lsp-types keys edits by `Uri`, whose parsed form caches lazily; the
 // key never changes once built.
 #[allow(clippy::mutable_key_type)]
-pub fn fix(
+pub(super) fn fix(
     doc: &Document,
     finding: &Diagnostic,
     lsp: lsp_types::Diagnostic,
@@ -72,7 +72,7 @@ fn capitalized(message: &str) -> String {
 
 /// One edit that turns `old` into `new`: the span between their common
 /// prefix and suffix, so the editor keeps the cursor and folds elsewhere.
-pub fn minimal_edit(old: &Text, new: &str, encoding: Encoding) -> TextEdit {
+pub(super) fn minimal_edit(old: &Text, new: &str, encoding: Encoding) -> TextEdit {
     let old_text = &old.text;
     let mut prefix = old_text
         .bytes()
@@ -100,7 +100,7 @@ pub fn minimal_edit(old: &Text, new: &str, encoding: Encoding) -> TextEdit {
 }
 
 /// The reason written into a new suppression, for the user to replace.
-pub const REASON: &str = "TODO: say why this finding is accepted";
+pub(super) const REASON: &str = "TODO: say why this finding is accepted";
 
 /// The suppression action for `finding` in `doc`; `None` when the finding
 /// cannot be suppressed here (an untitled JSON document has no
@@ -108,7 +108,7 @@ pub const REASON: &str = "TODO: say why this finding is accepted";
 // lsp-types keys edits by `Uri`, whose parsed form caches lazily; the
 // key never changes once built.
 #[allow(clippy::mutable_key_type)]
-pub fn suppression(
+pub(super) fn suppression(
     doc: &Document,
     finding: &Diagnostic,
     lsp: lsp_types::Diagnostic,
@@ -116,7 +116,7 @@ pub fn suppression(
     can_create: bool,
 ) -> Option<CodeAction> {
     let rule = finding.rule.id();
-    let (edit, title) = match comment_line(doc, finding.span) {
+    let (edit, title) = match host::comment_line(&doc.name, &doc.text.text, finding.span) {
         Some(line_start) => {
             let text = &doc.text.text;
             let indent: String = text[line_start..]
@@ -142,35 +142,6 @@ pub fn suppression(
         edit: Some(edit),
         ..Default::default()
     })
-}
-
-/// Where a suppression comment for a finding at `span` goes: the start of
-/// the finding's line, or, when the finding is in a policy written as text
-/// (a heredoc, a quoted string, a YAML block scalar), of the line that opens
-/// that text, since a comment covers the construct starting on the next
-/// line. `None` for hosts without comments (JSON).
-fn comment_line(doc: &Document, span: Span) -> Option<usize> {
-    let lower = doc.name.to_ascii_lowercase();
-    if !(lower.ends_with(".tf") || lower.ends_with(".yaml") || lower.ends_with(".yml")) {
-        return None;
-    }
-    let text = &doc.text.text;
-    let line_of = |offset: usize| text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let Some(kind) = host::kind_for(&doc.name, text) else {
-        return Some(line_of(span.start));
-    };
-    let extraction = (kind.extract)(text);
-    let opener = extraction
-        .documents
-        .iter()
-        .find_map(|document| match &document.source {
-            Source::Text(embedded) => {
-                let whole = embedded.map.span(Span::new(0, embedded.text.len()));
-                (whole.start <= span.start && span.start <= whole.end).then(|| whole.start.saturating_sub(1))
-            }
-            Source::Tree(_) => None,
-        });
-    Some(line_of(opener.unwrap_or(span.start)))
 }
 
 /// A `[[suppress]]` entry for `finding` appended to the nearest

@@ -28,7 +28,7 @@ const DOCUMENT_ELEMENTS: &[(&str, &str)] = &[
 
 /// Completion items at byte `offset`; `range` turns a span into the
 /// client's range. Empty when the cursor is in no slot we know.
-pub fn complete(
+pub(super) fn complete(
     text: &str,
     offset: usize,
     yaml: bool,

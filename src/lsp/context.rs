@@ -10,7 +10,7 @@ use crate::core::Span;
 
 /// What the policy expects at the cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Slot {
+pub(super) enum Slot {
     /// A value of `Action`/`NotAction`.
     Action,
     /// A key of `Condition` (or a data source's `operator`).
@@ -26,7 +26,7 @@ pub enum Slot {
 
 /// The cursor's word and slot.
 #[derive(Debug, Clone)]
-pub struct Context {
+pub(super) struct Context {
     pub slot: Slot,
     /// The whole word around the cursor (what a completion replaces).
     pub word: Span,
@@ -40,7 +40,7 @@ fn is_word(c: char) -> bool {
 }
 
 /// The context at byte `offset` of `text`; `yaml` picks the indentation reading.
-pub fn at(text: &str, offset: usize, yaml: bool) -> Context {
+pub(super) fn at(text: &str, offset: usize, yaml: bool) -> Context {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;

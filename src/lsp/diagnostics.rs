@@ -21,11 +21,11 @@ use crate::settings::{ConfigSource, LoadError, Overrides, Workspace};
 use super::documents::{file_uri, Document, Encoding, Text};
 
 /// The `source` every diagnostic carries.
-pub const SOURCE: &str = "policy-check";
+pub(super) const SOURCE: &str = "policy-check";
 
 /// A configuration file that could not be used, with where to show it.
 #[derive(Debug)]
-pub struct ConfigProblem {
+pub(super) struct ConfigProblem {
     /// The TOML file's URI when it is known, else the document's.
     pub uri: Uri,
     pub diagnostic: lsp_types::Diagnostic,
@@ -33,7 +33,7 @@ pub struct ConfigProblem {
 
 /// What linting one document gives.
 #[derive(Debug, Default)]
-pub struct Linted {
+pub(super) struct Linted {
     pub findings: Vec<Diagnostic>,
     /// Diagnostics with no finding behind them (a document too large to lint).
     pub notes: Vec<lsp_types::Diagnostic>,
@@ -44,7 +44,7 @@ pub struct Linted {
 
 /// A fresh set of configuration lookups, rooted at `root`: rebuilt whenever
 /// a `policy-check.toml` changes, so nothing stale is cached.
-pub fn workspace(root: &Path) -> Workspace {
+pub(super) fn workspace(root: &Path) -> Workspace {
     // Discovery cannot fail up front: files are read by `resolve`.
     Workspace::new(root, ConfigSource::Discover, Overrides::default())
         .unwrap_or_else(|_| unreachable!("discovered configuration is loaded lazily"))
@@ -52,21 +52,21 @@ pub fn workspace(root: &Path) -> Workspace {
 
 /// Whether `path` is a configuration file (whose diagnostics are ours to
 /// publish, not a document's).
-pub fn is_config(path: &Path) -> bool {
+pub(super) fn is_config(path: &Path) -> bool {
     path.file_name().is_some_and(|n| n == config::FILE_NAME)
 }
 
 /// Lints `doc` with the settings of its file. A file the configuration
 /// excludes, or one that holds no policy, gets no findings: an editor shows
 /// every JSON and YAML file, and most are not policies.
-pub fn lint(doc: &Document, workspace: &mut Workspace, encoding: Encoding) -> Linted {
+pub(super) fn lint(doc: &Document, workspace: &mut Workspace, encoding: Encoding) -> Linted {
     analyze(doc, workspace, encoding, false)
 }
 
 /// [`lint`], and with `fix` the document's safe fixes applied as `--fix`
 /// applies them (the engine's fix loop): `fixed` is then the fixed text,
 /// when it differs.
-pub fn analyze(doc: &Document, workspace: &mut Workspace, encoding: Encoding, fix: bool) -> Linted {
+pub(super) fn analyze(doc: &Document, workspace: &mut Workspace, encoding: Encoding, fix: bool) -> Linted {
     let mut linted = Linted::default();
     if doc.text.text.len() as u64 > DEFAULT_MAX_FILE_SIZE {
         linted.notes.push(lsp_types::Diagnostic {
@@ -111,6 +111,7 @@ pub fn analyze(doc: &Document, workspace: &mut Workspace, encoding: Encoding, fi
                 .map(|query| (query, Selected::ByConfig)),
             baseline: None,
             fix: fix.then_some(false),
+            write: None,
         },
     );
     linted.findings = analysis.report.diagnostics;
@@ -161,7 +162,7 @@ fn config_problem(error: LoadError, document: &Path, doc_uri: &Uri, encoding: En
 }
 
 /// The nearest `policy-check.toml` above `document`, as discovery finds it.
-pub fn nearest_config(document: &Path) -> Option<PathBuf> {
+pub(super) fn nearest_config(document: &Path) -> Option<PathBuf> {
     document
         .ancestors()
         .skip(1)
@@ -171,7 +172,7 @@ pub fn nearest_config(document: &Path) -> Option<PathBuf> {
 
 /// The LSP severity of a finding: security warnings are shown as errors,
 /// as the command line fails on them by default.
-pub fn severity(severity: Severity) -> DiagnosticSeverity {
+pub(super) fn severity(severity: Severity) -> DiagnosticSeverity {
     match severity {
         Severity::Error | Severity::SecurityWarning => DiagnosticSeverity::ERROR,
         Severity::Warning => DiagnosticSeverity::WARNING,
@@ -180,7 +181,12 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
 }
 
 /// One finding as an LSP diagnostic of the document `uri` with text `text`.
-pub fn to_lsp(finding: &Diagnostic, uri: &Uri, text: &Text, encoding: Encoding) -> lsp_types::Diagnostic {
+pub(super) fn to_lsp(
+    finding: &Diagnostic,
+    uri: &Uri,
+    text: &Text,
+    encoding: Encoding,
+) -> lsp_types::Diagnostic {
     let mut message = finding.message.clone();
     if let Some(help) = &finding.help {
         message.push_str("\nhelp: ");

@@ -12,36 +12,27 @@ use crate::core::{LineIndex, Span};
 
 /// How LSP positions count characters within a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
+pub(super) enum Encoding {
     Utf8,
     Utf16,
 }
 
-impl Encoding {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Encoding::Utf8 => "utf-8",
-            Encoding::Utf16 => "utf-16",
-        }
-    }
-}
-
 /// One text with its line starts, for converting offsets and positions.
 #[derive(Debug, Clone)]
-pub struct Text {
+pub(super) struct Text {
     pub text: String,
     index: LineIndex,
 }
 
 impl Text {
-    pub fn new(text: String) -> Self {
+    pub(super) fn new(text: String) -> Self {
         let index = LineIndex::new(&text);
         Text { text, index }
     }
 
     /// The position of byte `offset` (clamped to the text, and back to the
     /// start of a character it falls inside).
-    pub fn position(&self, offset: usize, encoding: Encoding) -> Position {
+    pub(super) fn position(&self, offset: usize, encoding: Encoding) -> Position {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
@@ -55,7 +46,7 @@ impl Text {
         Position::new(line as u32, character as u32)
     }
 
-    pub fn range(&self, span: Span, encoding: Encoding) -> Range {
+    pub(super) fn range(&self, span: Span, encoding: Encoding) -> Range {
         Range::new(
             self.position(span.start, encoding),
             self.position(span.end, encoding),
@@ -65,7 +56,7 @@ impl Text {
     /// The byte offset of `position`; a line past the end is the end of the
     /// text, a character past the end of its line is the line's end, and a
     /// position inside a character is moved to its start.
-    pub fn offset(&self, position: Position, encoding: Encoding) -> usize {
+    pub(super) fn offset(&self, position: Position, encoding: Encoding) -> usize {
         let line = position.line as usize;
         if line >= self.index.line_count() {
             return self.text.len();
@@ -89,14 +80,14 @@ impl Text {
         end
     }
 
-    pub fn span(&self, range: Range, encoding: Encoding) -> Span {
+    pub(super) fn span(&self, range: Range, encoding: Encoding) -> Span {
         let start = self.offset(range.start, encoding);
         let end = self.offset(range.end, encoding).max(start);
         Span::new(start, end)
     }
 
     /// Applies one `didChange` change: a range replaced, or the whole text.
-    pub fn apply(&mut self, change: TextDocumentContentChangeEvent, encoding: Encoding) {
+    pub(super) fn apply(&mut self, change: TextDocumentContentChangeEvent, encoding: Encoding) {
         match change.range {
             Some(range) => {
                 let span = self.span(range, encoding);
@@ -111,7 +102,7 @@ impl Text {
 
 /// An open document.
 #[derive(Debug)]
-pub struct Document {
+pub(super) struct Document {
     pub uri: Uri,
     /// Its file, for a `file:` URI: settings are those of this path.
     pub path: Option<PathBuf>,
@@ -128,7 +119,7 @@ pub struct Document {
 }
 
 impl Document {
-    pub fn new(uri: Uri, version: i32, text: String) -> Self {
+    pub(super) fn new(uri: Uri, version: i32, text: String) -> Self {
         let path = file_path(&uri);
         let name = match &path {
             Some(path) => path.to_string_lossy().into_owned(),
@@ -148,7 +139,7 @@ impl Document {
 
 /// The path of a `file:` URI, percent-decoded; `None` for other schemes
 /// (`untitled:`), which get the built-in settings.
-pub fn file_path(uri: &Uri) -> Option<PathBuf> {
+pub(super) fn file_path(uri: &Uri) -> Option<PathBuf> {
     let rest = uri.as_str().strip_prefix("file://")?;
     // `file://host/path`: only the local host is a path here.
     let path = if rest.starts_with('/') {
@@ -178,7 +169,7 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
 }
 
 /// The `file:` URI of a path, percent-encoding what a URI cannot hold.
-pub fn file_uri(path: &std::path::Path) -> Option<Uri> {
+pub(super) fn file_uri(path: &std::path::Path) -> Option<Uri> {
     let mut out = String::from("file://");
     for b in path.to_string_lossy().bytes() {
         if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {

@@ -11,9 +11,9 @@ use crate::conditions::{vocabulary, Compare, Quantifier};
 use crate::core::Diagnostic;
 use crate::core::Rule;
 use crate::core::Span;
-use crate::host::{self, Source};
+use crate::engine;
 use crate::model::Policy;
-use crate::parse::{self, Node};
+use crate::parse::Node;
 
 use super::context::{self, Slot};
 
@@ -22,7 +22,7 @@ const LISTED: usize = 40;
 
 /// The hover text (Markdown) at `offset` of a document, and the span it is
 /// about; `None` when there is nothing to say.
-pub fn hover(
+pub(super) fn hover(
     name: &str,
     text: &str,
     offset: usize,
@@ -63,7 +63,7 @@ pub fn hover(
 }
 
 /// A rule's documentation, as `policy-check explain` prints it.
-pub fn rule_docs(rule: Rule) -> String {
+pub(super) fn rule_docs(rule: Rule) -> String {
     let meta = rule.meta();
     let mut out = format!(
         "**{}** ({})\n\n{}\n\n**What it catches**: {}\n\n**Why it matters**: {}\n",
@@ -276,26 +276,12 @@ fn statement_actions(name: &str, text: &str, offset: usize) -> Option<Vec<String
                 .unwrap_or_default(),
         )
     };
-    match host::kind_for(name, text) {
-        Some(kind) => {
-            let extraction = (kind.extract)(text);
-            extraction
-                .documents
-                .iter()
-                .find_map(|document| match &document.source {
-                    Source::Tree(root) => found(root, &|s| s),
-                    Source::Text(embedded) => {
-                        let parsed = parse::parse(&embedded.text);
-                        let root = parsed.root.as_ref()?;
-                        found(root, &|s| embedded.map.span(s))
-                    }
-                })
-        }
-        None => {
-            let parsed = parse::parse(text);
-            found(parsed.root.as_ref()?, &|s| s)
-        }
-    }
+    let mut actions = None;
+    engine::read::trees(name, text, &mut |root, map| {
+        actions = found(root, map);
+        actions.is_some()
+    });
+    actions
 }
 
 #[cfg(test)]

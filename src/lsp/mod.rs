@@ -8,13 +8,13 @@
 //! the command line's settings, and [`context`], [`hover`], [`completion`]
 //! and [`actions`] answer the requests.
 
-pub mod actions;
-pub mod completion;
-pub mod context;
-pub mod diagnostics;
-pub mod documents;
-pub mod hover;
-pub mod server;
+mod actions;
+mod completion;
+mod context;
+mod diagnostics;
+mod documents;
+mod hover;
+mod server;
 pub mod transport;
 
 use std::io;

@@ -30,7 +30,7 @@ use super::documents::{file_path, Document, Encoding};
 use super::transport::log_message;
 
 /// The code action kind of "fix everything safe in this file".
-pub const FIX_ALL: &str = "source.fixAll.policy-check";
+pub(super) const FIX_ALL: &str = "source.fixAll.policy-check";
 
 /// How long the user must pause after a change before it is linted, and
 /// the longest a change waits while the user keeps typing.
@@ -43,7 +43,7 @@ enum Flow {
     Exit,
 }
 
-pub struct Server {
+pub(super) struct Server {
     sender: Sender<Message>,
     receiver: Receiver<Message>,
     encoding: Encoding,
@@ -60,7 +60,7 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn new(sender: Sender<Message>, receiver: Receiver<Message>) -> Self {
+    pub(super) fn new(sender: Sender<Message>, receiver: Receiver<Message>) -> Self {
         let root = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
         Server {
             sender,
@@ -80,7 +80,7 @@ impl Server {
 
     /// Serves until `exit`; returns the process exit code (0 when `exit`
     /// came after `shutdown`, as the protocol asks, else 1).
-    pub fn run(mut self) -> u8 {
+    pub(super) fn run(mut self) -> u8 {
         if !self.wait_for_initialize() {
             return 1;
         }
@@ -618,6 +618,5 @@ fn too_large(doc: &Document) -> bool {
 
 /// Whether the document is read as YAML (a ROS template).
 fn is_yaml(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".yaml") || lower.ends_with(".yml")
+    crate::core::Syntax::of(name) == Some(crate::core::Syntax::Yaml)
 }

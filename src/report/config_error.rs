@@ -12,7 +12,7 @@ use super::escape::{self, Shown};
 use super::Style;
 use crate::config::ConfigError;
 
-pub fn write(
+pub(crate) fn write(
     name: &str,
     text: &str,
     error: &ConfigError,

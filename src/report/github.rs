@@ -11,7 +11,7 @@ use crate::core::Severity;
 /// One annotation per finding of one file. Values are escaped before the
 /// runner's own escaping, so a line break from the file shows as `\n`
 /// instead of breaking the message, and `##[` cannot start a command.
-pub fn render_file(report: &FileReport) -> String {
+pub(super) fn render_file(report: &FileReport) -> String {
     let mut out = String::new();
     let name = escape::text(&report.name);
     for (d, start, end) in super::located(report) {

@@ -43,7 +43,7 @@ fn severity(severity: Severity) -> &'static str {
 }
 
 /// One file's issues as JSON objects separated by commas.
-pub fn render_file(report: &FileReport) -> String {
+pub(super) fn render_file(report: &FileReport) -> String {
     if report.diagnostics.is_empty() {
         return String::new();
     }

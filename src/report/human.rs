@@ -44,7 +44,7 @@ const ELLIPSIS: &str = "...";
 /// its section.
 /// A finding `--fix` would fix (with `unsafe_fixes`, also by an unsafe fix)
 /// is marked `[*]` after its rule id, as ruff marks them.
-pub fn render_file(
+pub(crate) fn render_file(
     handler: &GraphicalReportHandler,
     report: &FileReport,
     docs: Option<&str>,
@@ -94,7 +94,7 @@ pub fn render_file(
 
 /// `d` as it is drawn against `shown`: its spans moved onto the shown text
 /// and its message, help and labels escaped.
-pub fn shown_diagnostic(d: &Diagnostic, shown: &Shown<'_>) -> Diagnostic {
+pub(crate) fn shown_diagnostic(d: &Diagnostic, shown: &Shown<'_>) -> Diagnostic {
     Diagnostic {
         message: escape::text(&d.message).into_owned(),
         help: d.help.as_deref().map(|h| escape::text(h).into_owned()),
@@ -111,7 +111,7 @@ pub fn shown_diagnostic(d: &Diagnostic, shown: &Shown<'_>) -> Diagnostic {
     }
 }
 
-pub fn handler(style: Style) -> GraphicalReportHandler {
+pub(crate) fn handler(style: Style) -> GraphicalReportHandler {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -128,12 +128,12 @@ pub fn handler(style: Style) -> GraphicalReportHandler {
 
 /// Where rule ids link to under `style`: the published rule reference on a
 /// terminal, nothing elsewhere or when none is published.
-pub fn links_to(style: Style) -> Option<&'static str> {
+pub(crate) fn links_to(style: Style) -> Option<&'static str> {
     crate::rule_docs::PUBLISHED.filter(|_| style.links)
 }
 
 /// Renders one diagnostic against its file into `out`.
-pub fn render<S: SourceCode>(
+pub(crate) fn render<S: SourceCode>(
     handler: &GraphicalReportHandler,
     d: &Diagnostic,
     source: &S,
@@ -179,9 +179,9 @@ fn render_without_snippet(
 
 /// "Found 3 problems (2 errors, 1 warning) in 2 of 5 files; 2 blocking
 /// (error)." then what was passed over, then the configuration applied.
-pub fn summary(totals: &Totals, run: &RunFacts) -> String {
+pub(crate) fn summary(totals: &Totals, run: &RunFacts) -> String {
     let total: usize = totals.by_severity.iter().sum();
-    let noun = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let noun = crate::core::text::count;
     // Unreadable files are said on their own line below.
     let unread = totals.by_rule[Rule::IoError as usize];
     // Writing a baseline reports no finding: saying "No problems found"
@@ -383,7 +383,7 @@ impl<S: SourceCode> MietteDiagnostic for Adapter<'_, S> {
 
 /// A named source text with a line index, implementing miette's
 /// [`SourceCode`] in time logarithmic in the file size.
-pub struct IndexedSource<'a> {
+pub(crate) struct IndexedSource<'a> {
     name: &'a str,
     text: Cow<'a, str>,
     index: LineIndex,
@@ -393,7 +393,7 @@ pub struct IndexedSource<'a> {
 }
 
 impl<'a> IndexedSource<'a> {
-    pub fn new(name: &'a str, text: &'a str) -> Self {
+    pub(crate) fn new(name: &'a str, text: &'a str) -> Self {
         IndexedSource::owned(name, Cow::Borrowed(text))
     }
 
@@ -408,7 +408,7 @@ impl<'a> IndexedSource<'a> {
 
     /// A file's escaped text; spans drawn against it must be mapped with
     /// [`Shown::span`] (see [`shown_diagnostic`]).
-    pub fn escaped(name: &'a str, shown: &'a Shown<'a>) -> Self {
+    pub(crate) fn escaped(name: &'a str, shown: &'a Shown<'a>) -> Self {
         IndexedSource {
             file: Some(shown),
             ..IndexedSource::new(name, shown.text())
@@ -422,7 +422,7 @@ impl IndexedSource<'_> {
     }
 
     /// Line and column in the file of `offset` in the shown text.
-    pub fn file_line_column(&self, offset: usize) -> crate::core::LineColumn {
+    pub(crate) fn file_line_column(&self, offset: usize) -> crate::core::LineColumn {
         let Some(shown) = self.file else {
             return self.index.line_column(&self.text, offset);
         };
@@ -446,7 +446,7 @@ impl IndexedSource<'_> {
 
     /// Whether every span (into the shown text) starts and ends near enough
     /// to the start of its line for miette to draw it.
-    pub fn can_show_spans(&self, spans: impl IntoIterator<Item = Span>) -> bool {
+    pub(crate) fn can_show_spans(&self, spans: impl IntoIterator<Item = Span>) -> bool {
         spans
             .into_iter()
             .flat_map(|span| [span.start, span.end])

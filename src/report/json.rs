@@ -14,7 +14,7 @@ use crate::core::{LineIndex, Span};
 /// embedded policy it was the path in the host file), and `document` says
 /// where that document sits in the host (`null` for a plain policy file).
 /// (Adding `fix` to each finding is compatible: no bump.)
-pub const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Summary {
@@ -131,12 +131,12 @@ fn json_diagnostic<'a>(index: &LineIndex, report: &'a FileReport, d: &'a Diagnos
 
 /// Opens the document. The totals come after the findings, so findings can
 /// be written as each file is done instead of being held for the whole run.
-pub fn write_start(out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_start(out: &mut dyn Write) -> io::Result<()> {
     write!(out, "{{\"version\":{SCHEMA_VERSION},\"diagnostics\":[")
 }
 
 /// One file's findings as JSON objects separated by commas.
-pub fn render_file(report: &FileReport) -> String {
+pub(crate) fn render_file(report: &FileReport) -> String {
     if report.diagnostics.is_empty() {
         return String::new();
     }
@@ -156,7 +156,7 @@ pub fn render_file(report: &FileReport) -> String {
 }
 
 /// Closes the document with the run's totals.
-pub fn write_end(totals: &Totals, run: &RunFacts, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_end(totals: &Totals, run: &RunFacts, out: &mut dyn Write) -> io::Result<()> {
     let summary = Summary {
         error: totals.count(Severity::Error),
         security_warning: totals.count(Severity::SecurityWarning),
@@ -186,7 +186,7 @@ pub fn write_end(totals: &Totals, run: &RunFacts, out: &mut dyn Write) -> io::Re
 }
 
 /// `--statistics --format json`: `[{"rule": ..., "count": ...}]`, most frequent first.
-pub fn write_statistics(totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_statistics(totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
     #[derive(Serialize)]
     struct Row {
         rule: &'static str,

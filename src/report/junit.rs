@@ -11,13 +11,13 @@ use super::escape;
 use crate::core::FileReport;
 
 /// The XML declaration and the opening root element.
-pub fn write_start(out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write_start(out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
     writeln!(out, "<testsuites name=\"policy-check\">")
 }
 
 /// One `<testsuite>` for a file with findings; nothing for a clean file.
-pub fn render_file(report: &FileReport) -> String {
+pub(super) fn render_file(report: &FileReport) -> String {
     if report.diagnostics.is_empty() {
         return String::new();
     }
@@ -60,7 +60,7 @@ pub fn render_file(report: &FileReport) -> String {
 
 /// Closes the root element; a run with no finding is one passing test case,
 /// so a report always holds a test.
-pub fn write_end(any_finding: bool, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write_end(any_finding: bool, out: &mut dyn Write) -> io::Result<()> {
     if !any_finding {
         writeln!(
             out,

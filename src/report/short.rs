@@ -8,7 +8,7 @@ use crate::core::FileReport;
 
 /// One line per finding of one file. Name and message are escaped, so a
 /// line break in either cannot start a line that looks like a finding.
-pub fn render_file(report: &FileReport) -> String {
+pub(super) fn render_file(report: &FileReport) -> String {
     let mut out = String::new();
     let name = escape::text(&report.name);
     for (d, at, _) in super::located(report) {

@@ -268,7 +268,10 @@ impl Documents for Reader<'_, '_> {
 
     fn computed(&mut self, name: &str, computed: Computed<'_>) {
         self.loaded.unknown.push(match computed {
-            Computed::Whole(count) => format!("{name} ({} computed whole)", plural(count, "document")),
+            Computed::Whole(count) => format!(
+                "{name} ({} computed whole)",
+                crate::core::text::count(count, "document")
+            ),
             Computed::Document(location) => format!("{name} ({location})"),
         });
     }
@@ -288,13 +291,5 @@ impl Documents for Reader<'_, '_> {
             self.loaded
                 .classify_and_evaluate(name.to_string(), text, root, lowered, self.request);
         }
-    }
-}
-
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
     }
 }

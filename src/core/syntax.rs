@@ -1,0 +1,54 @@
+//! Core: the syntaxes of the files policy-check reads, and the one table of
+//! file-name extensions that decides a file's syntax (walking, host kinds,
+//! suppression comments and the language server all ask it).
+
+/// The syntax a file is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Json,
+    /// Terraform's HCL.
+    Hcl,
+    Yaml,
+}
+
+/// Every extension read, with its syntax (`.tf.json` is JSON).
+const EXTENSIONS: &[(&str, Syntax)] = &[
+    (".json", Syntax::Json),
+    (".tf", Syntax::Hcl),
+    (".yaml", Syntax::Yaml),
+    (".yml", Syntax::Yaml),
+];
+
+impl Syntax {
+    /// The syntax of a file named `name`, by its extension in any case;
+    /// `None` for a name policy-check does not read.
+    pub fn of(name: &str) -> Option<Syntax> {
+        let lower = name.to_ascii_lowercase();
+        EXTENSIONS
+            .iter()
+            .find(|(extension, _)| lower.ends_with(extension))
+            .map(|(_, syntax)| *syntax)
+    }
+
+    /// Whether files of this syntax have comments (and so suppression comments).
+    pub fn has_comments(self) -> bool {
+        self != Syntax::Json
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions_decide_the_syntax_in_any_case() {
+        assert_eq!(Syntax::of("a/p.JSON"), Some(Syntax::Json));
+        assert_eq!(Syntax::of("main.tf"), Some(Syntax::Hcl));
+        assert_eq!(Syntax::of("plan.tf.json"), Some(Syntax::Json));
+        assert_eq!(Syntax::of("t.yml"), Some(Syntax::Yaml));
+        assert_eq!(Syntax::of("t.Yaml"), Some(Syntax::Yaml));
+        assert_eq!(Syntax::of("notes.txt"), None);
+        assert_eq!(Syntax::of("tf"), None);
+        assert!(!Syntax::Json.has_comments() && Syntax::Hcl.has_comments());
+    }
+}
