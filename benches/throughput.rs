@@ -391,6 +391,29 @@ fn tables(root: &Path) -> io::Result<()> {
         }
         row("  baseline (read + serde_json)", &base_m);
     }
+    if let Some(before) = &before {
+        // Issue 24's other bound: the 20,000-file tree, this binary against
+        // the older one, paired in the same run.
+        Corpus::ensure(root)?;
+        let tree = root.join("small");
+        let mut new = Command::new(BIN);
+        new.args(["--isolated", "--format", "json"]).arg(&tree);
+        let mut old = Command::new(before);
+        old.args(["--isolated", "--format", "json"]).arg(&tree);
+        let [new_m, old_m] = measure_pair(&mut new, &mut old, RUNS)?;
+        println!(
+            "{:<58} {:>10} {:>9} {:>8}",
+            "20,000 small files, process start to exit", "wall", "peak RSS", "/ before"
+        );
+        for (label, m) in [("policy-check", &new_m), ("  POLICY_CHECK_BEFORE", &old_m)] {
+            println!(
+                "{label:<58} {:>7.2} ms {:>6.1} MiB {:>8.2}",
+                ms(m.wall),
+                m.max_rss_kib as f64 / 1024.0,
+                ratio(m, &old_m)
+            );
+        }
+    }
     Ok(())
 }
 
