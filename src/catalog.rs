@@ -260,7 +260,7 @@ impl Table {
 
     fn lookup(&self, action: &str) -> Option<&Operation> {
         self.by_lowercase
-            .get(&action.to_ascii_lowercase())
+            .get(wildcard::fold_str(action).as_ref())
             .map(|&i| &self.operations[i])
     }
 
@@ -293,7 +293,7 @@ impl Table {
     ) -> impl Iterator<Item = &'t Operation> + 't {
         let needs = wildcard::literal_bytes(pattern);
         let pattern = match case {
-            Case::Insensitive => pattern.to_ascii_lowercase(),
+            Case::Insensitive => wildcard::fold_str(pattern).into_owned(),
             Case::Sensitive => pattern.to_string(),
         };
         run.filter(move |&i| self.classes[i] & needs == needs)
@@ -316,9 +316,10 @@ impl Table {
     /// Describe operations instead of the whole table.
     fn run(&self, pattern: &str) -> (usize, std::ops::Range<usize>) {
         let head = literal_head(pattern);
-        let lower = head.to_ascii_lowercase();
-        let start = self.lowercase.partition_point(|a| a.as_str() < lower.as_str());
-        let run = self.lowercase[start..].partition_point(|a| a.starts_with(&lower));
+        let lower = wildcard::fold_str(head);
+        let lower = lower.as_ref();
+        let start = self.lowercase.partition_point(|a| a.as_str() < lower);
+        let run = self.lowercase[start..].partition_point(|a| a.starts_with(lower));
         (head.len(), start..start + run)
     }
 }
@@ -390,7 +391,7 @@ impl Catalog {
     fn service_index(&self, service: &str) -> Option<usize> {
         self.sources
             .iter()
-            .position(|(code, _)| code.eq_ignore_ascii_case(service))
+            .position(|(code, _)| wildcard::fold_str(code) == wildcard::fold_str(service))
     }
 
     fn table_at(&self, i: usize) -> &Table {

@@ -205,10 +205,19 @@ fn match_element(
     case: Case,
     wanted: &str,
 ) -> Result<(String, Span, String), (String, Span)> {
-    let hit = element
-        .values
-        .iter()
-        .find(|v| wildcard::matches(v.value, wanted, case));
+    // The resource `*` is what an operation without resource-level
+    // authorization is evaluated on: only a value of `*` alone grants it
+    // (RAM: "Resource must be `*`"), not `?`, `*?` or `?*`, which would
+    // match the one-character string. The linter's `resource-not-supported`
+    // says the same.
+    let every = name == "Resource" && wanted == "*";
+    let hit = element.values.iter().find(|v| {
+        if every {
+            !v.value.is_empty() && v.value.chars().all(|c| c == '*')
+        } else {
+            wildcard::matches(v.value, wanted, case)
+        }
+    });
     match (element.negated, hit) {
         (false, Some(v)) => Ok((
             format!("{name} `{}` matches `{wanted}`", v.value),
