@@ -2,27 +2,34 @@
 //! policies allow any request OLD's do not, and finds a witness request when
 //! they do ([`compare`]); the reports live in [`output`].
 //!
-//! The decision is exact by partition, not by sampling. For one action, a
-//! statement's verdict depends only on which of the patterns and condition
-//! values in play a request matches. So the requests worth asking are one per
-//! realizable combination: actions grouped by the statements that name them,
-//! one resource per realizable combination of resource patterns
-//! ([`lang::signatures`]), and per condition key one value set per
-//! realizable combination of the entries testing it (values at and beside
-//! every numeric, date and CIDR boundary; strings from the pattern
-//! automaton; absent). Every such request is evaluated with the simulator's
-//! own evaluator on both sides, so the semantics are `simulate`'s by
-//! construction. Whatever the partition cannot cover exactly is reported as
-//! `unknown`, never as "no new access", and every witness is re-checked
-//! through [`crate::simulate::simulate`] before it is reported.
+//! The decision is exact by construction (docs/design/diff.md). Actions are
+//! a language, not a list: they are split into classes no statement tells
+//! apart, over every well-formed action, catalogued or not ([`lang`]). For
+//! one class, a request is a point in a product of independent dimensions
+//! (the resource; each condition key's values), and each dimension has
+//! finitely many choices that differ for the statements in play (one
+//! resource per realizable combination of patterns, values at and beside
+//! every boundary, one value set per realizable combination of entries).
+//! [`search`] walks the dimensions keeping only the distinct, undominated
+//! vectors of "still applying" statements, so it never enumerates the
+//! product. Every choice is judged by the simulator's own evaluator, and
+//! every witness is re-checked through [`crate::simulate::simulate`]
+//! before it is reported. `unknown` is left for what the model does not
+//! cover: an operator it does not know, a key tested by operators of
+//! different types, a value that does not parse.
 
 pub mod git;
 pub mod lang;
 pub mod output;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant as Clock};
+
+use rayon::prelude::*;
 
 use crate::catalog::{catalog, ResourceType};
 use crate::conditions::evaluate;
@@ -31,19 +38,20 @@ use crate::conditions::{vocabulary, Family};
 use crate::host::Embedded;
 use crate::model::{Effect, Element, Policy, Statement};
 use crate::parse::Node;
-use crate::simulate::eval::{decide, evaluate_policy, Decision, Request, StatementResult};
+use crate::simulate::eval::{decide, element_applies, evaluate_policy, Decision, Request, StatementResult};
 use crate::simulate::{to_host, FileStatus, PolicyFile, Reparsed};
 use crate::source::Span;
-use crate::wildcard::{self, Case};
+use crate::wildcard::{fold_str, Case};
 use lang::Item;
 use std::borrow::Cow;
 
-/// Product states one pattern automaton may visit before the answer is unknown.
-const STATE_LIMIT: usize = 50_000;
-/// Requests asked for one group of actions before the answer is unknown.
-const REQUEST_LIMIT: usize = 200_000;
-/// Value sets kept for one condition key before the answer is unknown.
-const SET_LIMIT: usize = 512;
+/// Product states one automaton search may visit: a bound on memory for
+/// hostile input (about a hundred bytes a state), far above what policies
+/// of RAM's sizes reach.
+const STATE_LIMIT: usize = 2_000_000;
+/// Value sets kept for one condition key: the sets of values a request
+/// may carry that differ for the entries testing the key.
+const SET_LIMIT: usize = 4096;
 
 /// A statement of one side, located.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,38 +127,6 @@ impl<'a> Side<'a> {
             .flat_map(|(file, policy)| policy.statements.iter().map(move |s| (*file, s)))
     }
 
-    /// The same side with only the statements whose Action/NotAction
-    /// applies to `action`: the others cannot change a decision about it,
-    /// and a group's search asks many requests.
-    fn restricted(&self, action: &str) -> Side<'a> {
-        let policies = self
-            .policies
-            .iter()
-            .map(|(file, policy)| {
-                let statements = policy
-                    .statements
-                    .iter()
-                    .filter(|s| action_applies(s, action))
-                    .cloned()
-                    .collect();
-                (
-                    *file,
-                    Policy {
-                        root: policy.root,
-                        kind: policy.kind,
-                        statements,
-                    },
-                )
-            })
-            .filter(|(_, policy)| !policy.statements.is_empty())
-            .collect();
-        Side {
-            files: self.files,
-            policies,
-            embedded: self.embedded.clone(),
-        }
-    }
-
     fn evaluate(&self, request: &Request) -> Result<Vec<StatementResult>, String> {
         let mut results = Vec::new();
         for (file, policy) in &self.policies {
@@ -166,6 +142,15 @@ impl<'a> Side<'a> {
 
 /// Compares the loaded policies of OLD and NEW.
 pub fn compare(old: &[PolicyFile], new: &[PolicyFile]) -> Result<Comparison, Unusable> {
+    compare_with_progress(old, new, None)
+}
+
+/// [`compare`], showing `progress` while it runs.
+pub fn compare_with_progress(
+    old: &[PolicyFile],
+    new: &[PolicyFile],
+    progress: Option<&Progress>,
+) -> Result<Comparison, Unusable> {
     for (side, files) in [("OLD", old), ("NEW", new)] {
         if files.iter().any(|f| matches!(f.status, FileStatus::Unusable(_))) {
             return Err(Unusable {
@@ -180,7 +165,7 @@ pub fn compare(old: &[PolicyFile], new: &[PolicyFile]) -> Result<Comparison, Unu
     let new_roots: Vec<_> = new_parsed.iter().map(Reparsed::root).collect();
     let old_side = make_side(old, &old_roots);
     let new_side = make_side(new, &new_roots);
-    Ok(run(&old_side, &new_side))
+    Ok(run(&old_side, &new_side, progress))
 }
 
 /// A document's tree and the way from its spans back to host bytes.
@@ -210,80 +195,78 @@ fn make_side<'a>(files: &'a [PolicyFile], roots: &'a [Root<'a>]) -> Side<'a> {
 
 /// Whether a statement's Action/NotAction applies to `action`.
 fn action_applies(statement: &Statement<'_>, action: &str) -> bool {
-    statement.action.as_ref().is_some_and(|element| {
-        let hit = element
-            .values
-            .iter()
-            .any(|v| wildcard::matches(v.value, action, Case::Insensitive));
-        hit != element.negated
-    })
+    element_applies(statement.action.as_ref(), false, action)
 }
 
-/// The actions worth asking: every catalogued operation, every literal
-/// action either side names, and for the actions of uncatalogued services
-/// one witness per realizable combination of the wildcard patterns. The
-/// second value says why that last part is unknown, when it is.
-fn action_universe(old: &Side<'_>, new: &Side<'_>) -> (Vec<String>, Option<String>) {
+/// The actions worth asking, one or more per class of actions no statement
+/// tells apart: every catalogued operation, every literal action either
+/// side names, and one shortest action per realizable combination of the
+/// Action patterns and the All Resources operations, found on the language
+/// of well-formed actions ([`lang`]), so an action no table names is asked
+/// whenever a pattern reaches it.
+fn action_universe(old: &Side<'_>, new: &Side<'_>) -> Result<Vec<String>, String> {
     let catalog = catalog();
     let mut actions: Vec<String> = catalog.operations().map(|op| op.action.to_string()).collect();
-    let mut seen: HashMap<String, ()> = actions.iter().map(|a| (a.to_ascii_lowercase(), ())).collect();
-    let mut patterns: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = actions.iter().map(|a| fold_str(a).into_owned()).collect();
+    let mut patterns: Vec<&str> = Vec::new();
+    let mut folded: HashSet<String> = HashSet::new();
     for (_, statement) in old.statements().chain(new.statements()) {
         for value in statement.action.iter().flat_map(|e| &e.values) {
-            if wildcard::has_wildcard(value.value) {
-                patterns.push(value.value.to_string());
-            } else if seen.insert(value.value.to_ascii_lowercase(), ()).is_none() {
+            if folded.insert(fold_str(value.value).into_owned()) {
+                patterns.push(value.value);
+            }
+            if crate::simulate::check_action(value.value).is_ok()
+                && seen.insert(fold_str(value.value).into_owned())
+            {
                 actions.push(value.value.to_string());
             }
         }
     }
     patterns.sort_unstable();
-    patterns.dedup();
-    if patterns.is_empty() {
-        return (actions, None);
-    }
-    // Group 0: a well-formed `service:Name`; then one group per pattern;
-    // then the catalogued services, whose actions are the table's.
-    let mut items = vec![Item::new("?*:?*", Case::Insensitive, true, 0)];
+    let mut items = vec![Item::action_syntax(0)];
     for (i, pattern) in patterns.iter().enumerate() {
         items.push(Item::new(pattern, Case::Insensitive, true, i + 1));
     }
-    let first_service = patterns.len() + 1;
-    let services: Vec<&str> = catalog.tables().map(|t| t.service()).collect();
-    for (i, service) in services.iter().enumerate() {
-        items.push(Item::new(
-            &format!("{service}:*"),
-            Case::Insensitive,
-            true,
-            first_service + i,
-        ));
-    }
-    let Some(found) = lang::signatures(&items, first_service + services.len(), STATE_LIMIT) else {
-        return (
-            actions,
-            Some("the wildcard actions of uncatalogued services are too many to compare exactly".into()),
-        );
-    };
+    let all_resources = catalog
+        .operations()
+        .filter(|op| op.resource_type == ResourceType::AllResources)
+        .map(|op| op.action);
+    items.push(Item::words(all_resources, patterns.len() + 1));
+    let found = lang::signatures(&items, patterns.len() + 2, STATE_LIMIT)
+        .ok_or_else(|| "the Action patterns are too many to compare exactly".to_string())?;
     for (signature, word) in found {
-        let uncatalogued = signature[0] && !signature[first_service..].iter().any(|&b| b);
-        if uncatalogued
-            && signature[1..first_service].iter().any(|&b| b)
-            && seen.insert(word.to_ascii_lowercase(), ()).is_none()
-        {
+        if signature[0] && seen.insert(fold_str(&word).into_owned()) {
             actions.push(word);
         }
     }
-    (actions, None)
+    Ok(actions)
 }
 
-fn run(old: &Side<'_>, new: &Side<'_>) -> Comparison {
-    let (actions, action_unknown) = action_universe(old, new);
+/// What the search found for one group: a witness, nothing, or why it is unknown.
+type Outcome = Result<Option<NewAccess>, String>;
+
+/// A group of actions no statement tells apart: the statements of each side
+/// that apply to them, and whether they are All Resources operations.
+type GroupKey = (Vec<bool>, Vec<bool>, bool);
+
+fn run(old: &Side<'_>, new: &Side<'_>, progress: Option<&Progress>) -> Comparison {
+    let actions = match action_universe(old, new) {
+        Ok(actions) => actions,
+        Err(reason) => {
+            return Comparison {
+                new_access: Vec::new(),
+                unknown: vec![Unknown {
+                    actions: Vec::new(),
+                    reason,
+                }],
+                actions_compared: 0,
+            }
+        }
+    };
     let old_statements: Vec<(usize, &Statement<'_>)> = old.statements().collect();
     let new_statements: Vec<(usize, &Statement<'_>)> = new.statements().collect();
-    // Actions with the same applying statements on both sides and the same
-    // resource rule are indistinguishable: one is asked for all.
-    let mut groups: BTreeMap<(Vec<bool>, Vec<bool>, bool), Vec<String>> = BTreeMap::new();
-    let mut order: Vec<(Vec<bool>, Vec<bool>, bool)> = Vec::new();
+    let mut groups: HashMap<GroupKey, Vec<String>> = HashMap::new();
+    let mut order: Vec<GroupKey> = Vec::new();
     for action in actions {
         let on_new: Vec<bool> = new_statements
             .iter()
@@ -312,28 +295,51 @@ fn run(old: &Side<'_>, new: &Side<'_>) -> Comparison {
             }
         }
     }
+    let actions_compared = groups.values().map(Vec::len).sum();
+    let jobs: Vec<(GroupKey, Vec<String>)> = order
+        .into_iter()
+        .map(|key| {
+            let actions = groups.remove(&key).unwrap_or_default();
+            (key, actions)
+        })
+        .collect();
+    if let Some(progress) = progress {
+        progress.total.store(jobs.len(), Ordering::Relaxed);
+    }
+    // Groups are independent: compared in parallel, reported in order.
+    let outcomes: Vec<(Vec<String>, Outcome)> = jobs
+        .into_par_iter()
+        .map(|((on_new, on_old, all_resources), actions)| {
+            let pick = |list: &[(usize, &'_ Statement<'_>)], on: &[bool]| -> Vec<usize> {
+                (0..list.len()).filter(|&i| on[i]).collect()
+            };
+            let relevant = Relevant {
+                new: pick(&new_statements, &on_new)
+                    .into_iter()
+                    .map(|i| new_statements[i].1)
+                    .collect(),
+                old: pick(&old_statements, &on_old)
+                    .into_iter()
+                    .map(|i| old_statements[i].1)
+                    .collect(),
+            };
+            let outcome = search(old, new, &actions, &relevant, all_resources);
+            if let Some(progress) = progress {
+                progress.tick();
+            }
+            (actions, outcome)
+        })
+        .collect();
+    if let Some(progress) = progress {
+        progress.finish();
+    }
     let mut comparison = Comparison {
         new_access: Vec::new(),
         unknown: Vec::new(),
-        actions_compared: groups.values().map(Vec::len).sum(),
+        actions_compared,
     };
-    if let Some(reason) = action_unknown {
-        comparison.unknown.push(Unknown {
-            actions: Vec::new(),
-            reason,
-        });
-    }
-    for key in order {
-        let actions = groups.remove(&key).unwrap_or_default();
-        let (on_new, on_old, all_resources) = key;
-        let relevant: Vec<&Statement<'_>> = new_statements
-            .iter()
-            .zip(&on_new)
-            .chain(old_statements.iter().zip(&on_old))
-            .filter(|(_, &a)| a)
-            .map(|((_, s), _)| *s)
-            .collect();
-        match search(old, new, &actions, &relevant, all_resources) {
+    for (actions, outcome) in outcomes {
+        match outcome {
             Ok(Some(found)) => comparison.new_access.push(found),
             Ok(None) => {}
             Err(reason) => comparison.unknown.push(Unknown { actions, reason }),
@@ -342,7 +348,63 @@ fn run(old: &Side<'_>, new: &Side<'_>) -> Comparison {
     comparison
 }
 
-/// The resources worth asking for `statements`.
+/// A progress line on a terminal for comparisons that take more than a
+/// second: on standard error, only when it is a terminal.
+pub struct Progress {
+    started: Clock,
+    total: AtomicUsize,
+    done: AtomicUsize,
+    shown: AtomicBool,
+    last: Mutex<Clock>,
+}
+
+impl Progress {
+    /// A progress line, when standard error is a terminal.
+    pub fn on_terminal() -> Option<Progress> {
+        use std::io::IsTerminal;
+        std::io::stderr().is_terminal().then(|| Progress {
+            started: Clock::now(),
+            total: AtomicUsize::new(0),
+            done: AtomicUsize::new(0),
+            shown: AtomicBool::new(false),
+            last: Mutex::new(Clock::now()),
+        })
+    }
+
+    fn tick(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.started.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        let Ok(mut last) = self.last.try_lock() else {
+            return;
+        };
+        if self.shown.load(Ordering::Relaxed) && last.elapsed() < Duration::from_millis(200) {
+            return;
+        }
+        *last = Clock::now();
+        self.shown.store(true, Ordering::Relaxed);
+        eprint!(
+            "\rpolicy-check diff: compared {done} of {} action groups",
+            self.total.load(Ordering::Relaxed)
+        );
+    }
+
+    fn finish(&self) {
+        if self.shown.load(Ordering::Relaxed) {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
+/// The statements of each side that apply to a group's actions.
+struct Relevant<'s, 'a> {
+    new: Vec<&'s Statement<'a>>,
+    old: Vec<&'s Statement<'a>>,
+}
+
+/// The resources worth asking for `statements`: one per realizable
+/// combination of their Resource patterns, and `*` itself.
 fn resource_candidates(statements: &[&Statement<'_>], all_resources: bool) -> Result<Vec<String>, String> {
     if all_resources {
         return Ok(vec!["*".to_string()]);
@@ -357,14 +419,19 @@ fn resource_candidates(statements: &[&Statement<'_>], all_resources: bool) -> Re
     items.push(Item::new("?*", Case::Sensitive, true, statements.len()));
     let found = lang::signatures(&items, statements.len() + 1, STATE_LIMIT)
         .ok_or_else(|| "the resource patterns are too many to compare exactly".to_string())?;
-    Ok(found
+    // The words hold no `*` (no pattern names one literally), so `*`,
+    // which only a value of stars grants, is asked on its own.
+    let mut resources: Vec<String> = found
         .into_iter()
         .filter(|(signature, _)| signature[statements.len()])
         .map(|(_, word)| word)
-        .collect())
+        .collect();
+    resources.push("*".to_string());
+    Ok(resources)
 }
 
 /// One condition entry of the statements in play, for one key.
+#[derive(Clone)]
 struct Entry<'a> {
     operator: &'a str,
     values: Vec<&'a str>,
@@ -591,20 +658,168 @@ fn ip_candidates<'a>(values: impl Iterator<Item = &'a str>) -> Option<Vec<String
     Some(out)
 }
 
-/// Asks every distinguishing request for one group of actions; the first
-/// that NEW allows and OLD does not, confirmed, is the witness.
+/// One dimension of a request (its resource, or one condition key's
+/// values): each choice with which relevant statements it lets through.
+struct Dimension {
+    key: Option<String>,
+    choices: Vec<(Vec<bool>, Choice)>,
+}
+
+#[derive(Clone)]
+enum Choice {
+    Resource(String),
+    Values(Option<Vec<String>>),
+}
+
+/// Whether vector `a` is at least as good as `b` for finding new access:
+/// every statement whose applying helps (`wanted`) applies in `a` if in
+/// `b`, and every other applies in `a` only if in `b`. Applying only ever
+/// gets narrower as dimensions are added, so a dominated vector can be
+/// dropped without losing an answer.
+fn dominates(a: &[bool], b: &[bool], wanted: &[bool]) -> bool {
+    a.iter()
+        .zip(b)
+        .zip(wanted)
+        .all(|((&a, &b), &w)| if w { a || !b } else { !a || b })
+}
+
+/// The vectors no other one dominates, each with its choices.
+fn pareto<T>(items: Vec<(Vec<bool>, T)>, wanted: &[bool]) -> Vec<(Vec<bool>, T)> {
+    let mut kept: Vec<(Vec<bool>, T)> = Vec::new();
+    for (vector, payload) in items {
+        if kept.iter().any(|(k, _)| dominates(k, &vector, wanted)) {
+            continue;
+        }
+        kept.retain(|(k, _)| !dominates(&vector, k, wanted));
+        kept.push((vector, payload));
+    }
+    kept
+}
+
+/// Decides one group of actions. A request is a point in a product of
+/// independent dimensions (the resource, each condition key), and a
+/// statement applies when every dimension lets it through; so the search
+/// runs over dimensions, keeping for each reachable vector of "still
+/// applying" statements one way to reach it, and only the vectors no other
+/// one dominates. Nothing is enumerated as a combination: the work is the
+/// number of distinct vectors, not the product of the choices.
 fn search(
     old: &Side<'_>,
     new: &Side<'_>,
     actions: &[String],
-    statements: &[&Statement<'_>],
+    relevant: &Relevant<'_, '_>,
     all_resources: bool,
 ) -> Result<Option<NewAccess>, String> {
-    let action = &actions[0];
-    let (new_only, old_only) = (new.restricted(action), old.restricted(action));
-    let resources = resource_candidates(statements, all_resources)?;
-    let mut keys: Vec<(String, Vec<Entry<'_>>)> = Vec::new();
-    for statement in statements {
+    let statements: Vec<&Statement<'_>> = relevant.new.iter().chain(&relevant.old).copied().collect();
+    let new_count = relevant.new.len();
+    // Applying helps for NEW's Allows and OLD's Denies.
+    let wanted: Vec<bool> = statements
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i < new_count) == s.is_allow())
+        .collect();
+    let mut dimensions = Vec::new();
+    let resources = resource_candidates(&statements, all_resources)?;
+    let choices = resources
+        .into_iter()
+        .map(|r| {
+            let vector = statements
+                .iter()
+                .map(|s| element_applies(s.resource.as_ref(), true, &r))
+                .collect();
+            (vector, Choice::Resource(r))
+        })
+        .collect();
+    dimensions.push(Dimension {
+        key: None,
+        choices: pareto(choices, &wanted),
+    });
+    for (key, entries) in condition_keys(&statements) {
+        let flat: Vec<Entry<'_>> = entries.iter().map(|(_, e)| e.clone()).collect();
+        let mut choices = Vec::new();
+        for candidate in context_candidates(&key, &flat)? {
+            let mut vector = vec![true; statements.len()];
+            for (s, entry) in &entries {
+                let holds = evaluate(entry.operator, &key, &entry.values, candidate.as_deref())
+                    .map_err(|e| format!("`{key}`: {e}"))?
+                    .holds;
+                vector[*s] &= holds;
+            }
+            choices.push((vector, Choice::Values(candidate)));
+        }
+        dimensions.push(Dimension {
+            key: Some(key),
+            choices: pareto(choices, &wanted),
+        });
+    }
+    let new_allows = |v: &[bool]| (0..new_count).any(|i| v[i] && statements[i].is_allow());
+    let mut reached: Vec<(Vec<bool>, Vec<usize>)> = vec![(vec![true; statements.len()], Vec::new())];
+    for dimension in &dimensions {
+        let mut next = Vec::new();
+        for (vector, path) in &reached {
+            for (c, (choice, _)) in dimension.choices.iter().enumerate() {
+                let both: Vec<bool> = vector.iter().zip(choice).map(|(a, b)| *a && *b).collect();
+                if !new_allows(&both) {
+                    continue;
+                }
+                let mut longer = path.clone();
+                longer.push(c);
+                next.push((both, longer));
+            }
+        }
+        next.sort_by(|a, b| a.0.cmp(&b.0));
+        next.dedup_by(|a, b| a.0 == b.0);
+        reached = pareto(next, &wanted);
+    }
+    let goal = |v: &[bool]| {
+        let applies = |range: std::ops::Range<usize>, allow: bool| {
+            range
+                .into_iter()
+                .any(|i| v[i] && statements[i].is_allow() == allow)
+        };
+        applies(0..new_count, true)
+            && !applies(0..new_count, false)
+            && (!applies(new_count..statements.len(), true) || applies(new_count..statements.len(), false))
+    };
+    let Some((_, path)) = reached.iter().find(|(v, _)| goal(v)) else {
+        return Ok(None);
+    };
+    let mut request = Request {
+        action: actions[0].clone(),
+        resource: "*".to_string(),
+        context: Vec::new(),
+    };
+    for (dimension, &c) in dimensions.iter().zip(path) {
+        match (&dimension.key, &dimension.choices[c].1) {
+            (None, Choice::Resource(r)) => request.resource = r.clone(),
+            (Some(key), Choice::Values(Some(values))) => request.context.push((key.clone(), values.clone())),
+            _ => {}
+        }
+    }
+    // Reasons are given for every statement, as `simulate` gives them.
+    let new_results = new.evaluate(&request)?;
+    let old_results = old.evaluate(&request)?;
+    let old_decision = decide(&old_results);
+    if decide(&new_results) != Decision::Allow || old_decision == Decision::Allow {
+        return Err("the search and the evaluator disagree on a request (a bug: please report it)".into());
+    }
+    confirm(
+        old,
+        new,
+        actions,
+        request,
+        &new_results,
+        &old_results,
+        old_decision,
+    )
+    .map(Some)
+}
+
+/// The condition keys the statements test (keys compared ignoring case, as
+/// the request context does), each with its entries and their statements.
+fn condition_keys<'a>(statements: &[&Statement<'a>]) -> Vec<(String, Vec<(usize, Entry<'a>)>)> {
+    let mut keys: Vec<(String, Vec<(usize, Entry<'a>)>)> = Vec::new();
+    for (s, statement) in statements.iter().enumerate() {
         for block in &statement.condition {
             let negated = vocabulary()
                 .parse_operator(block.operator.value)
@@ -619,59 +834,13 @@ fn search(
                     .iter_mut()
                     .find(|(k, _)| k.eq_ignore_ascii_case(entry.key.value))
                 {
-                    Some((_, list)) => list.push(e),
-                    None => keys.push((entry.key.value.to_string(), vec![e])),
+                    Some((_, list)) => list.push((s, e)),
+                    None => keys.push((entry.key.value.to_string(), vec![(s, e)])),
                 }
             }
         }
     }
-    let mut domains: Vec<(String, Vec<Option<Vec<String>>>)> = Vec::new();
-    for (key, entries) in &keys {
-        domains.push((key.clone(), context_candidates(key, entries)?));
-    }
-    let total = domains
-        .iter()
-        .try_fold(resources.len(), |n, (_, d)| n.checked_mul(d.len()))
-        .filter(|&n| n <= REQUEST_LIMIT)
-        .ok_or_else(|| {
-            "the combinations of resources and condition values are too many to compare exactly".to_string()
-        })?;
-    for index in 0..total {
-        let mut rest = index;
-        let resource = &resources[rest % resources.len()];
-        rest /= resources.len();
-        let mut request = Request {
-            action: action.clone(),
-            resource: resource.clone(),
-            context: Vec::new(),
-        };
-        for (key, domain) in &domains {
-            if let Some(values) = &domain[rest % domain.len()] {
-                request.context.push((key.clone(), values.clone()));
-            }
-            rest /= domain.len();
-        }
-        if decide(&new_only.evaluate(&request)?) != Decision::Allow
-            || decide(&old_only.evaluate(&request)?) == Decision::Allow
-        {
-            continue;
-        }
-        // Reasons are given for every statement, as `simulate` gives them.
-        let new_results = new.evaluate(&request)?;
-        let old_results = old.evaluate(&request)?;
-        let old_decision = decide(&old_results);
-        return confirm(
-            old,
-            new,
-            actions,
-            request,
-            &new_results,
-            &old_results,
-            old_decision,
-        )
-        .map(Some);
-    }
-    Ok(None)
+    keys
 }
 
 /// Re-checks a witness through `simulate` on both sides and words it.

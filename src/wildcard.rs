@@ -688,7 +688,11 @@ mod tests {
         for (sign, plain) in [("\u{212A}", "k"), ("\u{2126}", "\u{3c9}"), ("\u{212B}", "\u{e5}")] {
             assert!(matches(sign, plain, Case::Insensitive), "{sign}");
             assert!(matches(plain, sign, Case::Insensitive), "{sign}");
-            assert!(matches(&format!("*{sign}?"), &format!("a{plain}b"), Case::Insensitive));
+            assert!(matches(
+                &format!("*{sign}?"),
+                &format!("a{plain}b"),
+                Case::Insensitive
+            ));
             assert!(!matches(sign, plain, Case::Sensitive));
         }
         assert!(matches("ens:\u{212A}ill", "ens:KILL", Case::Insensitive));

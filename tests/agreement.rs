@@ -127,7 +127,18 @@ impl Rng {
 #[test]
 fn random_resource_patterns_agree() {
     let pieces = [
-        "*", "?", "*?", "?*", "**", "??", "*", "acs:ens:*:*:instance/*", "a", "acs:ens:*:*:*", "x?y", "*a",
+        "*",
+        "?",
+        "*?",
+        "?*",
+        "**",
+        "??",
+        "*",
+        "acs:ens:*:*:instance/*",
+        "a",
+        "acs:ens:*:*:*",
+        "x?y",
+        "*a",
     ];
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let (mut never, mut allowed) = (0, 0);
@@ -164,5 +175,8 @@ fn random_resource_patterns_agree() {
         }
         never += usize::from(linter_never);
     }
-    assert!(never > 50 && allowed > 50, "both outcomes occur: {never} never, {allowed} allowed");
+    assert!(
+        never > 50 && allowed > 50,
+        "both outcomes occur: {never} never, {allowed} allowed"
+    );
 }

@@ -419,7 +419,12 @@ mod tests {
                 // and angstrom signs fold like the letters they look like.
                 ("StringEqualsIgnoreCase", &["k"], Some(&["\u{212A}"]), true),
                 ("StringEqualsIgnoreCase", &["\u{3c9}"], Some(&["\u{2126}"]), true),
-                ("StringNotEqualsIgnoreCase", &["\u{212B}"], Some(&["\u{c5}"]), false),
+                (
+                    "StringNotEqualsIgnoreCase",
+                    &["\u{212B}"],
+                    Some(&["\u{c5}"]),
+                    false,
+                ),
                 ("StringLike", &["k*"], Some(&["\u{212A}"]), false),
                 ("StringEqualsIgnoreCase", &["ss"], Some(&["\u{df}"]), false),
                 ("StringLike", &["vpc-*"], Some(&["vpc-123"]), true),
