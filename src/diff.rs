@@ -34,14 +34,14 @@ use rayon::prelude::*;
 use crate::catalog::{catalog, ResourceType};
 use crate::conditions::evaluate;
 use crate::conditions::values::{parse_date_time, parse_ip_range, Instant};
-use crate::conditions::{vocabulary, Family};
+use crate::conditions::{vocabulary, Family, Quantifier};
 use crate::host::Embedded;
 use crate::model::{Effect, Element, Policy, Statement};
 use crate::parse::Node;
 use crate::simulate::eval::{decide, element_applies, evaluate_policy, Decision, Request, StatementResult};
 use crate::simulate::{to_host, FileStatus, PolicyFile, Reparsed};
 use crate::source::Span;
-use crate::wildcard::{fold_str, Case};
+use crate::wildcard::{self, fold_str, Case};
 use lang::Item;
 use std::borrow::Cow;
 
@@ -193,36 +193,55 @@ fn make_side<'a>(files: &'a [PolicyFile], roots: &'a [Root<'a>]) -> Side<'a> {
     }
 }
 
-/// Whether a statement's Action/NotAction applies to `action`.
-fn action_applies(statement: &Statement<'_>, action: &str) -> bool {
-    element_applies(statement.action.as_ref(), false, action)
+/// The actions worth asking, one or more per class of actions no statement
+/// tells apart: every catalogued operation, and one shortest action per
+/// realizable combination of the Action patterns and the All Resources
+/// operations, found on the language of well-formed actions ([`lang`]), so
+/// an action no table names is asked whenever a pattern reaches it. Each
+/// comes with the distinct Action/NotAction values (`patterns`, in order)
+/// that match it.
+struct Universe<'p> {
+    patterns: Vec<&'p str>,
+    actions: Vec<String>,
+    /// Per action, per pattern: whether the pattern matches the action.
+    matched: Vec<Vec<bool>>,
 }
 
-/// The actions worth asking, one or more per class of actions no statement
-/// tells apart: every catalogued operation, every literal action either
-/// side names, and one shortest action per realizable combination of the
-/// Action patterns and the All Resources operations, found on the language
-/// of well-formed actions ([`lang`]), so an action no table names is asked
-/// whenever a pattern reaches it.
-fn action_universe(old: &Side<'_>, new: &Side<'_>) -> Result<Vec<String>, String> {
+fn action_universe<'p>(old: &Side<'p>, new: &Side<'p>) -> Result<Universe<'p>, String> {
     let catalog = catalog();
-    let mut actions: Vec<String> = catalog.operations().map(|op| op.action.to_string()).collect();
-    let mut seen: HashSet<String> = actions.iter().map(|a| fold_str(a).into_owned()).collect();
-    let mut patterns: Vec<&str> = Vec::new();
+    let mut patterns: Vec<&'p str> = Vec::new();
     let mut folded: HashSet<String> = HashSet::new();
     for (_, statement) in old.statements().chain(new.statements()) {
         for value in statement.action.iter().flat_map(|e| &e.values) {
             if folded.insert(fold_str(value.value).into_owned()) {
                 patterns.push(value.value);
             }
-            if crate::simulate::check_action(value.value).is_ok()
-                && seen.insert(fold_str(value.value).into_owned())
-            {
-                actions.push(value.value.to_string());
-            }
         }
     }
     patterns.sort_unstable();
+    let mut actions: Vec<String> = catalog.operations().map(|op| op.action.to_string()).collect();
+    let index: HashMap<&str, usize> = catalog
+        .operations()
+        .enumerate()
+        .map(|(i, op)| (op.action, i))
+        .collect();
+    let mut matched = vec![vec![false; patterns.len()]; actions.len()];
+    // Catalogued operations through the catalogue's index (a pattern is
+    // tried only on the operations its literal head allows).
+    for (p, pattern) in patterns.iter().enumerate() {
+        if pattern.is_ascii() {
+            for op in catalog.resolve(pattern) {
+                if let Some(&i) = index.get(op.action) {
+                    matched[i][p] = true;
+                }
+            }
+        } else {
+            for (i, op) in catalog.operations().enumerate() {
+                matched[i][p] = wildcard::matches(pattern, op.action, Case::Insensitive);
+            }
+        }
+    }
+    let mut seen: HashSet<String> = actions.iter().map(|a| fold_str(a).into_owned()).collect();
     let mut items = vec![Item::action_syntax(0)];
     for (i, pattern) in patterns.iter().enumerate() {
         items.push(Item::new(pattern, Case::Insensitive, true, i + 1));
@@ -236,10 +255,41 @@ fn action_universe(old: &Side<'_>, new: &Side<'_>) -> Result<Vec<String>, String
         .ok_or_else(|| "the Action patterns are too many to compare exactly".to_string())?;
     for (signature, word) in found {
         if signature[0] && seen.insert(fold_str(&word).into_owned()) {
+            matched.push(signature[1..=patterns.len()].to_vec());
             actions.push(word);
         }
     }
-    Ok(actions)
+    Ok(Universe {
+        patterns,
+        actions,
+        matched,
+    })
+}
+
+/// For each statement, which of `patterns` its Action/NotAction values are,
+/// and whether the element is negated (`None`: no such element).
+fn statement_patterns(
+    statements: &[(usize, &Statement<'_>)],
+    patterns: &[&str],
+) -> Vec<Option<(Vec<usize>, bool)>> {
+    let position: HashMap<String, usize> = patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (fold_str(p).into_owned(), i))
+        .collect();
+    statements
+        .iter()
+        .map(|(_, s)| {
+            s.action.as_ref().map(|e| {
+                let ids = e
+                    .values
+                    .iter()
+                    .filter_map(|v| position.get(fold_str(v.value).as_ref()).copied())
+                    .collect();
+                (ids, e.negated)
+            })
+        })
+        .collect()
 }
 
 /// What the search found for one group: a witness, nothing, or why it is unknown.
@@ -247,11 +297,31 @@ type Outcome = Result<Option<NewAccess>, String>;
 
 /// A group of actions no statement tells apart: the statements of each side
 /// that apply to them, and whether they are All Resources operations.
-type GroupKey = (Vec<bool>, Vec<bool>, bool);
+/// The statement sets are bitsets (64 statements a word): a key is built
+/// and hashed for every action asked.
+type GroupKey = (Vec<u64>, Vec<u64>, bool);
+
+/// The statements of `elements` that apply to an action matching `matched`.
+fn applying(elements: &[Option<(Vec<usize>, bool)>], matched: &[bool]) -> Vec<u64> {
+    let mut bits = vec![0u64; elements.len().div_ceil(64)];
+    for (i, element) in elements.iter().enumerate() {
+        let applies = element
+            .as_ref()
+            .is_some_and(|(ids, negated)| ids.iter().any(|&p| matched[p]) != *negated);
+        if applies {
+            bits[i / 64] |= 1 << (i % 64);
+        }
+    }
+    bits
+}
+
+fn is_set(bits: &[u64], i: usize) -> bool {
+    bits[i / 64] & (1 << (i % 64)) != 0
+}
 
 fn run(old: &Side<'_>, new: &Side<'_>, progress: Option<&Progress>) -> Comparison {
-    let actions = match action_universe(old, new) {
-        Ok(actions) => actions,
+    let universe = match action_universe(old, new) {
+        Ok(universe) => universe,
         Err(reason) => {
             return Comparison {
                 new_access: Vec::new(),
@@ -265,24 +335,28 @@ fn run(old: &Side<'_>, new: &Side<'_>, progress: Option<&Progress>) -> Compariso
     };
     let old_statements: Vec<(usize, &Statement<'_>)> = old.statements().collect();
     let new_statements: Vec<(usize, &Statement<'_>)> = new.statements().collect();
+    let new_patterns = statement_patterns(&new_statements, &universe.patterns);
+    let old_patterns = statement_patterns(&old_statements, &universe.patterns);
+    // An action no pattern matches is allowed only through a NotAction.
+    let negated_allow = new_patterns
+        .iter()
+        .zip(&new_statements)
+        .any(|(e, (_, s))| s.is_allow() && e.as_ref().is_some_and(|(_, negated)| *negated));
     let mut groups: HashMap<GroupKey, Vec<String>> = HashMap::new();
     let mut order: Vec<GroupKey> = Vec::new();
-    for action in actions {
-        let on_new: Vec<bool> = new_statements
-            .iter()
-            .map(|(_, s)| action_applies(s, &action))
-            .collect();
+    for (action, matched) in universe.actions.into_iter().zip(&universe.matched) {
+        if !negated_allow && !matched.iter().any(|&m| m) {
+            continue;
+        }
+        let on_new = applying(&new_patterns, matched);
         let allowed = new_statements
             .iter()
-            .zip(&on_new)
-            .any(|((_, s), &a)| a && s.is_allow());
+            .enumerate()
+            .any(|(i, (_, s))| is_set(&on_new, i) && s.is_allow());
         if !allowed {
             continue;
         }
-        let on_old: Vec<bool> = old_statements
-            .iter()
-            .map(|(_, s)| action_applies(s, &action))
-            .collect();
+        let on_old = applying(&old_patterns, matched);
         let all_resources = catalog()
             .lookup(&action)
             .is_some_and(|op| op.resource_type == ResourceType::AllResources);
@@ -310,8 +384,8 @@ fn run(old: &Side<'_>, new: &Side<'_>, progress: Option<&Progress>) -> Compariso
     let outcomes: Vec<(Vec<String>, Outcome)> = jobs
         .into_par_iter()
         .map(|((on_new, on_old, all_resources), actions)| {
-            let pick = |list: &[(usize, &'_ Statement<'_>)], on: &[bool]| -> Vec<usize> {
-                (0..list.len()).filter(|&i| on[i]).collect()
+            let pick = |list: &[(usize, &'_ Statement<'_>)], on: &[u64]| -> Vec<usize> {
+                (0..list.len()).filter(|&i| is_set(on, i)).collect()
             };
             let relevant = Relevant {
                 new: pick(&new_statements, &on_new)
@@ -439,7 +513,12 @@ struct Entry<'a> {
 }
 
 /// The value sets worth asking for one key (`None`: the key absent).
-fn context_candidates(key: &str, entries: &[Entry<'_>]) -> Result<Vec<Option<Vec<String>>>, String> {
+/// `most` is the most entries one statement has on the key.
+fn context_candidates(
+    key: &str,
+    entries: &[Entry<'_>],
+    most: usize,
+) -> Result<Vec<Option<Vec<String>>>, String> {
     let mut families = Vec::new();
     for entry in entries {
         let parsed = vocabulary()
@@ -486,7 +565,7 @@ fn context_candidates(key: &str, entries: &[Entry<'_>]) -> Result<Vec<Option<Vec
     };
     // What one value does to each entry, before negation; a value set's
     // verdicts follow from the OR and the AND of its members' vectors.
-    let mut sets: Vec<(Vec<bool>, Vec<bool>, Vec<String>)> = Vec::new();
+    let mut singles_by_vector: Vec<(Vec<bool>, String)> = Vec::new();
     for value in singles {
         let mut vector = Vec::new();
         for entry in entries {
@@ -494,27 +573,56 @@ fn context_candidates(key: &str, entries: &[Entry<'_>]) -> Result<Vec<Option<Vec
                 .map_err(|e| format!("`{key}`: {e}"))?;
             vector.push(outcome.holds != entry.negated);
         }
-        if !sets.iter().any(|(or, _, _)| *or == vector) {
-            sets.push((vector.clone(), vector, vec![value]));
+        if !singles_by_vector.iter().any(|(v, _)| *v == vector) {
+            singles_by_vector.push((vector, value));
         }
     }
-    let mut i = 0;
-    while i < sets.len() {
-        for j in 0..i {
-            let or: Vec<bool> = sets[i].0.iter().zip(&sets[j].0).map(|(a, b)| *a || *b).collect();
-            let and: Vec<bool> = sets[i].1.iter().zip(&sets[j].1).map(|(a, b)| *a && *b).collect();
-            if !sets.iter().any(|(o, a, _)| *o == or && *a == and) {
-                if sets.len() >= SET_LIMIT {
-                    return Err(format!(
-                        "the value sets of `{key}` are too many to compare exactly"
-                    ));
+    // When every entry holds as soon as some value satisfies it (a positive
+    // operator, or `ForAnyValue:`), more values only make more entries
+    // hold: a witness keeps one value per entry of the NEW Allow and the
+    // OLD Deny it needs, and dropping the rest switches nothing on. So
+    // sets of at most twice the most entries one statement has on the key
+    // are enough. Otherwise every set is built.
+    let any_style = entries.iter().all(|entry| {
+        vocabulary()
+            .parse_operator(entry.operator)
+            .is_some_and(|p| match p.qualifier.map(|q| q.quantifier) {
+                Some(Quantifier::Any) => true,
+                Some(Quantifier::All) => false,
+                None => !p.operator.negated,
+            })
+    });
+    let bound = if any_style { 2 * most } else { usize::MAX };
+    // Sets grow one value at a time, smallest first, so each distinct pair
+    // of vectors is kept with a smallest set realizing it.
+    let mut seen: HashSet<(Vec<bool>, Vec<bool>)> = HashSet::new();
+    let mut sets: Vec<(Vec<bool>, Vec<bool>, Vec<String>)> = Vec::new();
+    for (vector, value) in &singles_by_vector {
+        seen.insert((vector.clone(), vector.clone()));
+        sets.push((vector.clone(), vector.clone(), vec![value.clone()]));
+    }
+    let mut level = 0..sets.len();
+    let mut size = 1;
+    while size < bound && !level.is_empty() {
+        let start = sets.len();
+        for i in level.clone() {
+            for (vector, value) in &singles_by_vector {
+                let or: Vec<bool> = sets[i].0.iter().zip(vector).map(|(a, b)| *a || *b).collect();
+                let and: Vec<bool> = sets[i].1.iter().zip(vector).map(|(a, b)| *a && *b).collect();
+                if seen.insert((or.clone(), and.clone())) {
+                    if sets.len() >= SET_LIMIT {
+                        return Err(format!(
+                            "the value sets of `{key}` are too many to compare exactly"
+                        ));
+                    }
+                    let mut values = sets[i].2.clone();
+                    values.push(value.clone());
+                    sets.push((or, and, values));
                 }
-                let mut values = sets[j].2.clone();
-                values.extend(sets[i].2.iter().cloned());
-                sets.push((or, and, values));
             }
         }
-        i += 1;
+        level = start..sets.len();
+        size += 1;
     }
     let mut candidates = vec![None];
     candidates.extend(sets.into_iter().map(|(_, _, values)| Some(values)));
@@ -710,6 +818,9 @@ fn search(
     relevant: &Relevant<'_, '_>,
     all_resources: bool,
 ) -> Result<Option<NewAccess>, String> {
+    if unchanged(relevant) {
+        return Ok(None);
+    }
     let statements: Vec<&Statement<'_>> = relevant.new.iter().chain(&relevant.old).copied().collect();
     let new_count = relevant.new.len();
     // Applying helps for NEW's Allows and OLD's Denies.
@@ -737,7 +848,11 @@ fn search(
     for (key, entries) in condition_keys(&statements) {
         let flat: Vec<Entry<'_>> = entries.iter().map(|(_, e)| e.clone()).collect();
         let mut choices = Vec::new();
-        for candidate in context_candidates(&key, &flat)? {
+        let most = (0..statements.len())
+            .map(|s| entries.iter().filter(|(t, _)| *t == s).count())
+            .max()
+            .unwrap_or(0);
+        for candidate in context_candidates(&key, &flat, most)? {
             let mut vector = vec![true; statements.len()];
             for (s, entry) in &entries {
                 let holds = evaluate(entry.operator, &key, &entry.values, candidate.as_deref())
@@ -813,6 +928,60 @@ fn search(
         old_decision,
     )
     .map(Some)
+}
+
+/// What a statement says about a request once its Action applies: its
+/// effect, Resource element and conditions, as written (keys folded as the
+/// context folds them), in a canonical order.
+type Body<'a> = (
+    bool,
+    Option<(bool, Vec<&'a str>)>,
+    Vec<(&'a str, String, Vec<&'a str>)>,
+);
+
+fn body<'a>(statement: &Statement<'a>) -> Body<'a> {
+    let resource = statement.resource.as_ref().map(|e| {
+        let mut values: Vec<&str> = e.values.iter().map(|v| v.value).collect();
+        values.sort_unstable();
+        values.dedup();
+        (e.negated, values)
+    });
+    let mut conditions: Vec<(&str, String, Vec<&str>)> = statement
+        .condition
+        .iter()
+        .flat_map(|block| {
+            block.entries.iter().map(|entry| {
+                let mut values: Vec<&str> = entry.values.iter().map(|v| v.value).collect();
+                values.sort_unstable();
+                values.dedup();
+                (block.operator.value, entry.key.value.to_ascii_lowercase(), values)
+            })
+        })
+        .collect();
+    conditions.sort();
+    (statement.is_allow(), resource, conditions)
+}
+
+/// A proof of "no new access" that needs no search: every NEW Allow in play
+/// is also an OLD Allow, and every OLD Deny also a NEW Deny (same
+/// Resource and conditions, the Action applying on both sides). Then any
+/// request NEW allows has its OLD twin applying and no OLD Deny applying
+/// (its NEW twin would deny it): OLD allows it too. This decides reordered
+/// and repeated statements at once, however many keys they share.
+fn unchanged(relevant: &Relevant<'_, '_>) -> bool {
+    if relevant
+        .new
+        .iter()
+        .chain(&relevant.old)
+        .any(|s| !s.condition_complete)
+    {
+        return false;
+    }
+    let old: HashSet<Body<'_>> = relevant.old.iter().map(|s| body(s)).collect();
+    let new: HashSet<Body<'_>> = relevant.new.iter().map(|s| body(s)).collect();
+    let allows = new.iter().filter(|b| b.0).all(|b| old.contains(b));
+    let denies = old.iter().filter(|b| !b.0).all(|b| new.contains(b));
+    allows && denies
 }
 
 /// The condition keys the statements test (keys compared ignoring case, as

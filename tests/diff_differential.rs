@@ -12,7 +12,7 @@
 //!
 //! `DIFF_PAIRS` sets the number of pairs: 2,000 by default in an optimized
 //! build (`cargo test --release --test diff_differential`, about 100 s on
-//! one core), 200 in a debug build so the whole suite stays quick.
+//! one core), 100 in a debug build so the whole suite stays quick.
 
 use policy_check::diff::compare;
 use policy_check::model::Policy;
@@ -212,7 +212,7 @@ fn diff_agrees_with_brute_force_on_random_pairs() {
     let pairs: usize = std::env::var("DIFF_PAIRS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(if cfg!(debug_assertions) { 200 } else { 2000 });
+        .unwrap_or(if cfg!(debug_assertions) { 100 } else { 2000 });
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     let (mut alarms, mut quiet) = (0, 0);
     for pair in 0..pairs {

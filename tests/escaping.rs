@@ -472,14 +472,24 @@ fn check_everything(dir: &Path, name: Vec<u8>, content: Vec<u8>, text: String) -
             runs.push((
                 format!("diff --format {format}"),
                 false,
-                vec![os("diff"), os("--format"), os(format), old.clone().into(), target.into()],
+                vec![
+                    os("diff"),
+                    os("--format"),
+                    os(format),
+                    old.clone().into(),
+                    target.into(),
+                ],
             ));
         }
     }
     runs.push((
         "diff --base".into(),
         false,
-        vec![os("diff"), OsString::from(format!("--base={text}")), old.clone().into()],
+        vec![
+            os("diff"),
+            OsString::from(format!("--base={text}")),
+            old.clone().into(),
+        ],
     ));
     runs.push(("explain".into(), false, vec![os("explain"), os("--"), os(&text)]));
 
