@@ -513,11 +513,13 @@ struct Entry<'a> {
 }
 
 /// The value sets worth asking for one key (`None`: the key absent).
-/// `most` is the most entries one statement has on the key.
+/// `most` is the most entries one statement has on the key; `want[e]`
+/// says whether entry `e`'s statement helps new access by applying.
 fn context_candidates(
     key: &str,
     entries: &[Entry<'_>],
     most: usize,
+    want: &[bool],
 ) -> Result<Vec<Option<Vec<String>>>, String> {
     let mut families = Vec::new();
     for entry in entries {
@@ -593,6 +595,46 @@ fn context_candidates(
             })
     });
     let bound = if any_style { 2 * most } else { usize::MAX };
+    // How each entry's verdict follows from a set's vectors: from the OR
+    // (some value matches) or the AND (every value matches), inverted or
+    // not. Adding a value moves both monotonically, so a set whose verdicts
+    // are at least as good for every entry (`want`: the entry's statement
+    // helps by applying) stays so after any addition: a dominated set is
+    // dropped. With the size bound above this is not used: a dominating
+    // set may be larger.
+    let readings: Vec<(bool, bool)> = entries
+        .iter()
+        .map(|entry| {
+            vocabulary()
+                .parse_operator(entry.operator)
+                .map_or((true, false), |p| {
+                    match (p.qualifier.map(|q| q.quantifier), p.operator.negated) {
+                        (None, negated) => (true, negated),
+                        (Some(Quantifier::Any), false) => (true, false),
+                        (Some(Quantifier::Any), true) => (false, true),
+                        (Some(Quantifier::All), false) => (false, false),
+                        (Some(Quantifier::All), true) => (true, true),
+                    }
+                })
+        })
+        .collect();
+    let verdict = |or: &[bool], and: &[bool], e: usize| {
+        let (from_or, inverted) = readings[e];
+        (if from_or { or[e] } else { and[e] }) != inverted
+    };
+    let dominated = |kept: &[(Vec<bool>, Vec<bool>, Vec<String>)], or: &[bool], and: &[bool]| {
+        bound == usize::MAX
+            && kept.iter().any(|(o, a, _)| {
+                (0..entries.len()).all(|e| {
+                    let (x, y) = (verdict(o, a, e), verdict(or, and, e));
+                    if want[e] {
+                        x || !y
+                    } else {
+                        !x || y
+                    }
+                })
+            })
+    };
     // Sets grow one value at a time, smallest first, so each distinct pair
     // of vectors is kept with a smallest set realizing it.
     let mut seen: HashSet<(Vec<bool>, Vec<bool>)> = HashSet::new();
@@ -609,7 +651,7 @@ fn context_candidates(
             for (vector, value) in &singles_by_vector {
                 let or: Vec<bool> = sets[i].0.iter().zip(vector).map(|(a, b)| *a || *b).collect();
                 let and: Vec<bool> = sets[i].1.iter().zip(vector).map(|(a, b)| *a && *b).collect();
-                if seen.insert((or.clone(), and.clone())) {
+                if seen.insert((or.clone(), and.clone())) && !dominated(&sets, &or, &and) {
                     if sets.len() >= SET_LIMIT {
                         return Err(format!(
                             "the value sets of `{key}` are too many to compare exactly"
@@ -852,7 +894,8 @@ fn search(
             .map(|s| entries.iter().filter(|(t, _)| *t == s).count())
             .max()
             .unwrap_or(0);
-        for candidate in context_candidates(&key, &flat, most)? {
+        let want: Vec<bool> = entries.iter().map(|(s, _)| wanted[*s]).collect();
+        for candidate in context_candidates(&key, &flat, most, &want)? {
             let mut vector = vec![true; statements.len()];
             for (s, entry) in &entries {
                 let holds = evaluate(entry.operator, &key, &entry.values, candidate.as_deref())
