@@ -272,6 +272,7 @@ fn walkthrough_pull_request_widening_the_office_cidr_is_caught() {
     let command = "policy-check diff before after";
     let output = common::run(&dir, &["diff", "before", "after"], b"");
     let actual = common::stdout(&output);
+    replay_checks(&dir, &actual, "before", "after");
     let (expected, code) = documented("docs/simulate.md", command);
     assert!(
         std::fs::read_to_string(root().join("docs/simulate.md"))
