@@ -203,8 +203,8 @@ fn make_side<'a>(files: &'a [PolicyFile], roots: &'a [Root<'a>]) -> Side<'a> {
 struct Universe<'p> {
     patterns: Vec<&'p str>,
     actions: Vec<String>,
-    /// Per action, per pattern: whether the pattern matches the action.
-    matched: Vec<Vec<bool>>,
+    /// Per action, the patterns that match it (indices into `patterns`).
+    matched: Vec<Vec<u32>>,
 }
 
 fn action_universe<'p>(old: &Side<'p>, new: &Side<'p>) -> Result<Universe<'p>, String> {
@@ -225,19 +225,21 @@ fn action_universe<'p>(old: &Side<'p>, new: &Side<'p>) -> Result<Universe<'p>, S
         .enumerate()
         .map(|(i, op)| (op.action, i))
         .collect();
-    let mut matched = vec![vec![false; patterns.len()]; actions.len()];
+    let mut matched: Vec<Vec<u32>> = vec![Vec::new(); actions.len()];
     // Catalogued operations through the catalogue's index (a pattern is
     // tried only on the operations its literal head allows).
     for (p, pattern) in patterns.iter().enumerate() {
         if pattern.is_ascii() {
             for op in catalog.resolve(pattern) {
                 if let Some(&i) = index.get(op.action) {
-                    matched[i][p] = true;
+                    matched[i].push(p as u32);
                 }
             }
         } else {
             for (i, op) in catalog.operations().enumerate() {
-                matched[i][p] = wildcard::matches(pattern, op.action, Case::Insensitive);
+                if wildcard::matches(pattern, op.action, Case::Insensitive) {
+                    matched[i].push(p as u32);
+                }
             }
         }
     }
@@ -255,7 +257,11 @@ fn action_universe<'p>(old: &Side<'p>, new: &Side<'p>) -> Result<Universe<'p>, S
         .ok_or_else(|| "the Action patterns are too many to compare exactly".to_string())?;
     for (signature, word) in found {
         if signature[0] && seen.insert(fold_str(&word).into_owned()) {
-            matched.push(signature[1..=patterns.len()].to_vec());
+            matched.push(
+                (0..patterns.len() as u32)
+                    .filter(|&p| signature[p as usize + 1])
+                    .collect(),
+            );
             actions.push(word);
         }
     }
@@ -301,18 +307,62 @@ type Outcome = Result<Option<NewAccess>, String>;
 /// and hashed for every action asked.
 type GroupKey = (Vec<u64>, Vec<u64>, bool);
 
-/// The statements of `elements` that apply to an action matching `matched`.
-fn applying(elements: &[Option<(Vec<usize>, bool)>], matched: &[bool]) -> Vec<u64> {
-    let mut bits = vec![0u64; elements.len().div_ceil(64)];
-    for (i, element) in elements.iter().enumerate() {
-        let applies = element
-            .as_ref()
-            .is_some_and(|(ids, negated)| ids.iter().any(|&p| matched[p]) != *negated);
-        if applies {
-            bits[i / 64] |= 1 << (i % 64);
+/// One side's Action/NotAction elements indexed by pattern: which
+/// statements name each pattern in an Action, and in a NotAction.
+struct ByPattern {
+    statements: usize,
+    plain: Vec<Vec<usize>>,
+    negated: Vec<Vec<usize>>,
+    /// The statements with a NotAction: they apply unless a value matches.
+    with_negated: Vec<usize>,
+}
+
+impl ByPattern {
+    fn new(elements: &[Option<(Vec<usize>, bool)>], patterns: usize) -> ByPattern {
+        let mut by = ByPattern {
+            statements: elements.len(),
+            plain: vec![Vec::new(); patterns],
+            negated: vec![Vec::new(); patterns],
+            with_negated: Vec::new(),
+        };
+        for (s, element) in elements.iter().enumerate() {
+            let Some((ids, negated)) = element else { continue };
+            if *negated {
+                by.with_negated.push(s);
+            }
+            for &p in ids {
+                let list = if *negated {
+                    &mut by.negated[p]
+                } else {
+                    &mut by.plain[p]
+                };
+                if list.last() != Some(&s) {
+                    list.push(s);
+                }
+            }
         }
+        by
     }
-    bits
+
+    /// The statements that apply to an action `matched` patterns match, as
+    /// a bitset; work in proportion to what matches, not to the side.
+    fn applying(&self, matched: &[u32]) -> Vec<u64> {
+        let mut bits = vec![0u64; self.statements.div_ceil(64)];
+        for &s in &self.with_negated {
+            bits[s / 64] |= 1 << (s % 64);
+        }
+        for &p in matched {
+            for &s in &self.negated[p as usize] {
+                bits[s / 64] &= !(1 << (s % 64));
+            }
+        }
+        for &p in matched {
+            for &s in &self.plain[p as usize] {
+                bits[s / 64] |= 1 << (s % 64);
+            }
+        }
+        bits
+    }
 }
 
 fn is_set(bits: &[u64], i: usize) -> bool {
@@ -337,6 +387,8 @@ fn run(old: &Side<'_>, new: &Side<'_>, progress: Option<&Progress>) -> Compariso
     let new_statements: Vec<(usize, &Statement<'_>)> = new.statements().collect();
     let new_patterns = statement_patterns(&new_statements, &universe.patterns);
     let old_patterns = statement_patterns(&old_statements, &universe.patterns);
+    let new_by = ByPattern::new(&new_patterns, universe.patterns.len());
+    let old_by = ByPattern::new(&old_patterns, universe.patterns.len());
     // An action no pattern matches is allowed only through a NotAction.
     let negated_allow = new_patterns
         .iter()
@@ -345,10 +397,10 @@ fn run(old: &Side<'_>, new: &Side<'_>, progress: Option<&Progress>) -> Compariso
     let mut groups: HashMap<GroupKey, Vec<String>> = HashMap::new();
     let mut order: Vec<GroupKey> = Vec::new();
     for (action, matched) in universe.actions.into_iter().zip(&universe.matched) {
-        if !negated_allow && !matched.iter().any(|&m| m) {
+        if !negated_allow && matched.is_empty() {
             continue;
         }
-        let on_new = applying(&new_patterns, matched);
+        let on_new = new_by.applying(matched);
         let allowed = new_statements
             .iter()
             .enumerate()
@@ -356,7 +408,7 @@ fn run(old: &Side<'_>, new: &Side<'_>, progress: Option<&Progress>) -> Compariso
         if !allowed {
             continue;
         }
-        let on_old = applying(&old_patterns, matched);
+        let on_old = old_by.applying(matched);
         let all_resources = catalog()
             .lookup(&action)
             .is_some_and(|op| op.resource_type == ResourceType::AllResources);
