@@ -230,6 +230,69 @@ fn request() -> Request {
     }
 }
 
+/// Sizes per side for the scaling table: RAM's 6,144-character policy
+/// doubled up to the ValidatePolicy API's 61,440.
+const SCALING: &[usize] = &[6144, 12_288, 24_576, 49_152, 61_440];
+
+/// One policy of each size (several services, as a large document is), its
+/// widened copy and its reversed copy; `diff` time per size and the ratio
+/// to the size before, in process.
+fn scaling(root: &Path) -> io::Result<()> {
+    println!(
+        "\n{:<10} {:>14} {:>7} {:>16} {:>7}",
+        "per side", "CIDR widened", "ratio", "reordered", "ratio"
+    );
+    let dir = root.join("scaling");
+    fs::create_dir_all(&dir)?;
+    let mut previous: Option<(Duration, Duration)> = None;
+    for &limit in SCALING {
+        let mut rng = Rng(23);
+        let statements = policy(&mut rng, SERVICES, limit);
+        let old = document(&statements);
+        let reversed: Vec<String> = statements.iter().rev().cloned().collect();
+        let paths = [
+            dir.join(format!("old-{limit}.json")),
+            dir.join(format!("widened-{limit}.json")),
+            dir.join(format!("reordered-{limit}.json")),
+        ];
+        fs::write(&paths[0], &old)?;
+        fs::write(&paths[1], widen(&old))?;
+        fs::write(&paths[2], document(&reversed))?;
+        let load = |p: &Path| -> Vec<PolicyFile> { load_policies(&[p.to_path_buf()]).files };
+        let (a, b, c) = (load(&paths[0]), load(&paths[1]), load(&paths[2]));
+        let verdicts = (
+            compare(&a, &b).expect("usable").verdict(),
+            compare(&a, &c).expect("usable").verdict(),
+        );
+        let (widened, reordered) = pair(
+            5,
+            || {
+                std::hint::black_box(compare(&a, &b).map(|c| c.new_access.len()).ok());
+            },
+            || {
+                std::hint::black_box(compare(&a, &c).map(|c| c.new_access.len()).ok());
+            },
+        );
+        let ratio = |now: Duration, before: Option<Duration>| {
+            before.map_or(String::from("-"), |b| {
+                format!("{:.2}x", now.as_secs_f64() / b.as_secs_f64())
+            })
+        };
+        println!(
+            "{:<10} {:>8.2} ms {:>7} {:>10.2} ms {:>7}   ({}, {})",
+            old.chars().count(),
+            ms(widened),
+            ratio(widened, previous.map(|p| p.0)),
+            ms(reordered),
+            ratio(reordered, previous.map(|p| p.1)),
+            verdicts.0,
+            verdicts.1
+        );
+        previous = Some((widened, reordered));
+    }
+    Ok(())
+}
+
 fn main() -> io::Result<()> {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-diff");
     let inputs = write_inputs(&root)?;
@@ -288,6 +351,7 @@ fn main() -> io::Result<()> {
             result.actions_compared
         );
     }
+    scaling(&root)?;
     println!(
         "\n{:<44} {:>8} {:>11} {:>8}",
         "whole process", "diff", "simulate", "ratio"

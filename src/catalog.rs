@@ -282,9 +282,11 @@ impl Table {
     }
 
     fn lookup(&self, action: &str) -> Option<&Operation> {
-        let lower = action.to_ascii_lowercase();
+        // Names are ASCII, so folding them is lowercasing them; a looked-up
+        // action is folded by the one rule (`ecs:DescribeInstance\u{212a}`...).
+        let lower = wildcard::fold_str(action);
         self.lowercase
-            .binary_search_by(|a| a.as_str().cmp(lower.as_str()))
+            .binary_search_by(|a| a.as_str().cmp(lower.as_ref()))
             .ok()
             .map(|i| &self.operations[i])
     }
@@ -317,7 +319,7 @@ impl Table {
     ) -> impl Iterator<Item = &'t Operation> + 't {
         let needs = wildcard::literal_bytes(pattern);
         let pattern = match case {
-            Case::Insensitive => pattern.to_ascii_lowercase(),
+            Case::Insensitive => wildcard::fold_str(pattern).into_owned(),
             Case::Sensitive => pattern.to_string(),
         };
         run.filter(move |&i| self.classes[i] & needs == needs)
@@ -340,9 +342,10 @@ impl Table {
     /// Describe operations instead of the whole table.
     fn run(&self, pattern: &str) -> (usize, std::ops::Range<usize>) {
         let head = literal_head(pattern);
-        let lower = head.to_ascii_lowercase();
-        let start = self.lowercase.partition_point(|a| a.as_str() < lower.as_str());
-        let run = self.lowercase[start..].partition_point(|a| a.starts_with(&lower));
+        let lower = wildcard::fold_str(head);
+        let lower = lower.as_ref();
+        let start = self.lowercase.partition_point(|a| a.as_str() < lower);
+        let run = self.lowercase[start..].partition_point(|a| a.starts_with(lower));
         (head.len(), start..start + run)
     }
 }
@@ -372,15 +375,11 @@ impl Catalog {
         }
     }
 
-    /// `service`'s index in `SERVICES`, ignoring ASCII case.
+    /// `service`'s index in `SERVICES`, ignoring case by the one folding rule.
     fn service_index(&self, service: &str) -> Option<usize> {
+        let folded = wildcard::fold_str(service);
         SERVICES
-            .binary_search_by(|entry| {
-                entry
-                    .code
-                    .bytes()
-                    .cmp(service.bytes().map(|b| b.to_ascii_lowercase()))
-            })
+            .binary_search_by(|entry| entry.code.bytes().cmp(folded.bytes()))
             .ok()
     }
 
@@ -392,9 +391,9 @@ impl Catalog {
     /// (`cr:DeleteRepoSyncRule` is authorized as `cr:DeleteSyncRule`):
     /// `rules/operations/renames.tsv`. Ignores ASCII case.
     pub fn renamed(&self, action: &str) -> Option<&'static str> {
-        let lower = action.to_ascii_lowercase();
+        let lower = wildcard::fold_str(action);
         RENAMES
-            .binary_search_by(|(key, _, _)| (*key).cmp(lower.as_str()))
+            .binary_search_by(|(key, _, _)| (*key).cmp(lower.as_ref()))
             .ok()
             .map(|i| RENAMES[i].2)
     }
@@ -481,7 +480,7 @@ impl Catalog {
     /// literal head names one (`ecs:Describe*`), else those whose code starts
     /// with the head (`e*` reaches eci, ecs, ens and ess; `*` every table).
     fn tables_for<'c>(&'c self, pattern: &str) -> impl Iterator<Item = &'c Table> + 'c {
-        let head = literal_head(pattern).to_ascii_lowercase();
+        let head = wildcard::fold_str(literal_head(pattern)).into_owned();
         let (service, exact) = match head.split_once(':') {
             Some((service, _)) => (service.to_string(), true),
             None => (head, false),

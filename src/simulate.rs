@@ -409,6 +409,34 @@ pub fn parse_context(arg: &str) -> Result<(String, Vec<String>), String> {
     Ok((key.to_string(), values))
 }
 
+/// Reads a `--context-json` argument: an object whose values are strings
+/// or lists of strings.
+pub fn parse_context_json(arg: &str) -> Result<Vec<(String, Vec<String>)>, String> {
+    let usage = || format!("--context-json `{arg}`: expected a JSON object of strings or lists of strings");
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(arg) else {
+        return Err(usage());
+    };
+    let mut pairs = Vec::new();
+    for (key, value) in map {
+        let values = match value {
+            Value::String(s) => vec![s],
+            Value::Array(items) => items
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s),
+                    _ => Err(usage()),
+                })
+                .collect::<Result<_, _>>()?,
+            _ => return Err(usage()),
+        };
+        if key.trim().is_empty() {
+            return Err(format!("--context-json `{arg}`: a key is empty"));
+        }
+        pairs.push((key, values));
+    }
+    Ok(pairs)
+}
+
 /// Checks the action a request names: one `service:Action`, no wildcards.
 pub fn check_action(action: &str) -> Result<(), String> {
     let well_formed = action
@@ -456,6 +484,16 @@ mod tests {
         );
         assert_eq!(parsed("acs:UserAgent="), Ok(("acs:UserAgent".into(), Vec::new())));
         assert!(parsed("acs:SourceIp").is_err());
+        assert_eq!(
+            parse_context_json(r#"{"acs:UserAgent": ["", "a,b"], "acs:SourceIp": "192.0.2.1"}"#),
+            Ok(vec![
+                ("acs:SourceIp".into(), vec!["192.0.2.1".into()]),
+                ("acs:UserAgent".into(), vec![String::new(), "a,b".into()])
+            ])
+        );
+        for bad in ["[]", "{\"k\": 1}", "{\"k\": [1]}", "{\"\": \"v\"}", "nope"] {
+            assert!(parse_context_json(bad).is_err(), "{bad}");
+        }
         assert!(parsed("=1.2.3.4").is_err());
     }
 

@@ -13,7 +13,8 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Case {
     Sensitive,
-    /// ASCII letters match either case; other characters must be equal.
+    /// Characters equal after [`fold_char`] match: the one case-folding
+    /// rule of the project (docs/design/actions-and-resources.md).
     Insensitive,
 }
 
@@ -21,8 +22,50 @@ impl Case {
     fn eq_bytes(self, a: &[u8], b: &[u8]) -> bool {
         match self {
             Case::Sensitive => a == b,
-            Case::Insensitive => a.eq_ignore_ascii_case(b),
+            Case::Insensitive if a.is_ascii() && b.is_ascii() => a.eq_ignore_ascii_case(b),
+            // Both are whole UTF-8 strings here (see `matches`).
+            Case::Insensitive => match (std::str::from_utf8(a), std::str::from_utf8(b)) {
+                (Ok(a), Ok(b)) => a.chars().map(fold_char).eq(b.chars().map(fold_char)),
+                _ => false,
+            },
         }
+    }
+}
+
+/// The case-folding rule shared by Action matching, the `*IgnoreCase`
+/// condition operators, the catalogue and `diff`: a character stands for
+/// the lowercase of its uppercase, each mapping taken only when it is one
+/// character (so `ß` stays `ß`, and `İ`, whose lowercase is two
+/// characters, stays itself). This is Java's `String.equalsIgnoreCase`
+/// rule per character; it folds the Kelvin sign U+212A to `k`, the ohm
+/// sign U+2126 to `ω` and the angstrom sign U+212B to `å`. It maps one
+/// character to one, so `?` still counts characters after folding.
+pub(crate) fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let upper = single(c.to_uppercase()).unwrap_or(c);
+    single(upper.to_lowercase())
+        .or_else(|| single(c.to_lowercase()))
+        .unwrap_or(c)
+}
+
+/// The one character a case mapping gives, if it gives one.
+fn single(mut mapped: impl Iterator<Item = char>) -> Option<char> {
+    let first = mapped.next()?;
+    mapped.next().is_none().then_some(first)
+}
+
+/// `s` folded by [`fold_char`], character by character.
+pub(crate) fn fold_str(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(s.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(s)
+        }
+    } else {
+        Cow::Owned(s.chars().map(fold_char).collect())
     }
 }
 
@@ -36,6 +79,11 @@ pub(crate) fn has_wildcard(s: &str) -> bool {
 /// only if its set holds the pattern's [`literal_bytes`]: a cheap test that
 /// rules out most of a catalogue before any matching.
 pub(crate) fn byte_classes(s: &str) -> u64 {
+    // A non-ASCII character may fold to an ASCII letter (U+212A to `k`):
+    // such a text is never ruled out.
+    if !s.is_ascii() {
+        return u64::MAX;
+    }
     s.bytes().fold(0, |set, b| set | class(b))
 }
 
@@ -44,7 +92,7 @@ pub(crate) fn byte_classes(s: &str) -> u64 {
 pub(crate) fn literal_bytes(pattern: &str) -> u64 {
     pattern
         .bytes()
-        .filter(|&b| b != b'*' && b != b'?')
+        .filter(|&b| b != b'*' && b != b'?' && b.is_ascii())
         .fold(0, |set, b| set | class(b))
 }
 
@@ -59,6 +107,11 @@ fn class(b: u8) -> u64 {
 
 /// Whether `pattern` matches all of `text`.
 pub(crate) fn matches(pattern: &str, text: &str, case: Case) -> bool {
+    // Folding can change a character's byte length (U+212A is three bytes,
+    // `k` one): the byte comparisons below hold for ASCII only.
+    if case == Case::Insensitive && !(pattern.is_ascii() && text.is_ascii()) {
+        return glob(pattern, text, case, Question::AnyChar);
+    }
     // Nearly every pattern people write is a literal or a literal with one
     // trailing `*` (`ens:Describe*`, `*`); those compare as byte slices, which
     // resolving a pattern against the whole catalogue does hundreds of times.
@@ -504,11 +557,11 @@ fn find(text: &str, run: &str) -> Option<usize> {
         .position(|place| place == run.as_bytes())
 }
 
-/// `s` with ASCII letters lowered when case does not matter.
+/// `s` folded by [`fold_char`] when case does not matter.
 fn fold(s: &str, case: Case) -> Cow<'_, str> {
     match case {
-        Case::Insensitive if s.bytes().any(|b| b.is_ascii_uppercase()) => Cow::Owned(s.to_ascii_lowercase()),
-        _ => Cow::Borrowed(s),
+        Case::Insensitive => fold_str(s),
+        Case::Sensitive => Cow::Borrowed(s),
     }
 }
 
@@ -629,11 +682,39 @@ mod tests {
     }
 
     #[test]
-    fn case_is_ascii_only_and_optional() {
+    fn case_folds_by_one_rule_and_is_optional() {
         assert!(!m("ens:createimage", "ens:CreateImage"));
         assert!(matches("ens:createimage", "ens:CreateImage", Case::Insensitive));
         assert!(matches("ENS:CREATE*", "ens:CreateImage", Case::Insensitive));
-        assert!(!matches("é", "É", Case::Insensitive));
+        assert!(matches("é", "É", Case::Insensitive));
+        assert!(!m("é", "É"));
+        // The Kelvin, ohm and angstrom signs fold to k, ω and å.
+        for (sign, plain) in [("\u{212A}", "k"), ("\u{2126}", "\u{3c9}"), ("\u{212B}", "\u{e5}")] {
+            assert!(matches(sign, plain, Case::Insensitive), "{sign}");
+            assert!(matches(plain, sign, Case::Insensitive), "{sign}");
+            assert!(matches(
+                &format!("*{sign}?"),
+                &format!("a{plain}b"),
+                Case::Insensitive
+            ));
+            assert!(!matches(sign, plain, Case::Sensitive));
+        }
+        assert!(matches("ens:\u{212A}ill", "ens:KILL", Case::Insensitive));
+        assert!(matches("ens:kill*", "ens:\u{212A}ILLER", Case::Insensitive));
+        // One character to one: `ß` does not become `ss`, `İ` stays itself.
+        assert!(!matches("ss", "ß", Case::Insensitive));
+        assert!(matches("?", "\u{130}", Case::Insensitive));
+        assert!(!matches("i", "\u{130}", Case::Insensitive));
+        assert!(matches("\u{3c3}", "\u{3c2}", Case::Insensitive), "final sigma");
+    }
+
+    #[test]
+    fn folding_never_makes_or_unmakes_a_wildcard() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let f = fold_char(c);
+            assert_eq!(f == '*' || f == '?', c == '*' || c == '?', "{c:?}");
+            assert_eq!(fold_char(f), f, "folding is idempotent at {c:?}");
+        }
     }
 
     #[test]
@@ -753,8 +834,21 @@ mod tests {
         fn covers_agrees_with_the_reference(general in "[aAb*?]{0,10}", specific in "[aAb*?]{0,10}") {
             let g: Vec<char> = general.chars().collect();
             let t: Vec<char> = specific.chars().collect();
-            let slow = reference_with(&g, &t, |p, t| if p == '?' { t != '*' } else { p.eq_ignore_ascii_case(&t) });
+            let slow = reference_with(&g, &t, |p, t| if p == '?' { t != '*' } else { fold_char(p) == fold_char(t) });
             prop_assert_eq!(covers(&general, &specific, Case::Insensitive), slow);
+        }
+
+        /// Case folding by [`fold_char`], on the characters that fold across
+        /// byte lengths (U+212A and `k`, U+2126 and `ω`, U+212B and `å`).
+        #[test]
+        fn folding_agrees_with_the_reference(
+            pattern in "[kK\u{212A}\u{2126}\u{3c9}\u{212B}\u{e5}\u{c5}*?]{0,8}",
+            text in "[kK\u{212A}\u{2126}\u{3a9}\u{212B}\u{e5}x]{0,8}"
+        ) {
+            let p: Vec<char> = pattern.chars().collect();
+            let t: Vec<char> = text.chars().collect();
+            let slow = reference_with(&p, &t, |p, t| p == '?' || fold_char(p) == fold_char(t));
+            prop_assert_eq!(matches(&pattern, &text, Case::Insensitive), slow);
         }
 
         /// Runs with `?` longer than one 64-bit word of the bit-parallel search.

@@ -107,3 +107,77 @@ fn simulate_never_allows_what_the_linter_says_is_never_authorized() {
         contradictions.join("\n")
     );
 }
+
+/// A small deterministic generator (xorshift), so a failure names its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[(self.next() % from.len() as u64) as usize]
+    }
+}
+
+/// Random Resource lists, `?`, `*?`, `?*` and friends included: the linter
+/// says "never authorizes" exactly when `simulate` never allows, both ways.
+#[test]
+fn random_resource_patterns_agree() {
+    let pieces = [
+        "*",
+        "?",
+        "*?",
+        "?*",
+        "**",
+        "??",
+        "*",
+        "acs:ens:*:*:instance/*",
+        "a",
+        "acs:ens:*:*:*",
+        "x?y",
+        "*a",
+    ];
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let (mut never, mut allowed) = (0, 0);
+    for case in 0..400 {
+        let count = 1 + rng.next() % 3;
+        let values: Vec<String> = (0..count).map(|_| format!("{:?}", rng.pick(&pieces))).collect();
+        let text = format!(
+            r#"{{"Version":"1","Statement":[{{"Effect":"Allow","Action":"{ACTION}","Resource":[{}]}}]}}"#,
+            values.join(",")
+        );
+        let findings = lint_text(&text, &LintOptions::default());
+        let linter_never = findings
+            .iter()
+            .any(|d| d.rule == Rule::ResourceNotSupported && d.message.contains(ACTION));
+        let dir = std::env::temp_dir().join(format!("policy-check-agreement-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("p.json");
+        fs::write(&path, &text).expect("write");
+        let files = load_policies(std::slice::from_ref(&path)).files;
+        assert!(files.iter().all(|f| f.status == FileStatus::Evaluated), "{text}");
+        for resource in ["*", "acs:ens:*:*:instance/i-1", "a", "?"] {
+            let request = Request {
+                action: ACTION.to_string(),
+                resource: resource.to_string(),
+                context: Vec::new(),
+            };
+            let sim = simulate(request, files.clone(), None).expect("simulates");
+            let allows = sim.decision == policy_check::simulate::eval::Decision::Allow;
+            assert!(
+                linter_never != allows,
+                "case {case}: {text} on `{resource}`: linter says never: {linter_never}, simulate allows: {allows}"
+            );
+            allowed += usize::from(allows);
+        }
+        never += usize::from(linter_never);
+    }
+    assert!(
+        never > 50 && allowed > 50,
+        "both outcomes occur: {never} never, {allowed} allowed"
+    );
+}

@@ -14,12 +14,82 @@ fn root() -> &'static Path {
 }
 
 fn diff(args: &[&str]) -> (i32, String, String) {
-    let output = common::run(root(), args, b"");
-    (
+    diff_in(root(), args)
+}
+
+/// Runs the binary in `dir`; every witness a `diff` prints is re-run
+/// through its own `check:` line, on NEW (allowed, exit 0) and OLD (not).
+fn diff_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = common::run(dir, args, b"");
+    let (code, out, err) = (
         output.status.code().unwrap_or(-1),
         common::stdout(&output),
         common::stderr(&output),
-    )
+    );
+    if args.first() == Some(&"diff") && !args.contains(&"--base") {
+        let (old, new) = (args[args.len() - 2], args[args.len() - 1]);
+        replay_checks(dir, &out, old, new);
+    }
+    (code, out, err)
+}
+
+/// Words as a POSIX shell reads them, for the quoting `diff` prints: bare
+/// words, single-quoted runs and a backslash-escaped character between
+/// them (`'\''` is a quote).
+fn shell_words(line: &str) -> Vec<String> {
+    let (mut words, mut word, mut quoted, mut any) = (Vec::new(), String::new(), false, false);
+    let mut escaped = false;
+    for c in line.chars() {
+        if escaped {
+            word.push(c);
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                any = true;
+            }
+            '\\' if !quoted => escaped = true,
+            ' ' if !quoted => {
+                if any {
+                    words.push(std::mem::take(&mut word));
+                }
+                any = false;
+            }
+            c => {
+                word.push(c);
+                any = true;
+            }
+        }
+    }
+    assert!(!quoted, "unbalanced quotes: {line}");
+    if any {
+        words.push(word);
+    }
+    words
+}
+
+fn replay_checks(dir: &Path, out: &str, old: &str, new: &str) {
+    for line in out
+        .lines()
+        .filter_map(|l| l.strip_prefix("  check: policy-check "))
+    {
+        let mut words = shell_words(line);
+        assert_eq!(words.pop().as_deref(), Some("NEW"), "{line}");
+        for (side, path, expected) in [("NEW", new, 0), ("OLD", old, 1)] {
+            let mut args: Vec<&str> = words.iter().map(String::as_str).collect();
+            args.push(path);
+            let output = common::run(dir, &args, b"");
+            assert_eq!(
+                output.status.code(),
+                Some(expected),
+                "{side}: {line}\n{}{}",
+                common::stdout(&output),
+                common::stderr(&output)
+            );
+        }
+    }
 }
 
 fn diff_json(case: &str) -> (i32, Value) {
@@ -202,6 +272,7 @@ fn walkthrough_pull_request_widening_the_office_cidr_is_caught() {
     let command = "policy-check diff before after";
     let output = common::run(&dir, &["diff", "before", "after"], b"");
     let actual = common::stdout(&output);
+    replay_checks(&dir, &actual, "before", "after");
     let (expected, code) = documented("docs/simulate.md", command);
     assert!(
         std::fs::read_to_string(root().join("docs/simulate.md"))
@@ -305,4 +376,173 @@ fn a_star_allow_finds_uncatalogued_actions_exactly() {
         }),
         "{new:?}"
     );
+}
+
+/// One policy document of `statements`.
+fn doc(statements: &str) -> String {
+    format!(r#"{{"Version": "1", "Statement": [{statements}]}}"#)
+}
+
+/// The cases of issue 23 that were answered wrongly: each with its verdict,
+/// and a witness that replays (through `diff_in`).
+#[test]
+fn uncatalogued_actions_unicode_folding_and_malformed_actions() {
+    let allow = |action: &str| format!(r#"{{"Effect": "Allow", "Action": "{action}", "Resource": "*"}}"#);
+    let deny_unless = |condition: &str| {
+        format!(
+            r#"{{"Effect": "Allow", "Action": "ecs:DescribeInstances", "Resource": "*"}},
+               {{"Effect": "Deny", "Action": "ecs:DescribeInstances", "Resource": "*", "Condition": {{{condition}}}}}"#
+        )
+    };
+    let cases: Vec<(&str, String, String, i32, Option<&str>)> = vec![
+        (
+            "wider-question",
+            doc(&allow("ecs:DescribeInstances")),
+            doc(&allow("ecs:DescribeInstance?")),
+            1,
+            Some("(not in the operation table)"),
+        ),
+        (
+            "wider-star",
+            doc(&allow("ens:CreateImage")),
+            doc(&allow("ens:CreateImage*")),
+            1,
+            Some("ens:CreateImagex (not in the operation table)"),
+        ),
+        (
+            "kelvin",
+            doc(&deny_unless(r#""StringNotLike": {"acs:UserAgent": ["k", "K"]}"#)),
+            doc(&deny_unless(
+                r#""StringNotEqualsIgnoreCase": {"acs:UserAgent": "k"}"#,
+            )),
+            1,
+            Some("acs:UserAgent=\u{212A}"),
+        ),
+        (
+            "no-real-action-has-two-colons",
+            doc(&format!(
+                r#"{}, {{"Effect": "Deny", "Action": "*:*:*", "Resource": "*"}}"#,
+                allow("*")
+            )),
+            doc(&allow("*")),
+            0,
+            None,
+        ),
+        (
+            "empty-and-comma-values",
+            doc(&allow("ens:CreateImage")).replace(
+                r#""Resource": "*"}"#,
+                r#""Resource": "*", "Condition": {"StringNotEquals": {"acs:UserAgent": ["", "a,b"]}}}"#,
+            ),
+            doc(&allow("ens:CreateImage")),
+            1,
+            Some("--context-json"),
+        ),
+    ];
+    for (name, old, new, expected, shown) in cases {
+        let dir = common::tree(name, &[("old.json", &old), ("new.json", &new)]);
+        let (code, out, err) = diff_in(&dir, &["diff", "old.json", "new.json"]);
+        assert_eq!(code, expected, "{name}: {out}{err}");
+        assert!(!out.contains("unknown"), "{name}: {out}");
+        if let Some(shown) = shown {
+            assert!(out.contains(shown), "{name}: {out}");
+        }
+        for line in out.lines().filter(|l| l.starts_with("new access: ")) {
+            for action in line["new access: ".len()..].split(", ") {
+                let action = action.split(' ').next().unwrap_or("");
+                let (service, rest) = action.split_once(':').expect("service:Name");
+                assert!(
+                    !service.is_empty() && !rest.is_empty() && !rest.contains(':'),
+                    "{name}: {line}"
+                );
+            }
+        }
+    }
+}
+
+/// Sixteen statements on one action and two keys, reversed: the same grant,
+/// decided as such (it was `unknown`). A change on top of the reordering
+/// is still found.
+#[test]
+fn reordered_statements_are_no_new_access() {
+    let statements: Vec<String> = (0..16)
+        .map(|i| {
+            format!(
+                r#"{{"Effect": "{}", "Action": "ens:CreateImage", "Resource": "*", "Condition": {{"IpAddress": {{"acs:SourceIp": "10.{i}.0.0/16"}}, "StringLike": {{"acs:UserAgent": "agent-{i}*"}}}}}}"#,
+                if i % 3 == 0 { "Deny" } else { "Allow" }
+            )
+        })
+        .collect();
+    let mut reversed = statements.clone();
+    reversed.reverse();
+    let dir = common::tree(
+        "reordered",
+        &[
+            ("old.json", &doc(&statements.join(", "))),
+            ("new.json", &doc(&reversed.join(", "))),
+        ],
+    );
+    let (code, out, err) = diff_in(&dir, &["diff", "old.json", "new.json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("no new access"), "{out}");
+    let widened = doc(&reversed.join(", ")).replacen("10.14.0.0/16", "10.14.0.0/15", 1);
+    let dir = common::tree(
+        "reordered-widened",
+        &[("old.json", &doc(&statements.join(", "))), ("new.json", &widened)],
+    );
+    let (code, out, err) = diff_in(&dir, &["diff", "old.json", "new.json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("acs:SourceIp=10.15."), "{out}");
+}
+
+/// Issue 20 item 3: file names, witness values and the `--base` revision
+/// reach no output raw, JSON escapes U+202E, and the printed `check:` line
+/// is quoted so a shell runs nothing from the policy.
+#[test]
+fn diff_output_is_escaped_and_the_check_line_is_shell_quoted() {
+    let hostile = "x'$(touch pwned)';touch pwned2;\u{1b}[31m\u{202e}::error::";
+    let resource = serde_json::to_string(&format!("{hostile}*")).expect("json");
+    let agent = serde_json::to_string(&format!("{hostile}\n::add-mask::")).expect("json");
+    let old = doc(r#"{"Effect": "Allow", "Action": "ecs:DescribeInstances", "Resource": "*"}"#);
+    let new = doc(&format!(
+        r#"{{"Effect": "Allow", "Action": "ecs:DescribeInstances", "Resource": {resource}}},
+           {{"Effect": "Allow", "Action": "ecs:StartInstance", "Resource": "*", "Condition": {{"StringEquals": {{"acs:UserAgent": {agent}}}}}}}"#
+    ));
+    let name = "new\u{1b}]0;\u{202e}.json";
+    let dir = common::tree("hostile", &[("old.json", &old), (name, &new)]);
+    let (code, out, err) = diff_in(&dir, &["diff", "old.json", name]);
+    assert_eq!(code, 1, "{out}{err}");
+    let raw = |s: &str| s.chars().any(|c| c == '\u{1b}' || c == '\u{202e}' || c == '\r');
+    assert!(!raw(&out) && !raw(&err), "{out:?}");
+    assert!(!out.lines().any(|l| l.trim_start().starts_with("::")), "{out}");
+    assert!(out.contains("check: policy-check simulate"), "{out}");
+    // Pasted into a shell, the check line runs `simulate` and nothing else.
+    for line in out.lines().filter_map(|l| l.strip_prefix("  check: ")) {
+        let command = line
+            .replacen("policy-check", common::BIN, 1)
+            .trim_end_matches(" NEW")
+            .to_string();
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{command} '{name}' >/dev/null"))
+            .current_dir(&dir)
+            .status()
+            .expect("sh");
+        assert_eq!(status.code(), Some(0), "{line}");
+    }
+    assert!(!dir.join("pwned").exists() && !dir.join("pwned2").exists());
+    let (_, json, _) = diff_in(&dir, &["diff", "--format", "json", "old.json", name]);
+    assert!(!raw(&json), "{json}");
+    let parsed: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let file = parsed["new_access"][0]["allowed_by"][0]["file"]
+        .as_str()
+        .expect("file");
+    assert!(
+        file.contains('\u{202e}'),
+        "escapes decode to the real name: {file:?}"
+    );
+    let revision = "HEAD\u{1b}[2J\u{202e}";
+    let (code, _, err) = diff_in(&dir, &["diff", "--base", revision, "old.json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!raw(&err), "{err:?}");
 }

@@ -449,6 +449,48 @@ fn check_everything(dir: &Path, name: Vec<u8>, content: Vec<u8>, text: String) -
         ));
     }
     runs.push(("test".into(), false, vec![os("test"), test_file.into()]));
+    // `diff`: the hostile file as NEW, and a NEW whose witness carries the
+    // hostile text in its resource and a condition value.
+    let old = dir.join("old.json");
+    fs::write(
+        &old,
+        r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":"ecs:DescribeInstances","Resource":"*"}]}"#,
+    )
+    .expect("write old");
+    let new = dir.join("new.json");
+    let hostile = serde_json::to_string(&text).expect("json");
+    let resource = serde_json::to_string(&format!("{text}*")).expect("json");
+    fs::write(
+        &new,
+        format!(
+            r#"{{"Version":"1","Statement":[{{"Effect":"Allow","Action":"ecs:DescribeInstances","Resource":{resource}}},{{"Effect":"Allow","Action":"ecs:StartInstance","Resource":"*","Condition":{{"StringEquals":{{"acs:UserAgent":{hostile}}}}}}}]}}"#
+        ),
+    )
+    .expect("write new");
+    for format in ["human", "json"] {
+        for target in [new.clone(), policy.clone()] {
+            runs.push((
+                format!("diff --format {format}"),
+                false,
+                vec![
+                    os("diff"),
+                    os("--format"),
+                    os(format),
+                    old.clone().into(),
+                    target.into(),
+                ],
+            ));
+        }
+    }
+    runs.push((
+        "diff --base".into(),
+        false,
+        vec![
+            os("diff"),
+            OsString::from(format!("--base={text}")),
+            old.clone().into(),
+        ],
+    ));
     runs.push(("explain".into(), false, vec![os("explain"), os("--"), os(&text)]));
 
     for (what, github, args) in runs {

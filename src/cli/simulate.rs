@@ -9,7 +9,9 @@ use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::discover::read_limited;
 use crate::report::escape;
 use crate::simulate::eval::Request;
-use crate::simulate::{check_action, output, parse_context, read_request, simulate_paths, testfile, Failure};
+use crate::simulate::{
+    check_action, output, parse_context, parse_context_json, read_request, simulate_paths, testfile, Failure,
+};
 
 /// `--format` of `simulate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -32,6 +34,10 @@ pub struct SimulateArgs {
     /// A request condition key and its values: KEY=VALUE, or KEY=V1,V2 for several (repeatable)
     #[arg(long, value_name = "KEY=VALUE")]
     pub context: Vec<String>,
+    /// Request condition keys as a JSON object, each a string or a list of strings: for values
+    /// `--context` cannot write, such as "" or one holding a comma (repeatable)
+    #[arg(long, value_name = "JSON")]
+    pub context_json: Vec<String>,
     /// A JSON object of CreateImage parameters: also validate the request and simulate the API response
     #[arg(long, value_name = "FILE")]
     pub request: Option<PathBuf>,
@@ -72,6 +78,16 @@ pub(super) fn run_simulate(
     for arg in &args.context {
         match parse_context(arg) {
             Ok((key, values)) => request.add_context(&key, values),
+            Err(message) => usage = usage.or(Some(message)),
+        }
+    }
+    for arg in &args.context_json {
+        match parse_context_json(arg) {
+            Ok(pairs) => {
+                for (key, values) in pairs {
+                    request.add_context(&key, values);
+                }
+            }
             Err(message) => usage = usage.or(Some(message)),
         }
     }

@@ -333,9 +333,10 @@ fn matches(op: &Operator, p: &Typed, r: &Typed) -> bool {
     };
     match (p, r) {
         (Typed::Text(p), Typed::Text(r)) => match (op.wildcards, op.ignore_case) {
-            (true, true) => wildcard::matches(&p.to_lowercase(), &r.to_lowercase(), Case::Sensitive),
+            // One folding rule for every case-insensitive comparison.
+            (true, true) => wildcard::matches(p, r, Case::Insensitive),
             (true, false) => wildcard::matches(p, r, Case::Sensitive),
-            (false, true) => p.to_lowercase() == r.to_lowercase(),
+            (false, true) => wildcard::fold_str(p) == wildcard::fold_str(r),
             (false, false) => p == r,
         },
         // The request value is on the left: `DateLessThan` holds when the
@@ -414,6 +415,18 @@ mod tests {
                 ("StringNotEqualsIgnoreCase", &["vpc-1"], Some(&["VPC-1"]), false),
                 ("StringNotEqualsIgnoreCase", &["vpc-1"], Some(&["vpc-2"]), true),
                 ("StringNotEqualsIgnoreCase", &["vpc-1"], None, true),
+                // One folding rule (wildcard::fold_char): the Kelvin, ohm
+                // and angstrom signs fold like the letters they look like.
+                ("StringEqualsIgnoreCase", &["k"], Some(&["\u{212A}"]), true),
+                ("StringEqualsIgnoreCase", &["\u{3c9}"], Some(&["\u{2126}"]), true),
+                (
+                    "StringNotEqualsIgnoreCase",
+                    &["\u{212B}"],
+                    Some(&["\u{c5}"]),
+                    false,
+                ),
+                ("StringLike", &["k*"], Some(&["\u{212A}"]), false),
+                ("StringEqualsIgnoreCase", &["ss"], Some(&["\u{df}"]), false),
                 ("StringLike", &["vpc-*"], Some(&["vpc-123"]), true),
                 ("StringLike", &["vpc-?"], Some(&["vpc-12"]), false),
                 ("StringLike", &["vpc-*"], Some(&["VPC-123"]), false),

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 
 use serde_json::{json, Map, Value};
 
-use super::{compare, git, Comparison, DiffArgs, DiffFormat, NewAccess};
+use super::{compare_with_progress, git, Comparison, DiffArgs, DiffFormat, NewAccess};
 use crate::discover::display_name;
+use crate::report::escape;
+use crate::simulate::eval::Request;
 use crate::simulate::load::Loaded;
 use crate::simulate::{load_policies, FileStatus, PolicyFile};
 
@@ -18,11 +20,12 @@ pub fn run_diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io
     let (old, new) = match load_sides(args) {
         Ok(sides) => sides,
         Err(message) => {
-            writeln!(err, "policy-check diff: {message}")?;
+            writeln!(err, "policy-check diff: {}", escape::text(&message))?;
             return Ok(EXIT_ERROR);
         }
     };
-    let comparison = match compare(&old, &new) {
+    let progress = super::Progress::on_terminal();
+    let comparison = match compare_with_progress(&old, &new, progress.as_ref()) {
         Ok(c) => c,
         Err(unusable) => {
             for file in &unusable.files {
@@ -31,10 +34,10 @@ pub fn run_diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io
                         writeln!(
                             err,
                             "policy-check diff: {} ({}): {}: {}",
-                            file.name,
+                            escape::text(&file.name),
                             unusable.side,
                             d.rule.id(),
-                            d.message
+                            escape::text(&d.message)
                         )?;
                     }
                 }
@@ -47,7 +50,7 @@ pub fn run_diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io
         DiffFormat::Human => human(&comparison, &old, &new, out)?,
         DiffFormat::Json => {
             let text = serde_json::to_string_pretty(&to_json(&comparison)).unwrap_or_default();
-            writeln!(out, "{text}")?;
+            writeln!(out, "{}", escape::json(text))?;
         }
     }
     Ok(
@@ -121,8 +124,62 @@ fn known(loaded: Loaded) -> Result<Vec<PolicyFile>, String> {
     ))
 }
 
+/// Whether `action` is one no operation table names.
+fn uncatalogued(action: &str) -> bool {
+    crate::catalog::catalog().lookup(action).is_none()
+}
+
+/// An action as listed, labelled when no table names it.
+fn labelled(action: &str) -> String {
+    if uncatalogued(action) {
+        format!("{} (not in the operation table)", escape::text(action))
+    } else {
+        escape::text(action).into_owned()
+    }
+}
+
+/// Whether `KEY=V1,V2` gives back exactly these values: no value is empty
+/// or holds a comma, the key holds no `=`, and nothing needs escaping.
+fn plain_context(key: &str, values: &[String]) -> bool {
+    let safe = |s: &str| !s.chars().any(escape::is_unsafe);
+    !values.is_empty()
+        && !key.contains('=')
+        && key.trim() == key
+        && safe(key)
+        && values
+            .iter()
+            .all(|v| !v.is_empty() && !v.contains(',') && safe(v))
+}
+
+/// One key's values as `--context-json` takes them, unsafe characters as
+/// JSON escapes (which decode to the same value).
+fn context_json(key: &str, values: &[String]) -> String {
+    let mut object = Map::new();
+    object.insert(key.to_string(), json!(values));
+    escape::json(Value::Object(object).to_string())
+}
+
+/// A word as a POSIX shell reads it back: bare when it holds only
+/// characters no shell treats specially, else in single quotes (a quote
+/// inside written `'\''`).
+fn shell_word(word: &str) -> String {
+    let bare = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_@%+=:,./-".contains(c));
+    if bare {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
 fn describe_request(found: &NewAccess) -> String {
-    let mut text = format!("{} on `{}`", found.request.action, found.request.resource);
+    let mut text = format!(
+        "{} on `{}`",
+        labelled(&found.request.action),
+        escape::text(&found.request.resource)
+    );
     if found.request.context.is_empty() {
         text.push_str(" with no context values");
     } else {
@@ -130,11 +187,45 @@ fn describe_request(found: &NewAccess) -> String {
             .request
             .context
             .iter()
-            .map(|(k, v)| format!("{k}={}", v.join(",")))
+            .map(|(k, v)| {
+                if plain_context(k, v) {
+                    format!("{k}={}", v.join(","))
+                } else {
+                    context_json(k, v)
+                }
+            })
             .collect();
         text.push_str(&format!(" with {}", parts.join(" ")));
     }
     text
+}
+
+/// The `simulate` command that replays a witness on NEW, every argument
+/// quoted for a POSIX shell; `None` when the action or resource holds a
+/// character no output prints raw (the JSON report has the request).
+pub fn check_command(request: &Request) -> Option<String> {
+    let printable = |s: &str| !s.chars().any(escape::is_unsafe);
+    if !printable(&request.action) || !printable(&request.resource) {
+        return None;
+    }
+    let mut words = vec![
+        "policy-check".to_string(),
+        "simulate".to_string(),
+        "--action".to_string(),
+        shell_word(&request.action),
+        "--resource".to_string(),
+        shell_word(&request.resource),
+    ];
+    for (k, v) in &request.context {
+        if plain_context(k, v) {
+            words.push("--context".to_string());
+            words.push(shell_word(&format!("{k}={}", v.join(","))));
+        } else {
+            words.push("--context-json".to_string());
+            words.push(shell_word(&context_json(k, v)));
+        }
+    }
+    Some(words.join(" "))
 }
 
 fn human(
@@ -143,48 +234,50 @@ fn human(
     new: &[PolicyFile],
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let mut text = String::new();
     for found in &comparison.new_access {
-        let shown: Vec<&str> = found.actions.iter().take(8).map(String::as_str).collect();
+        let shown: Vec<String> = found.actions.iter().take(8).map(|a| labelled(a)).collect();
         let more = match found.actions.len().saturating_sub(shown.len()) {
             0 => String::new(),
             n => format!(" and {n} more (--format json lists them)"),
         };
-        writeln!(out, "new access: {}{more}", shown.join(", "))?;
-        writeln!(out, "  witness: {}", describe_request(found))?;
+        text.push_str(&format!("new access: {}{more}\n", shown.join(", ")));
+        text.push_str(&format!("  witness: {}\n", describe_request(found)));
         if found.evaluated_resource != found.request.resource {
-            writeln!(
-                out,
-                "  (evaluated on `{}`: no resource-level authorization)",
-                found.evaluated_resource
-            )?;
+            text.push_str(&format!(
+                "  (evaluated on `{}`: no resource-level authorization)\n",
+                escape::text(&found.evaluated_resource)
+            ));
         }
         for at in &found.allowed_by {
-            writeln!(
-                out,
-                "  NEW allows it: {}:{}:{} (statement {})",
-                at.file, at.line, at.column, at.statement
-            )?;
+            text.push_str(&format!(
+                "  NEW allows it: {}:{}:{} (statement {})\n",
+                escape::text(&at.file),
+                at.line,
+                at.column,
+                at.statement
+            ));
         }
-        writeln!(
-            out,
-            "  OLD: {}: {}",
+        text.push_str(&format!(
+            "  OLD: {}: {}\n",
             found.old_decision.as_str(),
-            found.old_reason
-        )?;
-        let mut command = format!(
-            "policy-check simulate --action {} --resource '{}'",
-            found.request.action, found.request.resource
-        );
-        for (k, v) in &found.request.context {
-            command.push_str(&format!(" --context '{k}={}'", v.join(",")));
+            escape::text(&found.old_reason)
+        ));
+        match check_command(&found.request) {
+            Some(command) => text.push_str(&format!("  check: {command} NEW\n")),
+            None => text.push_str(
+                "  check: not printed: the action or resource holds characters a terminal must not \
+                 receive (--format json has the request)\n",
+            ),
         }
-        writeln!(out, "  check: {command} NEW")?;
     }
     for unknown in &comparison.unknown {
+        let reason = escape::text(&unknown.reason);
         if unknown.actions.is_empty() {
-            writeln!(out, "unknown: {}", unknown.reason)?;
+            text.push_str(&format!("unknown: {reason}\n"));
         } else {
-            writeln!(out, "unknown: {}: {}", unknown.actions.join(", "), unknown.reason)?;
+            let actions: Vec<String> = unknown.actions.iter().map(|a| labelled(a)).collect();
+            text.push_str(&format!("unknown: {}: {reason}\n", actions.join(", ")));
         }
     }
     let evaluated = |files: &[PolicyFile]| files.iter().filter(|f| f.status == FileStatus::Evaluated).count();
@@ -196,13 +289,13 @@ fn human(
         "unknown" => "could not prove that NEW grants no new access (see unknown above)".to_string(),
         _ => "no new access: NEW allows no request OLD denies".to_string(),
     };
-    writeln!(
-        out,
-        "{verdict}; compared {} action(s) NEW allows, {} OLD and {} NEW document(s)",
+    text.push_str(&format!(
+        "{verdict}; compared {} action(s) NEW allows, {} OLD and {} NEW document(s)\n",
         comparison.actions_compared,
         evaluated(old),
         evaluated(new)
-    )
+    ));
+    out.write_all(escape::lines(&text).as_bytes())
 }
 
 fn to_json(comparison: &Comparison) -> Value {
@@ -214,8 +307,10 @@ fn to_json(comparison: &Comparison) -> Value {
             for (k, v) in &found.request.context {
                 context.insert(k.clone(), json!(v));
             }
+            let uncatalogued: Vec<&String> = found.actions.iter().filter(|a| uncatalogued(a)).collect();
             json!({
                 "actions": found.actions,
+                "not_in_operation_table": uncatalogued,
                 "request": {
                     "action": found.request.action,
                     "resource": found.request.resource,

@@ -196,6 +196,39 @@ fn evaluate_statement(
     })
 }
 
+/// Whether one Action (`resource` false) or Resource value matches `wanted`.
+///
+/// The resource `*` is what an operation without resource-level
+/// authorization is evaluated on: only a value of `*` alone grants it
+/// (RAM: "Resource must be `*`"), not `?`, `*?` or `?*`, which would match
+/// the one-character string. The linter's `resource-not-supported` says the
+/// same, and `diff` decides with this function.
+pub fn value_matches(value: &str, resource: bool, case: Case, wanted: &str) -> bool {
+    if resource && wanted == "*" {
+        !value.is_empty() && value.chars().all(|c| c == '*')
+    } else {
+        wildcard::matches(value, wanted, case)
+    }
+}
+
+/// Whether a statement's Action/NotAction (`resource` false) or
+/// Resource/NotResource element lets `wanted` through; a missing element
+/// never does.
+pub fn element_applies(element: Option<&Element<'_>>, resource: bool, wanted: &str) -> bool {
+    let case = if resource {
+        Case::Sensitive
+    } else {
+        Case::Insensitive
+    };
+    element.is_some_and(|element| {
+        let hit = element
+            .values
+            .iter()
+            .any(|v| value_matches(v.value, resource, case, wanted));
+        hit != element.negated
+    })
+}
+
 /// Whether an Action/Resource (or NotAction/NotResource) element covers
 /// `wanted`: `Ok` with what matched, its span and a short label for it, or
 /// `Err` with why not and the span at fault.
@@ -208,7 +241,7 @@ fn match_element(
     let hit = element
         .values
         .iter()
-        .find(|v| wildcard::matches(v.value, wanted, case));
+        .find(|v| value_matches(v.value, name == "Resource", case, wanted));
     match (element.negated, hit) {
         (false, Some(v)) => Ok((
             format!("{name} `{}` matches `{wanted}`", v.value),
