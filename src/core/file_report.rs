@@ -53,6 +53,15 @@ impl FileReport {
         } else {
             text
         };
+        let mut diagnostics = diagnostics;
+        // A finding about a node that starts with a multi-byte character
+        // (a YAML key after U+FFFD) points at that whole character.
+        for d in &mut diagnostics {
+            d.span = d.span.on_characters(&text);
+            for label in &mut d.labels {
+                label.span = label.span.on_characters(&text);
+            }
+        }
         FileReport {
             name,
             text,

@@ -13,6 +13,19 @@ pub struct Span {
 }
 
 impl Span {
+    /// The span widened to whole characters of `text` and kept inside it.
+    pub fn on_characters(self, text: &str) -> Span {
+        let mut start = self.start.min(text.len());
+        let mut end = self.end.clamp(start, text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        Span::new(start, end)
+    }
+
     pub fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }

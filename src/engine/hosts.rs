@@ -56,14 +56,10 @@ pub fn lint_input_following(
         if extraction.unknown > 0 || !files.is_empty() {
             // Policies are there, computed by the host or kept in other
             // files: nothing to check here, and nothing missing either.
-            let report = FileReport::linted(
-                name,
-                String::new(),
-                diagnostics,
-                0,
-                extraction.unknown,
-                Vec::new(),
-            );
+            // The text stays when there is a finding to show in it (the
+            // file is not UTF-8).
+            let report =
+                FileReport::linted(name, text.clone(), diagnostics, 0, extraction.unknown, Vec::new());
             return (report, files);
         }
         let sought = format!("policy documents in this {} file", kind.name);
