@@ -573,50 +573,7 @@ fn context_candidates(
     most: usize,
     want: &[bool],
 ) -> Result<Vec<Option<Vec<String>>>, String> {
-    let mut families = Vec::new();
-    for entry in entries {
-        let parsed = vocabulary()
-            .parse_operator(entry.operator)
-            .ok_or_else(|| format!("`{}` is not a condition operator diff models", entry.operator))?;
-        if !families.contains(&parsed.operator.family) {
-            families.push(parsed.operator.family);
-        }
-    }
-    if families.len() > 1 {
-        return Err(format!("`{key}` is tested by operators of different types"));
-    }
-    let singles: Vec<String> = match families.first() {
-        None => Vec::new(),
-        Some(Family::Bool) => vec!["true".into(), "false".into()],
-        Some(Family::String) => {
-            let mut items = Vec::new();
-            for (group, entry) in entries.iter().enumerate() {
-                let op = vocabulary().parse_operator(entry.operator).map(|p| p.operator);
-                let (case, wild) = op.map_or((Case::Sensitive, false), |op| {
-                    let case = if op.ignore_case {
-                        Case::Insensitive
-                    } else {
-                        Case::Sensitive
-                    };
-                    (case, op.wildcards)
-                });
-                for value in &entry.values {
-                    items.push(Item::new(value, case, wild, group));
-                }
-            }
-            lang::signatures(&items, entries.len(), STATE_LIMIT)
-                .ok_or_else(|| format!("the values of `{key}` are too many to compare exactly"))?
-                .into_iter()
-                .map(|(_, word)| word)
-                .collect()
-        }
-        Some(Family::Numeric) => numeric_candidates(entries.iter().flat_map(|e| e.values.iter().copied()))
-            .ok_or_else(|| format!("a number tested on `{key}` is not plain decimal notation"))?,
-        Some(Family::Date) => date_candidates(entries.iter().flat_map(|e| e.values.iter().copied()))
-            .ok_or_else(|| format!("a date tested on `{key}` does not parse"))?,
-        Some(Family::Ip) => ip_candidates(entries.iter().flat_map(|e| e.values.iter().copied()))
-            .ok_or_else(|| format!("an address tested on `{key}` does not parse"))?,
-    };
+    let singles = single_values(key, entries)?;
     // What one value does to each entry, before negation; a value set's
     // verdicts follow from the OR and the AND of its members' vectors.
     let mut singles_by_vector: Vec<(Vec<bool>, String)> = Vec::new();
@@ -721,6 +678,57 @@ fn context_candidates(
     let mut candidates = vec![None];
     candidates.extend(sets.into_iter().map(|(_, _, values)| Some(values)));
     Ok(candidates)
+}
+
+/// The single values worth asking for one key: one per realizable
+/// combination of its string patterns, the boundaries of its numbers, dates
+/// and addresses (and the values beside them), or both booleans.
+fn single_values(key: &str, entries: &[Entry<'_>]) -> Result<Vec<String>, String> {
+    let mut families = Vec::new();
+    for entry in entries {
+        let parsed = vocabulary()
+            .parse_operator(entry.operator)
+            .ok_or_else(|| format!("`{}` is not a condition operator diff models", entry.operator))?;
+        if !families.contains(&parsed.operator.family) {
+            families.push(parsed.operator.family);
+        }
+    }
+    if families.len() > 1 {
+        return Err(format!("`{key}` is tested by operators of different types"));
+    }
+    let singles: Vec<String> = match families.first() {
+        None => Vec::new(),
+        Some(Family::Bool) => vec!["true".into(), "false".into()],
+        Some(Family::String) => {
+            let mut items = Vec::new();
+            for (group, entry) in entries.iter().enumerate() {
+                let op = vocabulary().parse_operator(entry.operator).map(|p| p.operator);
+                let (case, wild) = op.map_or((Case::Sensitive, false), |op| {
+                    let case = if op.ignore_case {
+                        Case::Insensitive
+                    } else {
+                        Case::Sensitive
+                    };
+                    (case, op.wildcards)
+                });
+                for value in &entry.values {
+                    items.push(Item::new(value, case, wild, group));
+                }
+            }
+            lang::signatures(&items, entries.len(), STATE_LIMIT)
+                .ok_or_else(|| format!("the values of `{key}` are too many to compare exactly"))?
+                .into_iter()
+                .map(|(_, word)| word)
+                .collect()
+        }
+        Some(Family::Numeric) => numeric_candidates(entries.iter().flat_map(|e| e.values.iter().copied()))
+            .ok_or_else(|| format!("a number tested on `{key}` is not plain decimal notation"))?,
+        Some(Family::Date) => date_candidates(entries.iter().flat_map(|e| e.values.iter().copied()))
+            .ok_or_else(|| format!("a date tested on `{key}` does not parse"))?,
+        Some(Family::Ip) => ip_candidates(entries.iter().flat_map(|e| e.values.iter().copied()))
+            .ok_or_else(|| format!("an address tested on `{key}` does not parse"))?,
+    };
+    Ok(singles)
 }
 
 /// A plain decimal as an integer at `scale` digits after the point.

@@ -407,7 +407,7 @@ fn uncatalogued_actions_unicode_folding_and_malformed_actions() {
             doc(&allow("ens:CreateImage")),
             doc(&allow("ens:CreateImage*")),
             1,
-            Some("ens:CreateImagex (not in the operation table)"),
+            Some("new access: ens:CreateImage"),
         ),
         (
             "kelvin",

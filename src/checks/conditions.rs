@@ -12,8 +12,8 @@ use crate::conditions::{
 use crate::core::text::nearest;
 use crate::core::Diagnostic;
 use crate::core::Rule;
-use crate::core::Spanned;
 use crate::core::{Edit, Fix};
+use crate::core::{Span, Spanned};
 use crate::fix;
 use crate::model::{ConditionBlock, ConditionEntry, Policy, Statement};
 use crate::wildcard::{self, Case};
@@ -431,29 +431,34 @@ fn value_types(
         };
         if let Some(why) = result {
             out.push(
-                Diagnostic::new(
-                    Rule::ConditionValueType,
-                    value.span,
-                    format!("`{text}` is not {what}: {why}"),
-                )
-                .with_help(format!("`{written}` takes {}", op.family.expected())),
+                value_type(value.span, format!("`{text}` is not {what}: {why}"))
+                    .with_help(format!("`{written}` takes {}", op.family.expected())),
             );
         }
     }
     if op.family == Family::Bool && entry.values.len() > 1 {
+        let message = format!(
+            "`{}` has {} values, but a boolean condition takes one",
+            entry.key.value,
+            entry.values.len()
+        );
         out.push(
-            Diagnostic::new(
-                Rule::ConditionValueType,
-                entry.value_span,
-                format!(
-                    "`{}` has {} values, but a boolean condition takes one",
-                    entry.key.value,
-                    entry.values.len()
-                ),
-            )
-            .with_help("RAM rejects several values for a `Bool` key; keep one of \"true\" or \"false\""),
+            value_type(entry.value_span, message)
+                .with_help("RAM rejects several values for a `Bool` key; keep one of \"true\" or \"false\""),
         );
     }
+}
+
+/// The one maker of `condition-value-type` findings.
+fn value_type(span: Span, message: String) -> Diagnostic {
+    Diagnostic::new(Rule::ConditionValueType, span, message)
+}
+
+/// The one maker of `condition-operator-mismatch` findings: at the
+/// operator, with the key labelled.
+fn mismatch(block: &ConditionBlock<'_>, entry: &ConditionEntry<'_>, message: String) -> Diagnostic {
+    Diagnostic::new(Rule::ConditionOperatorMismatch, block.operator.span, message)
+        .with_label(entry.key.span, "key used here")
 }
 
 /// Reports an operator whose family does not fit the key's known type.
@@ -479,22 +484,15 @@ fn operator_mismatch(
         [init @ .., last] => format!("use {} or {last}", init.join(", ")),
         [] => String::new(),
     };
-    out.push(
-        Diagnostic::new(
-            Rule::ConditionOperatorMismatch,
-            block.operator.span,
-            format!(
-                "`{}` compares {}, but `{}` is {} ({})",
-                block.operator.value,
-                plural(family),
-                entry.key.value,
-                singular(key.family),
-                key.about
-            ),
-        )
-        .with_label(entry.key.span, "key used here")
-        .with_help(help),
+    let message = format!(
+        "`{}` compares {}, but `{}` is {} ({})",
+        block.operator.value,
+        plural(family),
+        entry.key.value,
+        singular(key.family),
+        key.about
     );
+    out.push(mismatch(block, entry, message).with_help(help));
 }
 
 /// A service key the operation tables define with a type (`log:Encrypted`,
@@ -518,19 +516,13 @@ fn service_key_values(
     };
     let op = parsed.operator;
     if op.family != family {
-        out.push(
-            Diagnostic::new(
-                Rule::ConditionOperatorMismatch,
-                block.operator.span,
-                format!(
-                    "`{}` compares {}, but `{key}` is {} (its service's RAM metadata)",
-                    block.operator.value,
-                    plural(op.family),
-                    singular(family)
-                ),
-            )
-            .with_label(entry.key.span, "key used here"),
+        let message = format!(
+            "`{}` compares {}, but `{key}` is {} (its service's RAM metadata)",
+            block.operator.value,
+            plural(op.family),
+            singular(family)
         );
+        out.push(mismatch(block, entry, message));
         return;
     }
     if family != Family::String || allowed.is_empty() || op.wildcards {
@@ -545,14 +537,14 @@ fn service_key_values(
             }
         });
         if !value.value.is_empty() && !known {
-            out.push(
-                Diagnostic::new(
-                    Rule::ConditionValueType,
-                    value.span,
-                    format!("`{}` is not a value of `{key}`, which is one of {}", value.value, allowed.join(", ")),
-                )
-                .with_help("requests carry one of the listed values (the service's RAM metadata), so this one never matches"),
+            let message = format!(
+                "`{}` is not a value of `{key}`, which is one of {}",
+                value.value,
+                allowed.join(", ")
             );
+            out.push(value_type(value.span, message).with_help(
+                "requests carry one of the listed values (the service's RAM metadata), so this one never matches",
+            ));
         }
     }
 }

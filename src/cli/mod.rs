@@ -256,15 +256,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         show_settings(path, &workspace.for_path(path), today, out)?;
         return Ok(EXIT_CLEAN);
     }
-    let found = discover_with(
-        &args.paths,
-        WalkOptions {
-            respect_ignore_files: !args.no_ignore,
-            list_ignored: args.show_files,
-        },
-    );
-    let inputs = without_baseline(found.inputs, &args, &cwd);
-    let (walk_errors, ignored) = (found.errors, found.ignored);
+    let (inputs, walk_errors, ignored) = walk(&args, &cwd);
     let stdin_name = args
         .stdin_filename
         .clone()
@@ -380,6 +372,30 @@ fn named_origin(args: &LintArgs) -> Origin {
     } else {
         Origin::Named
     }
+}
+
+/// The inputs of a run, what could not be walked, and (for `--show-files`)
+/// what ignore files left out.
+fn walk(
+    args: &LintArgs,
+    cwd: &Path,
+) -> (
+    Vec<Input>,
+    Vec<crate::discover::WalkError>,
+    Vec<crate::discover::Ignored>,
+) {
+    let found = discover_with(
+        &args.paths,
+        WalkOptions {
+            respect_ignore_files: !args.no_ignore,
+            list_ignored: args.show_files,
+        },
+    );
+    (
+        without_baseline(found.inputs, args, cwd),
+        found.errors,
+        found.ignored,
+    )
 }
 
 /// The inputs without the baseline file: it is this tool's own output, not
