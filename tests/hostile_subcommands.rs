@@ -120,13 +120,53 @@ fn hostile() -> Hostile {
     }
 }
 
-/// Runs the binary with `stdin`, bounded in time, and returns all it printed.
-fn run(dir: &Path, args: &[&str], stdin: &[u8]) -> (Option<i32>, Vec<u8>, Duration) {
+/// What one run came to: its exit code, all it printed, how long it took
+/// and its peak memory in KiB.
+struct Ran {
+    code: Option<i32>,
+    printed: Vec<u8>,
+    took: Duration,
+    peak_kib: i64,
+}
+
+/// Runs the binary with `stdin`, reaped with `wait4` for its peak memory.
+#[allow(clippy::zombie_processes)]
+fn run(dir: &Path, args: &[&str], stdin: &[u8]) -> Ran {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
     let started = Instant::now();
-    let output = common::run(dir, args, stdin);
-    let mut printed = output.stdout;
-    printed.extend(output.stderr);
-    (output.status.code(), printed, started.elapsed())
+    let mut child = Command::new(common::BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn policy-check");
+    let _ = child.stdin.take().expect("stdin").write_all(stdin);
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = pipe.read_to_end(&mut buf);
+            buf
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("stderr")));
+    let mut status = 0;
+    // SAFETY: `usage` is a plain C struct wait4 fills in; the pid is our
+    // own child's, reaped once here (so `Child::wait` is never called).
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, child.id() as i32);
+    let mut printed = out.join().expect("stdout thread");
+    printed.extend(err.join().expect("stderr thread"));
+    Ran {
+        code: std::process::ExitStatus::from_raw(status).code(),
+        printed,
+        took: started.elapsed(),
+        peak_kib: usage.ru_maxrss,
+    }
 }
 
 /// A raw control character other than a line break or a tab, or a
@@ -142,6 +182,13 @@ fn raw_control(printed: &[u8]) -> Option<String> {
         })
         .map(|c| format!("{c:?}"))
 }
+
+/// Peak memory any subcommand may reach on the hostile tree. Most take
+/// 20-50 MiB; `diff` builds an automaton of the catalogue's All Resources
+/// actions, about 165 MiB whatever the policies' size (the same with a
+/// hostile action two and four times as long), which this bound admits and
+/// no growth with the input would stay under.
+const MAX_PEAK_KIB: i64 = 256 * 1024;
 
 fn lsp_session() -> Vec<u8> {
     let frame = |body: serde_json::Value| {
@@ -216,7 +263,17 @@ fn every_subcommand_is_safe_on_the_same_hostile_tree() {
     ];
     let mut problems = Vec::new();
     for (name, args, stdin) in runs {
-        let (code, printed, took) = run(&tree.repo, &args, stdin);
+        let Ran {
+            code,
+            printed,
+            took,
+            peak_kib,
+        } = run(&tree.repo, &args, stdin);
+        // The tree is a few kilobytes: what a run holds is the binary's own
+        // tables and buffers, never something that grows with a hostile value.
+        if peak_kib > MAX_PEAK_KIB {
+            problems.push(format!("{name}: peaked at {peak_kib} KiB"));
+        }
         if code.is_none() {
             problems.push(format!("{name}: killed by a signal"));
         }
