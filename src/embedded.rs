@@ -1,7 +1,7 @@
 //! `--jsonpath`: policy documents embedded in any JSON file, selected by
 //! the user. It is the one input kind not chosen by [`crate::host::KINDS`]
 //! (the flag or config chooses it), and like the others it only turns the
-//! host into [`Document`]s: the engine checks them ([`crate::engine`]), with every
+//! host into [`Document`]s: the engine checks them (`engine`), with every
 //! finding pointing into the host file's bytes. A match that is a JSON
 //! string (`terraform show -json` keeps policies as strings) is read from
 //! its content, and spans are mapped back through the escapes.

@@ -2,10 +2,10 @@
 //! message, an applicability and byte-range [`Edit`]s into the host file the
 //! user opened; the data is in [`crate::core::edit`]), and [`apply`] turns a
 //! set of fixes into the file's new text. Checks write their edits against
-//! the document they read; the engine ([`crate::engine::hosts`]) maps them to
+//! the document they read; the engine (`engine::hosts`) maps them to
 //! host bytes and re-encodes their content for the host's string syntax
 //! ([`Encoding`]) exactly as it maps finding spans. `--fix` repeats
-//! lint-and-apply passes ([`crate::engine::fix_loop`]), writes atomically
+//! lint-and-apply passes (`engine::fix_loop`), writes atomically
 //! ([`write`]); `--diff` prints [`unified`] diffs.
 
 pub(crate) mod unified;

@@ -1,5 +1,5 @@
 //! Stage 1 of the pipeline: bytes -> a JSON tree where every key and value
-//! carries its byte span. Nothing here knows about RAM; [`crate::model`] does.
+//! carries its byte span. Nothing here knows about RAM; `model` does.
 
 pub mod json;
 

@@ -34,7 +34,7 @@ pub struct Diagnostic {
     /// ROS property); `None` for a file that is one policy.
     pub document: Option<String>,
     /// How to fix it, if the tool knows; its edits are host-file bytes once
-    /// the finding is finalised (see [`crate::fix`]).
+    /// the finding is finalised (see `fix`).
     pub fix: Option<Fix>,
 }
 

@@ -1,6 +1,6 @@
 //! Core: the data of an automatic fix (modelled on ruff's). A finding may
 //! carry a [`Fix`]: a message, an [`Applicability`] and byte-range [`Edit`]s;
-//! applying them is [`crate::fix`]'s job, mapping them to host bytes the
+//! applying them is `fix`'s job, mapping them to host bytes the
 //! engine's.
 
 use super::span::Span;

@@ -1,7 +1,7 @@
 //! Core: the rule table, severities and which rules a run has on. The table: one entry per `rules/<id>.toml`, compiled in by `build.rs`.
 //!
 //! Rule facts (id, default severity, summary, docs) are data; this module only
-//! exposes them. The checks in `crate::checks` name rules by enum variant, so
+//! exposes them. The checks in `checks` name rules by enum variant, so
 //! a check cannot cite a rule that has no data file.
 
 use std::fmt;

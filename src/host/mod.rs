@@ -3,7 +3,7 @@
 //! many). Each input kind is one module that turns the host's text into
 //! [`Document`]s, and one row of [`KINDS`]; everything after that (checks,
 //! element paths, severities, spans into the host bytes) is the engine's
-//! ([`crate::engine::hosts`]); lowering a document to its tree, and where a
+//! (`engine::hosts`); lowering a document to its tree, and where a
 //! suppression comment goes ([`comment_line`]), are here.
 
 pub mod files;
@@ -83,8 +83,8 @@ pub struct Kind {
 
 /// Every host kind, in the order they are asked. A file no kind claims is
 /// read as a plain policy document
-/// ([`crate::engine::pipeline::lint_file`]); `--jsonpath` bypasses the
-/// table ([`crate::embedded`]).
+/// (`engine::pipeline::lint_file`); `--jsonpath` bypasses the
+/// table (`embedded`).
 pub const KINDS: &[Kind] = &[
     terraform::KIND,
     terraform_json::KIND,
