@@ -192,7 +192,7 @@ fn element<'a>(node: &'a Node<'a>, positive: &str, negative: &str) -> Option<Ele
 /// Whether `node` or anything inside it is an unknown value.
 pub fn holds_unknown(node: &Node<'_>) -> bool {
     match &node.value {
-        Value::Unknown => true,
+        Value::Unknown | Value::Partial(_) => true,
         Value::Array(items) => items.iter().any(holds_unknown),
         Value::Object(members) => members.iter().any(|m| holds_unknown(&m.value)),
         _ => false,
@@ -203,7 +203,7 @@ pub fn holds_unknown(node: &Node<'_>) -> bool {
 /// values may still be unknown: that does not make a block disappear).
 fn condition_known(node: &Node<'_>) -> bool {
     match &node.value {
-        Value::Unknown => false,
+        Value::Unknown | Value::Partial(_) => false,
         Value::Object(operators) => operators.iter().all(|op| !op.value.is_unknown()),
         _ => true,
     }

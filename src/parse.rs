@@ -3,7 +3,7 @@
 
 pub mod json;
 
-pub use json::{parse, Member, Node, ParseError, Parsed, Value};
+pub use json::{parse, Member, Node, ParseError, Parsed, Partial, Value};
 
 use crate::core::{Diagnostic, Edit, Fix, Rule, Span};
 

@@ -57,7 +57,7 @@ fn extract(path: &Path) -> (usize, usize, Vec<Span>) {
     (
         extraction.documents.len(),
         extraction.unknown,
-        host::unknown_spans(&extraction.documents),
+        host::unknown_spans(&extraction.documents, &text),
     )
 }
 

@@ -1016,6 +1016,7 @@ impl Linter<'_> {
         };
         // `--fix --diff` is `--diff`, as in ruff: nothing is written.
         let write = |text: &str| write_atomic(path, text.as_bytes(), Replace::Edit);
+        let module = crate::discover::terraform_module(path, args.max_file_size);
         let analysis = engine::analyze(
             engine::Input {
                 name: name.clone(),
@@ -1026,6 +1027,7 @@ impl Linter<'_> {
                 options,
                 rules,
                 suppressions: settings.suppressions(self.today),
+                module: module.as_ref(),
                 jsonpath,
                 baseline: self.baseline,
                 fix: (args.fix || args.diff).then_some(args.unsafe_fixes),

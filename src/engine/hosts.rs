@@ -6,6 +6,7 @@ use super::pipeline::{check_document, decode, finalize, lint_file, no_policy_fou
 use crate::checks::LintOptions;
 use crate::core::{Diagnostic, Edit, FileReport, Fix, Origin, RuleSettings, Span};
 use crate::embedded::{selected_documents, Query, Selected};
+use crate::host::terraform::{self, Module};
 use crate::host::{
     count_unknown_in, is_yaml_or_tf, kind_for, lower, Document, Embedded, FileReference, Lowered,
 };
@@ -36,6 +37,19 @@ pub fn lint_input_following(
     options: &LintOptions,
     settings: &RuleSettings,
 ) -> (FileReport, Vec<FileReference>) {
+    lint_input_in(name, bytes, origin, options, settings, None)
+}
+
+/// [`lint_input_following`] for a Terraform file read as one file of
+/// `module` (its folder's other `.tf` files), when the caller knows it.
+pub fn lint_input_in(
+    name: String,
+    bytes: Vec<u8>,
+    origin: Origin,
+    options: &LintOptions,
+    settings: &RuleSettings,
+    module: Option<&Module>,
+) -> (FileReport, Vec<FileReference>) {
     // Borrowed unless the file is not UTF-8, which `decode` reports.
     let kind = kind_for(&name, &String::from_utf8_lossy(&bytes));
     let Some(kind) = kind else {
@@ -48,12 +62,15 @@ pub fn lint_input_following(
         return (lint_file(name, bytes, origin, options, settings), Vec::new());
     };
     let (text, mut diagnostics) = decode(bytes);
-    let extraction = (kind.extract)(&text);
+    let extraction = match module {
+        Some(module) if kind.name == terraform::KIND.name => terraform::extract_in(&text, module),
+        _ => (kind.extract)(&text),
+    };
     let documents = extraction.documents.len();
     let unknown = extraction.unknown + count_unknown_in(&extraction.documents);
     let files = extraction.files;
     if documents == 0 && extraction.diagnostics.is_empty() {
-        if extraction.unknown > 0 || !files.is_empty() {
+        if extraction.unknown > 0 || !files.is_empty() || extraction.elsewhere > 0 {
             // Policies are there, computed by the host or kept in other
             // files: nothing to check here, and nothing missing either.
             // The text stays when there is a finding to show in it (the

@@ -36,6 +36,10 @@ pub struct Settings<'a> {
     /// The `[[suppress]]` entries in force (suppression comments are read
     /// from the input itself).
     pub suppressions: Vec<&'a Suppression>,
+    /// The Terraform module a `.tf` input belongs to (its folder's other
+    /// `.tf` files), when the caller read it: references to its data
+    /// sources and locals are resolved.
+    pub module: Option<&'a crate::host::terraform::Module>,
     /// Documents chosen by a JSONPath expression instead of by host kind.
     pub jsonpath: Option<(&'a Query, Selected)>,
     /// Findings the baseline holds are dropped (or recorded).
@@ -89,7 +93,7 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
                 hosts::lint_selected(name.clone(), bytes, query, selected, options, rules),
                 Vec::new(),
             ),
-            None => hosts::lint_input_following(name.clone(), bytes, origin, options, rules),
+            None => hosts::lint_input_in(name.clone(), bytes, origin, options, rules, settings.module),
         };
         *references.borrow_mut() = found;
         // Suppressed findings are not fixed either (as ruff's `noqa`): the

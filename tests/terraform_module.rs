@@ -1,0 +1,62 @@
+//! Terraform as its users write it (issue 22): a folder's `.tf` files are
+//! one module, values partly computed by Terraform still say what they
+//! can, and HCL's own syntax never hides a policy. Each fixture under
+//! testdata/hosts/ has a snapshot of the human output beside it, whose
+//! underline sits on the token of the file that holds it.
+
+mod common;
+
+use std::fs;
+use std::path::PathBuf;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The human output of `args`, compared with (or, with UPDATE_SNAPSHOTS,
+/// written to) `snap`; returns the exit code.
+fn snapshot(args: &[&str], snap: &str) -> Option<i32> {
+    let output = common::run(&repo(), args, b"");
+    let rendered = String::from_utf8(output.stdout).expect("UTF-8");
+    let path = repo().join(snap);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        fs::write(&path, &rendered).expect("write snapshot");
+    }
+    let expected = fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(rendered, expected, "{snap}");
+    output.status.code()
+}
+
+fn show_files(args: &[&str]) -> String {
+    let mut all = vec!["--show-files"];
+    all.extend_from_slice(args);
+    String::from_utf8(common::run(&repo(), &all, b"").stdout).expect("UTF-8")
+}
+
+/// The usual layout: data sources in data.tf, resources in main.tf, a
+/// local in locals.tf. Each policy is linted once, in the file that holds
+/// it, whether the folder is walked or one file is named.
+#[test]
+fn a_folder_of_tf_files_is_one_module() {
+    let code = snapshot(&["testdata/hosts/fail-module"], "testdata/hosts/fail-module.snap");
+    assert_eq!(code, Some(1));
+
+    let listed = show_files(&["testdata/hosts/fail-module"]);
+    for line in [
+        "testdata/hosts/fail-module/data.tf: linted (2 policy documents, 2 findings)",
+        "testdata/hosts/fail-module/locals.tf: linted (1 policy document, 2 findings)",
+        // main.tf uses the two; they are not unknown values, and not
+        // counted twice.
+        "testdata/hosts/fail-module/main.tf: linted (0 policy documents, 0 findings)",
+    ] {
+        assert!(listed.lines().any(|l| l == line), "{line}\n{listed}");
+    }
+
+    // The local is a policy because main.tf, read from disk, takes it as
+    // one: named alone, locals.tf still knows.
+    let listed = show_files(&["testdata/hosts/fail-module/locals.tf"]);
+    assert!(
+        listed.contains("locals.tf: linted (1 policy document, 2 findings)"),
+        "{listed}"
+    );
+}
