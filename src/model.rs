@@ -6,7 +6,7 @@
 
 use crate::core::path::{push_index, push_name};
 use crate::core::{Span, Spanned};
-use crate::parse::{Member, Node, Value};
+use crate::parse::{Member, Node, Partial, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
@@ -55,6 +55,14 @@ pub struct Element<'a> {
     /// `values` is only part of what RAM will see, and no check may conclude
     /// from what the list lacks.
     pub complete: bool,
+    /// The partly known strings among the values
+    /// (`"acs:ens:*:${var.account}:instance/*"`), which checks may judge by
+    /// what no value of their holes changes.
+    pub partial: Vec<Spanned<Partial<'a, 'a>>>,
+    /// True when the value holds an unknown that is not such a string (a
+    /// whole value computed by the host): then nothing may be concluded
+    /// from what the list lacks even with the partial strings judged.
+    pub opaque: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -186,7 +194,29 @@ fn element<'a>(node: &'a Node<'a>, positive: &str, negative: &str) -> Option<Ele
             .as_array()
             .map_or_else(Vec::new, |items| items.iter().map(|i| i.span).collect()),
         complete: !holds_unknown(&m.value),
+        partial: partial_values(&m.value),
+        opaque: match &m.value.value {
+            Value::Partial(_) => false,
+            Value::Array(items) => items.iter().any(|i| holds_unknown(i) && i.as_partial().is_none()),
+            _ => holds_unknown(&m.value),
+        },
     })
+}
+
+/// The partly known strings of a string or an array of strings.
+fn partial_values<'a>(node: &'a Node<'a>) -> Vec<Spanned<Partial<'a, 'a>>> {
+    match &node.value {
+        Value::Partial(_) => node
+            .as_partial()
+            .map(|p| Spanned::new(p, node.span))
+            .into_iter()
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|item| item.as_partial().map(|p| Spanned::new(p, item.span)))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Whether `node` or anything inside it is an unknown value.

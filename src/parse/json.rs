@@ -62,6 +62,23 @@ impl Partial<'_, '_> {
         left.len() >= last.len() && left.ends_with(last.as_ref())
     }
 
+    /// Whether some value of the holes makes every character of the string
+    /// `c` (as `*`, every resource or action): every segment is made of `c`.
+    pub fn can_be_all(&self, c: char) -> bool {
+        self.0.iter().all(|s| s.chars().all(|x| x == c))
+    }
+
+    /// Whether some literal segment holds `c`, which no value of the holes
+    /// removes.
+    pub fn holds(&self, c: impl Fn(char) -> bool) -> bool {
+        self.0.iter().any(|s| s.chars().any(&c))
+    }
+
+    /// The string as written, each hole shown as `${…}`.
+    pub fn shown(&self) -> String {
+        self.0.iter().map(|s| s.as_ref()).collect::<Vec<_>>().join("${…}")
+    }
+
     /// The literal text before the first hole.
     pub fn prefix(&self) -> &str {
         self.0.first().map_or("", |s| s.as_ref())

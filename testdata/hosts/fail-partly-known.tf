@@ -1,0 +1,39 @@
+# Values Terraform computes in part: what no value of the holes changes is
+# certain (issue 22, item 2).
+variable "account_id" {}
+variable "bucket" {}
+
+# No value of the account makes the resource `*`.
+data "alicloud_ram_policy_document" "images" {
+  statement {
+    effect   = "Allow"
+    action   = ["ens:CreateImage"]
+    resource = ["acs:ens:*:${var.account_id}:instance/*"]
+  }
+}
+
+resource "alicloud_ram_policy" "images" {
+  policy_name = "images"
+  policy_document = jsonencode({
+    Version = "1"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["ens:CreateImage"]
+      Resource = "acs:ens:*:${var.account_id}:instance/*"
+    }, {
+      Effect   = "Allow"
+      Action   = "oss:GetObject"
+      Resource = ["acs:ecs:*:${var.account_id}:instance/*"]
+    }]
+  })
+}
+
+resource "alicloud_ram_policy" "aws" {
+  policy_name     = "aws"
+  policy_document = <<EOF
+{
+  "Version": "1",
+  "Statement": [{"Effect": "Allow", "Action": "oss:GetObject", "Resource": "arn:aws:s3:::${var.bucket}/*"}]
+}
+EOF
+}
