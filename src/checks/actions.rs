@@ -730,12 +730,35 @@ impl<'d, 'a> DenyIndex<'d, 'a> {
         };
         let with_resources = |k: &usize| self.denies[*k].resource.as_ref().is_some_and(|r| !r.negated);
         // Unknown Allow resources might lie outside every Deny's.
-        if element.negated || !element.complete {
+        if element.negated || element.opaque {
             return Vec::new();
         }
         let mut covering: Option<Vec<usize>> = None;
-        for r in &element.values {
+        // A partly known resource is covered whatever its holes hold only
+        // by a Deny of every resource (a hole may add any `/`).
+        let every: Vec<usize> = all
+            .clone()
+            .filter(|&k| {
+                self.denies[k]
+                    .resource
+                    .as_ref()
+                    .is_some_and(|r| !r.negated && r.values.iter().any(|v| is_every_resource(v.value)))
+            })
+            .collect();
+        let partly = element.partial.iter().map(|_| None);
+        for r in element.values.iter().map(Some).chain(partly) {
             let mut here: Vec<usize> = Vec::new();
+            let Some(r) = r else {
+                here.clone_from(&every);
+                if here.is_empty() {
+                    return here;
+                }
+                covering = Some(match covering {
+                    None => here,
+                    Some(before) => before.into_iter().filter(|k| every.binary_search(k).is_ok()).collect(),
+                });
+                continue;
+            };
             for id in self.resource_index.candidates(r.value) {
                 let at = self.resource_index.occurrences(id);
                 if covers_resource(self.resources[at[0]], r.value) {
@@ -836,10 +859,12 @@ mod tests {
         let resources_covered =
             |allow: &Statement<'_>, deny: &Statement<'_>| match (&allow.resource, &deny.resource) {
                 (None, None) => true,
-                (Some(a), Some(d)) if !a.negated && !d.negated && a.complete => a
-                    .values
-                    .iter()
-                    .all(|r| d.values.iter().any(|dr| covers_resource(dr.value, r.value))),
+                (Some(a), Some(d)) if !a.negated && !d.negated && !a.opaque => {
+                    a.values
+                        .iter()
+                        .all(|r| d.values.iter().any(|dr| covers_resource(dr.value, r.value)))
+                        && (a.partial.is_empty() || d.values.iter().any(|dr| is_every_resource(dr.value)))
+                }
                 _ => false,
             };
         let mut found = Vec::new();

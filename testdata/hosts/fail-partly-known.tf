@@ -37,3 +37,17 @@ resource "alicloud_ram_policy" "aws" {
 }
 EOF
 }
+
+# Denied whatever the account: the Allow after the Deny grants nothing.
+data "alicloud_ram_policy_document" "denied" {
+  statement {
+    effect   = "Deny"
+    action   = ["ens:*"]
+    resource = ["*"]
+  }
+  statement {
+    effect   = "Allow"
+    action   = ["ens:DeleteImage"]
+    resource = ["acs:ens:*:${var.account_id}:image/*"]
+  }
+}
