@@ -755,7 +755,10 @@ impl<'d, 'a> DenyIndex<'d, 'a> {
                 }
                 covering = Some(match covering {
                     None => here,
-                    Some(before) => before.into_iter().filter(|k| every.binary_search(k).is_ok()).collect(),
+                    Some(before) => before
+                        .into_iter()
+                        .filter(|k| every.binary_search(k).is_ok())
+                        .collect(),
                 });
                 continue;
             };

@@ -158,7 +158,64 @@ fn push<'h>(value: &Node<'h>, location: String, text: &'h str, template: bool, o
             }
             out.documents.push(Document { location, source });
         }
+        // Terraform wants a string here (`jsonencode(...)`), but the object
+        // says which policy is meant: it is linted as that policy, its
+        // strings read as templates in a configuration.
+        Value::Object(_) => {
+            let mut tree = value.clone();
+            if template {
+                templates_in(&mut tree);
+            }
+            out.documents.push(Document {
+                location,
+                source: Source::Tree(tree),
+            });
+        }
         Value::Null => {}
         _ => out.unknown += 1,
+    }
+}
+
+/// Marks the strings of a tree that Terraform renders as templates: a
+/// string with `${...}` is partly known (or unknown when nothing of it is
+/// literal), one with a `%{...}` directive unknown.
+fn templates_in(node: &mut Node<'_>) {
+    match &mut node.value {
+        Value::Array(items) => items.iter_mut().for_each(templates_in),
+        Value::Object(members) => {
+            if members
+                .iter()
+                .any(|m| m.key.contains("${") || m.key.contains("%{"))
+            {
+                node.value = Value::Unknown;
+                return;
+            }
+            members.iter_mut().for_each(|m| templates_in(&mut m.value));
+        }
+        Value::String(text) if text.contains("${") || text.contains("%{") => {
+            let original = text.to_string();
+            let mut filled = original.clone();
+            let holes = super::terraform::template_holes(&mut filled);
+            if holes.is_empty() {
+                return;
+            }
+            if holes.iter().any(|h| original.as_bytes()[h.start] == b'%') {
+                node.value = Value::Unknown;
+                return;
+            }
+            let mut segments: Vec<std::borrow::Cow<str>> = Vec::new();
+            let mut at = 0;
+            for hole in &holes {
+                segments.push(std::borrow::Cow::Owned(original[at..hole.start].to_string()));
+                at = hole.end;
+            }
+            segments.push(std::borrow::Cow::Owned(original[at..].to_string()));
+            node.value = if segments.iter().all(|s| s.is_empty()) {
+                Value::Unknown
+            } else {
+                Value::Partial(segments)
+            };
+        }
+        _ => {}
     }
 }
