@@ -60,3 +60,24 @@ fn a_folder_of_tf_files_is_one_module() {
         "{listed}"
     );
 }
+
+/// `\u0024{` in a quoted string, a policy object in `.tf.json`, a heredoc
+/// whose interpolation stands for members: each is read, and each fixture
+/// (in host_fixtures_fire_exactly_where_their_snapshots_say, tests/hosts.rs)
+/// was reported "No problems found" before. A heredoc no rendering makes
+/// JSON is not claimed as linted: it is counted as not known.
+#[test]
+fn a_heredoc_that_cannot_be_read_is_counted_as_not_known() {
+    let listed = show_files(&["testdata/hosts/unreadable/main.tf"]);
+    assert!(
+        listed.contains(
+            "testdata/hosts/unreadable/main.tf: linted (0 policy documents, 0 findings, 2 values not known until deployment)"
+        ),
+        "{listed}"
+    );
+    let listed = show_files(&["testdata/hosts/fail-heredoc-members.tf"]);
+    assert!(
+        listed.contains("fail-heredoc-members.tf: linted (1 policy document, 1 finding, 1 value not known until deployment)"),
+        "{listed}"
+    );
+}

@@ -92,17 +92,18 @@ pub fn lint_input_in(
     }
     diagnostics.extend(extraction.diagnostics);
     let mut unchecked_services = Vec::new();
+    // A document written as text that does not parse even with its holes
+    // filled is not read: it is counted as unknown, never as linted.
+    let mut read = 0;
     for document in &extraction.documents {
-        unchecked_services.extend(lint_document(
-            document,
-            &text,
-            options,
-            settings,
-            &mut diagnostics,
-        ));
+        if let Some(lowered) = lower(document, &text) {
+            read += 1;
+            unchecked_services.extend(lint_lowered(&lowered, options, settings, &mut diagnostics));
+        }
     }
+    let unknown = unknown + (documents - read);
     finalize(&mut diagnostics, None, settings);
-    let report = FileReport::linted(name, text, diagnostics, documents, unknown, unchecked_services);
+    let report = FileReport::linted(name, text, diagnostics, read, unknown, unchecked_services);
     (report, files)
 }
 

@@ -296,7 +296,9 @@ pub fn json_string_document<'h>(host: &str, span: Span, content: &str, template:
     let map = SourceMap::json_string(&host[span.start + 1..span.end - 1], span.start + 1);
     let mut text = content.to_string();
     let holes = if template {
-        terraform::template_holes(&mut text)
+        let holes = terraform::template_holes(&mut text);
+        terraform::repair_holes(&mut text, &holes);
+        holes
     } else {
         Vec::new()
     };

@@ -707,6 +707,7 @@ fn heredoc(host: &str, span: Span) -> Option<Embedded> {
         text.push_str(kept);
     }
     let holes = template_holes_checked(&mut text, &[])?;
+    repair_holes(&mut text, &holes);
     Some(Embedded {
         text,
         map,
@@ -752,6 +753,7 @@ fn quoted(host: &str, span: Span) -> Option<Embedded> {
         text.push_str(&raw[run_start..]);
     }
     let holes = template_holes_checked(&mut text, &escaped)?;
+    repair_holes(&mut text, &holes);
     Some(Embedded {
         text,
         map,
@@ -832,6 +834,71 @@ fn template_holes_literal(text: &mut String, literal: &[usize]) -> Vec<Span> {
     // replaced from its `$` to its `}`), so the text is still UTF-8.
     *text = String::from_utf8(bytes).unwrap_or_default();
     holes
+}
+
+/// Templates with more holes than this are not repaired (each attempt
+/// parses the whole text).
+const MAX_REPAIRED_HOLES: usize = 64;
+
+/// What an interpolation outside a JSON string may stand for besides a
+/// value: one or more members of an object, with the commas around them
+/// (`{"Effect": "Allow", ${var.condition} "Action": ...}`).
+const MEMBER_FILLERS: &[&str] = &["\"\":0", "\"\":0,", ",\"\":0", ",\"\":0,"];
+
+/// A text whose holes, filled as values, do not parse: each hole before
+/// the first error is tried as members instead, until the text parses.
+/// A member filler's key lies in the hole, so the object holding it is
+/// unknown whole (`mark_holes`): nothing is concluded from what the
+/// object lacks. When no filling parses the text is left as it was (the
+/// document is then not read, and counted as unknown).
+pub(crate) fn repair_holes(text: &mut String, holes: &[Span]) {
+    if holes.is_empty() || holes.len() > MAX_REPAIRED_HOLES {
+        return;
+    }
+    let original = text.clone();
+    // Holes outside a string were filled as a quoted value.
+    let outside: Vec<Span> = holes
+        .iter()
+        .copied()
+        .filter(|h| original.as_bytes().get(h.start) == Some(&b'"'))
+        .collect();
+    let mut choice = vec![0usize; outside.len()];
+    let mut bytes = original.clone().into_bytes();
+    for _ in 0..=outside.len() * MEMBER_FILLERS.len() {
+        let Ok(candidate) = std::str::from_utf8(&bytes) else {
+            return;
+        };
+        let parsed = crate::parse::parse(candidate);
+        let Some(error) = parsed.errors.first() else {
+            *text = candidate.to_string();
+            return;
+        };
+        let Some(i) = outside.iter().rposition(|h| h.start <= error.span.start) else {
+            return;
+        };
+        // The next filler of that hole that fits it.
+        let hole = outside[i];
+        let fitted = loop {
+            choice[i] += 1;
+            let Some(filler) = MEMBER_FILLERS.get(choice[i] - 1) else {
+                break false;
+            };
+            let region = &original.as_bytes()[hole.start..hole.end];
+            if region.len() >= filler.len() && !region[..filler.len()].contains(&b'\n') {
+                for (k, b) in bytes[hole.start..hole.end].iter_mut().enumerate() {
+                    *b = match filler.as_bytes().get(k) {
+                        Some(&f) => f,
+                        None if region[k] == b'\n' => b'\n',
+                        None => b' ',
+                    };
+                }
+                break true;
+            }
+        };
+        if !fitted {
+            return;
+        }
+    }
 }
 
 /// The offset past the `}` that closes a template sequence opened before
