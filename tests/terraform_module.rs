@@ -81,3 +81,29 @@ fn a_heredoc_that_cannot_be_read_is_counted_as_not_known() {
         "{listed}"
     );
 }
+
+/// `file("x.tf.json")` and `file("x.yaml")` naming plain JSON policies:
+/// Terraform reads a string, so each is linted as a policy (before, by its
+/// extension: Terraform JSON or a ROS template, and skipped), named or
+/// walked.
+#[test]
+fn a_file_named_by_file_is_the_policy_terraform_reads() {
+    let code = snapshot(
+        &["testdata/hosts/fail-file-kinds/main.tf"],
+        "testdata/hosts/fail-file-kinds.snap",
+    );
+    assert_eq!(code, Some(1));
+    let output = common::run(
+        &repo(),
+        &["--format", "short", "testdata/hosts/fail-file-kinds"],
+        b"",
+    );
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        [
+            "testdata/hosts/fail-file-kinds/policies/admin.tf.json:3:47: security-warning[allow-all] `*` on every resource without conditions grants full administrator access",
+            "testdata/hosts/fail-file-kinds/policies/images.yaml:3:47: error[unknown-action] `ens:DescribeImagez` is not a known ens action",
+        ]
+    );
+}

@@ -1028,6 +1028,9 @@ impl Linter<'_> {
                 rules,
                 suppressions: settings.suppressions(self.today),
                 module: module.as_ref(),
+                // A `file()` target is the string Terraform reads: a policy
+                // whatever its name.
+                plain: !follow,
                 jsonpath,
                 baseline: self.baseline,
                 fix: (args.fix || args.diff).then_some(args.unsafe_fixes),
@@ -1053,7 +1056,12 @@ impl Linter<'_> {
             };
             let root = root_of(&self.args.paths, path, *origin);
             match files::resolve(path, &root, &reference.path, self.cwd) {
-                Resolved::File(target) if self.inputs.contains(&lexical(&self.cwd.join(&target))) => {}
+                // An input read as a plain policy is reported as that input;
+                // one its name gives to a host kind (`x.tf.json`, `x.yaml`)
+                // is not what `file()` reads, so it is followed as well.
+                Resolved::File(target)
+                    if self.inputs.contains(&lexical(&self.cwd.join(&target)))
+                        && !crate::host::read_by_kind(&target.to_string_lossy()) => {}
                 Resolved::File(target) => followed.push(files::links_inside(target, path, &root, self.cwd)),
                 _ => not_followed += 1,
             }

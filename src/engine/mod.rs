@@ -40,6 +40,9 @@ pub struct Settings<'a> {
     /// `.tf` files), when the caller read it: references to its data
     /// sources and locals are resolved.
     pub module: Option<&'a crate::host::terraform::Module>,
+    /// Read the input as a plain policy document whatever its name or
+    /// content (a file `file()` names: Terraform reads it as a string).
+    pub plain: bool,
     /// Documents chosen by a JSONPath expression instead of by host kind.
     pub jsonpath: Option<(&'a Query, Selected)>,
     /// Findings the baseline holds are dropped (or recorded).
@@ -91,6 +94,10 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
         let (mut report, found) = match settings.jsonpath {
             Some((query, selected)) => (
                 hosts::lint_selected(name.clone(), bytes, query, selected, options, rules),
+                Vec::new(),
+            ),
+            None if settings.plain => (
+                pipeline::lint_file(name.clone(), bytes, origin, options, rules),
                 Vec::new(),
             ),
             None => hosts::lint_input_in(name.clone(), bytes, origin, options, rules, settings.module),

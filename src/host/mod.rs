@@ -140,6 +140,12 @@ pub fn comment_line(name: &str, text: &str, span: Span) -> Option<usize> {
     Some(line_of(opener.unwrap_or(span.start)))
 }
 
+/// Whether a host kind claims a file by its name alone (`.tf`, `.tf.json`,
+/// `.yaml`, `.yml`), so that it is never read as a plain policy when walked.
+pub fn read_by_kind(name: &str) -> bool {
+    is_yaml_or_tf(name) || name.to_ascii_lowercase().ends_with(".tf.json")
+}
+
 /// A name only a host kind reads (never a plain policy): one no kind
 /// claims holds no policy.
 pub fn is_yaml_or_tf(name: &str) -> bool {

@@ -111,6 +111,7 @@ pub(super) fn analyze(doc: &Document, workspace: &mut Workspace, encoding: Encod
             options,
             rules,
             module: module.as_ref(),
+            plain: false,
             suppressions: settings.suppressions(today()),
             jsonpath: settings
                 .config_jsonpath()
