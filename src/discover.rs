@@ -338,14 +338,17 @@ pub fn read_regular_file(path: &Path, max_size: u64, listed_as_file: bool) -> Re
     read_bounded(path, max_size, listed_as_file).map_err(|e| e.message(&display_name(path), max_size))
 }
 
-/// The Terraform module a `.tf` file at `path` belongs to: its folder's
-/// other `.tf` files, read through the one bounded reader.
-pub fn terraform_module(path: &Path, max_size: u64) -> Option<crate::host::terraform::Module> {
-    (crate::core::Syntax::of(&path.to_string_lossy()) == Some(crate::core::Syntax::Hcl)).then(|| {
-        crate::host::terraform::Module::read(path, |sibling| {
-            crate::discover::read_bounded(sibling, max_size, true).ok()
-        })
-    })
+/// The Terraform module a `.tf` file at `path` belongs to (its folder's
+/// `.tf` files, read through the one bounded reader): the folder, and the
+/// module when `path` is a `.tf` file.
+pub fn terraform_module(path: &Path, max_size: u64) -> Option<(PathBuf, crate::host::terraform::Module)> {
+    if crate::core::Syntax::of(&path.to_string_lossy()) != Some(crate::core::Syntax::Hcl) {
+        return None;
+    }
+    let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let module =
+        crate::host::terraform::Module::read(&folder, |file| read_bounded(file, max_size, true).ok());
+    Some((folder, module))
 }
 
 /// Why [`read_bounded`] read nothing.

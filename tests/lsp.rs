@@ -586,7 +586,11 @@ fn an_open_tf_file_sees_its_module_on_disk() {
     let uri = client.open("locals.tf", "terraform", locals);
     let diagnostics = client.diagnostics(&uri);
     let codes: Vec<&str> = diagnostics.iter().filter_map(|d| d["code"].as_str()).collect();
-    assert_eq!(codes, ["invalid-statement", "unknown-element"], "{diagnostics:#?}");
+    assert_eq!(
+        codes,
+        ["invalid-statement", "unknown-element"],
+        "{diagnostics:#?}"
+    );
     // `Statment` on line 6 (0-based 5), column 3.
     assert_eq!(diagnostics[1]["range"], range(5, 2, 5, 12));
     client.finish();

@@ -6,9 +6,10 @@
 mod simulate;
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use rayon::prelude::*;
@@ -285,6 +286,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         cwd: &cwd,
         today,
         baseline: baseline.as_ref(),
+        modules: Default::default(),
     };
     let items = items(inputs, walk_errors, ignored, &stdin_name);
     let mode = mode(&args);
@@ -321,6 +323,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             cwd: &cwd,
             today,
             baseline: baseline.as_ref(),
+            modules: Default::default(),
         };
         lint_referenced(&referenced, &linter, &renderer, &pool, &mut stream)?;
     }
@@ -955,9 +958,29 @@ struct Linter<'a> {
     /// Decides which suppressions have expired.
     today: Date,
     baseline: Option<&'a BaselineRun>,
+    /// The Terraform module of each folder a `.tf` input sits in, read once.
+    modules: std::sync::Mutex<HashMap<PathBuf, Arc<crate::host::terraform::Module>>>,
 }
 
 impl Linter<'_> {
+    /// The module of the `.tf` file at `path`, read once per folder.
+    fn module(&self, path: &Path) -> Option<Arc<crate::host::terraform::Module>> {
+        if crate::core::Syntax::of(&path.to_string_lossy()) != Some(crate::core::Syntax::Hcl) {
+            return None;
+        }
+        let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let known = self.modules.lock().ok()?.get(&folder).cloned();
+        if known.is_some() {
+            return known;
+        }
+        let (folder, module) = crate::discover::terraform_module(path, self.args.max_file_size)?;
+        let module = Arc::new(module);
+        if let Ok(mut modules) = self.modules.lock() {
+            modules.insert(folder, Arc::clone(&module));
+        }
+        Some(module)
+    }
+
     /// A report the engine did not make (the input was not read, or the
     /// fixed text not written), with the baseline applied as the engine
     /// applies it to the others.
@@ -1016,7 +1039,7 @@ impl Linter<'_> {
         };
         // `--fix --diff` is `--diff`, as in ruff: nothing is written.
         let write = |text: &str| write_atomic(path, text.as_bytes(), Replace::Edit);
-        let module = crate::discover::terraform_module(path, args.max_file_size);
+        let module = self.module(path);
         let analysis = engine::analyze(
             engine::Input {
                 name: name.clone(),
@@ -1027,7 +1050,7 @@ impl Linter<'_> {
                 options,
                 rules,
                 suppressions: settings.suppressions(self.today),
-                module: module.as_ref(),
+                module: module.as_deref(),
                 // A `file()` target is the string Terraform reads: a policy
                 // whatever its name.
                 plain: !follow,

@@ -11,7 +11,7 @@ use std::path::Path;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{BlockLabel, Body};
 
-/// At most this many sibling files are read per file linted, so that a
+/// At most this many files of a folder are read as its module, so that a
 /// folder of many `.tf` files costs a bounded amount per file.
 pub const MAX_SIBLINGS: usize = 64;
 
@@ -68,25 +68,24 @@ impl Module {
         }
     }
 
-    /// The module of the `.tf` file at `file`: its folder's other `.tf`
-    /// files, each read with `read` (the caller's bounded reader).
-    /// Symbolic links are not followed (a link could lead out of the tree
-    /// being linted); a file that cannot be read adds nothing.
-    pub fn read(file: &Path, read: impl Fn(&Path) -> Option<Vec<u8>>) -> Module {
-        let folder = match file.parent() {
-            Some(p) if p.as_os_str().is_empty() => Path::new("."),
-            Some(p) => p,
-            None => return Module::default(),
+    /// The module in `folder`: its `.tf` files, each read with `read` (the
+    /// caller's bounded reader). Symbolic links are not followed (a link
+    /// could lead out of the tree being linted); a file that cannot be read
+    /// adds nothing. A file linted in it adds itself again, which changes
+    /// nothing, so one module serves every file of the folder.
+    pub fn read(folder: &Path, read: impl Fn(&Path) -> Option<Vec<u8>>) -> Module {
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
         };
         let Ok(entries) = std::fs::read_dir(folder) else {
             return Module::default();
         };
-        let own = file.file_name();
         let mut siblings: Vec<_> = entries
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
             .map(|e| e.path())
-            .filter(|p| p.file_name() != own)
             .filter(|p| {
                 p.file_name()
                     .and_then(|n| n.to_str())

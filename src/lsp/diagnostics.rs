@@ -98,7 +98,8 @@ pub(super) fn analyze(doc: &Document, workspace: &mut Workspace, encoding: Encod
     let module = doc
         .path
         .as_deref()
-        .and_then(|path| crate::discover::terraform_module(path, crate::discover::DEFAULT_MAX_FILE_SIZE));
+        .and_then(|path| crate::discover::terraform_module(path, crate::discover::DEFAULT_MAX_FILE_SIZE))
+        .map(|(_, module)| module);
     // As the command line does: `[[suppress]]` entries and comments hide
     // what they cover, and a comment that hides nothing is reported.
     let analysis = engine::analyze(
