@@ -107,3 +107,21 @@ fn a_file_named_by_file_is_the_policy_terraform_reads() {
         ]
     );
 }
+
+/// A data source written in `.tf.json` is linted there, and `main.tf`
+/// that uses it counts no unknown value for it.
+#[test]
+fn a_tf_json_data_source_is_part_of_the_module() {
+    let code = snapshot(
+        &["testdata/hosts/fail-module-json"],
+        "testdata/hosts/fail-module-json.snap",
+    );
+    assert_eq!(code, Some(1));
+    let listed = show_files(&["testdata/hosts/fail-module-json"]);
+    for line in [
+        "testdata/hosts/fail-module-json/data.tf.json: linted (1 policy document, 1 finding, 1 value not known until deployment)",
+        "testdata/hosts/fail-module-json/main.tf: linted (0 policy documents, 0 findings)",
+    ] {
+        assert!(listed.lines().any(|l| l == line), "{line}\n{listed}");
+    }
+}

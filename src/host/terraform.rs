@@ -7,13 +7,12 @@
 //! through escapes and stripped indentation.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
 
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::Block;
 
-pub use super::terraform_module::Module;
-use super::terraform_module::{label, local_name};
+pub use super::terraform_module::{attributes_for, Module, POLICY_DOCUMENT};
+use super::terraform_module::{label, local_name, table};
 use super::{Document, Embedded, Extraction, FileReference, Kind, Source, SourceMap};
 use crate::core::Span;
 use crate::fix::Encoding;
@@ -25,35 +24,6 @@ pub const KIND: Kind = Kind {
     claims: |name, _| crate::core::Syntax::of(name) == Some(crate::core::Syntax::Hcl),
     extract,
 };
-
-const TABLE: &str = include_str!("../../rules/data/terraform-resources.tsv");
-
-/// `(resource type, attribute path)` rows of the resource table.
-fn table() -> &'static [(&'static str, Vec<&'static str>)] {
-    static ROWS: OnceLock<Vec<(&'static str, Vec<&'static str>)>> = OnceLock::new();
-    ROWS.get_or_init(|| {
-        TABLE
-            .lines()
-            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-            .filter_map(|line| {
-                let mut fields = line.split('\t');
-                let resource = fields.next()?;
-                let attribute = fields.next()?;
-                Some((resource, attribute.split('.').collect()))
-            })
-            .collect()
-    })
-}
-
-/// The top-level attributes of resource type `kind` that hold a policy.
-pub fn attributes_for(kind: &str) -> impl Iterator<Item = &'static str> + '_ {
-    table()
-        .iter()
-        .filter(move |(t, path)| *t == kind && path.len() == 1)
-        .map(|(_, path)| path[0])
-}
-
-pub(crate) const POLICY_DOCUMENT: &str = "alicloud_ram_policy_document";
 
 /// The file's documents, read as a file alone (its siblings unknown).
 pub fn extract(text: &str) -> Extraction<'_> {

@@ -3,13 +3,46 @@
 //! used in another. [`Module`] is what the Terraform host knows about a
 //! file's siblings, so that a reference to them is resolved instead of
 //! being an unknown value; each policy is still linted in the file that
-//! holds it (see docs/inputs.md).
+//! holds it (see docs/inputs.md). The resource table
+//! (`rules/data/terraform-resources.tsv`) is read here, for the module and
+//! for the Terraform host.
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{BlockLabel, Body};
+
+const TABLE: &str = include_str!("../../rules/data/terraform-resources.tsv");
+
+/// `(resource type, attribute path)` rows of the resource table.
+pub(crate) fn table() -> &'static [(&'static str, Vec<&'static str>)] {
+    static ROWS: OnceLock<Vec<(&'static str, Vec<&'static str>)>> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        TABLE
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+            .filter_map(|line| {
+                let mut fields = line.split('\t');
+                let resource = fields.next()?;
+                let attribute = fields.next()?;
+                Some((resource, attribute.split('.').collect()))
+            })
+            .collect()
+    })
+}
+
+/// The top-level attributes of resource type `kind` that hold a policy.
+pub fn attributes_for(kind: &str) -> impl Iterator<Item = &'static str> + '_ {
+    table()
+        .iter()
+        .filter(move |(t, path)| *t == kind && path.len() == 1)
+        .map(|(_, path)| path[0])
+}
+
+/// The data source whose blocks are a policy document.
+pub const POLICY_DOCUMENT: &str = "alicloud_ram_policy_document";
 
 /// At most this many files of a folder are read as its module, so that a
 /// folder of many `.tf` files costs a bounded amount per file.
@@ -28,24 +61,12 @@ pub struct Module {
 }
 
 impl Module {
-    /// The module made of `texts` (files that do not parse add nothing:
-    /// they are reported when they are linted themselves).
-    pub fn of<'a>(texts: impl IntoIterator<Item = &'a str>) -> Module {
-        let mut module = Module::default();
-        for text in texts {
-            if let Ok(body) = hcl_edit::parser::parse_body(text) {
-                module.add(&body);
-            }
-        }
-        module
-    }
-
     /// Adds what one file's body defines and uses.
     pub fn add(&mut self, body: &Body) {
         for block in body.blocks() {
             let labels: Vec<&str> = block.labels.iter().map(label).collect();
             match (block.ident.as_str(), labels.as_slice()) {
-                ("data", [super::terraform::POLICY_DOCUMENT, name]) => {
+                ("data", [POLICY_DOCUMENT, name]) => {
                     self.data_documents.insert((*name).to_string());
                 }
                 ("locals", []) => {
@@ -53,7 +74,7 @@ impl Module {
                         .extend(block.body.attributes().map(|a| a.key.as_str().to_string()));
                 }
                 ("resource", [kind, _]) => {
-                    for attribute in super::terraform::attributes_for(kind) {
+                    for attribute in attributes_for(kind) {
                         if let Some(name) = block
                             .body
                             .get_attribute(attribute)
@@ -87,20 +108,48 @@ impl Module {
             .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
             .map(|e| e.path())
             .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.to_ascii_lowercase().ends_with(".tf"))
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    let n = n.to_ascii_lowercase();
+                    n.ends_with(".tf") || n.ends_with(".tf.json")
+                })
             })
             .collect();
         // Sorted, so the same siblings are read whatever the folder's order.
         siblings.sort();
         siblings.truncate(MAX_SIBLINGS);
-        let texts: Vec<String> = siblings
-            .iter()
-            .filter_map(|p| read(p))
-            .filter_map(|bytes| String::from_utf8(bytes).ok())
-            .collect();
-        Module::of(texts.iter().map(String::as_str))
+        let mut module = Module::default();
+        for path in &siblings {
+            let Some(text) = read(path).and_then(|bytes| String::from_utf8(bytes).ok()) else {
+                continue;
+            };
+            if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+                module.add_json(&text);
+            } else if let Ok(body) = hcl_edit::parser::parse_body(&text) {
+                module.add(&body);
+            }
+        }
+        module
+    }
+
+    /// Adds the policy document data sources of a `.tf.json` file (which
+    /// it lints itself; its locals are not read, so they stay unknown).
+    pub fn add_json(&mut self, text: &str) {
+        let parsed = crate::parse::parse(text);
+        let Some(data) = parsed.root.as_ref().and_then(|root| root.get("data")) else {
+            return;
+        };
+        let groups: Vec<&crate::parse::Node<'_>> = match &data.value.value {
+            crate::parse::Value::Array(items) => items.iter().collect(),
+            _ => vec![&data.value],
+        };
+        for group in groups {
+            for kind in group.as_object().unwrap_or(&[]) {
+                if kind.key == POLICY_DOCUMENT {
+                    let names = kind.value.as_object().unwrap_or(&[]).iter();
+                    self.data_documents.extend(names.map(|m| m.key.to_string()));
+                }
+            }
+        }
     }
 }
 
