@@ -30,6 +30,23 @@ pub(super) fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnos
         for value in &action.values {
             action_value(catalog, value, cx, out);
         }
+        for value in &action.partial {
+            if let Some(reason) = partial_action_error(value.value) {
+                out.push(
+                    Diagnostic::new(
+                        Rule::InvalidAction,
+                        value.span,
+                        format!(
+                            "`{}` is not a valid action, whatever the host computes in it: {reason}",
+                            value.value.shown()
+                        ),
+                    )
+                    .with_help(
+                        "write `<service>:<action>`, such as `ens:CreateImage`, or `*` for every action",
+                    ),
+                );
+            }
+        }
         if cx.on(Rule::RedundantAction) {
             redundant(action, cx.text, out);
         }
@@ -87,6 +104,28 @@ pub(super) fn split_action(value: &str) -> Result<(&str, &str), String> {
         return Err(format!("`{c}` cannot appear in an action name"));
     }
     Ok((service, name))
+}
+
+/// What [`split_action`] finds wrong in a partly known action whatever its
+/// holes hold: only what the literal text decides (whitespace, a character
+/// no action has, a second `:`, an empty service code). A hole may hold the
+/// `:`, the service or the name, so nothing else is concluded.
+fn partial_action_error(value: crate::parse::Partial<'_, '_>) -> Option<String> {
+    if value.holds(char::is_whitespace) {
+        return Some("it contains whitespace".into());
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '-' | '_' | '.' | ':');
+    if value.holds(|c| !allowed(c)) {
+        let c = value.0.iter().flat_map(|s| s.chars()).find(|&c| !allowed(c))?;
+        return Some(format!("`{c}` cannot appear in an action"));
+    }
+    if value.0.iter().map(|s| s.matches(':').count()).sum::<usize>() > 1 {
+        return Some("it has more than one `:`".into());
+    }
+    if value.prefix().starts_with(':') {
+        return Some("the service code before `:` is empty".into());
+    }
+    None
 }
 
 /// `*`, `**`, `*:*`: every action of every service.

@@ -51,3 +51,15 @@ data "alicloud_ram_policy_document" "denied" {
     resource = ["acs:ens:*:${var.account_id}:image/*"]
   }
 }
+
+# An action no value of the operation makes valid (`/` is in no action);
+# `ens:${var.operation}` may be any ens action, and draws nothing.
+variable "operation" {}
+
+data "alicloud_ram_policy_document" "actions" {
+  statement {
+    effect   = "Allow"
+    action   = ["ens/${var.operation}", "ens:${var.operation}"]
+    resource = ["*"]
+  }
+}

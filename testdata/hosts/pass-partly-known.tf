@@ -25,6 +25,11 @@ resource "alicloud_ram_policy" "maybe" {
       Action   = "oss:GetObject"
       Resource = "acs:oss${var.path}"
     }, {
+      # The service is computed: a valid action whatever it is.
+      Effect   = "Allow"
+      Action   = ["${var.service}:Describe*", "ens:${var.path}"]
+      Resource = "*"
+    }, {
       Effect   = "Allow"
       Action   = "oss:GetObject"
       Resource = var.path
