@@ -237,6 +237,12 @@ pub(crate) fn summary(totals: &Totals, run: &RunFacts) -> String {
     if totals.io_errors > 0 {
         passed_over.push(format!("{} could not be read", noun(totals.io_errors, "file")));
     }
+    if totals.left_out > 0 {
+        passed_over.push(format!(
+            "left out {} (hidden, or a link; --show-files lists them)",
+            noun(totals.left_out, "folder")
+        ));
+    }
     if !passed_over.is_empty() {
         let mut line = passed_over.join("; ");
         if let Some(first) = line.get(..1) {
