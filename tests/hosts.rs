@@ -539,3 +539,53 @@ fn yaml_aliases_and_merge_keys_are_resolved_within_a_bound() {
     assert_eq!(rules("laughs.yaml"), ["invalid-json"]);
     assert!(started.elapsed().as_secs() < 10);
 }
+
+/// A module in a hidden folder or behind a folder link is not walked (as
+/// ripgrep and ruff do), but it is never dropped without a word: the
+/// summary counts each such folder and `--show-files` lists it with the
+/// reason. Version-control folders are left out silently.
+#[test]
+fn folders_a_walk_leaves_out_are_counted_and_listed() {
+    let heredoc = fs::read_to_string(repo().join("testdata/hosts/fail-heredoc.tf")).expect("fixture");
+    let outside = common::tree("left-out-target", &[("main.tf", &heredoc)]);
+    let dir = common::tree(
+        "left-out",
+        &[
+            ("main.tf", "resource \"alicloud_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/8\"\n}\n"),
+            (".modules/iam/main.tf", &heredoc),
+            (".git/config.json", "{}"),
+        ],
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, dir.join("linked")).expect("symlink");
+    let linked = usize::from(cfg!(unix));
+
+    let output = common::run(&dir, &["."], b"");
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    let folders = 1 + linked;
+    let plural = if folders == 1 { "" } else { "s" };
+    assert!(
+        stdout.contains(&format!(
+            "left out {folders} folder{plural} (hidden, or a link; --show-files lists them)"
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(".git"), "{stdout}");
+
+    let output = common::run(&dir, &["--show-files", "."], b"");
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(
+        stdout.contains("./.modules/: left out (a hidden folder, not walked; name it to lint it)")
+            || stdout.contains(".modules/: left out (a hidden folder, not walked; name it to lint it)"),
+        "{stdout}"
+    );
+    if cfg!(unix) {
+        assert!(stdout.contains("linked/: left out (a symbolic link to a folder"), "{stdout}");
+    }
+    assert!(!stdout.contains(".git"), "{stdout}");
+
+    // Named, the hidden folder is walked and its module linted.
+    let output = common::run(&dir, &["--format", "short", ".modules"], b"");
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(stdout.contains("iam/main.tf"), "{stdout}");
+}
