@@ -104,14 +104,26 @@ fn policy_resources(path: &str, property_ok: fn(&str) -> bool) {
         let [kind, property, policy, source] = cells[..] else {
             panic!("{at}: 4 tab-separated cells expected (type, property, policy kind, source)");
         };
-        assert!(!kind.is_empty() && !kind.contains(' '), "{at}: `{kind}` is no resource type");
-        assert!(property_ok(property), "{at}: `{property}` is not a property this host can follow");
+        assert!(
+            !kind.is_empty() && !kind.contains(' '),
+            "{at}: `{kind}` is no resource type"
+        );
+        assert!(
+            property_ok(property),
+            "{at}: `{property}` is not a property this host can follow"
+        );
         assert!(
             ["identity", "trust", "control"].contains(&policy),
             "{at}: policy kind `{policy}` is not identity, trust or control"
         );
-        assert!(source.starts_with("https://"), "{at}: the source must be a documentation URL");
-        assert!(seen.insert((kind, property)), "{at}: `{kind}` `{property}` is listed twice");
+        assert!(
+            source.starts_with("https://"),
+            "{at}: the source must be a documentation URL"
+        );
+        assert!(
+            seen.insert((kind, property)),
+            "{at}: `{kind}` `{property}` is listed twice"
+        );
     }
 }
 

@@ -181,7 +181,10 @@ fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {
                 if options.list_ignored {
                     seen.insert(entry.path().to_path_buf());
                 }
-                if entry.depth() > 0 && file_type.is_symlink() && fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
+                if entry.depth() > 0
+                    && file_type.is_symlink()
+                    && fs::metadata(entry.path()).is_ok_and(|m| m.is_dir())
+                {
                     found.ignored.push(left_out(
                         entry.path(),
                         "a symbolic link to a folder, not followed while walking; name the folder to lint it",
@@ -218,7 +221,10 @@ fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {
             }),
         }
     }
-    let hidden = hidden.lock().map(|mut h| std::mem::take(&mut *h)).unwrap_or_default();
+    let hidden = hidden
+        .lock()
+        .map(|mut h| std::mem::take(&mut *h))
+        .unwrap_or_default();
     for folder in hidden {
         found.ignored.push(left_out(
             &folder,

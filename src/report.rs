@@ -274,7 +274,10 @@ impl Renderer {
 /// leaves out (hidden, or a link) counts in [`Totals::left_out`], so the
 /// summary says a module there was not read.
 pub fn ignored_line(name: &str, reason: &str, left_out: bool, listing: bool) -> Rendered {
-    let line = format!("{name}: {} ({reason})", if left_out { "left out" } else { "ignored" });
+    let line = format!(
+        "{name}: {} ({reason})",
+        if left_out { "left out" } else { "ignored" }
+    );
     let mut totals = Totals::default();
     totals.left_out = usize::from(left_out);
     Rendered {

@@ -429,7 +429,11 @@ fn the_added_iac_files_are_read_with_no_false_error() {
         let mut files: Vec<PathBuf> = fs::read_dir(iac_dir())
             .expect("testdata/corpus/iac")
             .map(|e| e.expect("entry").path())
-            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n >= "071" && n != "SOURCES.md"))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n >= "071" && n != "SOURCES.md")
+            })
             .collect();
         files.sort();
         files
@@ -440,7 +444,11 @@ fn the_added_iac_files_are_read_with_no_false_error() {
     let mut errors = Vec::new();
     let mut total = 0;
     for (file, (number, expected)) in files.iter().zip(IAC_ADDED) {
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         assert!(name.starts_with(number), "{name} is not {number}");
         let text = fs::read_to_string(file).expect("UTF-8");
         let kind = host::kind_for(&name, &text).unwrap_or_else(|| panic!("{name}: no host kind reads it"));
@@ -457,7 +465,11 @@ fn the_added_iac_files_are_read_with_no_false_error() {
             &RuleSettings::default(),
         );
         let index = policy_check::core::LineIndex::new(&report.text);
-        for d in report.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        for d in report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+        {
             let line = index.line_column(&report.text, d.span.start).line;
             errors.push((number.to_string(), line, d.rule.id().to_string()));
         }
@@ -476,12 +488,27 @@ fn the_added_iac_files_are_read_with_no_false_error() {
 /// read (take it off) or another joins them.
 const UNREAD: &[(&str, &str)] = &[
     ("032", "a MaxCompute role policy, not RAM's"),
-    ("046", "a non-ROS YAML config that Terraform reads with yamldecode"),
-    ("047", "a non-ROS JSON config that Terraform reads with jsondecode"),
+    (
+        "046",
+        "a non-ROS YAML config that Terraform reads with yamldecode",
+    ),
+    (
+        "047",
+        "a non-ROS JSON config that Terraform reads with jsondecode",
+    ),
     ("063", "Terraform files embedded in a ROS `Transform` template"),
-    ("105", "a session policy in the provider's `assume_role` block: not read yet"),
-    ("106", "a session policy in the provider's `assume_role` block: not read yet"),
-    ("107", "a session policy in the provider's `assume_role` block: not read yet"),
+    (
+        "105",
+        "a session policy in the provider's `assume_role` block: not read yet",
+    ),
+    (
+        "106",
+        "a session policy in the provider's `assume_role` block: not read yet",
+    ),
+    (
+        "107",
+        "a session policy in the provider's `assume_role` block: not read yet",
+    ),
     ("118", "`Effect` is a parameter's name in ROS metadata, no policy"),
     ("121", "`Effect` is a parameter's name in ROS metadata, no policy"),
 ];
@@ -493,7 +520,10 @@ fn looks_like_a_policy(text: &str) -> bool {
         .map(str::trim_start)
         .filter(|line| !line.starts_with('#') && !line.starts_with("//"))
         .any(|line| {
-            line.contains("\"Effect\"") || line.contains("\\\"Effect\\\"") || line.contains("Effect:") || line.contains("effect =")
+            line.contains("\"Effect\"")
+                || line.contains("\\\"Effect\\\"")
+                || line.contains("Effect:")
+                || line.contains("effect =")
         })
 }
 
@@ -509,14 +539,22 @@ fn no_walked_file_that_holds_a_policy_is_passed_over_unread() {
     let mut seen = 0;
     for entry in fs::read_dir(iac_dir()).expect("testdata/corpus/iac") {
         let path = entry.expect("entry").path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         if name == "SOURCES.md" || !looks_like_a_policy(&fs::read_to_string(&path).expect("UTF-8")) {
             continue;
         }
         seen += 1;
         let line = stdout
             .lines()
-            .find(|l| l.strip_prefix("./").unwrap_or(l).starts_with(&format!("{name}: ")))
+            .find(|l| {
+                l.strip_prefix("./")
+                    .unwrap_or(l)
+                    .starts_with(&format!("{name}: "))
+            })
             .unwrap_or_else(|| panic!("{name} is not listed:\n{stdout}"));
         let read = line.contains("linted (")
             && !(line.contains("(0 policy documents") && !line.contains("not known until deployment"));
@@ -526,6 +564,9 @@ fn no_walked_file_that_holds_a_policy_is_passed_over_unread() {
     }
     unread.sort();
     let expected: Vec<String> = UNREAD.iter().map(|(n, _)| n.to_string()).collect();
-    assert_eq!(unread, expected, "files holding policy-like text that a walk did not read");
+    assert_eq!(
+        unread, expected,
+        "files holding policy-like text that a walk did not read"
+    );
     assert!(seen > 100, "only {seen} files looked like policies");
 }

@@ -551,7 +551,10 @@ fn folders_a_walk_leaves_out_are_counted_and_listed() {
     let dir = common::tree(
         "left-out",
         &[
-            ("main.tf", "resource \"alicloud_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/8\"\n}\n"),
+            (
+                "main.tf",
+                "resource \"alicloud_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/8\"\n}\n",
+            ),
             (".modules/iam/main.tf", &heredoc),
             (".git/config.json", "{}"),
         ],
@@ -580,7 +583,10 @@ fn folders_a_walk_leaves_out_are_counted_and_listed() {
         "{stdout}"
     );
     if cfg!(unix) {
-        assert!(stdout.contains("linked/: left out (a symbolic link to a folder"), "{stdout}");
+        assert!(
+            stdout.contains("linked/: left out (a symbolic link to a folder"),
+            "{stdout}"
+        );
     }
     assert!(!stdout.contains(".git"), "{stdout}");
 

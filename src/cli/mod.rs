@@ -603,7 +603,10 @@ fn lint_items(
             ),
             Item::Ignored(i) => {
                 let listing = linter.args.show_files;
-                return (report::ignored_line(&i.name, &i.reason, i.left_out, listing), Vec::new());
+                return (
+                    report::ignored_line(&i.name, &i.reason, i.left_out, listing),
+                    Vec::new(),
+                );
             }
         };
         (

@@ -109,7 +109,10 @@ pub(crate) fn is_calendar_date(text: &str) -> bool {
     }
     let number = |range: std::ops::Range<usize>| -> Option<u32> {
         let digits = &text[range];
-        digits.bytes().all(|c| c.is_ascii_digit()).then(|| digits.parse().ok())?
+        digits
+            .bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| digits.parse().ok())?
     };
     let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
         return false;

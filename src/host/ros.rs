@@ -62,7 +62,10 @@ enum Place {
     Property(Vec<&'static str>),
     /// A list property whose items hold the document under `key`, or,
     /// without `key`, are documents themselves (or system policy names).
-    Items { list: &'static str, key: Option<&'static str> },
+    Items {
+        list: &'static str,
+        key: Option<&'static str>,
+    },
 }
 
 impl Row {
@@ -224,7 +227,9 @@ fn items<'h>(
             Some((key, m)) => push(&m.value, at(&format!("{list}[{i}].{key}")), host, out),
             // A list that also takes documents themselves (or a system
             // policy's name, which is no document).
-            None if keys.contains(&None) && (item.get("Statement").is_some() || item.get("Version").is_some()) => {
+            None if keys.contains(&None)
+                && (item.get("Statement").is_some() || item.get("Version").is_some()) =>
+            {
                 push(item, at(&format!("{list}[{i}]")), host, out)
             }
             None if is_intrinsic(item) || item.is_unknown() => out.unknown += 1,
@@ -240,7 +245,9 @@ fn last<'t, 'h>(node: &'t Node<'h>, key: &str) -> Option<&'t Member<'h>> {
 
 fn push<'h>(value: &Node<'h>, location: String, host: Host<'h>, out: &mut Extraction<'h>) {
     let source = match (&value.value, host) {
-        (Value::Object(_), _) if !is_intrinsic(value) => Source::Tree(as_ros_sends(lower_intrinsics(value.clone()))),
+        (Value::Object(_), _) if !is_intrinsic(value) => {
+            Source::Tree(as_ros_sends(lower_intrinsics(value.clone())))
+        }
         (Value::String(content), Host::Json(text)) => json_string_document(text, value.span, content, false),
         (Value::String(content), Host::Yaml(text)) => match yaml_string_document(text, value.span, content) {
             Some(source) => source,
@@ -368,7 +375,11 @@ fn literal_block(host: &str, span: Span, content: &str) -> Option<SourceMap> {
             break;
         }
         let blank = line.trim().is_empty();
-        let skip = if blank { line.len() - usize::from(line.ends_with('\n')) } else { indent };
+        let skip = if blank {
+            line.len() - usize::from(line.ends_with('\n'))
+        } else {
+            indent
+        };
         if !blank && !line.starts_with(&" ".repeat(indent)) {
             break;
         }
