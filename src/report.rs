@@ -278,8 +278,10 @@ pub fn ignored_line(name: &str, reason: &str, left_out: bool, listing: bool) -> 
         "{name}: {} ({reason})",
         if left_out { "left out" } else { "ignored" }
     );
-    let mut totals = Totals::default();
-    totals.left_out = usize::from(left_out);
+    let totals = Totals {
+        left_out: usize::from(left_out),
+        ..Totals::default()
+    };
     Rendered {
         text: if listing {
             format!("{}\n", escape::lines(&escape::text(&line)))

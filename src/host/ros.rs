@@ -1,6 +1,7 @@
 //! ROS templates (Alibaba Cloud Resource Orchestration Service), in JSON
-//! and in YAML, recognised by `ROSTemplateFormatVersion`. The policy
-//! documents are properties of the RAM resources; intrinsic functions
+//! and in YAML, recognised by `ROSTemplateFormatVersion` however the key is
+//! written. The policy documents are the resource properties listed in
+//! `rules/data/ros-resources.tsv`, as maps or as JSON text; intrinsic functions
 //! (`Ref`, `Fn::Sub`, `Fn::Join`, `Fn::GetAtt`, ..., and the YAML short
 //! tags) are computed at deployment, so they are unknown values.
 
@@ -184,6 +185,7 @@ fn documents<'h>(root: &Node<'h>, host: Host<'h>, out: &mut Extraction<'h>) {
                 Place::Property(_) => None,
             })
             .collect();
+        lists.sort_unstable();
         lists.dedup();
         for list in lists {
             let keys: Vec<Option<&str>> = rows
