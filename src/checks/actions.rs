@@ -242,7 +242,7 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
 
 fn unknown_action(value: &Spanned<&str>, code: &str, cx: &Context<'_>) -> Diagnostic {
     let text = value.value;
-    let best = suggestion(text, code, &cx.options.extra_actions);
+    let best = near_miss(text, code, cx);
     let help = match best {
         Some(best) => format!("did you mean `{best}`? if `{text}` is newer than the built-in table, list it under `extra-actions` in policy-check.toml"),
         None => format!("no known {code} action is close; if `{text}` is newer than the built-in table, list it under `extra-actions` in policy-check.toml"),
@@ -289,10 +289,13 @@ fn renamed_action(value: &Spanned<&str>, table: &Table, ram: &'static str) -> Di
     ))
 }
 
-/// A suggestion close enough to be a typo: one or two edits (a swap of two
-/// neighbours counts as one), ignoring case.
-fn within_two_edits(text: &str, best: &str) -> bool {
-    strsim::osa_distance(&text.to_ascii_lowercase(), &best.to_ascii_lowercase()) <= 2
+/// The known action closest to `text` when it is close enough to be a
+/// typo: one or two edits (a swap of two neighbours counts as one),
+/// ignoring case. A farther one is no help: `ecs:CreateTags` is five
+/// edits from `ecs:CreateImage`, another action altogether.
+fn near_miss<'a>(text: &str, code: &str, cx: &'a Context<'_>) -> Option<&'a str> {
+    suggestion(text, code, &cx.options.extra_actions)
+        .filter(|best| strsim::osa_distance(&text.to_ascii_lowercase(), &best.to_ascii_lowercase()) <= 2)
 }
 
 /// An action an incomplete table lacks: likely a typo, but possibly an action
@@ -301,7 +304,7 @@ fn within_two_edits(text: &str, best: &str) -> bool {
 fn unlisted_action(value: &Spanned<&str>, table: &Table, cx: &Context<'_>) -> Diagnostic {
     let text = value.value;
     let code = table.service();
-    let best = suggestion(text, code, &cx.options.extra_actions);
+    let best = near_miss(text, code, cx);
     let guess = match best {
         Some(best) => format!("did you mean `{best}`?"),
         None => format!("no listed {code} action is close."),
@@ -320,7 +323,7 @@ fn unlisted_action(value: &Spanned<&str>, table: &Table, cx: &Context<'_>) -> Di
     match best {
         // One or two edits from a listed action: most likely a typo, so the
         // fix is offered, unsafe as it changes what the statement grants.
-        Some(best) if within_two_edits(text, best) => diagnostic.with_fix(Fix::unsafe_(
+        Some(best) => diagnostic.with_fix(Fix::unsafe_(
             format!("write `{best}`"),
             vec![Edit::replace(value.span, fix::json_string(best))],
         )),

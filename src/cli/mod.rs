@@ -604,7 +604,13 @@ fn lint_items(
                 Vec::new(),
                 Fixing::default(),
             ),
-            Item::Ignored(i) => return (report::ignored_line(&i.name, &i.reason), Vec::new()),
+            Item::Ignored(i) => {
+                let listing = linter.args.show_files;
+                return (
+                    report::ignored_line(&i.name, &i.reason, i.left_out, listing),
+                    Vec::new(),
+                );
+            }
         };
         (
             rendered(renderer, report, fail_on, fixing, linter.args.diff),
