@@ -32,19 +32,14 @@ pub(super) fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnos
         }
         for value in &action.partial {
             if let Some(reason) = partial_action_error(value.value) {
-                out.push(
-                    Diagnostic::new(
-                        Rule::InvalidAction,
-                        value.span,
-                        format!(
-                            "`{}` is not a valid action, whatever the host computes in it: {reason}",
-                            value.value.shown()
-                        ),
-                    )
-                    .with_help(
-                        "write `<service>:<action>`, such as `ens:CreateImage`, or `*` for every action",
+                out.push(invalid_action(
+                    value.span,
+                    format!(
+                        "`{}` is not a valid action, whatever the host computes in it: {reason}",
+                        value.value.shown()
                     ),
-                );
+                    ACTION_SHAPE.into(),
+                ));
             }
         }
         if cx.on(Rule::RedundantAction) {
@@ -106,6 +101,13 @@ pub(super) fn split_action(value: &str) -> Result<(&str, &str), String> {
     Ok((service, name))
 }
 
+const ACTION_SHAPE: &str = "write `<service>:<action>`, such as `ens:CreateImage`, or `*` for every action";
+
+/// The one maker of `invalid-action`.
+fn invalid_action(span: crate::core::Span, message: String, help: String) -> Diagnostic {
+    Diagnostic::new(Rule::InvalidAction, span, message).with_help(help)
+}
+
 /// What [`split_action`] finds wrong in a partly known action whatever its
 /// holes hold: only what the literal text decides (whitespace, a character
 /// no action has, a second `:`, an empty service code). A hole may hold the
@@ -149,16 +151,13 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
             let help = if text.trim() != text && split_action(text.trim()).is_ok() {
                 format!("remove the surrounding whitespace: `{}`", text.trim())
             } else {
-                "write `<service>:<action>`, such as `ens:CreateImage`, or `*` for every action".into()
+                ACTION_SHAPE.into()
             };
-            out.push(
-                Diagnostic::new(
-                    Rule::InvalidAction,
-                    value.span,
-                    format!("`{text}` is not a valid action: {reason}"),
-                )
-                .with_help(help),
-            );
+            out.push(invalid_action(
+                value.span,
+                format!("`{text}` is not a valid action: {reason}"),
+                help,
+            ));
             return;
         }
     };
