@@ -125,3 +125,50 @@ fn a_tf_json_data_source_is_part_of_the_module() {
         assert!(listed.lines().any(|l| l == line), "{line}\n{listed}");
     }
 }
+
+mod partly_known {
+    use std::borrow::Cow;
+
+    use policy_check::parse::Partial;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// No false error: whatever the holes hold, the rendered string is
+        /// one the partly known value says it can be, and what the literal
+        /// text holds the rendering holds too.
+        #[test]
+        fn every_rendering_is_possible(
+            segments in prop::collection::vec("[a:*/ ]{0,3}", 2..5),
+            fills in prop::collection::vec("[a:*/ ]{0,3}", 4),
+        ) {
+            let cows: Vec<Cow<'_, str>> = segments.iter().map(|s| Cow::Borrowed(s.as_str())).collect();
+            let partial = Partial(&cows);
+            let mut rendered = segments[0].clone();
+            for (segment, fill) in segments[1..].iter().zip(&fills) {
+                rendered.push_str(fill);
+                rendered.push_str(segment);
+            }
+            prop_assert!(partial.can_be(&rendered), "{:?} cannot be {:?}", segments, rendered);
+            prop_assert!(rendered.starts_with(partial.prefix()));
+            if !rendered.is_empty() && rendered.chars().all(|c| c == '*') {
+                prop_assert!(partial.can_be_all('*'));
+            }
+            if partial.holds(char::is_whitespace) {
+                prop_assert!(rendered.contains(' '));
+            }
+        }
+    }
+
+    #[test]
+    fn a_literal_part_decides_what_the_string_cannot_be() {
+        let segments = [Cow::Borrowed("acs:ens:*:"), Cow::Borrowed(":instance/*")];
+        let partial = Partial(&segments);
+        assert!(!partial.can_be("*"));
+        assert!(!partial.can_be_all('*'));
+        assert!(partial.can_be("acs:ens:*:123:instance/*"));
+        assert!(partial.can_be("acs:ens:*::instance/*"));
+        let open = [Cow::Borrowed(""), Cow::Borrowed("*")];
+        assert!(Partial(&open).can_be("*"));
+        assert!(Partial(&open).can_be_all('*'));
+    }
+}
