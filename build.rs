@@ -113,8 +113,8 @@ fn policy_resources(path: &str, property_ok: fn(&str) -> bool) {
             "{at}: `{property}` is not a property this host can follow"
         );
         assert!(
-            ["identity", "trust", "control"].contains(&policy),
-            "{at}: policy kind `{policy}` is not identity, trust or control"
+            ["identity", "trust", "control", "session"].contains(&policy),
+            "{at}: policy kind `{policy}` is not identity, trust, control or session"
         );
         assert!(
             source.starts_with("https://"),

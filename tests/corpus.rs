@@ -382,11 +382,10 @@ const IAC_ADDED: &[(&str, usize)] = &[
     ("102", 1),
     ("103", 1),
     ("104", 2),
-    // A session policy in the provider's `assume_role { policy = ... }`: not
-    // a resource attribute, not read (see UNREAD).
-    ("105", 0),
-    ("106", 0),
-    ("107", 0),
+    // A session policy in the provider's `assume_role { policy = ... }`.
+    ("105", 1),
+    ("106", 1),
+    ("107", 1),
     ("108", 2),
     ("109", 2),
     ("110", 2),
@@ -480,7 +479,7 @@ fn the_added_iac_files_are_read_with_no_false_error() {
         .map(|(n, l, r)| (n.to_string(), *l, r.to_string()))
         .collect();
     assert_eq!(errors, expected, "error findings in the added IaC files");
-    assert_eq!(total, 59, "policies found in the added IaC files");
+    assert_eq!(total, 62, "policies found in the added IaC files");
 }
 
 /// Files of the IaC corpus that hold policy-like text a walk does not read,
@@ -497,18 +496,6 @@ const UNREAD: &[(&str, &str)] = &[
         "a non-ROS JSON config that Terraform reads with jsondecode",
     ),
     ("063", "Terraform files embedded in a ROS `Transform` template"),
-    (
-        "105",
-        "a session policy in the provider's `assume_role` block: not read yet",
-    ),
-    (
-        "106",
-        "a session policy in the provider's `assume_role` block: not read yet",
-    ),
-    (
-        "107",
-        "a session policy in the provider's `assume_role` block: not read yet",
-    ),
     ("118", "`Effect` is a parameter's name in ROS metadata, no policy"),
     ("121", "`Effect` is a parameter's name in ROS metadata, no policy"),
 ];

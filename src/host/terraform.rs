@@ -56,7 +56,13 @@ pub fn extract_in<'h>(text: &'h str, module: &Module) -> Extraction<'h> {
     for block in body.blocks() {
         let labels: Vec<&str> = block.labels.iter().map(label).collect();
         match (block.ident.as_str(), labels.as_slice()) {
-            ("resource", [kind, name]) => reader.resource(block, kind, name, &mut out),
+            ("resource", [kind, name]) => reader.resource(block, kind, &format!("{kind}.{name}"), &mut out),
+            // The provider's `assume_role { policy }`: a session policy that
+            // narrows what the assumed role's credentials may do.
+            ("provider", [name]) => {
+                let row = format!("provider.{name}");
+                reader.resource(block, &row, &row, &mut out);
+            }
             // Every policy document data source is linted where it is
             // written, whether a resource of this file, of another file of
             // the module, or none uses it.
@@ -118,7 +124,9 @@ enum Found<'h> {
 }
 
 impl<'h> Reader<'h, '_> {
-    fn resource(&self, block: &Block, kind: &str, name: &str, out: &mut Extraction<'h>) {
+    /// The policies of a block whose table row is `kind`, each located
+    /// under `at_block` (`alicloud_ram_policy.NAME`, `provider.alicloud`).
+    fn resource(&self, block: &Block, kind: &str, at_block: &str, out: &mut Extraction<'h>) {
         for (_, path) in table().iter().filter(|(t, _)| *t == kind) {
             let (attribute, blocks) = path.split_last().expect("rows have an attribute");
             let mut bodies = vec![(&block.body, String::new())];
@@ -138,7 +146,7 @@ impl<'h> Reader<'h, '_> {
                 let Some(attr) = body.get_attribute(attribute) else {
                     continue;
                 };
-                let location = format!("{kind}.{name}{at}.{attribute}");
+                let location = format!("{at_block}{at}.{attribute}");
                 self.attribute(&attr.value, location, out);
             }
         }
@@ -149,7 +157,7 @@ impl<'h> Reader<'h, '_> {
         ) {
             let tree = self.statement_list(block, &attr.key, &attr.value);
             out.documents.push(Document {
-                location: format!("{kind}.{name}.statement"),
+                location: format!("{at_block}.statement"),
                 source: Source::Tree(tree),
             });
         }
@@ -157,7 +165,7 @@ impl<'h> Reader<'h, '_> {
         if kind == "alicloud_ram_policy" && block.body.blocks().any(|b| b.ident.as_str() == "statement") {
             let tree = self.statements_document(block);
             out.documents.push(Document {
-                location: format!("{kind}.{name}.statement"),
+                location: format!("{at_block}.statement"),
                 source: Source::Tree(tree),
             });
         }
