@@ -72,6 +72,7 @@ pub(crate) fn selected_documents<'h>(root: &Node<'h>, text: &str, query: &Query)
         found.push(Document {
             location: located.location().to_string(),
             source,
+            kind: None,
         });
     }
     found

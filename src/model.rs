@@ -24,11 +24,40 @@ impl Effect {
 }
 
 /// Identity policies are attached to users, groups and roles; trust (and other
-/// resource) policies name a `Principal` and need no `Resource`.
+/// resource) policies name a `Principal` and need no `Resource`. Session and
+/// control policies only narrow what something else grants, so a host that
+/// knows it holds one says so (`rules/data/*-resources.tsv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PolicyKind {
     Identity,
     Trust,
+    /// An STS session policy (`assume_role { policy }`): the session gets
+    /// what both it and the role allow.
+    Session,
+    /// A Resource Directory control policy: a guardrail over what the
+    /// member accounts' own policies grant.
+    Control,
+}
+
+impl PolicyKind {
+    /// The kind a host's resource table names (`identity`, `trust`,
+    /// `session`, `control`); build.rs has checked the cells.
+    pub fn from_table(cell: &str) -> Option<PolicyKind> {
+        match cell {
+            "identity" => Some(PolicyKind::Identity),
+            "trust" => Some(PolicyKind::Trust),
+            "session" => Some(PolicyKind::Session),
+            "control" => Some(PolicyKind::Control),
+            _ => None,
+        }
+    }
+
+    /// Whether an Allow in it grants access by itself: not in a session or
+    /// control policy, whose Allow `*` on `*` is the default that narrows
+    /// nothing.
+    pub fn grants(self) -> bool {
+        matches!(self, PolicyKind::Identity | PolicyKind::Trust)
+    }
 }
 
 #[derive(Debug)]

@@ -45,7 +45,8 @@ pub(super) fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnos
         if cx.on(Rule::RedundantAction) {
             redundant(action, cx.text, out);
         }
-        if statement.is_allow() {
+        // What an Allow grants is only a question where it grants.
+        if statement.is_allow() && policy.kind.grants() {
             allow_grants(catalog, statement, action, out);
         }
     }

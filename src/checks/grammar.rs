@@ -152,7 +152,7 @@ fn statement_shape(node: &Node<'_>, kind: PolicyKind, out: &mut Vec<Diagnostic>)
     }
     let resource = present("Resource");
     let not_resource = present("NotResource");
-    if kind == PolicyKind::Identity && resource.is_none() && not_resource.is_none() {
+    if kind != PolicyKind::Trust && resource.is_none() && not_resource.is_none() {
         out.push(
             Diagnostic::new(
                 Rule::MissingResource,

@@ -161,7 +161,7 @@ pub fn lint_lowered(
                 lowered.text,
                 options,
                 settings,
-                lowered.exact_text,
+                (lowered.exact_text, lowered.kind),
                 &mut found,
             );
         }
@@ -252,7 +252,8 @@ pub fn lint_selected(
         }
         if documents == 0 {
             if not_a_policy(root).is_none() {
-                unchecked_services = check_document(root, &text, options, settings, true, &mut diagnostics);
+                unchecked_services =
+                    check_document(root, &text, options, settings, (true, None), &mut diagnostics);
                 documents = 1;
             } else if selected == Selected::ByCommandLine(Origin::Walked) {
                 return FileReport::skipped(

@@ -139,7 +139,7 @@ fn read_plain(name: String, text: &str, utf8: Vec<Diagnostic>, origin: Origin, o
             text,
             &LintOptions::default(),
             &RuleSettings::default(),
-            true,
+            (true, None),
             &mut found,
         );
     }

@@ -14,6 +14,7 @@ pub mod terraform_json;
 pub mod terraform_module;
 pub mod yaml;
 
+use crate::model::PolicyKind;
 use std::borrow::Cow;
 use std::path::Path;
 
@@ -34,6 +35,9 @@ pub struct Document<'h> {
     /// `Resources.ImagePolicy.Properties.PolicyDocument`.
     pub location: String,
     pub source: Source<'h>,
+    /// What the host's resource table says the document is, when that is
+    /// more than its content shows: a session or control policy.
+    pub kind: Option<PolicyKind>,
 }
 
 /// A document's tree, or the text it is written as.
@@ -167,6 +171,8 @@ pub struct Lowered<'t> {
     pub embedded: Option<&'t Embedded>,
     /// Parse errors, as findings with spans into `text`.
     pub errors: Vec<Diagnostic>,
+    /// The host's word on what the document is ([`Document::kind`]).
+    pub kind: Option<PolicyKind>,
     /// `text` is the document exactly as RAM receives it, so it can be
     /// measured (not a tree lowered from YAML or HCL, no interpolations).
     pub exact_text: bool,
@@ -197,6 +203,7 @@ pub fn lower<'t>(document: &'t Document<'_>, host: &'t str) -> Option<Lowered<'t
             text: host,
             embedded: None,
             errors: Vec::new(),
+            kind: document.kind,
             exact_text: false,
         }),
         Source::Text(embedded) => {
@@ -214,6 +221,7 @@ pub fn lower<'t>(document: &'t Document<'_>, host: &'t str) -> Option<Lowered<'t
                 text: &embedded.text,
                 embedded: Some(embedded),
                 errors: parse_diagnostics(&parsed.errors).collect(),
+                kind: document.kind,
                 exact_text: embedded.holes.is_empty(),
             })
         }

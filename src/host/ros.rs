@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use super::{json_string_document, Document, Embedded, Extraction, Kind, Source, SourceMap};
 use crate::core::{Span, Syntax};
 use crate::fix::Encoding;
+use crate::model::PolicyKind;
 use crate::parse::parse_diagnostics;
 use crate::parse::{self, Member, Node, Value};
 
@@ -54,6 +55,9 @@ struct Row {
     kind: &'static str,
     prefix: bool,
     place: Place,
+    /// A session or control policy (the table's kind), which grants
+    /// nothing by itself.
+    policy: Option<PolicyKind>,
 }
 
 #[derive(Debug)]
@@ -92,6 +96,7 @@ fn table() -> &'static [Row] {
                 let mut fields = line.split('\t');
                 let kind = fields.next()?;
                 let property = fields.next()?;
+                let policy = PolicyKind::from_table(fields.next()?).filter(|k| !k.grants());
                 let (kind, prefix) = match kind.strip_suffix('*') {
                     Some(prefix) => (prefix, true),
                     None => (kind, false),
@@ -103,7 +108,12 @@ fn table() -> &'static [Row] {
                     },
                     None => Place::Property(property.split('|').collect()),
                 };
-                Some(Row { kind, prefix, place })
+                Some(Row {
+                    kind,
+                    prefix,
+                    place,
+                    policy,
+                })
             })
             .collect()
     })
@@ -174,7 +184,7 @@ fn documents<'h>(root: &Node<'h>, host: Host<'h>, out: &mut Extraction<'h>) {
                     .map(|m| (name, m))
             });
             if let Some((name, m)) = chosen {
-                push(&m.value, at(name), host, out);
+                push(&m.value, at(name), host, row.policy, out);
             }
         }
         // Each list once, whatever rows name it.
@@ -226,13 +236,13 @@ fn items<'h>(
             .flatten()
             .find_map(|key| last(item, key).map(|m| (*key, m)));
         match held {
-            Some((key, m)) => push(&m.value, at(&format!("{list}[{i}].{key}")), host, out),
+            Some((key, m)) => push(&m.value, at(&format!("{list}[{i}].{key}")), host, None, out),
             // A list that also takes documents themselves (or a system
             // policy's name, which is no document).
             None if keys.contains(&None)
                 && (item.get("Statement").is_some() || item.get("Version").is_some()) =>
             {
-                push(item, at(&format!("{list}[{i}]")), host, out)
+                push(item, at(&format!("{list}[{i}]")), host, None, out)
             }
             None if is_intrinsic(item) || item.is_unknown() => out.unknown += 1,
             None => {}
@@ -245,7 +255,13 @@ fn last<'t, 'h>(node: &'t Node<'h>, key: &str) -> Option<&'t Member<'h>> {
     node.as_object()?.iter().rev().find(|m| m.key == key)
 }
 
-fn push<'h>(value: &Node<'h>, location: String, host: Host<'h>, out: &mut Extraction<'h>) {
+fn push<'h>(
+    value: &Node<'h>,
+    location: String,
+    host: Host<'h>,
+    kind: Option<PolicyKind>,
+    out: &mut Extraction<'h>,
+) {
     let source = match (&value.value, host) {
         (Value::Object(_), _) if !is_intrinsic(value) => {
             Source::Tree(as_ros_sends(lower_intrinsics(value.clone())))
@@ -264,7 +280,11 @@ fn push<'h>(value: &Node<'h>, location: String, host: Host<'h>, out: &mut Extrac
             return;
         }
     };
-    out.documents.push(Document { location, source });
+    out.documents.push(Document {
+        location,
+        source,
+        kind,
+    });
 }
 
 /// A document tree as ROS hands it to RAM: ROS types a policy's `Version`

@@ -16,6 +16,7 @@ use super::terraform_module::{label, local_name, table};
 use super::{Document, Embedded, Extraction, FileReference, Kind, Source, SourceMap};
 use crate::core::Span;
 use crate::fix::Encoding;
+use crate::model::PolicyKind;
 use crate::parse::json::MAX_DEPTH;
 use crate::parse::{Member, Node, Value};
 
@@ -69,13 +70,14 @@ pub fn extract_in<'h>(text: &'h str, module: &Module) -> Extraction<'h> {
             ("data", [POLICY_DOCUMENT, name]) => out.documents.push(Document {
                 location: format!("data.{POLICY_DOCUMENT}.{name}"),
                 source: Source::Tree(reader.statements_document(block)),
+                kind: None,
             }),
             ("locals", []) => {
                 for attr in block.body.attributes() {
                     let location = format!("local.{}", attr.key.as_str());
                     if module.policy_locals.contains(attr.key.as_str()) {
                         // A resource of the module takes it as its policy.
-                        reader.attribute(&attr.value, location, &mut out);
+                        reader.attribute(&attr.value, location, None, &mut out);
                     } else {
                         reader.nested_by_shape(&attr.value, location, &mut out, 0);
                     }
@@ -127,7 +129,7 @@ impl<'h> Reader<'h, '_> {
     /// The policies of a block whose table row is `kind`, each located
     /// under `at_block` (`alicloud_ram_policy.NAME`, `provider.alicloud`).
     fn resource(&self, block: &Block, kind: &str, at_block: &str, out: &mut Extraction<'h>) {
-        for (_, path) in table().iter().filter(|(t, _)| *t == kind) {
+        for (_, path, policy) in table().iter().filter(|(t, _, _)| *t == kind) {
             let (attribute, blocks) = path.split_last().expect("rows have an attribute");
             let mut bodies = vec![(&block.body, String::new())];
             for nested in blocks {
@@ -147,7 +149,7 @@ impl<'h> Reader<'h, '_> {
                     continue;
                 };
                 let location = format!("{at_block}{at}.{attribute}");
-                self.attribute(&attr.value, location, out);
+                self.attribute(&attr.value, location, *policy, out);
             }
         }
         // Terraform 0.11's `statement = [{ effect = ..., ... }]`.
@@ -159,6 +161,7 @@ impl<'h> Reader<'h, '_> {
             out.documents.push(Document {
                 location: format!("{at_block}.statement"),
                 source: Source::Tree(tree),
+                kind: None,
             });
         }
         // The deprecated `statement` blocks of `alicloud_ram_policy`.
@@ -167,14 +170,25 @@ impl<'h> Reader<'h, '_> {
             out.documents.push(Document {
                 location: format!("{at_block}.statement"),
                 source: Source::Tree(tree),
+                kind: None,
             });
         }
     }
 
     /// An attribute that holds a policy, at `location`.
-    fn attribute(&self, expr: &Expression, location: String, out: &mut Extraction<'h>) {
+    fn attribute(
+        &self,
+        expr: &Expression,
+        location: String,
+        kind: Option<PolicyKind>,
+        out: &mut Extraction<'h>,
+    ) {
         match self.expression(expr) {
-            Found::Document(source) => out.documents.push(Document { location, source }),
+            Found::Document(source) => out.documents.push(Document {
+                location,
+                source,
+                kind,
+            }),
             Found::File(path) => out.files.push(FileReference { location, path }),
             Found::Elsewhere => out.elsewhere += 1,
             Found::Unknown => out.unknown += 1,
@@ -190,7 +204,11 @@ impl<'h> Reader<'h, '_> {
                 Source::Text(embedded) => looks_like_policy(embedded),
             };
             if is_policy {
-                out.documents.push(Document { location, source });
+                out.documents.push(Document {
+                    location,
+                    source,
+                    kind: None,
+                });
             }
         }
     }

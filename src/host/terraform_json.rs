@@ -76,6 +76,7 @@ fn data_sources<'h>(data: &Node<'h>, out: &mut Extraction<'h>) {
                 out.documents.push(Document {
                     location,
                     source: Source::Tree(tree),
+                    kind: None,
                 });
             }
         }
@@ -289,7 +290,11 @@ fn push<'h>(value: &Node<'h>, location: String, text: &'h str, template: bool, o
                     return;
                 }
             }
-            out.documents.push(Document { location, source });
+            out.documents.push(Document {
+                location,
+                source,
+                kind: None,
+            });
         }
         // Terraform wants a string here (`jsonencode(...)`), but the object
         // says which policy is meant: it is linted as that policy, its
@@ -302,6 +307,7 @@ fn push<'h>(value: &Node<'h>, location: String, text: &'h str, template: bool, o
             out.documents.push(Document {
                 location,
                 source: Source::Tree(tree),
+                kind: None,
             });
         }
         Value::Null => {}

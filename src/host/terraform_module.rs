@@ -14,11 +14,17 @@ use std::sync::OnceLock;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{BlockLabel, Body};
 
+use crate::model::PolicyKind;
+
 const TABLE: &str = include_str!("../../rules/data/terraform-resources.tsv");
 
-/// `(resource type, attribute path)` rows of the resource table.
-pub(crate) fn table() -> &'static [(&'static str, Vec<&'static str>)] {
-    static ROWS: OnceLock<Vec<(&'static str, Vec<&'static str>)>> = OnceLock::new();
+/// A row of the resource table: the resource type, the attribute's path,
+/// and the policy kind when it is more than the content shows.
+type Row = (&'static str, Vec<&'static str>, Option<PolicyKind>);
+
+/// The rows of the resource table.
+pub(crate) fn table() -> &'static [Row] {
+    static ROWS: OnceLock<Vec<Row>> = OnceLock::new();
     ROWS.get_or_init(|| {
         TABLE
             .lines()
@@ -27,7 +33,8 @@ pub(crate) fn table() -> &'static [(&'static str, Vec<&'static str>)] {
                 let mut fields = line.split('\t');
                 let resource = fields.next()?;
                 let attribute = fields.next()?;
-                Some((resource, attribute.split('.').collect()))
+                let kind = PolicyKind::from_table(fields.next()?).filter(|k| !k.grants());
+                Some((resource, attribute.split('.').collect(), kind))
             })
             .collect()
     })
@@ -37,8 +44,8 @@ pub(crate) fn table() -> &'static [(&'static str, Vec<&'static str>)] {
 pub fn attributes_for(kind: &str) -> impl Iterator<Item = &'static str> + '_ {
     table()
         .iter()
-        .filter(move |(t, path)| *t == kind && path.len() == 1)
-        .map(|(_, path)| path[0])
+        .filter(move |(t, path, _)| *t == kind && path.len() == 1)
+        .map(|(_, path, _)| path[0])
 }
 
 /// The data source whose blocks are a policy document.

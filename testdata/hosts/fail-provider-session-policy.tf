@@ -1,5 +1,7 @@
 # A session policy narrows the credentials the provider gets by assuming a
-# role; an allow-all here is still worth a look, and a typo makes it fail.
+# role: its Allow `*` on `*` narrows nothing and grants nothing (no finding),
+# but a mistake in it still makes the session fail. The same for a Resource
+# Directory control policy, a guardrail over the member accounts.
 provider "alicloud" {
   region = "cn-hangzhou"
   assume_role {
@@ -23,6 +25,19 @@ provider "alicloud" {
       }]
     })
   }
+}
+
+resource "alicloud_resource_manager_control_policy" "default" {
+  control_policy_name = "allow-all-but-ram"
+  effect_scope        = "RAM"
+  policy_document     = jsonencode({
+    Version = "1"
+    Statement = [
+      { Effect = "Allow", Action = "*", Resource = "*" },
+      { Effect = "Deny", Action = "ram:Create*", Resource = "*" },
+      { Effect = "Deny", Action = "ens:CreateImage" },
+    ]
+  })
 }
 
 # Another provider's session policy is not a RAM policy: never read.
