@@ -292,6 +292,23 @@ fn every_subcommand_is_safe_on_the_same_hostile_tree() {
         if tree.marker.exists() {
             problems.push(format!("{name}: started a program the repository names"));
         }
+        // Every witness printed replays through its own check line (the
+        // base blob of `--base` is gone: that run stops with exit 2).
+        let text = String::from_utf8_lossy(&printed);
+        let (old, new) = (["old/none.json"], ["policies/p.json"]);
+        let replayed = match name {
+            "diff" => common::replay_witnesses(&tree.repo, &text, &old, &new),
+            "diff json" => {
+                let report = serde_json::from_str(&text).expect("a JSON report");
+                common::replay_json_witnesses(&tree.repo, &report, &old, &new)
+            }
+            "diff --base" => {
+                assert_eq!(code, Some(2), "{text}");
+                continue;
+            }
+            _ => continue,
+        };
+        assert_eq!(replayed > 0, code == Some(1), "{name}: {text}");
     }
     assert!(problems.is_empty(), "{problems:#?}");
     // Nothing but the tree and the secret: no file was created beside them.
