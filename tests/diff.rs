@@ -528,3 +528,52 @@ fn a_terminal_gets_a_progress_line_once_the_delay_has_passed() {
         .expect("run");
     assert_eq!(common::stderr(&output), "", "a pipe never gets one");
 }
+
+/// Sizes that used to answer `unknown` (a cap of 4,096 value sets for a
+/// key tested by "every value" operators): 16 and 64 statements sharing
+/// one action and one key, `StringNotEquals` and `ForAllValues:` mixed,
+/// reversed with one Allow narrowed (so no shortcut proves it): no new
+/// access, exit 0. Dropping one Deny from NEW grants new access, with a
+/// witness that replays.
+#[test]
+fn every_value_operators_on_one_key_are_decided_at_any_size() {
+    let statement = |i: usize, narrowed: bool| {
+        let like: Vec<String> = (i..i + 4).map(|j| format!("\"agent-{j}*\"")).collect();
+        format!(
+            r#"{{"Effect": "{}", "Action": "ecs:DescribeInstances", "Resource": "*", "Condition": {{"StringNotEquals": {{"acs:UserAgent": "agent-{i}"}}, "ForAllValues:StringLike": {{"acs:UserAgent": [{}]}}{}}}}}"#,
+            if i % 3 == 0 { "Deny" } else { "Allow" },
+            like.join(", "),
+            if narrowed {
+                r#", "Bool": {"acs:SecureTransport": "true"}"#
+            } else {
+                ""
+            }
+        )
+    };
+    for count in [16, 64] {
+        let old: Vec<String> = (0..count).map(|i| statement(i, false)).collect();
+        let new: Vec<String> = (0..count).rev().map(|i| statement(i, i == 4)).collect();
+        let dropped: Vec<String> = (0..count)
+            .rev()
+            .filter(|&i| i != 9)
+            .map(|i| statement(i, i == 4))
+            .collect();
+        let dir = common::tree(
+            &format!("every-value-{count}"),
+            &[
+                ("old.json", &doc(&old.join(", "))),
+                ("new.json", &doc(&new.join(", "))),
+                ("dropped.json", &doc(&dropped.join(", "))),
+            ],
+        );
+        let (code, out, err) = diff_in(&dir, &["diff", "old.json", "new.json"]);
+        assert_eq!(code, 0, "{count}: {out}{err}");
+        assert!(out.contains("no new access") && !out.contains("unknown"), "{out}");
+        let (code, out, err) = diff_in(&dir, &["diff", "old.json", "dropped.json"]);
+        assert_eq!(code, 1, "{count}: {out}{err}");
+        assert!(
+            out.contains("OLD: explicit-deny: old.json statement 9 denies it"),
+            "{out}"
+        );
+    }
+}
