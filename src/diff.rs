@@ -202,7 +202,9 @@ fn make_side<'a>(files: &'a [PolicyFile], roots: &'a [Root<'a>]) -> Side<'a> {
 struct Universe<'p> {
     patterns: Vec<&'p str>,
     actions: Vec<String>,
-    /// Per action, the patterns that match it (indices into `patterns`).
+    /// Per action, the patterns that match it (indices into `patterns`;
+    /// for an action the search found, one per class of interchangeable
+    /// patterns, which tells the same statements apart).
     matched: Vec<Vec<u32>>,
 }
 
@@ -243,22 +245,64 @@ fn action_universe<'p>(old: &Side<'p>, new: &Side<'p>) -> Result<Universe<'p>, S
         }
     }
     let mut seen: HashSet<String> = actions.iter().map(|a| fold_str(a).into_owned()).collect();
+    // Patterns that appear in the same statements (same side, same
+    // element kind) are interchangeable: an action's verdicts depend only
+    // on whether any of them matches. So each such class is one group of
+    // the search, and the realizable combinations are counted over
+    // classes, not patterns (16 patterns of one statement give two, not
+    // 65,536).
+    let position: HashMap<String, usize> = patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (fold_str(p).into_owned(), i))
+        .collect();
+    let mut membership: Vec<Vec<(bool, usize, bool)>> = vec![Vec::new(); patterns.len()];
+    for (side, statements) in [(false, old), (true, new)] {
+        for (s, (_, statement)) in statements.statements().enumerate() {
+            let Some(element) = &statement.action else {
+                continue;
+            };
+            for value in &element.values {
+                let entry = (side, s, element.negated);
+                let list = &mut membership[position[fold_str(value.value).as_ref()]];
+                if list.last() != Some(&entry) {
+                    list.push(entry);
+                }
+            }
+        }
+    }
+    let mut classes: HashMap<&[(bool, usize, bool)], usize> = HashMap::new();
+    // Per class, one of its patterns: it matches what any of them would
+    // tell apart.
+    let mut representative: Vec<u32> = Vec::new();
+    let class_of: Vec<usize> = membership
+        .iter()
+        .enumerate()
+        .map(|(p, key)| {
+            *classes.entry(key.as_slice()).or_insert_with(|| {
+                representative.push(p as u32);
+                representative.len() - 1
+            })
+        })
+        .collect();
     let mut items = vec![Item::action_syntax(0)];
-    for (i, pattern) in patterns.iter().enumerate() {
-        items.push(Item::new(pattern, Case::Insensitive, true, i + 1));
+    for (pattern, class) in patterns.iter().zip(&class_of) {
+        items.push(Item::new(pattern, Case::Insensitive, true, class + 1));
     }
     let all_resources = catalog
         .operations()
         .filter(|op| op.resource_type == ResourceType::AllResources)
         .map(|op| op.action);
-    items.push(Item::words(all_resources, patterns.len() + 1));
-    let found = lang::signatures(&items, patterns.len() + 2, STATE_LIMIT)
+    let groups = representative.len();
+    items.push(Item::words(all_resources, groups + 1));
+    let found = lang::signatures(&items, groups + 2, STATE_LIMIT)
         .ok_or_else(|| "the Action patterns are too many to compare exactly".to_string())?;
     for (signature, word) in found {
         if signature[0] && seen.insert(fold_str(&word).into_owned()) {
             matched.push(
-                (0..patterns.len() as u32)
-                    .filter(|&p| signature[p as usize + 1])
+                (0..groups)
+                    .filter(|&c| signature[c + 1])
+                    .map(|c| representative[c])
                     .collect(),
             );
             actions.push(word);
