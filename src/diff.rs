@@ -806,6 +806,10 @@ fn ip_candidates<'a>(values: impl Iterator<Item = &'a str>) -> Option<Vec<String
     Some(out)
 }
 
+/// A condition key in the formula: its name, the atom "present", and each
+/// value class's atom with a value of the class.
+type KeyAtoms = (String, Lit, Vec<(Lit, String)>);
+
 /// Decides one group of actions exactly, as one satisfiability question
 /// (docs/design/diff.md): is there a request that some NEW Allow applies
 /// to, no NEW Deny applies to, and that no OLD Allow applies to or some
@@ -866,7 +870,7 @@ fn search(
     }
 
     // Each condition key: which classes of values the request carries.
-    let mut keys: Vec<(String, Lit, Vec<(Lit, String)>)> = Vec::new();
+    let mut keys: Vec<KeyAtoms> = Vec::new();
     for (key, entries) in condition_keys(&statements) {
         let flat: Vec<Entry<'_>> = entries.iter().map(|(_, e)| e.clone()).collect();
         // Per value class, whether it satisfies each entry on its own.

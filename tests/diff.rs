@@ -541,7 +541,7 @@ fn every_value_operators_on_one_key_are_decided_at_any_size() {
         let like: Vec<String> = (i..i + 4).map(|j| format!("\"agent-{j}*\"")).collect();
         format!(
             r#"{{"Effect": "{}", "Action": "ecs:DescribeInstances", "Resource": "*", "Condition": {{"StringNotEquals": {{"acs:UserAgent": "agent-{i}"}}, "ForAllValues:StringLike": {{"acs:UserAgent": [{}]}}{}}}}}"#,
-            if i % 3 == 0 { "Deny" } else { "Allow" },
+            if i.is_multiple_of(3) { "Deny" } else { "Allow" },
             like.join(", "),
             if narrowed {
                 r#", "Bool": {"acs:SecureTransport": "true"}"#

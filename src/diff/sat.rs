@@ -386,9 +386,10 @@ mod tests {
                 solver.clause(row);
             }
             for h in 0..holes {
-                for a in 0..pigeons {
-                    for b in a + 1..pigeons {
-                        solver.clause(&[!x[a][h], !x[b][h]]);
+                let column: Vec<Lit> = x.iter().map(|row| row[h]).collect();
+                for (a, &p) in column.iter().enumerate() {
+                    for &q in &column[a + 1..] {
+                        solver.clause(&[!p, !q]);
                     }
                 }
             }
