@@ -806,6 +806,159 @@ fn ip_candidates<'a>(values: impl Iterator<Item = &'a str>) -> Option<Vec<String
     Some(out)
 }
 
+/// The resource a request names, as atoms: one per candidate (at least
+/// one chosen; each one chosen fixes every statement's Resource verdict,
+/// so two chosen at once agree and either reads back as the request's).
+/// Adds each statement's Resource verdict to what it `needs`; returns
+/// each atom with its resource.
+fn encode_resources(
+    sat: &mut Solver,
+    statements: &[&Statement<'_>],
+    all_resources: bool,
+    needs: &mut [Vec<Lit>],
+) -> Result<Vec<(Lit, String)>, String> {
+    let mut resources: Vec<(Vec<bool>, String)> = Vec::new();
+    for r in resource_candidates(statements, all_resources)? {
+        let vector: Vec<bool> = statements
+            .iter()
+            .map(|s| element_applies(s.resource.as_ref(), true, &r))
+            .collect();
+        if !resources.iter().any(|(v, _)| *v == vector) {
+            resources.push((vector, r));
+        }
+    }
+    let chosen: Vec<Lit> = resources.iter().map(|_| sat.var()).collect();
+    sat.clause(&chosen);
+    for (s, need) in needs.iter_mut().enumerate() {
+        if resources.iter().all(|(v, _)| v[s]) {
+            continue;
+        }
+        let on = sat.var();
+        need.push(on);
+        for ((vector, _), &z) in resources.iter().zip(&chosen) {
+            sat.clause(&[!z, if vector[s] { on } else { !on }]);
+        }
+    }
+    Ok(chosen
+        .into_iter()
+        .zip(resources.into_iter().map(|(_, r)| r))
+        .collect())
+}
+
+/// One condition key as atoms: whether it is present, and which classes
+/// of values it carries (values with the same verdict on every entry of
+/// the key are one class). Each entry's verdict joins what its statement
+/// `needs`: on a non-empty set it follows from its verdict on each value
+/// as the evaluator reads a set (every value must satisfy a
+/// `ForAllValues:` or unqualified negated operator, some value the
+/// others); on an absent key it is the evaluator's own constant.
+fn encode_key(
+    sat: &mut Solver,
+    key: String,
+    entries: &[(usize, Entry<'_>)],
+    needs: &mut [Vec<Lit>],
+) -> Result<KeyAtoms, String> {
+    let flat: Vec<Entry<'_>> = entries.iter().map(|(_, e)| e.clone()).collect();
+    let mut classes: Vec<(Vec<bool>, String)> = Vec::new();
+    for value in single_values(&key, &flat)? {
+        let mut vector = Vec::new();
+        for entry in &flat {
+            let holds = evaluate(entry.operator, &key, &entry.values, Some(&[value.as_str()]))
+                .map_err(|e| format!("`{key}`: {e}"))?
+                .holds;
+            vector.push(holds);
+        }
+        if !classes.iter().any(|(v, _)| *v == vector) {
+            classes.push((vector, value));
+        }
+    }
+    let carried: Vec<Lit> = classes.iter().map(|_| sat.var()).collect();
+    let present = sat.var();
+    let mut some = vec![!present];
+    some.extend(&carried);
+    sat.clause(&some);
+    for &c in &carried {
+        sat.clause(&[!c, present]);
+    }
+    for (e, (s, entry)) in entries.iter().enumerate() {
+        let absent = evaluate(entry.operator, &key, &entry.values, None::<&[&str]>)
+            .map_err(|e| format!("`{key}`: {e}"))?
+            .holds;
+        let parsed = vocabulary()
+            .parse_operator(entry.operator)
+            .ok_or_else(|| format!("`{}` is not a condition operator diff models", entry.operator))?;
+        let every = match parsed.qualifier.map(|q| q.quantifier) {
+            Some(Quantifier::All) => true,
+            Some(Quantifier::Any) => false,
+            None => parsed.operator.negated,
+        };
+        // The classes that decide: a failing one for "every value", a
+        // satisfying one for "some value".
+        let deciding: Vec<Lit> = classes
+            .iter()
+            .zip(&carried)
+            .filter(|((vector, _), _)| vector[e] != every)
+            .map(|(_, &c)| c)
+            .collect();
+        let aggregate = sat.var();
+        // `any` <=> one of them carried: the verdict for "some value", its
+        // negation for "every value".
+        let any = if every { !aggregate } else { aggregate };
+        let mut clause = vec![!any];
+        clause.extend(&deciding);
+        sat.clause(&clause);
+        for &c in &deciding {
+            sat.clause(&[any, !c]);
+        }
+        let verdict = sat.var();
+        sat.clause(&[!present, !verdict, aggregate]);
+        sat.clause(&[!present, verdict, !aggregate]);
+        sat.clause(&[present, if absent { verdict } else { !verdict }]);
+        needs[*s].push(verdict);
+    }
+    let carried = carried
+        .into_iter()
+        .zip(classes.into_iter().map(|(_, v)| v))
+        .collect();
+    Ok((key, present, carried))
+}
+
+/// Each statement applies exactly when all it needs holds; the goal is
+/// that some NEW Allow applies, no NEW Deny does, and no OLD Allow does or
+/// some OLD Deny does.
+fn encode_goal(sat: &mut Solver, statements: &[&Statement<'_>], new_count: usize, needs: &[Vec<Lit>]) {
+    let applies: Vec<Lit> = needs
+        .iter()
+        .map(|need| {
+            let a = sat.var();
+            let mut clause = vec![a];
+            for &n in need {
+                sat.clause(&[!a, n]);
+                clause.push(!n);
+            }
+            sat.clause(&clause);
+            a
+        })
+        .collect();
+    let side = |range: std::ops::Range<usize>, allow: bool| -> Vec<Lit> {
+        range
+            .filter(|&i| statements[i].is_allow() == allow)
+            .map(|i| applies[i])
+            .collect()
+    };
+    sat.clause(&side(0..new_count, true));
+    for d in side(0..new_count, false) {
+        sat.clause(&[!d]);
+    }
+    let no_old_allow = sat.var();
+    for a in side(new_count..statements.len(), true) {
+        sat.clause(&[!no_old_allow, !a]);
+    }
+    let mut old_denies = side(new_count..statements.len(), false);
+    old_denies.push(no_old_allow);
+    sat.clause(&old_denies);
+}
+
 /// A condition key in the formula: its name, the atom "present", and each
 /// value class's atom with a value of the class.
 type KeyAtoms = (String, Lit, Vec<(Lit, String)>);
@@ -842,155 +995,20 @@ fn search(
     let mut sat = Solver::new();
     // Per statement, what its applying needs, all of it.
     let mut needs: Vec<Vec<Lit>> = vec![Vec::new(); statements.len()];
-
-    // The resource: one of the candidates (at least one chosen; each one
-    // chosen fixes every statement's Resource verdict, so two chosen at
-    // once agree and either reads back as the request's).
-    let mut resources: Vec<(Vec<bool>, String)> = Vec::new();
-    for r in resource_candidates(&statements, all_resources)? {
-        let vector: Vec<bool> = statements
-            .iter()
-            .map(|s| element_applies(s.resource.as_ref(), true, &r))
-            .collect();
-        if !resources.iter().any(|(v, _)| *v == vector) {
-            resources.push((vector, r));
-        }
-    }
-    let chosen: Vec<Lit> = resources.iter().map(|_| sat.var()).collect();
-    sat.clause(&chosen);
-    for (s, need) in needs.iter_mut().enumerate() {
-        if resources.iter().all(|(v, _)| v[s]) {
-            continue;
-        }
-        let on = sat.var();
-        need.push(on);
-        for ((vector, _), &z) in resources.iter().zip(&chosen) {
-            sat.clause(&[!z, if vector[s] { on } else { !on }]);
-        }
-    }
-
-    // Each condition key: which classes of values the request carries.
+    let chosen = encode_resources(&mut sat, &statements, all_resources, &mut needs)?;
     let mut keys: Vec<KeyAtoms> = Vec::new();
     for (key, entries) in condition_keys(&statements) {
-        let flat: Vec<Entry<'_>> = entries.iter().map(|(_, e)| e.clone()).collect();
-        // Per value class, whether it satisfies each entry on its own.
-        let mut classes: Vec<(Vec<bool>, String)> = Vec::new();
-        for value in single_values(&key, &flat)? {
-            let mut vector = Vec::new();
-            for entry in &flat {
-                let holds = evaluate(entry.operator, &key, &entry.values, Some(&[value.as_str()]))
-                    .map_err(|e| format!("`{key}`: {e}"))?
-                    .holds;
-                vector.push(holds);
-            }
-            if !classes.iter().any(|(v, _)| *v == vector) {
-                classes.push((vector, value));
-            }
-        }
-        let carried: Vec<Lit> = classes.iter().map(|_| sat.var()).collect();
-        let present = sat.var();
-        let mut some = vec![!present];
-        some.extend(&carried);
-        sat.clause(&some);
-        for &c in &carried {
-            sat.clause(&[!c, present]);
-        }
-        for (e, (s, entry)) in entries.iter().enumerate() {
-            let absent = evaluate(entry.operator, &key, &entry.values, None::<&[&str]>)
-                .map_err(|e| format!("`{key}`: {e}"))?
-                .holds;
-            let parsed = vocabulary()
-                .parse_operator(entry.operator)
-                .ok_or_else(|| format!("`{}` is not a condition operator diff models", entry.operator))?;
-            // As the evaluator reads a set: every value must satisfy a
-            // `ForAllValues:` or unqualified negated operator, some value
-            // the others.
-            let every = match parsed.qualifier.map(|q| q.quantifier) {
-                Some(Quantifier::All) => true,
-                Some(Quantifier::Any) => false,
-                None => parsed.operator.negated,
-            };
-            let aggregate = sat.var();
-            let deciding: Vec<Lit> = classes
-                .iter()
-                .zip(&carried)
-                .filter(|((vector, _), _)| vector[e] != every)
-                .map(|(_, &c)| c)
-                .collect();
-            if every {
-                // aggregate <=> no failing class carried
-                let mut clause = vec![aggregate];
-                clause.extend(&deciding);
-                sat.clause(&clause);
-                for &c in &deciding {
-                    sat.clause(&[!aggregate, !c]);
-                }
-            } else {
-                // aggregate <=> some satisfying class carried
-                let mut clause = vec![!aggregate];
-                clause.extend(&deciding);
-                sat.clause(&clause);
-                for &c in &deciding {
-                    sat.clause(&[aggregate, !c]);
-                }
-            }
-            let verdict = sat.var();
-            sat.clause(&[!present, !verdict, aggregate]);
-            sat.clause(&[!present, verdict, !aggregate]);
-            sat.clause(&[present, if absent { verdict } else { !verdict }]);
-            needs[*s].push(verdict);
-        }
-        keys.push((
-            key,
-            present,
-            carried
-                .into_iter()
-                .zip(classes.into_iter().map(|(_, v)| v))
-                .collect(),
-        ));
+        keys.push(encode_key(&mut sat, key, &entries, &mut needs)?);
     }
-
-    // Each statement applies exactly when all it needs holds.
-    let applies: Vec<Lit> = needs
-        .iter()
-        .map(|need| {
-            let a = sat.var();
-            let mut clause = vec![a];
-            for &n in need {
-                sat.clause(&[!a, n]);
-                clause.push(!n);
-            }
-            sat.clause(&clause);
-            a
-        })
-        .collect();
-    // The goal: NEW allows, OLD does not.
-    let side = |range: std::ops::Range<usize>, allow: bool| -> Vec<Lit> {
-        range
-            .filter(|&i| statements[i].is_allow() == allow)
-            .map(|i| applies[i])
-            .collect()
-    };
-    sat.clause(&side(0..new_count, true));
-    for d in side(0..new_count, false) {
-        sat.clause(&[!d]);
-    }
-    let no_old_allow = sat.var();
-    for a in side(new_count..statements.len(), true) {
-        sat.clause(&[!no_old_allow, !a]);
-    }
-    let mut old_denies = side(new_count..statements.len(), false);
-    old_denies.push(no_old_allow);
-    sat.clause(&old_denies);
-
+    encode_goal(&mut sat, &statements, new_count, &needs);
     let Some(model) = sat.solve() else {
         return Ok(None);
     };
     let holds = |lit: Lit| model[lit.var()];
     let resource = chosen
-        .iter()
-        .position(|&z| holds(z))
-        .map_or_else(|| "*".to_string(), |i| resources[i].1.clone());
+        .into_iter()
+        .find(|(z, _)| holds(*z))
+        .map_or_else(|| "*".to_string(), |(_, r)| r);
     let mut request = Request {
         action: actions[0].clone(),
         resource,
