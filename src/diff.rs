@@ -5,18 +5,17 @@
 //! The decision is exact by construction (docs/design/diff.md). Actions are
 //! a language, not a list: they are split into classes no statement tells
 //! apart, over every well-formed action, catalogued or not ([`lang`]). For
-//! one class, a request is a point in a product of independent dimensions
-//! (the resource; each condition key's values), and each dimension has
-//! finitely many choices that differ for the statements in play (one
-//! resource per realizable combination of patterns, values at and beside
-//! every boundary, one value set per realizable combination of entries).
-//! [`search`] walks the dimensions keeping only the distinct, undominated
-//! vectors of "still applying" statements, so it never enumerates the
-//! product. Every choice is judged by the simulator's own evaluator, and
-//! every witness is re-checked through [`crate::simulate::simulate`]
-//! before it is reported. `unknown` is left for what the model does not
-//! cover: an operator it does not know, a key tested by operators of
-//! different types, a value that does not parse.
+//! one class, a request is a resource and a set of values per condition
+//! key, and each has finitely many choices that differ for the statements
+//! in play (one resource per realizable combination of patterns, one value
+//! class per realizable combination of a key's entries). [`search`] asks
+//! one satisfiability question over those choices (`sat`), so nothing is
+//! enumerated or capped. Every choice is judged by the simulator's own
+//! evaluator, and every witness is re-checked through
+//! [`crate::simulate::simulate`] before it is reported. `unknown` is left
+//! for what the model does not cover: an operator it does not know, a key
+//! tested by operators of different types, a value that does not parse (and
+//! one memory bound on the automata, see the design page).
 
 pub mod git;
 pub mod lang;
