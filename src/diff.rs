@@ -5,22 +5,22 @@
 //! The decision is exact by construction (docs/design/diff.md). Actions are
 //! a language, not a list: they are split into classes no statement tells
 //! apart, over every well-formed action, catalogued or not ([`lang`]). For
-//! one class, a request is a point in a product of independent dimensions
-//! (the resource; each condition key's values), and each dimension has
-//! finitely many choices that differ for the statements in play (one
-//! resource per realizable combination of patterns, values at and beside
-//! every boundary, one value set per realizable combination of entries).
-//! [`search`] walks the dimensions keeping only the distinct, undominated
-//! vectors of "still applying" statements, so it never enumerates the
-//! product. Every choice is judged by the simulator's own evaluator, and
-//! every witness is re-checked through [`crate::simulate::simulate`]
-//! before it is reported. `unknown` is left for what the model does not
-//! cover: an operator it does not know, a key tested by operators of
-//! different types, a value that does not parse.
+//! one class, a request is a resource and a set of values per condition
+//! key, and each has finitely many choices that differ for the statements
+//! in play (one resource per realizable combination of patterns, one value
+//! class per realizable combination of a key's entries). [`search`] asks
+//! one satisfiability question over those choices (`sat`), so nothing is
+//! enumerated or capped. Every choice is judged by the simulator's own
+//! evaluator, and every witness is re-checked through
+//! [`crate::simulate::simulate`] before it is reported. `unknown` is left
+//! for what the model does not cover: an operator it does not know, a key
+//! tested by operators of different types, a value that does not parse (and
+//! one memory bound on the automata, see the design page).
 
 pub mod git;
 pub mod lang;
 pub mod output;
+mod sat;
 
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -43,15 +43,13 @@ use crate::simulate::eval::{decide, element_applies, evaluate_policy, Decision, 
 use crate::simulate::{to_host, FileStatus, PolicyFile, Reparsed};
 use crate::wildcard::{self, fold_str, Case};
 use lang::Item;
+use sat::{Lit, Solver};
 use std::borrow::Cow;
 
 /// Product states one automaton search may visit: a bound on memory for
 /// hostile input (about a hundred bytes a state), far above what policies
 /// of RAM's sizes reach.
 const STATE_LIMIT: usize = 2_000_000;
-/// Value sets kept for one condition key: the sets of values a request
-/// may carry that differ for the entries testing the key.
-const SET_LIMIT: usize = 4096;
 
 /// A statement of one side, located.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,7 +201,9 @@ fn make_side<'a>(files: &'a [PolicyFile], roots: &'a [Root<'a>]) -> Side<'a> {
 struct Universe<'p> {
     patterns: Vec<&'p str>,
     actions: Vec<String>,
-    /// Per action, the patterns that match it (indices into `patterns`).
+    /// Per action, the patterns that match it (indices into `patterns`;
+    /// for an action the search found, one per class of interchangeable
+    /// patterns, which tells the same statements apart).
     matched: Vec<Vec<u32>>,
 }
 
@@ -244,22 +244,64 @@ fn action_universe<'p>(old: &Side<'p>, new: &Side<'p>) -> Result<Universe<'p>, S
         }
     }
     let mut seen: HashSet<String> = actions.iter().map(|a| fold_str(a).into_owned()).collect();
+    // Patterns that appear in the same statements (same side, same
+    // element kind) are interchangeable: an action's verdicts depend only
+    // on whether any of them matches. So each such class is one group of
+    // the search, and the realizable combinations are counted over
+    // classes, not patterns (16 patterns of one statement give two, not
+    // 65,536).
+    let position: HashMap<String, usize> = patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (fold_str(p).into_owned(), i))
+        .collect();
+    let mut membership: Vec<Vec<(bool, usize, bool)>> = vec![Vec::new(); patterns.len()];
+    for (side, statements) in [(false, old), (true, new)] {
+        for (s, (_, statement)) in statements.statements().enumerate() {
+            let Some(element) = &statement.action else {
+                continue;
+            };
+            for value in &element.values {
+                let entry = (side, s, element.negated);
+                let list = &mut membership[position[fold_str(value.value).as_ref()]];
+                if list.last() != Some(&entry) {
+                    list.push(entry);
+                }
+            }
+        }
+    }
+    let mut classes: HashMap<&[(bool, usize, bool)], usize> = HashMap::new();
+    // Per class, one of its patterns: it matches what any of them would
+    // tell apart.
+    let mut representative: Vec<u32> = Vec::new();
+    let class_of: Vec<usize> = membership
+        .iter()
+        .enumerate()
+        .map(|(p, key)| {
+            *classes.entry(key.as_slice()).or_insert_with(|| {
+                representative.push(p as u32);
+                representative.len() - 1
+            })
+        })
+        .collect();
     let mut items = vec![Item::action_syntax(0)];
-    for (i, pattern) in patterns.iter().enumerate() {
-        items.push(Item::new(pattern, Case::Insensitive, true, i + 1));
+    for (pattern, class) in patterns.iter().zip(&class_of) {
+        items.push(Item::new(pattern, Case::Insensitive, true, class + 1));
     }
     let all_resources = catalog
         .operations()
         .filter(|op| op.resource_type == ResourceType::AllResources)
         .map(|op| op.action);
-    items.push(Item::words(all_resources, patterns.len() + 1));
-    let found = lang::signatures(&items, patterns.len() + 2, STATE_LIMIT)
+    let groups = representative.len();
+    items.push(Item::words(all_resources, groups + 1));
+    let found = lang::signatures(&items, groups + 2, STATE_LIMIT)
         .ok_or_else(|| "the Action patterns are too many to compare exactly".to_string())?;
     for (signature, word) in found {
         if signature[0] && seen.insert(fold_str(&word).into_owned()) {
             matched.push(
-                (0..patterns.len() as u32)
-                    .filter(|&p| signature[p as usize + 1])
+                (0..groups)
+                    .filter(|&c| signature[c + 1])
+                    .map(|c| representative[c])
                     .collect(),
             );
             actions.push(word);
@@ -475,9 +517,12 @@ fn run(old: &Side<'_>, new: &Side<'_>, progress: Option<&Progress>) -> Compariso
 }
 
 /// A progress line on a terminal for comparisons that take more than a
-/// second: on standard error, only when it is a terminal.
+/// second: on standard error, only when it is a terminal outside CI, as
+/// the linter's bar (`POLICY_CHECK_PROGRESS_DELAY_MS` sets the delay, for
+/// tests).
 pub struct Progress {
     started: Clock,
+    delay: Duration,
     total: AtomicUsize,
     done: AtomicUsize,
     shown: AtomicBool,
@@ -485,11 +530,20 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A progress line, when standard error is a terminal.
+    /// A progress line, when standard error is a terminal outside CI.
     pub fn on_terminal() -> Option<Progress> {
         use std::io::IsTerminal;
-        std::io::stderr().is_terminal().then(|| Progress {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        let allowed = std::io::stderr().is_terminal()
+            && !set("CI")
+            && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
+        let delay = std::env::var("POLICY_CHECK_PROGRESS_DELAY_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map_or(Duration::from_secs(1), Duration::from_millis);
+        allowed.then(|| Progress {
             started: Clock::now(),
+            delay,
             total: AtomicUsize::new(0),
             done: AtomicUsize::new(0),
             shown: AtomicBool::new(false),
@@ -499,7 +553,7 @@ impl Progress {
 
     fn tick(&self) {
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        if self.started.elapsed() < Duration::from_secs(1) {
+        if self.started.elapsed() < self.delay {
             return;
         }
         let Ok(mut last) = self.last.try_lock() else {
@@ -561,123 +615,6 @@ fn resource_candidates(statements: &[&Statement<'_>], all_resources: bool) -> Re
 struct Entry<'a> {
     operator: &'a str,
     values: Vec<&'a str>,
-    negated: bool,
-}
-
-/// The value sets worth asking for one key (`None`: the key absent).
-/// `most` is the most entries one statement has on the key; `want[e]`
-/// says whether entry `e`'s statement helps new access by applying.
-fn context_candidates(
-    key: &str,
-    entries: &[Entry<'_>],
-    most: usize,
-    want: &[bool],
-) -> Result<Vec<Option<Vec<String>>>, String> {
-    let singles = single_values(key, entries)?;
-    // What one value does to each entry, before negation; a value set's
-    // verdicts follow from the OR and the AND of its members' vectors.
-    let mut singles_by_vector: Vec<(Vec<bool>, String)> = Vec::new();
-    for value in singles {
-        let mut vector = Vec::new();
-        for entry in entries {
-            let outcome = evaluate(entry.operator, key, &entry.values, Some(&[value.as_str()]))
-                .map_err(|e| format!("`{key}`: {e}"))?;
-            vector.push(outcome.holds != entry.negated);
-        }
-        if !singles_by_vector.iter().any(|(v, _)| *v == vector) {
-            singles_by_vector.push((vector, value));
-        }
-    }
-    // When every entry holds as soon as some value satisfies it (a positive
-    // operator, or `ForAnyValue:`), more values only make more entries
-    // hold: a witness keeps one value per entry of the NEW Allow and the
-    // OLD Deny it needs, and dropping the rest switches nothing on. So
-    // sets of at most twice the most entries one statement has on the key
-    // are enough. Otherwise every set is built.
-    let any_style = entries.iter().all(|entry| {
-        vocabulary()
-            .parse_operator(entry.operator)
-            .is_some_and(|p| match p.qualifier.map(|q| q.quantifier) {
-                Some(Quantifier::Any) => true,
-                Some(Quantifier::All) => false,
-                None => !p.operator.negated,
-            })
-    });
-    let bound = if any_style { 2 * most } else { usize::MAX };
-    // How each entry's verdict follows from a set's vectors: from the OR
-    // (some value matches) or the AND (every value matches), inverted or
-    // not. Adding a value moves both monotonically, so a set whose verdicts
-    // are at least as good for every entry (`want`: the entry's statement
-    // helps by applying) stays so after any addition: a dominated set is
-    // dropped. With the size bound above this is not used: a dominating
-    // set may be larger.
-    let readings: Vec<(bool, bool)> = entries
-        .iter()
-        .map(|entry| {
-            vocabulary()
-                .parse_operator(entry.operator)
-                .map_or((true, false), |p| {
-                    match (p.qualifier.map(|q| q.quantifier), p.operator.negated) {
-                        (None, negated) => (true, negated),
-                        (Some(Quantifier::Any), false) => (true, false),
-                        (Some(Quantifier::Any), true) => (false, true),
-                        (Some(Quantifier::All), false) => (false, false),
-                        (Some(Quantifier::All), true) => (true, true),
-                    }
-                })
-        })
-        .collect();
-    let verdict = |or: &[bool], and: &[bool], e: usize| {
-        let (from_or, inverted) = readings[e];
-        (if from_or { or[e] } else { and[e] }) != inverted
-    };
-    let dominated = |kept: &[(Vec<bool>, Vec<bool>, Vec<String>)], or: &[bool], and: &[bool]| {
-        bound == usize::MAX
-            && kept.iter().any(|(o, a, _)| {
-                (0..entries.len()).all(|e| {
-                    let (x, y) = (verdict(o, a, e), verdict(or, and, e));
-                    if want[e] {
-                        x || !y
-                    } else {
-                        !x || y
-                    }
-                })
-            })
-    };
-    // Sets grow one value at a time, smallest first, so each distinct pair
-    // of vectors is kept with a smallest set realizing it.
-    let mut seen: HashSet<(Vec<bool>, Vec<bool>)> = HashSet::new();
-    let mut sets: Vec<(Vec<bool>, Vec<bool>, Vec<String>)> = Vec::new();
-    for (vector, value) in &singles_by_vector {
-        seen.insert((vector.clone(), vector.clone()));
-        sets.push((vector.clone(), vector.clone(), vec![value.clone()]));
-    }
-    let mut level = 0..sets.len();
-    let mut size = 1;
-    while size < bound && !level.is_empty() {
-        let start = sets.len();
-        for i in level.clone() {
-            for (vector, value) in &singles_by_vector {
-                let or: Vec<bool> = sets[i].0.iter().zip(vector).map(|(a, b)| *a || *b).collect();
-                let and: Vec<bool> = sets[i].1.iter().zip(vector).map(|(a, b)| *a && *b).collect();
-                if seen.insert((or.clone(), and.clone())) && !dominated(&sets, &or, &and) {
-                    if sets.len() >= SET_LIMIT {
-                        return Err(format!(
-                            "the value sets of `{key}` are too many to compare exactly"
-                        ));
-                    }
-                    let mut values = sets[i].2.clone();
-                    values.push(value.clone());
-                    sets.push((or, and, values));
-                }
-            }
-        }
-        level = start..sets.len();
-        size += 1;
-    }
-    let mut candidates = vec![None];
-    candidates.extend(sets.into_iter().map(|(_, _, values)| Some(values)));
-    Ok(candidates)
 }
 
 /// The single values worth asking for one key: one per realizable
@@ -868,51 +805,177 @@ fn ip_candidates<'a>(values: impl Iterator<Item = &'a str>) -> Option<Vec<String
     Some(out)
 }
 
-/// One dimension of a request (its resource, or one condition key's
-/// values): each choice with which relevant statements it lets through.
-struct Dimension {
-    key: Option<String>,
-    choices: Vec<(Vec<bool>, Choice)>,
-}
-
-#[derive(Clone)]
-enum Choice {
-    Resource(String),
-    Values(Option<Vec<String>>),
-}
-
-/// Whether vector `a` is at least as good as `b` for finding new access:
-/// every statement whose applying helps (`wanted`) applies in `a` if in
-/// `b`, and every other applies in `a` only if in `b`. Applying only ever
-/// gets narrower as dimensions are added, so a dominated vector can be
-/// dropped without losing an answer.
-fn dominates(a: &[bool], b: &[bool], wanted: &[bool]) -> bool {
-    a.iter()
-        .zip(b)
-        .zip(wanted)
-        .all(|((&a, &b), &w)| if w { a || !b } else { !a || b })
-}
-
-/// The vectors no other one dominates, each with its choices.
-fn pareto<T>(items: Vec<(Vec<bool>, T)>, wanted: &[bool]) -> Vec<(Vec<bool>, T)> {
-    let mut kept: Vec<(Vec<bool>, T)> = Vec::new();
-    for (vector, payload) in items {
-        if kept.iter().any(|(k, _)| dominates(k, &vector, wanted)) {
+/// The resource a request names, as atoms: one per candidate (at least
+/// one chosen; each one chosen fixes every statement's Resource verdict,
+/// so two chosen at once agree and either reads back as the request's).
+/// Adds each statement's Resource verdict to what it `needs`; returns
+/// each atom with its resource.
+fn encode_resources(
+    sat: &mut Solver,
+    statements: &[&Statement<'_>],
+    all_resources: bool,
+    needs: &mut [Vec<Lit>],
+) -> Result<Vec<(Lit, String)>, String> {
+    let mut resources: Vec<(Vec<bool>, String)> = Vec::new();
+    for r in resource_candidates(statements, all_resources)? {
+        let vector: Vec<bool> = statements
+            .iter()
+            .map(|s| element_applies(s.resource.as_ref(), true, &r))
+            .collect();
+        if !resources.iter().any(|(v, _)| *v == vector) {
+            resources.push((vector, r));
+        }
+    }
+    let chosen: Vec<Lit> = resources.iter().map(|_| sat.var()).collect();
+    sat.clause(&chosen);
+    for (s, need) in needs.iter_mut().enumerate() {
+        if resources.iter().all(|(v, _)| v[s]) {
             continue;
         }
-        kept.retain(|(k, _)| !dominates(&vector, k, wanted));
-        kept.push((vector, payload));
+        let on = sat.var();
+        need.push(on);
+        for ((vector, _), &z) in resources.iter().zip(&chosen) {
+            sat.clause(&[!z, if vector[s] { on } else { !on }]);
+        }
     }
-    kept
+    Ok(chosen
+        .into_iter()
+        .zip(resources.into_iter().map(|(_, r)| r))
+        .collect())
 }
 
-/// Decides one group of actions. A request is a point in a product of
-/// independent dimensions (the resource, each condition key), and a
-/// statement applies when every dimension lets it through; so the search
-/// runs over dimensions, keeping for each reachable vector of "still
-/// applying" statements one way to reach it, and only the vectors no other
-/// one dominates. Nothing is enumerated as a combination: the work is the
-/// number of distinct vectors, not the product of the choices.
+/// One condition key as atoms: whether it is present, and which classes
+/// of values it carries (values with the same verdict on every entry of
+/// the key are one class). Each entry's verdict joins what its statement
+/// `needs`: on a non-empty set it follows from its verdict on each value
+/// as the evaluator reads a set (every value must satisfy a
+/// `ForAllValues:` or unqualified negated operator, some value the
+/// others); on an absent key it is the evaluator's own constant.
+fn encode_key(
+    sat: &mut Solver,
+    key: String,
+    entries: &[(usize, Entry<'_>)],
+    needs: &mut [Vec<Lit>],
+) -> Result<KeyAtoms, String> {
+    let flat: Vec<Entry<'_>> = entries.iter().map(|(_, e)| e.clone()).collect();
+    let mut classes: Vec<(Vec<bool>, String)> = Vec::new();
+    for value in single_values(&key, &flat)? {
+        let mut vector = Vec::new();
+        for entry in &flat {
+            let holds = evaluate(entry.operator, &key, &entry.values, Some(&[value.as_str()]))
+                .map_err(|e| format!("`{key}`: {e}"))?
+                .holds;
+            vector.push(holds);
+        }
+        if !classes.iter().any(|(v, _)| *v == vector) {
+            classes.push((vector, value));
+        }
+    }
+    let carried: Vec<Lit> = classes.iter().map(|_| sat.var()).collect();
+    let present = sat.var();
+    let mut some = vec![!present];
+    some.extend(&carried);
+    sat.clause(&some);
+    for &c in &carried {
+        sat.clause(&[!c, present]);
+    }
+    for (e, (s, entry)) in entries.iter().enumerate() {
+        let absent = evaluate(entry.operator, &key, &entry.values, None::<&[&str]>)
+            .map_err(|e| format!("`{key}`: {e}"))?
+            .holds;
+        let parsed = vocabulary()
+            .parse_operator(entry.operator)
+            .ok_or_else(|| format!("`{}` is not a condition operator diff models", entry.operator))?;
+        let every = match parsed.qualifier.map(|q| q.quantifier) {
+            Some(Quantifier::All) => true,
+            Some(Quantifier::Any) => false,
+            None => parsed.operator.negated,
+        };
+        // The classes that decide: a failing one for "every value", a
+        // satisfying one for "some value".
+        let deciding: Vec<Lit> = classes
+            .iter()
+            .zip(&carried)
+            .filter(|((vector, _), _)| vector[e] != every)
+            .map(|(_, &c)| c)
+            .collect();
+        let aggregate = sat.var();
+        // `any` <=> one of them carried: the verdict for "some value", its
+        // negation for "every value".
+        let any = if every { !aggregate } else { aggregate };
+        let mut clause = vec![!any];
+        clause.extend(&deciding);
+        sat.clause(&clause);
+        for &c in &deciding {
+            sat.clause(&[any, !c]);
+        }
+        let verdict = sat.var();
+        sat.clause(&[!present, !verdict, aggregate]);
+        sat.clause(&[!present, verdict, !aggregate]);
+        sat.clause(&[present, if absent { verdict } else { !verdict }]);
+        needs[*s].push(verdict);
+    }
+    let carried = carried
+        .into_iter()
+        .zip(classes.into_iter().map(|(_, v)| v))
+        .collect();
+    Ok((key, present, carried))
+}
+
+/// Each statement applies exactly when all it needs holds; the goal is
+/// that some NEW Allow applies, no NEW Deny does, and no OLD Allow does or
+/// some OLD Deny does.
+fn encode_goal(sat: &mut Solver, statements: &[&Statement<'_>], new_count: usize, needs: &[Vec<Lit>]) {
+    let applies: Vec<Lit> = needs
+        .iter()
+        .map(|need| {
+            let a = sat.var();
+            let mut clause = vec![a];
+            for &n in need {
+                sat.clause(&[!a, n]);
+                clause.push(!n);
+            }
+            sat.clause(&clause);
+            a
+        })
+        .collect();
+    let side = |range: std::ops::Range<usize>, allow: bool| -> Vec<Lit> {
+        range
+            .filter(|&i| statements[i].is_allow() == allow)
+            .map(|i| applies[i])
+            .collect()
+    };
+    sat.clause(&side(0..new_count, true));
+    for d in side(0..new_count, false) {
+        sat.clause(&[!d]);
+    }
+    let no_old_allow = sat.var();
+    for a in side(new_count..statements.len(), true) {
+        sat.clause(&[!no_old_allow, !a]);
+    }
+    let mut old_denies = side(new_count..statements.len(), false);
+    old_denies.push(no_old_allow);
+    sat.clause(&old_denies);
+}
+
+/// A condition key in the formula: its name, the atom "present", and each
+/// value class's atom with a value of the class.
+type KeyAtoms = (String, Lit, Vec<(Lit, String)>);
+
+/// Decides one group of actions exactly, as one satisfiability question
+/// (docs/design/diff.md): is there a request that some NEW Allow applies
+/// to, no NEW Deny applies to, and that no OLD Allow applies to or some
+/// OLD Deny does? The atoms are which resource the request names (one per
+/// realizable combination of Resource patterns, and `*`) and, per
+/// condition key, which classes of values it carries (one class per
+/// realizable combination of the key's entries, [`single_values`]); each
+/// entry's verdict on a value set follows from its verdict on each value
+/// (some value satisfies it, or every value does, as the evaluator
+/// defines), and on an absent key it is the evaluator's own constant. So
+/// the formula is exact, its size is linear in the statements times their
+/// choices, and nothing is enumerated or capped: the solver learns from
+/// every dead end. The model found is read back as a request and judged by
+/// the evaluator and `simulate`, which must agree.
 fn search(
     old: &Side<'_>,
     new: &Side<'_>,
@@ -925,95 +988,42 @@ fn search(
     }
     let statements: Vec<&Statement<'_>> = relevant.new.iter().chain(&relevant.old).copied().collect();
     let new_count = relevant.new.len();
-    // Applying helps for NEW's Allows and OLD's Denies.
-    let wanted: Vec<bool> = statements
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (i < new_count) == s.is_allow())
-        .collect();
-    let mut dimensions = Vec::new();
-    let resources = resource_candidates(&statements, all_resources)?;
-    let choices = resources
-        .into_iter()
-        .map(|r| {
-            let vector = statements
-                .iter()
-                .map(|s| element_applies(s.resource.as_ref(), true, &r))
-                .collect();
-            (vector, Choice::Resource(r))
-        })
-        .collect();
-    dimensions.push(Dimension {
-        key: None,
-        choices: pareto(choices, &wanted),
-    });
+    if !statements[..new_count].iter().any(|s| s.is_allow()) {
+        return Ok(None);
+    }
+    let mut sat = Solver::new();
+    // Per statement, what its applying needs, all of it.
+    let mut needs: Vec<Vec<Lit>> = vec![Vec::new(); statements.len()];
+    let chosen = encode_resources(&mut sat, &statements, all_resources, &mut needs)?;
+    let mut keys: Vec<KeyAtoms> = Vec::new();
     for (key, entries) in condition_keys(&statements) {
-        let flat: Vec<Entry<'_>> = entries.iter().map(|(_, e)| e.clone()).collect();
-        let mut choices = Vec::new();
-        let most = (0..statements.len())
-            .map(|s| entries.iter().filter(|(t, _)| *t == s).count())
-            .max()
-            .unwrap_or(0);
-        let want: Vec<bool> = entries.iter().map(|(s, _)| wanted[*s]).collect();
-        for candidate in context_candidates(&key, &flat, most, &want)? {
-            let mut vector = vec![true; statements.len()];
-            for (s, entry) in &entries {
-                let holds = evaluate(entry.operator, &key, &entry.values, candidate.as_deref())
-                    .map_err(|e| format!("`{key}`: {e}"))?
-                    .holds;
-                vector[*s] &= holds;
-            }
-            choices.push((vector, Choice::Values(candidate)));
-        }
-        dimensions.push(Dimension {
-            key: Some(key),
-            choices: pareto(choices, &wanted),
-        });
+        keys.push(encode_key(&mut sat, key, &entries, &mut needs)?);
     }
-    let new_allows = |v: &[bool]| (0..new_count).any(|i| v[i] && statements[i].is_allow());
-    let mut reached: Vec<(Vec<bool>, Vec<usize>)> = vec![(vec![true; statements.len()], Vec::new())];
-    for dimension in &dimensions {
-        let mut next = Vec::new();
-        for (vector, path) in &reached {
-            for (c, (choice, _)) in dimension.choices.iter().enumerate() {
-                let both: Vec<bool> = vector.iter().zip(choice).map(|(a, b)| *a && *b).collect();
-                if !new_allows(&both) {
-                    continue;
-                }
-                let mut longer = path.clone();
-                longer.push(c);
-                next.push((both, longer));
-            }
-        }
-        next.sort_by(|a, b| a.0.cmp(&b.0));
-        next.dedup_by(|a, b| a.0 == b.0);
-        reached = pareto(next, &wanted);
-    }
-    let goal = |v: &[bool]| {
-        let applies = |range: std::ops::Range<usize>, allow: bool| {
-            range
-                .into_iter()
-                .any(|i| v[i] && statements[i].is_allow() == allow)
-        };
-        applies(0..new_count, true)
-            && !applies(0..new_count, false)
-            && (!applies(new_count..statements.len(), true) || applies(new_count..statements.len(), false))
-    };
-    let Some((_, path)) = reached.iter().find(|(v, _)| goal(v)) else {
+    encode_goal(&mut sat, &statements, new_count, &needs);
+    let Some(model) = sat.solve() else {
         return Ok(None);
     };
+    let holds = |lit: Lit| model[lit.var()];
+    let resource = chosen
+        .into_iter()
+        .find(|(z, _)| holds(*z))
+        .map_or_else(|| "*".to_string(), |(_, r)| r);
     let mut request = Request {
         action: actions[0].clone(),
-        resource: "*".to_string(),
+        resource,
         context: Vec::new(),
     };
-    for (dimension, &c) in dimensions.iter().zip(path) {
-        match (&dimension.key, &dimension.choices[c].1) {
-            (None, Choice::Resource(r)) => request.resource = r.clone(),
-            (Some(key), Choice::Values(Some(values))) => request.context.push((key.clone(), values.clone())),
-            _ => {}
+    for (key, present, carried) in keys {
+        if holds(present) {
+            let values = carried
+                .into_iter()
+                .filter(|(c, _)| holds(*c))
+                .map(|(_, v)| v)
+                .collect();
+            request.context.push((key, values));
         }
     }
+    let request = smallest(old, new, request)?;
     // Reasons are given for every statement, as `simulate` gives them.
     let new_results = new.evaluate(&request)?;
     let old_results = old.evaluate(&request)?;
@@ -1031,6 +1041,36 @@ fn search(
         old_decision,
     )
     .map(Some)
+}
+
+/// The request with every key and value dropped that it can lose and
+/// still be allowed by NEW and not by OLD, so a witness carries what it
+/// needs (a model of the formula may carry more).
+fn smallest(old: &Side<'_>, new: &Side<'_>, mut request: Request) -> Result<Request, String> {
+    let witness = |r: &Request| -> Result<bool, String> {
+        Ok(decide(&new.evaluate(r)?) == Decision::Allow && decide(&old.evaluate(r)?) != Decision::Allow)
+    };
+    let mut k = 0;
+    while k < request.context.len() {
+        let mut without = request.clone();
+        without.context.remove(k);
+        if witness(&without)? {
+            request = without;
+            continue;
+        }
+        let mut i = 0;
+        while request.context[k].1.len() > 1 && i < request.context[k].1.len() {
+            let mut fewer = request.clone();
+            fewer.context[k].1.remove(i);
+            if witness(&fewer)? {
+                request = fewer;
+            } else {
+                i += 1;
+            }
+        }
+        k += 1;
+    }
+    Ok(request)
 }
 
 /// What a statement says about a request once its Action applies: its
@@ -1093,14 +1133,10 @@ fn condition_keys<'a>(statements: &[&Statement<'a>]) -> Vec<(String, Vec<(usize,
     let mut keys: Vec<(String, Vec<(usize, Entry<'a>)>)> = Vec::new();
     for (s, statement) in statements.iter().enumerate() {
         for block in &statement.condition {
-            let negated = vocabulary()
-                .parse_operator(block.operator.value)
-                .is_some_and(|p| p.operator.negated);
             for entry in &block.entries {
                 let e = Entry {
                     operator: block.operator.value,
                     values: entry.values.iter().map(|v| v.value).collect(),
-                    negated,
                 };
                 match keys
                     .iter_mut()

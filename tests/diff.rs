@@ -18,7 +18,8 @@ fn diff(args: &[&str]) -> (i32, String, String) {
 }
 
 /// Runs the binary in `dir`; every witness a `diff` prints is re-run
-/// through its own `check:` line, on NEW (allowed, exit 0) and OLD (not).
+/// through its own `check:` line (human) or its request (JSON), on NEW
+/// (allowed, exit 0) and OLD (not).
 fn diff_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let output = common::run(dir, args, b"");
     let (code, out, err) = (
@@ -26,70 +27,23 @@ fn diff_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
         common::stdout(&output),
         common::stderr(&output),
     );
-    if args.first() == Some(&"diff") && !args.contains(&"--base") {
-        let (old, new) = (args[args.len() - 2], args[args.len() - 1]);
-        replay_checks(dir, &out, old, new);
+    if args.first() == Some(&"diff") && !args.contains(&"--base") && code != 2 {
+        let (old, new) = (&args[args.len() - 2..args.len() - 1], &args[args.len() - 1..]);
+        let replayed = if args.contains(&"json") {
+            let report = serde_json::from_str(&out).expect("a JSON report");
+            common::replay_json_witnesses(dir, &report, old, new)
+        } else {
+            common::replay_witnesses(dir, &out, old, new)
+        };
+        // Exit 1 with new access prints a witness, and every one replays.
+        let found = out.lines().any(|l| l.starts_with("new access:")) || out.contains("\"new-access\"");
+        assert_eq!(replayed > 0, found, "{out}");
     }
     (code, out, err)
 }
 
-/// Words as a POSIX shell reads them, for the quoting `diff` prints: bare
-/// words, single-quoted runs and a backslash-escaped character between
-/// them (`'\''` is a quote).
-fn shell_words(line: &str) -> Vec<String> {
-    let (mut words, mut word, mut quoted, mut any) = (Vec::new(), String::new(), false, false);
-    let mut escaped = false;
-    for c in line.chars() {
-        if escaped {
-            word.push(c);
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\'' => {
-                quoted = !quoted;
-                any = true;
-            }
-            '\\' if !quoted => escaped = true,
-            ' ' if !quoted => {
-                if any {
-                    words.push(std::mem::take(&mut word));
-                }
-                any = false;
-            }
-            c => {
-                word.push(c);
-                any = true;
-            }
-        }
-    }
-    assert!(!quoted, "unbalanced quotes: {line}");
-    if any {
-        words.push(word);
-    }
-    words
-}
-
 fn replay_checks(dir: &Path, out: &str, old: &str, new: &str) {
-    for line in out
-        .lines()
-        .filter_map(|l| l.strip_prefix("  check: policy-check "))
-    {
-        let mut words = shell_words(line);
-        assert_eq!(words.pop().as_deref(), Some("NEW"), "{line}");
-        for (side, path, expected) in [("NEW", new, 0), ("OLD", old, 1)] {
-            let mut args: Vec<&str> = words.iter().map(String::as_str).collect();
-            args.push(path);
-            let output = common::run(dir, &args, b"");
-            assert_eq!(
-                output.status.code(),
-                Some(expected),
-                "{side}: {line}\n{}{}",
-                common::stdout(&output),
-                common::stderr(&output)
-            );
-        }
-    }
+    common::replay_witnesses(dir, out, &[old], &[new]);
 }
 
 fn diff_json(case: &str) -> (i32, Value) {
@@ -516,20 +470,8 @@ fn diff_output_is_escaped_and_the_check_line_is_shell_quoted() {
     assert!(!raw(&out) && !raw(&err), "{out:?}");
     assert!(!out.lines().any(|l| l.trim_start().starts_with("::")), "{out}");
     assert!(out.contains("check: policy-check simulate"), "{out}");
-    // Pasted into a shell, the check line runs `simulate` and nothing else.
-    for line in out.lines().filter_map(|l| l.strip_prefix("  check: ")) {
-        let command = line
-            .replacen("policy-check", common::BIN, 1)
-            .trim_end_matches(" NEW")
-            .to_string();
-        let status = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("{command} '{name}' >/dev/null"))
-            .current_dir(&dir)
-            .status()
-            .expect("sh");
-        assert_eq!(status.code(), Some(0), "{line}");
-    }
+    // `diff_in` pasted each check line into `sh -c`: it ran `simulate` and
+    // nothing else.
     assert!(!dir.join("pwned").exists() && !dir.join("pwned2").exists());
     let (_, json, _) = diff_in(&dir, &["diff", "--format", "json", "old.json", name]);
     assert!(!raw(&json), "{json}");
@@ -545,4 +487,93 @@ fn diff_output_is_escaped_and_the_check_line_is_shell_quoted() {
     let (code, _, err) = diff_in(&dir, &["diff", "--base", revision, "old.json"]);
     assert_eq!(code, 2, "{err}");
     assert!(!raw(&err), "{err:?}");
+}
+
+/// A comparison that runs past the delay draws a progress line on a
+/// terminal and clears it; CI, a short run and a pipe get none. The delay
+/// is set to zero through `POLICY_CHECK_PROGRESS_DELAY_MS` so the test
+/// need not be slow.
+#[cfg(unix)]
+#[test]
+fn a_terminal_gets_a_progress_line_once_the_delay_has_passed() {
+    let dir = root().join("testdata/diff/walkthrough");
+    let args = ["diff", "before", "after"];
+    let (_, piped, _) = diff_in(&dir, &args);
+    let no_delay = ("POLICY_CHECK_PROGRESS_DELAY_MS", "0");
+    let (code, stdout, terminal) = common::run_on_terminal(&dir, &args, &[no_delay]);
+    assert_eq!(code, Some(1), "{stdout}{terminal}");
+    assert_eq!(stdout, piped, "the report is the same on a terminal");
+    assert!(
+        terminal.contains("\rpolicy-check diff: compared ") && terminal.contains(" action groups"),
+        "no progress line drawn: {terminal:?}"
+    );
+    assert!(
+        terminal.ends_with("\r\u{1b}[K"),
+        "the line is cleared: {terminal:?}"
+    );
+    let (_, _, terminal) = common::run_on_terminal(&dir, &args, &[no_delay, ("CI", "true")]);
+    assert_eq!(terminal, "", "CI logs get no progress line");
+    let long_delay = ("POLICY_CHECK_PROGRESS_DELAY_MS", "60000");
+    let (_, _, terminal) = common::run_on_terminal(&dir, &args, &[long_delay]);
+    assert_eq!(
+        terminal, "",
+        "a comparison shorter than the delay prints nothing extra"
+    );
+    let output = std::process::Command::new(common::BIN)
+        .args(args)
+        .current_dir(&dir)
+        .env_remove("CI")
+        .env("POLICY_CHECK_PROGRESS_DELAY_MS", "0")
+        .output()
+        .expect("run");
+    assert_eq!(common::stderr(&output), "", "a pipe never gets one");
+}
+
+/// Sizes that used to answer `unknown` (a cap of 4,096 value sets for a
+/// key tested by "every value" operators): 16 and 64 statements sharing
+/// one action and one key, `StringNotEquals` and `ForAllValues:` mixed,
+/// reversed with one Allow narrowed (so no shortcut proves it): no new
+/// access, exit 0. Dropping one Deny from NEW grants new access, with a
+/// witness that replays.
+#[test]
+fn every_value_operators_on_one_key_are_decided_at_any_size() {
+    let statement = |i: usize, narrowed: bool| {
+        let like: Vec<String> = (i..i + 4).map(|j| format!("\"agent-{j}*\"")).collect();
+        format!(
+            r#"{{"Effect": "{}", "Action": "ecs:DescribeInstances", "Resource": "*", "Condition": {{"StringNotEquals": {{"acs:UserAgent": "agent-{i}"}}, "ForAllValues:StringLike": {{"acs:UserAgent": [{}]}}{}}}}}"#,
+            if i.is_multiple_of(3) { "Deny" } else { "Allow" },
+            like.join(", "),
+            if narrowed {
+                r#", "Bool": {"acs:SecureTransport": "true"}"#
+            } else {
+                ""
+            }
+        )
+    };
+    for count in [16, 64] {
+        let old: Vec<String> = (0..count).map(|i| statement(i, false)).collect();
+        let new: Vec<String> = (0..count).rev().map(|i| statement(i, i == 4)).collect();
+        let dropped: Vec<String> = (0..count)
+            .rev()
+            .filter(|&i| i != 9)
+            .map(|i| statement(i, i == 4))
+            .collect();
+        let dir = common::tree(
+            &format!("every-value-{count}"),
+            &[
+                ("old.json", &doc(&old.join(", "))),
+                ("new.json", &doc(&new.join(", "))),
+                ("dropped.json", &doc(&dropped.join(", "))),
+            ],
+        );
+        let (code, out, err) = diff_in(&dir, &["diff", "old.json", "new.json"]);
+        assert_eq!(code, 0, "{count}: {out}{err}");
+        assert!(out.contains("no new access") && !out.contains("unknown"), "{out}");
+        let (code, out, err) = diff_in(&dir, &["diff", "old.json", "dropped.json"]);
+        assert_eq!(code, 1, "{count}: {out}{err}");
+        assert!(
+            out.contains("OLD: explicit-deny: old.json statement 9 denies it"),
+            "{out}"
+        );
+    }
 }

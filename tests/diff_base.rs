@@ -55,13 +55,92 @@ fn repo(name: &str) -> PathBuf {
     dir
 }
 
+/// Runs the binary in `dir`; every witness a `diff --base` prints is
+/// re-run through its own `check:` line (human) or its request (JSON): on
+/// the working tree's paths it must be allowed, on the same paths at the
+/// revision ([`at_revision`]) not.
 fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let output: Output = common::run(dir, args, b"");
-    (
+    let (code, out, err) = (
         output.status.code(),
         common::stdout(&output),
         common::stderr(&output),
-    )
+    );
+    if code == Some(1) {
+        let at = args
+            .iter()
+            .position(|a| *a == "--base")
+            .expect("a `--base REV` run");
+        let (revision, paths) = (args[at + 1], &args[at + 2..]);
+        let old = at_revision(dir, revision, paths);
+        let new: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+        let replayed = if args.contains(&"json") {
+            let report = serde_json::from_str(&out).expect("a JSON report");
+            common::replay_json_witnesses(dir, &report, &old, &new)
+        } else {
+            common::replay_witnesses(dir, &out, &old, &new)
+        };
+        assert!(replayed > 0, "new access without a witness that replays: {out}");
+    }
+    (code, out, err)
+}
+
+/// OLD's side of a `--base` run as files: the whole tree at `revision`
+/// extracted to a scratch folder, and there each of `paths` (given from
+/// `dir`, as the run was). A path the revision does not hold becomes a
+/// policy that grants nothing a witness asks, as `diff` reads it.
+fn at_revision(dir: &Path, revision: &str, paths: &[&str]) -> Vec<PathBuf> {
+    let git_out = |args: &[&str]| {
+        let output = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("run git");
+        assert!(output.status.success(), "git {args:?}");
+        String::from_utf8(output.stdout)
+            .expect("utf-8")
+            .trim_end()
+            .to_string()
+    };
+    let prefix = git_out(&["rev-parse", "--show-prefix"]);
+    let tar = Command::new("git")
+        .args(["archive", "--format=tar", revision])
+        .current_dir(dir)
+        .output()
+        .expect("git archive");
+    assert!(tar.status.success(), "git archive {revision}");
+    let repository = git_out(&["rev-parse", "--show-toplevel"]);
+    let name = Path::new(&repository).file_name().expect("a folder name");
+    let top = common::scratch(&format!("at-revision/{}", name.to_string_lossy()));
+    let mut untar = Command::new("tar")
+        .args(["-x", "-f", "-"])
+        .current_dir(&top)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("run tar");
+    std::io::Write::write_all(&mut untar.stdin.take().expect("stdin"), &tar.stdout).expect("feed tar");
+    assert!(untar.wait().expect("tar").success(), "tar");
+    paths
+        .iter()
+        .map(|path| {
+            // `.` and `..` resolved here: the revision need not hold the
+            // folders they pass through.
+            let mut old = top.clone();
+            for part in Path::new(&prefix).join(path).components() {
+                match part {
+                    std::path::Component::CurDir => {}
+                    std::path::Component::ParentDir => assert!(old.pop() && old.starts_with(&top), "{path}"),
+                    part => old.push(part),
+                }
+            }
+            if !old.exists() {
+                std::fs::create_dir_all(&old).expect("mkdir");
+                let nothing = r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "none:None", "Resource": "none"}]}"#;
+                std::fs::write(old.join("nothing.json"), nothing).expect("write");
+            }
+            old
+        })
+        .collect()
 }
 
 fn json(dir: &Path, args: &[&str]) -> (Option<i32>, Value) {

@@ -214,7 +214,7 @@ fn diff_agrees_with_brute_force_on_random_pairs() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(if cfg!(debug_assertions) { 100 } else { 2000 });
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
-    let (mut alarms, mut quiet) = (0, 0);
+    let (mut alarms, mut quiet, mut gains, mut replayed) = (0, 0, 0, 0);
     for pair in 0..pairs {
         let old = policy(&mut rng);
         let new = policy(&mut rng);
@@ -250,6 +250,7 @@ fn diff_agrees_with_brute_force_on_random_pairs() {
                     "false alarm {request:?}\n{}",
                     context()
                 );
+                replayed += 1;
             }
         }
         let (old_parsed, new_parsed) = (parse::parse(&old[0].text), parse::parse(&new[0].text));
@@ -259,6 +260,7 @@ fn diff_agrees_with_brute_force_on_random_pairs() {
             decision(&new_policy, r) == Decision::Allow && decision(&old_policy, r) != Decision::Allow
         });
         if let Some(request) = gained {
+            gains += 1;
             assert_eq!(
                 comparison.verdict(),
                 "new-access",
@@ -272,6 +274,10 @@ fn diff_agrees_with_brute_force_on_random_pairs() {
             alarms += 1;
         }
     }
+    eprintln!(
+        "{pairs} pairs: {alarms} new access ({replayed} witness actions replayed through simulate), \
+         {quiet} no new access, 0 unknown; brute force found new access in {gains}, all caught"
+    );
     // Both answers occur often enough for the test to mean something.
     assert!(
         alarms * 5 > pairs && quiet * 5 > pairs,

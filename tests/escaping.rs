@@ -494,7 +494,22 @@ fn check_everything(dir: &Path, name: Vec<u8>, content: Vec<u8>, text: String) -
     runs.push(("explain".into(), false, vec![os("explain"), os("--"), os(&text)]));
 
     for (what, github, args) in runs {
+        // The sides of a `diff` run, for replaying its witnesses.
+        let sides = what
+            .starts_with("diff --format")
+            .then(|| [&args[args.len() - 2], &args[args.len() - 1]].map(PathBuf::from));
         let (out, err) = cli(args);
+        if let Some([old, new]) = &sides {
+            // Every witness printed replays through its own check line.
+            if what.ends_with("json") {
+                if !out.is_empty() {
+                    let report = serde_json::from_slice(&out).expect("a JSON report");
+                    common::replay_json_witnesses(dir, &report, &[old], &[new]);
+                }
+            } else {
+                common::replay_witnesses(dir, &String::from_utf8_lossy(&out), &[old], &[new]);
+            }
+        }
         for (stream, bytes) in [("stdout", &out), ("stderr", &err)] {
             let github = github && stream == "stdout";
             if let Some(problem) = injection(bytes, github) {

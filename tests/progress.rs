@@ -8,9 +8,6 @@
 
 mod common;
 
-use std::fs::File;
-use std::io::Read;
-use std::os::fd::{FromRawFd, OwnedFd};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -22,64 +19,9 @@ fn many_files(name: &str, count: usize) -> std::path::PathBuf {
     common::tree(name, &files)
 }
 
-/// Runs the binary with standard error on a fresh pseudo-terminal and
-/// returns (stdout, what the terminal received).
 fn run_on_terminal(dir: &Path, env: &[(&str, &str)]) -> (String, String) {
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: openpty writes two descriptors; the other arguments may be null.
-    let made = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(made, 0, "openpty");
-    // Not inherited by the children of tests running beside this one (the
-    // child's standard error is a copy made for it alone).
-    for fd in [master, slave] {
-        // SAFETY: `fd` is open; FD_CLOEXEC only marks it.
-        unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
-    }
-    // SAFETY: both descriptors were just opened and are owned here alone.
-    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-    let mut command = Command::new(common::BIN);
-    command
-        .arg(".")
-        .current_dir(dir)
-        .env_remove("CI")
-        .env_remove("NO_COLOR")
-        .env("TERM", "xterm")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::from(slave));
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    let child = command.spawn().expect("spawn");
-    // Dropping the command closes this process's copy of the terminal's
-    // end, so the child holds the only one: reading stops (EIO) once it exits.
-    drop(command);
-    let reader = std::thread::spawn(move || {
-        let mut terminal = File::from(master);
-        let mut seen = Vec::new();
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = terminal.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            seen.extend_from_slice(&buf[..n]);
-        }
-        seen
-    });
-    let output = child.wait_with_output().expect("wait");
-    let terminal = reader.join().expect("reader");
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&terminal).into_owned(),
-    )
+    let (_, stdout, terminal) = common::run_on_terminal(dir, &["."], env);
+    (stdout, terminal)
 }
 
 #[test]

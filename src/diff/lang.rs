@@ -276,28 +276,35 @@ pub fn fold_class(c: char) -> Vec<char> {
         class.extend(extra);
         return class;
     }
-    classes().get(&folded).cloned().unwrap_or_else(|| vec![folded])
+    let table = folds();
+    let from = table.partition_point(|&(f, _)| f < folded);
+    let mut class: Vec<char> = table[from..]
+        .iter()
+        .take_while(|&&(f, _)| f == folded)
+        .map(|&(_, c)| c)
+        .chain([folded])
+        .collect();
+    class.sort_unstable();
+    class
 }
 
-/// The folding classes of non-ASCII characters, from the whole table
-/// (built on first use: only a pattern with such a character asks).
-fn classes() -> &'static HashMap<char, Vec<char>> {
-    static CLASSES: OnceLock<HashMap<char, Vec<char>>> = OnceLock::new();
-    CLASSES.get_or_init(|| {
-        let mut map: HashMap<char, Vec<char>> = HashMap::new();
-        for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
-            let f = fold_char(c);
-            if !f.is_ascii() {
-                map.entry(f).or_default().push(c);
-            }
-        }
-        for (f, members) in map.iter_mut() {
-            if !members.contains(f) {
-                members.push(*f);
-            }
-            members.sort_unstable();
-        }
-        map
+/// The non-ASCII characters that fold to another non-ASCII character, as
+/// (folded, character), sorted: a few thousand pairs from the whole table
+/// (built on first use: only a pattern with such a character asks). A
+/// character folding to itself is not listed, so the table stays small (a
+/// map from every character to its class held about 165 MiB).
+fn folds() -> &'static [(char, char)] {
+    static FOLDS: OnceLock<Vec<(char, char)>> = OnceLock::new();
+    FOLDS.get_or_init(|| {
+        let mut pairs: Vec<(char, char)> = (0x80..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter_map(|c| {
+                let f = fold_char(c);
+                (f != c && !f.is_ascii()).then_some((f, c))
+            })
+            .collect();
+        pairs.sort_unstable();
+        pairs
     })
 }
 

@@ -141,7 +141,8 @@ fn labelled(action: &str) -> String {
 /// Whether `KEY=V1,V2` gives back exactly these values: no value is empty
 /// or holds a comma, the key holds no `=`, and nothing needs escaping.
 fn plain_context(key: &str, values: &[String]) -> bool {
-    let safe = |s: &str| !s.chars().any(escape::is_unsafe);
+    // Shown as it is (no escape, no `##[` broken up), so it replays.
+    let safe = |s: &str| escape::text(s) == s;
     !values.is_empty()
         && !key.contains('=')
         && key.trim() == key
@@ -204,7 +205,8 @@ fn describe_request(found: &NewAccess) -> String {
 /// quoted for a POSIX shell; `None` when the action or resource holds a
 /// character no output prints raw (the JSON report has the request).
 pub fn check_command(request: &Request) -> Option<String> {
-    let printable = |s: &str| !s.chars().any(escape::is_unsafe);
+    // Printed as it is, or the command would not replay what it shows.
+    let printable = |s: &str| escape::text(s) == s;
     if !printable(&request.action) || !printable(&request.resource) {
         return None;
     }
