@@ -36,14 +36,11 @@ use crate::conditions::evaluate;
 use crate::conditions::values::{parse_date_time, parse_ip_range, Instant};
 use crate::conditions::{vocabulary, Family, Quantifier};
 use crate::core::Span;
-use crate::host::Embedded;
 use crate::model::{Effect, Element, Policy, Statement};
-use crate::parse::Node;
 use crate::simulate::eval::{decide, element_applies, evaluate_policy, Decision, Request, StatementResult};
-use crate::simulate::{to_host, FileStatus, PolicyFile, Reparsed};
+use crate::simulate::{to_host, FileStatus, PolicyFile};
 use crate::wildcard::{self, fold_str, Case};
 use lang::Item;
-use std::borrow::Cow;
 
 /// Product states one automaton search may visit: a bound on memory for
 /// hostile input (about a hundred bytes a state), far above what policies
@@ -112,12 +109,10 @@ pub struct Unusable {
     pub files: Vec<PolicyFile>,
 }
 
-/// One side's documents, parsed once.
+/// One side's documents, as the engine read them.
 struct Side<'a> {
     files: &'a [PolicyFile],
     policies: Vec<(usize, Policy<'a>)>,
-    /// Per file, how a host document's spans lead back to host bytes.
-    embedded: Vec<Option<&'a Embedded>>,
 }
 
 impl<'a> Side<'a> {
@@ -132,7 +127,9 @@ impl<'a> Side<'a> {
         for (file, policy) in &self.policies {
             let found = evaluate_policy(*file, policy, request).map_err(|e| e.message)?;
             results.extend(found.into_iter().map(|mut r| {
-                to_host(&mut r, self.embedded[*file]);
+                if let Some(tree) = &self.files[*file].tree {
+                    to_host(&mut r, tree);
+                }
                 r
             }));
         }
@@ -159,38 +156,18 @@ pub fn compare_with_progress(
             });
         }
     }
-    let old_parsed: Vec<_> = old.iter().map(Reparsed::new).collect();
-    let new_parsed: Vec<_> = new.iter().map(Reparsed::new).collect();
-    let old_roots: Vec<_> = old_parsed.iter().map(Reparsed::root).collect();
-    let new_roots: Vec<_> = new_parsed.iter().map(Reparsed::root).collect();
-    let old_side = make_side(old, &old_roots);
-    let new_side = make_side(new, &new_roots);
-    Ok(run(&old_side, &new_side, progress))
+    // The trees the engine kept when it read the files: nothing is parsed here.
+    Ok(run(&make_side(old), &make_side(new), progress))
 }
 
-/// A document's tree and the way from its spans back to host bytes.
-type Root<'a> = Option<(Cow<'a, Node<'a>>, Option<&'a Embedded>)>;
-
-fn make_side<'a>(files: &'a [PolicyFile], roots: &'a [Root<'a>]) -> Side<'a> {
+fn make_side(files: &[PolicyFile]) -> Side<'_> {
     let policies = files
         .iter()
-        .zip(roots)
         .enumerate()
-        .filter(|(_, (file, _))| file.status == FileStatus::Evaluated)
-        .filter_map(|(i, (_, root))| {
-            let (root, _) = root.as_ref()?;
-            Policy::from_root(root).map(|p| (i, p))
-        })
+        .filter(|(_, file)| file.status == FileStatus::Evaluated)
+        .filter_map(|(i, file)| Policy::from_root(&file.tree.as_ref()?.root).map(|p| (i, p)))
         .collect();
-    let embedded = roots
-        .iter()
-        .map(|root| root.as_ref().and_then(|(_, e)| *e))
-        .collect();
-    Side {
-        files,
-        policies,
-        embedded,
-    }
+    Side { files, policies }
 }
 
 /// The actions worth asking, one or more per class of actions no statement

@@ -11,6 +11,11 @@ pub mod hosts;
 pub mod pipeline;
 pub mod read;
 
+/// How many JSON texts were parsed on the calling thread: every plain
+/// policy, JSON host and document written as text goes through the one
+/// parser, so a test can prove that a command parses each file once.
+pub use crate::parse::parses_on_this_thread;
+
 use std::cell::RefCell;
 
 use crate::baseline::BaselineRun;

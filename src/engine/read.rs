@@ -9,7 +9,7 @@ use super::pipeline::{check_document, decode, finalize, not_a_policy};
 use super::Input;
 use crate::checks::LintOptions;
 use crate::core::{Diagnostic, Origin, RuleSettings, Span};
-use crate::host::{self, FileReference, Lowered, Source};
+use crate::host::{self, Embedded, FileReference, Lowered, Source};
 use crate::parse::{self, parse_diagnostics, Node};
 
 /// Values a host computes, so no policy can be read there.
@@ -34,6 +34,34 @@ pub struct Checked<'a, 't> {
     /// For a document of a host file: its index among the host's documents,
     /// and its lowering (the way back to host bytes).
     pub lowered: Option<(usize, &'a Lowered<'t>)>,
+}
+
+/// A document's tree as the engine read it, owned so that it outlives the
+/// reading: `simulate`, `test` and `diff` evaluate it as often as they like
+/// without reading or parsing the file again.
+#[derive(Debug)]
+pub struct Tree {
+    pub root: Node<'static>,
+    /// The host string the document was decoded from, when it was written
+    /// as text: its map leads from the tree's spans back to host bytes.
+    embedded: Option<Embedded>,
+}
+
+impl Tree {
+    /// Keeps `root`, a tree of the plain document or of `lowered`.
+    pub fn keep(root: &Node<'_>, lowered: Option<&Lowered<'_>>) -> Tree {
+        Tree {
+            root: root.clone().into_owned(),
+            embedded: lowered.and_then(|lowered| lowered.embedded.cloned()),
+        }
+    }
+
+    /// A span of the tree in host bytes.
+    pub fn host_span(&self, span: Span) -> Span {
+        self.embedded
+            .as_ref()
+            .map_or(span, |embedded| embedded.map.span(span))
+    }
 }
 
 /// What a reader does with what the engine finds in one input.

@@ -285,7 +285,7 @@ impl<'h> Reader<'h, '_> {
             match expr {
                 Expression::Null(_) => Value::Null,
                 Expression::Bool(b) => Value::Bool(*b.value()),
-                Expression::Number(_) => Value::Number(&self.text[span.start..span.end]),
+                Expression::Number(_) => Value::Number(Cow::Borrowed(&self.text[span.start..span.end])),
                 Expression::String(s) => Value::String(Cow::Owned(s.value().clone())),
                 Expression::Array(items) => {
                     Value::Array(items.iter().map(|e| self.lower(e, depth + 1)).collect())

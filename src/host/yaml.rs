@@ -140,7 +140,7 @@ fn mapping(items: Vec<Node<'_>>) -> Value<'_> {
     while let (Some(key), Some(value)) = (items.next(), items.next()) {
         let name = match key.value {
             Value::String(s) => s,
-            Value::Number(n) => Cow::Borrowed(n),
+            Value::Number(n) => n,
             Value::Bool(b) => Cow::Owned(b.to_string()),
             _ => return Value::Unknown,
         };
@@ -201,7 +201,7 @@ fn plain<'a>(lexeme: &'a str, value: Cow<'a, str>) -> Value<'a> {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),
-        v if is_number(v) && lexeme == v => Value::Number(lexeme),
+        v if is_number(v) && lexeme == v => Value::Number(Cow::Borrowed(lexeme)),
         _ => Value::String(value),
     }
 }
