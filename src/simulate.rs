@@ -30,9 +30,10 @@ use eval::{decide, evaluate_policy, Decision, EvaluationError, Request, Statemen
 /// missing or misspelled element, a duplicated key, a value of the wrong type
 /// that the model would drop). Other errors, such as an unknown action, leave
 /// the meaning clear: that statement just never applies.
-pub const BLOCKING: [Rule; 10] = [
+pub const BLOCKING: [Rule; 11] = [
     Rule::IoError,
     Rule::InvalidJson,
+    Rule::InvalidSyntax,
     Rule::InvalidDocument,
     Rule::InvalidStatement,
     Rule::InvalidEffect,

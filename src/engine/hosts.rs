@@ -2,7 +2,9 @@
 //! selection) finds the documents, each is lowered and checked, and every
 //! finding, label and fix is mapped back to host bytes.
 
-use super::pipeline::{check_document, decode, finalize, lint_file, no_policy_found, not_a_policy};
+use super::pipeline::{
+    check_document, decode, decode_host, finalize, lint_file, no_policy_found, not_a_policy,
+};
 use crate::checks::LintOptions;
 use crate::core::{Diagnostic, Edit, FileReport, Fix, Origin, RuleSettings, Span};
 use crate::embedded::{selected_documents, Query, Selected};
@@ -47,7 +49,7 @@ pub fn lint_input_following(
         }
         return (lint_file(name, bytes, origin, options, settings), Vec::new());
     };
-    let (text, mut diagnostics) = decode(bytes);
+    let (text, mut diagnostics) = decode_host(&name, bytes);
     let extraction = (kind.extract)(&text);
     let documents = extraction.documents.len();
     let unknown = extraction.unknown + count_unknown_in(&extraction.documents);

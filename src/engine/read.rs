@@ -5,7 +5,7 @@
 //! parses the documents without checking them, for the editor's cursor.
 
 use super::hosts::lint_lowered;
-use super::pipeline::{check_document, decode, finalize, not_a_policy};
+use super::pipeline::{check_document, decode_host, finalize, not_a_policy};
 use super::Input;
 use crate::checks::LintOptions;
 use crate::core::{Diagnostic, Origin, RuleSettings, Span};
@@ -80,7 +80,7 @@ pub trait Documents {
 /// `file()`. A walked input that holds no policy is passed over silently.
 pub fn read(input: Input, out: &mut dyn Documents) -> Vec<FileReference> {
     let Input { name, bytes, origin } = input;
-    let (text, utf8) = decode(bytes);
+    let (text, utf8) = decode_host(&name, bytes);
     let Some(kind) = host::kind_for(&name, &text) else {
         if host::is_yaml_or_tf(&name) {
             if origin == Origin::Named {

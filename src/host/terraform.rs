@@ -60,7 +60,7 @@ pub fn extract(text: &str) -> Extraction<'_> {
         Err(error) => {
             let at = error.location().offset().min(text.len());
             let width = text[at..].chars().next().map_or(0, char::len_utf8);
-            out.diagnostics.push(crate::parse::syntax_error(
+            out.diagnostics.push(crate::parse::host_syntax_error(
                 Span::new(at, at + width),
                 format!("the Terraform file does not parse: {}", error.message()),
             ));

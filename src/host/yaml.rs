@@ -33,7 +33,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
             Err(error) => {
                 let at = offsets.byte(error.marker().index());
                 let width = text[at..].chars().next().map_or(0, char::len_utf8);
-                return Err(Box::new(crate::parse::syntax_error(
+                return Err(Box::new(crate::parse::host_syntax_error(
                     Span::new(at, at + width),
                     format!("the YAML does not parse: {}", error.info()),
                 )));
@@ -43,7 +43,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
         let (node, anchor, size) = match event {
             Event::MappingStart(anchor, ref tag) | Event::SequenceStart(anchor, ref tag) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(Box::new(crate::parse::syntax_error(
+                    return Err(Box::new(crate::parse::host_syntax_error(
                         span,
                         format!("nesting deeper than {MAX_DEPTH} levels"),
                     )));
@@ -77,7 +77,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
                 Some((node, size)) => {
                     expanded += size;
                     if expanded > MAX_EXPANDED_NODES {
-                        return Err(Box::new(crate::parse::syntax_error(
+                        return Err(Box::new(crate::parse::host_syntax_error(
                             span,
                             format!(
                                 "the YAML's aliases expand to more than {MAX_EXPANDED_NODES} nodes; it was not read further"
