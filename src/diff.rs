@@ -1162,15 +1162,6 @@ fn locate(file: &PolicyFile, result: &StatementResult) -> Located {
     }
 }
 
-/// `--format` of `diff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiffFormat {
-    /// Each new access with its witness request, then the verdict
-    Human,
-    /// One JSON document (shape in docs/diff.md)
-    Json,
-}
-
 /// Arguments of `policy-check diff`.
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
@@ -1186,7 +1177,8 @@ pub struct DiffArgs {
     /// this git revision (OLD), such as a pull request's base branch
     #[arg(long, value_name = "GIT-REV")]
     pub base: Option<String>,
-    /// Output format
+    /// Output format: each new access with its witness request, then the verdict; or one
+    /// JSON document (shape in docs/diff.md)
     #[arg(long, value_enum, default_value = "human")]
-    pub format: DiffFormat,
+    pub format: crate::report::DocumentFormat,
 }

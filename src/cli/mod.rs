@@ -1,8 +1,10 @@
 //! The command line: parses arguments, runs the pipeline over the inputs in
 //! parallel, prints from one thread in input order, and picks the exit code.
 //! Each subcommand other than linting has its glue in a file here
-//! ([`simulate`]; `diff`'s is still `crate::diff::output`).
+//! ([`simulate`], [`diff`]); every byte goes out through the emitter seam
+//! (`report::print` and the lint stream), and only this module names exit codes.
 
+mod diff;
 mod simulate;
 
 use std::borrow::Cow;
@@ -214,7 +216,7 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
             simulate::run_simulate(&args, terminal_style(ColorChoice::Auto, false), stdin, out, err)
         }
         Some(Command::Test(args)) => simulate::run_tests(&args, out),
-        Some(Command::Diff(args)) => crate::diff::output::run_diff(&args, out, err),
+        Some(Command::Diff(args)) => diff::run_diff(&args, out, err),
         // `main` runs the server before locking stdio; here (a caller of
         // `run` holding the locks) it could never read a message.
         Some(Command::Lsp) => writeln!(
