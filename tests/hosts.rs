@@ -39,7 +39,7 @@ fn file_name(path: &Path) -> String {
 /// Lints `path` as the CLI does for a named file, shown under `shown`.
 fn lint(path: &Path, shown: &str) -> FileReport {
     let bytes = fs::read(path).expect("readable fixture");
-    policy_check::engine::hosts::lint_input(
+    policy_check::engine::kinds::lint_input(
         shown.to_string(),
         bytes,
         Origin::Named,

@@ -8,6 +8,7 @@
 
 pub mod fix_loop;
 pub mod hosts;
+pub mod kinds;
 pub mod pipeline;
 pub mod read;
 
@@ -89,13 +90,14 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
     let lint = |bytes: Vec<u8>| {
         let comments = Comments::scan(&name, &bytes);
         let (options, rules) = (&settings.options, &settings.rules);
-        let (mut report, found) = match settings.jsonpath {
-            Some((query, selected)) => (
-                hosts::lint_selected(name.clone(), bytes, query, selected, options, rules),
-                Vec::new(),
-            ),
-            None => hosts::lint_input_following(name.clone(), bytes, origin, options, rules),
-        };
+        let (mut report, found) = kinds::lint(kinds::Claimed {
+            name: name.clone(),
+            bytes,
+            origin,
+            jsonpath: settings.jsonpath,
+            options,
+            rules,
+        });
         *references.borrow_mut() = found;
         // Suppressed findings are not fixed either (as ruff's `noqa`): the
         // fix loop lints through here too.
