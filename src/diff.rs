@@ -35,6 +35,7 @@ use crate::catalog::{catalog, ResourceType};
 use crate::conditions::evaluate;
 use crate::conditions::values::{parse_date_time, parse_ip_range, Instant};
 use crate::conditions::{vocabulary, Family, Quantifier};
+use crate::core::date::civil_from_days;
 use crate::core::Span;
 use crate::model::{Effect, Element, Policy, Statement};
 use crate::simulate::eval::{decide, element_applies, evaluate_policy, Decision, Request, StatementResult};
@@ -773,18 +774,9 @@ fn date_candidates<'a>(values: impl Iterator<Item = &'a str>) -> Option<Vec<Stri
 fn format_instant(nanos: i128) -> Option<String> {
     let seconds = i64::try_from(nanos.div_euclid(1_000_000_000)).ok()?;
     let fraction = nanos.rem_euclid(1_000_000_000);
-    let days = seconds.div_euclid(86_400);
     let rest = seconds.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    // The one calendar (core/date.rs), as the evaluator's own parser uses.
+    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
     if !(0..=9999).contains(&year) {
         return None;
     }
