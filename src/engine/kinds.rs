@@ -5,6 +5,8 @@
 //! in `host::KINDS`, which the host row consults: adding one is a module
 //! and a row there (docs/design/inputs.md).
 
+use std::borrow::Cow;
+
 use super::hosts::{lint_host, lint_selected, no_policy};
 use super::pipeline::lint_file;
 use crate::checks::LintOptions;
@@ -137,7 +139,13 @@ pub fn lint_input(
 
 /// Lints `input` with the first kind that claims it.
 pub fn lint(input: Claimed<'_>) -> Linted {
-    let text = String::from_utf8_lossy(&input.bytes);
+    // A look at the text, borrowed: a row only needs to recognise it, and
+    // text that is not UTF-8 is judged by what decodes (its finding comes
+    // from the row that lints it).
+    let text = match std::str::from_utf8(&input.bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(&input.bytes),
+    };
     let claim = Claim {
         name: &input.name,
         text: &text,

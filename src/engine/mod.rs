@@ -104,8 +104,15 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
         suppress::apply(&mut report, &settings.suppressions, comments, rules);
         report
     };
-    let (mut report, mut fixed) = match (settings.fix, String::from_utf8(bytes)) {
-        (Some(unsafe_fixes), Ok(text)) => {
+    // Only a text to fix is decoded here; linting decodes once, where it parses.
+    let to_fix = match settings.fix {
+        Some(unsafe_fixes) => String::from_utf8(bytes)
+            .map(|text| (unsafe_fixes, text))
+            .map_err(std::string::FromUtf8Error::into_bytes),
+        None => Err(bytes),
+    };
+    let (mut report, mut fixed) = match to_fix {
+        Ok((unsafe_fixes, text)) => {
             let result =
                 fix_loop::fix_until_stable(text.clone(), unsafe_fixes, |t| lint(t.as_bytes().to_vec()));
             let fixed = if result.text == text {
@@ -119,8 +126,7 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
             };
             (result.report, fixed)
         }
-        (_, Ok(text)) => (lint(text.into_bytes()), None),
-        (_, Err(e)) => (lint(e.into_bytes()), None),
+        Err(bytes) => (lint(bytes), None),
     };
     let mut references = references.into_inner();
     if let (Some(write), Some(done)) = (settings.write, &fixed) {
