@@ -27,6 +27,10 @@
 //! `common/` beside it: the files kept their contents when they moved here
 //! from `tests/`, so edits made elsewhere to `tests/<name>.rs` merge by rename.
 
+// Each module declares its own `mod common;` (the files kept their contents
+// when they moved): `common` is compiled once per module that uses it.
+#![allow(clippy::duplicate_mod)]
+
 // The command line: lint, its flags, output and exit codes.
 #[path = "adopting.rs"]
 mod adopting;
