@@ -84,6 +84,67 @@ fn main() {
     let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rules.rs");
     fs::write(dest, out).expect("write generated rule table");
     operations();
+    policy_resources("rules/data/ros-resources.tsv", ros_property);
+    policy_resources("rules/data/terraform-resources.tsv", terraform_attribute);
+}
+
+/// Checks a table of the resource types whose properties hold a RAM policy
+/// (`rules/data/ros-resources.tsv`, `rules/data/terraform-resources.tsv`):
+/// every row has a type, a property the host can follow, a policy kind and
+/// a documentation source, and no row is listed twice.
+fn policy_resources(path: &str, property_ok: fn(&str) -> bool) {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut seen = std::collections::HashSet::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let at = format!("{path}: line {}", i + 1);
+        let cells: Vec<&str> = line.split('\t').collect();
+        let [kind, property, policy, source] = cells[..] else {
+            panic!("{at}: 4 tab-separated cells expected (type, property, policy kind, source)");
+        };
+        assert!(
+            !kind.is_empty() && !kind.contains(' '),
+            "{at}: `{kind}` is no resource type"
+        );
+        assert!(
+            property_ok(property),
+            "{at}: `{property}` is not a property this host can follow"
+        );
+        assert!(
+            ["identity", "trust", "control", "session"].contains(&policy),
+            "{at}: policy kind `{policy}` is not identity, trust, control or session"
+        );
+        assert!(
+            source.starts_with("https://"),
+            "{at}: the source must be a documentation URL"
+        );
+        assert!(
+            seen.insert((kind, property)),
+            "{at}: `{kind}` `{property}` is listed twice"
+        );
+    }
+}
+
+/// A ROS property: `Name`, `A|B` (the first that is set), `List[].Name` or
+/// `List[]`.
+fn ros_property(property: &str) -> bool {
+    let name = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric());
+    match property.split_once("[]") {
+        Some((list, "")) => name(list),
+        Some((list, rest)) => name(list) && rest.strip_prefix('.').is_some_and(name),
+        None => property.split('|').all(name),
+    }
+}
+
+/// A Terraform attribute: `name` or `block.name`.
+fn terraform_attribute(attribute: &str) -> bool {
+    let parts: Vec<&str> = attribute.split('.').collect();
+    parts.len() <= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
 }
 
 /// Files of `rules/operations/` that are not operation tables.

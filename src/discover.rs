@@ -8,7 +8,9 @@
 //! command line are followed wherever they point. While walking, a symlink
 //! to a file is linted under the link's name, a symlink to a directory is not
 //! descended into (it usually leads out of the tree, and it is how loops are
-//! made), and a `*.json` entry that cannot be linted (a broken or looping
+//! made), a hidden folder or a folder link left out is still counted and
+//! listed ([`Discovery::left_out`]: a module there is never dropped without
+//! a word), and a `*.json` entry that cannot be linted (a broken or looping
 //! symlink, a FIFO, a socket, a device) is kept as an input so reading it
 //! reports an `io-error` instead of dropping it silently. A directory named
 //! `*.json` is walked like any directory.
@@ -42,12 +44,16 @@ pub struct WalkError {
     pub message: String,
 }
 
-/// A walked file or folder that an ignore file leaves out, with the reason
-/// (for `--show-files`).
+/// A walked file or folder that is left out, with the reason: what an
+/// ignore file leaves out (for `--show-files`), or a hidden folder or a
+/// folder link the walk does not enter (always, so the summary counts it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ignored {
     pub name: String,
     pub reason: String,
+    /// A folder the walk itself leaves out (hidden, or a link), counted in
+    /// the summary; `false` for what an ignore file leaves out.
+    pub left_out: bool,
 }
 
 /// How directories are walked.
@@ -71,7 +77,8 @@ impl Default for WalkOptions {
 }
 
 /// What a walk found: the inputs sorted by display name without duplicates,
-/// the paths that could not be walked, and (when asked) what was ignored.
+/// the paths that could not be walked, the folders the walk left out, and
+/// (when asked) what ignore files left out.
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub inputs: Vec<Input>,
@@ -143,6 +150,9 @@ fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {
     // and have its lines echoed in the snippets.
     let canonical_root = fs::canonicalize(root).ok();
     let mut builder = WalkBuilder::new(root);
+    // Hidden folders the filter below leaves out, to be counted.
+    let hidden = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen_hidden = std::sync::Arc::clone(&hidden);
     builder
         .standard_filters(options.respect_ignore_files)
         // Hidden files are linted; hidden folders are skipped below.
@@ -151,7 +161,15 @@ fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {
         // unpacked archive, a folder before `git init`).
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden_dir(entry));
+        .filter_entry(move |entry| {
+            let skip = entry.depth() > 0 && is_hidden_dir(entry);
+            if skip && !is_vcs_dir(entry.file_name()) {
+                if let Ok(mut hidden) = seen_hidden.lock() {
+                    hidden.push(entry.path().to_path_buf());
+                }
+            }
+            !skip
+        });
     // Every path the walk saw, so a second walk can tell what it left out.
     let mut seen = HashSet::new();
     for entry in builder.build() {
@@ -162,6 +180,16 @@ fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {
                 };
                 if options.list_ignored {
                     seen.insert(entry.path().to_path_buf());
+                }
+                if entry.depth() > 0
+                    && file_type.is_symlink()
+                    && fs::metadata(entry.path()).is_ok_and(|m| m.is_dir())
+                {
+                    found.ignored.push(left_out(
+                        entry.path(),
+                        "a symbolic link to a folder, not followed while walking; name the folder to lint it",
+                    ));
+                    continue;
                 }
                 // `.json`, `.tf`, `.yaml`, `.yml`: the kinds of `crate::host`.
                 if !crate::host::is_walked_name(entry.path()) || !is_lintable(entry.path(), file_type) {
@@ -193,9 +221,34 @@ fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {
             }),
         }
     }
+    let hidden = hidden
+        .lock()
+        .map(|mut h| std::mem::take(&mut *h))
+        .unwrap_or_default();
+    for folder in hidden {
+        found.ignored.push(left_out(
+            &folder,
+            "a hidden folder, not walked; name it to lint it",
+        ));
+    }
     if options.list_ignored && options.respect_ignore_files {
         list_ignored(root, &seen, &mut found.ignored);
     }
+}
+
+/// A folder the walk leaves out by itself, listed as `name/`.
+fn left_out(path: &Path, reason: &str) -> Ignored {
+    Ignored {
+        name: format!("{}/", display_name(path)),
+        reason: reason.to_string(),
+        left_out: true,
+    }
+}
+
+/// A version-control folder (`.git/`, ...): hidden and left out like any
+/// hidden folder, but never worth a word, as it holds no IaC.
+fn is_vcs_dir(name: &std::ffi::OsStr) -> bool {
+    [".git", ".hg", ".svn", ".jj"].iter().any(|vcs| name == *vcs)
 }
 
 /// Walks `root` again without ignore files and lists the topmost entries
@@ -220,6 +273,7 @@ fn list_ignored(root: &Path, seen: &HashSet<PathBuf>, ignored: &mut Vec<Ignored>
             ignored.push(Ignored {
                 name,
                 reason: why_ignored(entry.path(), is_dir),
+                left_out: false,
             });
         }
         if is_dir {
@@ -336,6 +390,19 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 << 20;
 /// read, even if it grows after it was measured.
 pub fn read_regular_file(path: &Path, max_size: u64, listed_as_file: bool) -> Result<Vec<u8>, String> {
     read_bounded(path, max_size, listed_as_file).map_err(|e| e.message(&display_name(path), max_size))
+}
+
+/// The Terraform module a `.tf` file at `path` belongs to (its folder's
+/// `.tf` files, read through the one bounded reader): the folder, and the
+/// module when `path` is a `.tf` file.
+pub fn terraform_module(path: &Path, max_size: u64) -> Option<(PathBuf, crate::host::terraform::Module)> {
+    if crate::core::Syntax::of(&path.to_string_lossy()) != Some(crate::core::Syntax::Hcl) {
+        return None;
+    }
+    let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let module =
+        crate::host::terraform::Module::read(&folder, |file| read_bounded(file, max_size, true).ok());
+    Some((folder, module))
 }
 
 /// Why [`read_bounded`] read nothing.

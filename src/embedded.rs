@@ -72,6 +72,7 @@ pub(crate) fn selected_documents<'h>(root: &Node<'h>, text: &str, query: &Query)
         found.push(Document {
             location: located.location().to_string(),
             source,
+            kind: None,
         });
     }
     found
@@ -100,7 +101,7 @@ fn to_value(node: &Node<'_>) -> serde_json::Value {
         // the parser; as null it simply matches no numeric filter.
         Value::Number(lexeme) => lexeme.parse().map_or(J::Null, J::Number),
         // Only `--jsonpath` trees from plain JSON reach here; they hold none.
-        Value::Unknown => J::Null,
+        Value::Unknown | Value::Partial(_) => J::Null,
         Value::String(s) => J::String(s.to_string()),
         Value::Array(items) => J::Array(items.iter().map(to_value).collect()),
         Value::Object(members) => J::Object(

@@ -140,6 +140,12 @@ pub enum Encoding {
     HclString,
     /// JSON text in a heredoc: as is, with `${` / `%{` doubled.
     Heredoc,
+    /// JSON text in a single-quoted YAML string (a ROS template's
+    /// document given as a string): `'` doubled, on one line.
+    YamlSingleQuoted,
+    /// JSON text in a YAML literal block scalar (`|`): as is, on one line
+    /// (a line break would have to carry the block's indentation).
+    YamlBlock,
     /// A tree lowered from the host's own syntax (an HCL object in
     /// `jsonencode`, a YAML mapping, a ROS JSON object): see [`encode_token`].
     Tree,
@@ -154,6 +160,8 @@ impl Encoding {
             Encoding::JsonString => Some(escape_json(content, false)),
             Encoding::HclString => Some(escape_json(content, true)),
             Encoding::Heredoc => Some(content.replace("${", "$${").replace("%{", "%%{")),
+            Encoding::YamlSingleQuoted => (!content.contains('\n')).then(|| content.replace('\'', "''")),
+            Encoding::YamlBlock => (!content.contains('\n')).then(|| content.to_string()),
         }
     }
 }

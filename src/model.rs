@@ -6,7 +6,7 @@
 
 use crate::core::path::{push_index, push_name};
 use crate::core::{Span, Spanned};
-use crate::parse::{Member, Node, Value};
+use crate::parse::{Member, Node, Partial, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
@@ -24,11 +24,40 @@ impl Effect {
 }
 
 /// Identity policies are attached to users, groups and roles; trust (and other
-/// resource) policies name a `Principal` and need no `Resource`.
+/// resource) policies name a `Principal` and need no `Resource`. Session and
+/// control policies only narrow what something else grants, so a host that
+/// knows it holds one says so (`rules/data/*-resources.tsv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PolicyKind {
     Identity,
     Trust,
+    /// An STS session policy (`assume_role { policy }`): the session gets
+    /// what both it and the role allow.
+    Session,
+    /// A Resource Directory control policy: a guardrail over what the
+    /// member accounts' own policies grant.
+    Control,
+}
+
+impl PolicyKind {
+    /// The kind a host's resource table names (`identity`, `trust`,
+    /// `session`, `control`); build.rs has checked the cells.
+    pub fn from_table(cell: &str) -> Option<PolicyKind> {
+        match cell {
+            "identity" => Some(PolicyKind::Identity),
+            "trust" => Some(PolicyKind::Trust),
+            "session" => Some(PolicyKind::Session),
+            "control" => Some(PolicyKind::Control),
+            _ => None,
+        }
+    }
+
+    /// Whether an Allow in it grants access by itself: not in a session or
+    /// control policy, whose Allow `*` on `*` is the default that narrows
+    /// nothing.
+    pub fn grants(self) -> bool {
+        matches!(self, PolicyKind::Identity | PolicyKind::Trust)
+    }
 }
 
 #[derive(Debug)]
@@ -55,6 +84,14 @@ pub struct Element<'a> {
     /// `values` is only part of what RAM will see, and no check may conclude
     /// from what the list lacks.
     pub complete: bool,
+    /// The partly known strings among the values
+    /// (`"acs:ens:*:${var.account}:instance/*"`), which checks may judge by
+    /// what no value of their holes changes.
+    pub partial: Vec<Spanned<Partial<'a, 'a>>>,
+    /// True when the value holds an unknown that is not such a string (a
+    /// whole value computed by the host): then nothing may be concluded
+    /// from what the list lacks even with the partial strings judged.
+    pub opaque: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -186,13 +223,35 @@ fn element<'a>(node: &'a Node<'a>, positive: &str, negative: &str) -> Option<Ele
             .as_array()
             .map_or_else(Vec::new, |items| items.iter().map(|i| i.span).collect()),
         complete: !holds_unknown(&m.value),
+        partial: partial_values(&m.value),
+        opaque: match &m.value.value {
+            Value::Partial(_) => false,
+            Value::Array(items) => items.iter().any(|i| holds_unknown(i) && i.as_partial().is_none()),
+            _ => holds_unknown(&m.value),
+        },
     })
+}
+
+/// The partly known strings of a string or an array of strings.
+fn partial_values<'a>(node: &'a Node<'a>) -> Vec<Spanned<Partial<'a, 'a>>> {
+    match &node.value {
+        Value::Partial(_) => node
+            .as_partial()
+            .map(|p| Spanned::new(p, node.span))
+            .into_iter()
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|item| item.as_partial().map(|p| Spanned::new(p, item.span)))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Whether `node` or anything inside it is an unknown value.
 pub fn holds_unknown(node: &Node<'_>) -> bool {
     match &node.value {
-        Value::Unknown => true,
+        Value::Unknown | Value::Partial(_) => true,
         Value::Array(items) => items.iter().any(holds_unknown),
         Value::Object(members) => members.iter().any(|m| holds_unknown(&m.value)),
         _ => false,
@@ -203,7 +262,7 @@ pub fn holds_unknown(node: &Node<'_>) -> bool {
 /// values may still be unknown: that does not make a block disappear).
 fn condition_known(node: &Node<'_>) -> bool {
     match &node.value {
-        Value::Unknown => false,
+        Value::Unknown | Value::Partial(_) => false,
         Value::Object(operators) => operators.iter().all(|op| !op.value.is_unknown()),
         _ => true,
     }

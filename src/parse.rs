@@ -3,7 +3,7 @@
 
 pub mod json;
 
-pub use json::{count_parse, parse, parses_on_this_thread, Member, Node, ParseError, Parsed, Value};
+pub use json::{count_parse, parse, parses_on_this_thread, Member, Node, ParseError, Parsed, Partial, Value};
 
 use crate::core::{Diagnostic, Edit, Fix, Rule, Span};
 

@@ -69,6 +69,8 @@ pub struct Totals {
     pub excluded: usize,
     /// Files that could not be read.
     pub io_errors: usize,
+    /// Folders the walk left out (hidden, or reached through a link).
+    pub left_out: usize,
     /// Services whose actions were not checked (no operation table), sorted.
     pub unchecked_services: std::collections::BTreeSet<String>,
     /// Findings with a safe fix, and with an unsafe one.
@@ -92,6 +94,7 @@ impl Default for Totals {
             skipped: 0,
             excluded: 0,
             io_errors: 0,
+            left_out: 0,
             unchecked_services: std::collections::BTreeSet::new(),
             fixable_safe: 0,
             fixable_unsafe: 0,
@@ -139,6 +142,7 @@ impl Totals {
         self.files += other.files;
         self.files_with_findings += other.files_with_findings;
         self.io_errors += other.io_errors;
+        self.left_out += other.left_out;
         self.skipped += other.skipped;
         self.excluded += other.excluded;
         self.fixable_safe += other.fixable_safe;
@@ -268,13 +272,26 @@ impl Renderer {
     }
 }
 
-/// `--show-files`: a walked file or folder an ignore file left out. It is
-/// no input, so it counts in no total.
-pub fn ignored_line(name: &str, reason: &str) -> Rendered {
-    let line = format!("{name}: ignored ({reason})");
+/// A walked file or folder left out: listed by `--show-files` only. What an
+/// ignore file leaves out counts in no total; a folder the walk itself
+/// leaves out (hidden, or a link) counts in [`Totals::left_out`], so the
+/// summary says a module there was not read.
+pub fn ignored_line(name: &str, reason: &str, left_out: bool, listing: bool) -> Rendered {
+    let line = format!(
+        "{name}: {} ({reason})",
+        if left_out { "left out" } else { "ignored" }
+    );
+    let totals = Totals {
+        left_out: usize::from(left_out),
+        ..Totals::default()
+    };
     Rendered {
-        text: format!("{}\n", escape::lines(&escape::text(&line))),
-        totals: Totals::default(),
+        text: if listing {
+            format!("{}\n", escape::lines(&escape::text(&line)))
+        } else {
+            String::new()
+        },
+        totals,
     }
 }
 

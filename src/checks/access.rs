@@ -37,6 +37,9 @@ pub(super) fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnos
     let Some(allowed) = &cx.options.allowed_access_levels else {
         return;
     };
+    if !policy.kind.grants() {
+        return;
+    }
     let permitted = |level: AccessLevel| allowed.iter().any(|a| a == level.as_str());
     let declared = |action: &str| {
         cx.options

@@ -30,10 +30,23 @@ pub(super) fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnos
         for value in &action.values {
             action_value(catalog, value, cx, out);
         }
+        for value in &action.partial {
+            if let Some(reason) = partial_action_error(value.value) {
+                out.push(invalid_action(
+                    value.span,
+                    format!(
+                        "`{}` is not a valid action, whatever the host computes in it: {reason}",
+                        value.value.shown()
+                    ),
+                    ACTION_SHAPE.into(),
+                ));
+            }
+        }
         if cx.on(Rule::RedundantAction) {
             redundant(action, cx.text, out);
         }
-        if statement.is_allow() {
+        // What an Allow grants is only a question where it grants.
+        if statement.is_allow() && policy.kind.grants() {
             allow_grants(catalog, statement, action, out);
         }
     }
@@ -89,6 +102,35 @@ pub(super) fn split_action(value: &str) -> Result<(&str, &str), String> {
     Ok((service, name))
 }
 
+const ACTION_SHAPE: &str = "write `<service>:<action>`, such as `ens:CreateImage`, or `*` for every action";
+
+/// The one maker of `invalid-action`.
+fn invalid_action(span: crate::core::Span, message: String, help: String) -> Diagnostic {
+    Diagnostic::new(Rule::InvalidAction, span, message).with_help(help)
+}
+
+/// What [`split_action`] finds wrong in a partly known action whatever its
+/// holes hold: only what the literal text decides (whitespace, a character
+/// no action has, a second `:`, an empty service code). A hole may hold the
+/// `:`, the service or the name, so nothing else is concluded.
+fn partial_action_error(value: crate::parse::Partial<'_, '_>) -> Option<String> {
+    if value.holds(char::is_whitespace) {
+        return Some("it contains whitespace".into());
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '*' | '?' | '-' | '_' | '.' | ':');
+    if value.holds(|c| !allowed(c)) {
+        let c = value.0.iter().flat_map(|s| s.chars()).find(|&c| !allowed(c))?;
+        return Some(format!("`{c}` cannot appear in an action"));
+    }
+    if value.0.iter().map(|s| s.matches(':').count()).sum::<usize>() > 1 {
+        return Some("it has more than one `:`".into());
+    }
+    if value.prefix().starts_with(':') {
+        return Some("the service code before `:` is empty".into());
+    }
+    None
+}
+
 /// `*`, `**`, `*:*`: every action of every service.
 pub(super) fn is_every_action(value: &str) -> bool {
     let all_stars = |s: &str| !s.is_empty() && s.chars().all(|c| c == '*');
@@ -110,16 +152,13 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
             let help = if text.trim() != text && split_action(text.trim()).is_ok() {
                 format!("remove the surrounding whitespace: `{}`", text.trim())
             } else {
-                "write `<service>:<action>`, such as `ens:CreateImage`, or `*` for every action".into()
+                ACTION_SHAPE.into()
             };
-            out.push(
-                Diagnostic::new(
-                    Rule::InvalidAction,
-                    value.span,
-                    format!("`{text}` is not a valid action: {reason}"),
-                )
-                .with_help(help),
-            );
+            out.push(invalid_action(
+                value.span,
+                format!("`{text}` is not a valid action: {reason}"),
+                help,
+            ));
             return;
         }
     };
@@ -203,7 +242,7 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
 
 fn unknown_action(value: &Spanned<&str>, code: &str, cx: &Context<'_>) -> Diagnostic {
     let text = value.value;
-    let best = suggestion(text, code, &cx.options.extra_actions);
+    let best = near_miss(text, code, cx);
     let help = match best {
         Some(best) => format!("did you mean `{best}`? if `{text}` is newer than the built-in table, list it under `extra-actions` in policy-check.toml"),
         None => format!("no known {code} action is close; if `{text}` is newer than the built-in table, list it under `extra-actions` in policy-check.toml"),
@@ -250,10 +289,13 @@ fn renamed_action(value: &Spanned<&str>, table: &Table, ram: &'static str) -> Di
     ))
 }
 
-/// A suggestion close enough to be a typo: one or two edits (a swap of two
-/// neighbours counts as one), ignoring case.
-fn within_two_edits(text: &str, best: &str) -> bool {
-    strsim::osa_distance(&text.to_ascii_lowercase(), &best.to_ascii_lowercase()) <= 2
+/// The known action closest to `text` when it is close enough to be a
+/// typo: one or two edits (a swap of two neighbours counts as one),
+/// ignoring case. A farther one is no help: `ecs:CreateTags` is five
+/// edits from `ecs:CreateImage`, another action altogether.
+fn near_miss<'a>(text: &str, code: &str, cx: &'a Context<'_>) -> Option<&'a str> {
+    suggestion(text, code, &cx.options.extra_actions)
+        .filter(|best| strsim::osa_distance(&text.to_ascii_lowercase(), &best.to_ascii_lowercase()) <= 2)
 }
 
 /// An action an incomplete table lacks: likely a typo, but possibly an action
@@ -262,7 +304,7 @@ fn within_two_edits(text: &str, best: &str) -> bool {
 fn unlisted_action(value: &Spanned<&str>, table: &Table, cx: &Context<'_>) -> Diagnostic {
     let text = value.value;
     let code = table.service();
-    let best = suggestion(text, code, &cx.options.extra_actions);
+    let best = near_miss(text, code, cx);
     let guess = match best {
         Some(best) => format!("did you mean `{best}`?"),
         None => format!("no listed {code} action is close."),
@@ -281,7 +323,7 @@ fn unlisted_action(value: &Spanned<&str>, table: &Table, cx: &Context<'_>) -> Di
     match best {
         // One or two edits from a listed action: most likely a typo, so the
         // fix is offered, unsafe as it changes what the statement grants.
-        Some(best) if within_two_edits(text, best) => diagnostic.with_fix(Fix::unsafe_(
+        Some(best) => diagnostic.with_fix(Fix::unsafe_(
             format!("write `{best}`"),
             vec![Edit::replace(value.span, fix::json_string(best))],
         )),
@@ -730,12 +772,38 @@ impl<'d, 'a> DenyIndex<'d, 'a> {
         };
         let with_resources = |k: &usize| self.denies[*k].resource.as_ref().is_some_and(|r| !r.negated);
         // Unknown Allow resources might lie outside every Deny's.
-        if element.negated || !element.complete {
+        if element.negated || element.opaque {
             return Vec::new();
         }
         let mut covering: Option<Vec<usize>> = None;
-        for r in &element.values {
+        // A partly known resource is covered whatever its holes hold only
+        // by a Deny of every resource (a hole may add any `/`).
+        let every: Vec<usize> = all
+            .clone()
+            .filter(|&k| {
+                self.denies[k]
+                    .resource
+                    .as_ref()
+                    .is_some_and(|r| !r.negated && r.values.iter().any(|v| is_every_resource(v.value)))
+            })
+            .collect();
+        let partly = element.partial.iter().map(|_| None);
+        for r in element.values.iter().map(Some).chain(partly) {
             let mut here: Vec<usize> = Vec::new();
+            let Some(r) = r else {
+                here.clone_from(&every);
+                if here.is_empty() {
+                    return here;
+                }
+                covering = Some(match covering {
+                    None => here,
+                    Some(before) => before
+                        .into_iter()
+                        .filter(|k| every.binary_search(k).is_ok())
+                        .collect(),
+                });
+                continue;
+            };
             for id in self.resource_index.candidates(r.value) {
                 let at = self.resource_index.occurrences(id);
                 if covers_resource(self.resources[at[0]], r.value) {
@@ -836,10 +904,12 @@ mod tests {
         let resources_covered =
             |allow: &Statement<'_>, deny: &Statement<'_>| match (&allow.resource, &deny.resource) {
                 (None, None) => true,
-                (Some(a), Some(d)) if !a.negated && !d.negated && a.complete => a
-                    .values
-                    .iter()
-                    .all(|r| d.values.iter().any(|dr| covers_resource(dr.value, r.value))),
+                (Some(a), Some(d)) if !a.negated && !d.negated && !a.opaque => {
+                    a.values
+                        .iter()
+                        .all(|r| d.values.iter().any(|dr| covers_resource(dr.value, r.value)))
+                        && (a.partial.is_empty() || d.values.iter().any(|dr| is_every_resource(dr.value)))
+                }
                 _ => false,
             };
         let mut found = Vec::new();

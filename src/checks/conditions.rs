@@ -430,10 +430,16 @@ fn value_types(
             Family::Ip => ("an IP address or CIDR block", values::parse_ip_range(text).err()),
         };
         if let Some(why) = result {
-            out.push(
-                value_type(value.span, format!("`{text}` is not {what}: {why}"))
-                    .with_help(format!("`{written}` takes {}", op.family.expected())),
-            );
+            let d = value_type(value.span, format!("`{text}` is not {what}: {why}"))
+                .with_help(format!("`{written}` takes {}", op.family.expected()));
+            // A calendar date is ISO 8601 too, and RAM's documentation says
+            // only "ISO 8601": whether RAM reads it (and as which instant)
+            // is not documented, so the finding is not certain.
+            out.push(if op.family == Family::Date && values::is_calendar_date(text) {
+                d.uncertain()
+            } else {
+                d
+            });
         }
     }
     if op.family == Family::Bool && entry.values.len() > 1 {

@@ -106,6 +106,12 @@ fn version(version: Option<&Member<'_>>, open: Span, out: &mut Vec<Diagnostic>) 
     let message = match &value.value {
         Value::String(s) if s == "1" => return,
         Value::Unknown => return,
+        // Partly computed: certain only when no value of the holes gives "1".
+        Value::Partial(segments) if crate::parse::Partial(segments).can_be("1") => return,
+        Value::Partial(segments) => format!(
+            "`Version` must be \"1\", found \"{}\", which is never \"1\" whatever the host computes in it",
+            crate::parse::Partial(segments).as_pattern()
+        ),
         Value::String(s) => format!("`Version` must be \"1\", found \"{s}\""),
         Value::Number(n) => format!("`Version` must be the string \"1\", found the number {n}"),
         _ => format!("`Version` must be the string \"1\", found {}", value.type_name()),
@@ -146,7 +152,7 @@ fn statement_shape(node: &Node<'_>, kind: PolicyKind, out: &mut Vec<Diagnostic>)
     }
     let resource = present("Resource");
     let not_resource = present("NotResource");
-    if kind == PolicyKind::Identity && resource.is_none() && not_resource.is_none() {
+    if kind != PolicyKind::Trust && resource.is_none() && not_resource.is_none() {
         out.push(
             Diagnostic::new(
                 Rule::MissingResource,
@@ -307,7 +313,7 @@ fn string_list(m: &Member<'_>, out: &mut Vec<Diagnostic>) {
         Value::String(s) if s.is_empty() => {
             out.push(empty(m.value.span, format!("`{name}` is an empty string")))
         }
-        Value::String(_) | Value::Unknown => {}
+        Value::String(_) | Value::Unknown | Value::Partial(_) => {}
         Value::Array(items) if items.is_empty() => out.push(empty(
             m.value.span,
             format!("`{name}` is an empty array: it matches nothing"),
@@ -357,7 +363,7 @@ fn condition(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
                 Value::String(s) if s.is_empty() => {
                     out.push(empty(entry.value.span, format!("`{key}` has an empty value")))
                 }
-                Value::String(_) | Value::Unknown => {}
+                Value::String(_) | Value::Unknown | Value::Partial(_) => {}
                 Value::Array(items) if items.is_empty() => out.push(empty(
                     entry.value.span,
                     format!("`{key}` has no values: the condition can never hold"),
@@ -421,7 +427,7 @@ fn principal(value: &Node<'_>, out: &mut Vec<Diagnostic>) {
             out.push(d.with_help(help));
         }
         let bad_values: Vec<&Node<'_>> = match &m.value.value {
-            Value::String(_) | Value::Unknown => Vec::new(),
+            Value::String(_) | Value::Unknown | Value::Partial(_) => Vec::new(),
             Value::Array(items) => items
                 .iter()
                 .filter(|i| i.as_str().is_none() && !i.is_unknown())

@@ -11,6 +11,7 @@ use crate::core::Spanned;
 use crate::core::{Edit, Fix};
 use crate::fix;
 use crate::model::{Element, Policy, Statement};
+use crate::parse::Partial;
 use crate::wildcard::{self, has_wildcard, Case};
 
 /// Action services documented to act on other services' resources: STS
@@ -32,6 +33,21 @@ pub(super) fn check(policy: &Policy<'_>, cx: &Context<'_>, out: &mut Vec<Diagnos
                         Rule::InvalidResource,
                         value.span,
                         format!("`{}` is not a valid resource: {reason}", value.value),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+        for value in &resource.partial {
+            if let Some((reason, help)) = partial_arn_error(value.value) {
+                out.push(
+                    Diagnostic::new(
+                        Rule::InvalidResource,
+                        value.span,
+                        format!(
+                            "`{}` is not a valid resource, whatever the host computes in it: {reason}",
+                            value.value.shown()
+                        ),
                     )
                     .with_help(help),
                 );
@@ -125,6 +141,46 @@ fn arn(value: &str) -> Result<Option<&str>, (String, String)> {
     Ok(Some(service))
 }
 
+/// What [`arn`] finds wrong in a partly known value whatever its holes
+/// hold: only what the literal text decides (a hole may add `:` fields,
+/// fill an empty field or the relative id, so those are never concluded).
+fn partial_arn_error(value: Partial<'_, '_>) -> Option<(String, String)> {
+    let shape = || format!("RAM resources are `*` or `{ARN_SHAPE}`");
+    let prefix = value.prefix();
+    if prefix.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("arn:")) {
+        return Some((
+            "it is an AWS ARN".into(),
+            format!("{}; RAM does not know `arn:` ARNs", shape()),
+        ));
+    }
+    if value.holds(char::is_whitespace) {
+        return Some(("it contains whitespace".into(), shape()));
+    }
+    if !(prefix.starts_with("acs:") || "acs:".starts_with(prefix)) {
+        return Some(("it does not start with `acs:`".into(), shape()));
+    }
+    if prefix.starts_with("acs::") {
+        return Some((
+            "its service field is empty".into(),
+            format!(
+                "write the service code second, as in `acs:ram:*:*:*`; {}",
+                shape()
+            ),
+        ));
+    }
+    None
+}
+
+/// The service field of a partly known ARN when its literal prefix holds
+/// it whole (`acs:oss:` ...).
+fn partial_service<'v>(value: &Partial<'v, '_>) -> Option<&'v str> {
+    let mut fields = value.0.first()?.splitn(3, ':');
+    let (Some("acs"), Some(service), Some(_)) = (fields.next(), fields.next(), fields.next()) else {
+        return None;
+    };
+    (!service.is_empty()).then_some(service)
+}
+
 /// A documentation or template placeholder left in the value:
 /// `{#accountId}`, `${var.name}` or `<bucket-name>`.
 fn placeholder(value: &str) -> Option<&str> {
@@ -173,10 +229,12 @@ fn redundant(element: &Element<'_>, text: &str, out: &mut Vec<Diagnostic>) {
 /// Named All Resources operations in a statement whose resources are all
 /// specific ARNs: the Allow never authorizes them.
 fn all_resources_only(statement: &Statement<'_>, resource: &Element<'_>, out: &mut Vec<Diagnostic>) {
-    // An unknown resource might be `*`.
-    if !resource.complete
-        || resource.values.is_empty()
+    // An unknown resource might be `*`; a partly known one only when its
+    // literal text is all `*`.
+    if resource.opaque
+        || (resource.values.is_empty() && resource.partial.is_empty())
         || resource.values.iter().any(|v| is_every_resource(v.value))
+        || resource.partial.iter().any(|v| v.value.can_be_all('*'))
     {
         return;
     }
@@ -228,7 +286,7 @@ fn fits_no_template(statement: &Statement<'_>, resource: &Element<'_>, out: &mut
     let Some(action) = statement.action.as_ref().filter(|a| !a.negated && a.complete) else {
         return;
     };
-    if !resource.complete || action.values.is_empty() {
+    if resource.opaque || action.values.is_empty() {
         return;
     }
     let catalog = catalog();
@@ -255,8 +313,23 @@ fn fits_no_template(statement: &Statement<'_>, resource: &Element<'_>, out: &mut
     }
     templates.sort_unstable();
     templates.dedup();
-    for value in &resource.values {
-        let text = value.value;
+    // A partly known ARN is judged with each hole as `*`: whatever the hole
+    // holds, the ARN matches no more than that pattern does.
+    let patterns: Vec<(String, String, crate::core::Span)> = resource
+        .partial
+        .iter()
+        .map(|p| (p.value.as_pattern(), p.value.shown(), p.span))
+        .collect();
+    let values = resource
+        .values
+        .iter()
+        .map(|v| (v.value, v.value.to_string(), v.span))
+        .chain(
+            patterns
+                .iter()
+                .map(|(p, shown, span)| (p.as_str(), shown.clone(), *span)),
+        );
+    for (text, shown_value, span) in values {
         if text.len() > TEMPLATE_MATCH_LIMIT || !matches!(arn(text), Ok(Some(_))) {
             continue;
         }
@@ -272,9 +345,9 @@ fn fits_no_template(statement: &Statement<'_>, resource: &Element<'_>, out: &mut
         out.push(
             Diagnostic::new(
                 Rule::ResourceFitsNoTemplate,
-                value.span,
+                span,
                 format!(
-                    "`{text}` fits none of the resource ARNs of the statement's actions: the statement authorizes none of them on it"
+                    "`{shown_value}` fits none of the resource ARNs of the statement's actions: the statement authorizes none of them on it"
                 ),
             )
             .with_label(action.value_span, "actions set here")
@@ -379,10 +452,16 @@ fn service_mismatch(statement: &Statement<'_>, resource: &Element<'_>, out: &mut
     if services.is_empty() {
         return;
     }
-    for value in &resource.values {
-        let Ok(Some(service)) = arn(value.value) else {
-            continue;
-        };
+    let known = resource.values.iter().filter_map(|value| match arn(value.value) {
+        Ok(Some(service)) => Some((service, value.value.to_string(), value.span)),
+        _ => None,
+    });
+    // A partly known ARN whose literal prefix names its service.
+    let partly = resource
+        .partial
+        .iter()
+        .filter_map(|p| partial_service(&p.value).map(|service| (service, p.value.shown(), p.span)));
+    for (service, shown_value, span) in known.chain(partly) {
         let related = |s: &&str| {
             s.eq_ignore_ascii_case(service)
                 || CROSS_SERVICE.iter().any(|(actions, resources)| {
@@ -404,10 +483,9 @@ fn service_mismatch(statement: &Statement<'_>, resource: &Element<'_>, out: &mut
         out.push(
             Diagnostic::new(
                 Rule::ResourceServiceMismatch,
-                value.span,
+                span,
                 format!(
-                    "`{}` is a resource of `{service}`, but the statement's actions are of {}",
-                    value.value,
+                    "`{shown_value}` is a resource of `{service}`, but the statement's actions are of {}",
                     listed
                         .iter()
                         .map(|s| format!("`{s}`"))

@@ -8,10 +8,10 @@ mod diff;
 mod simulate;
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use rayon::prelude::*;
@@ -290,6 +290,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         cwd: &cwd,
         today,
         baseline: baseline.as_ref(),
+        modules: Default::default(),
     };
     let mode = mode(&args);
     let renderer = report::Renderer::with_mode(args.format, mode, style).with_unsafe_fixes(args.unsafe_fixes);
@@ -326,6 +327,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             cwd: &cwd,
             today,
             baseline: baseline.as_ref(),
+            modules: Default::default(),
         };
         lint_referenced(&referenced, &linter, &renderer, &pool, &mut stream)?;
     }
@@ -606,7 +608,13 @@ fn lint_items(
                 Vec::new(),
                 Fixing::default(),
             ),
-            Item::Ignored(i) => return (report::ignored_line(&i.name, &i.reason), Vec::new()),
+            Item::Ignored(i) => {
+                let listing = linter.args.show_files;
+                return (
+                    report::ignored_line(&i.name, &i.reason, i.left_out, listing),
+                    Vec::new(),
+                );
+            }
         };
         (
             rendered(renderer, report, fail_on, fixing, linter.args.diff),
@@ -964,9 +972,29 @@ struct Linter<'a> {
     /// Decides which suppressions have expired.
     today: Date,
     baseline: Option<&'a BaselineRun>,
+    /// The Terraform module of each folder a `.tf` input sits in, read once.
+    modules: std::sync::Mutex<HashMap<PathBuf, Arc<crate::host::terraform::Module>>>,
 }
 
 impl Linter<'_> {
+    /// The module of the `.tf` file at `path`, read once per folder.
+    fn module(&self, path: &Path) -> Option<Arc<crate::host::terraform::Module>> {
+        if crate::core::Syntax::of(&path.to_string_lossy()) != Some(crate::core::Syntax::Hcl) {
+            return None;
+        }
+        let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let known = self.modules.lock().ok()?.get(&folder).cloned();
+        if known.is_some() {
+            return known;
+        }
+        let (folder, module) = crate::discover::terraform_module(path, self.args.max_file_size)?;
+        let module = Arc::new(module);
+        if let Ok(mut modules) = self.modules.lock() {
+            modules.insert(folder, Arc::clone(&module));
+        }
+        Some(module)
+    }
+
     /// A report the engine did not make (the input was not read, or the
     /// fixed text not written), with the baseline applied as the engine
     /// applies it to the others.
@@ -1025,6 +1053,7 @@ impl Linter<'_> {
         };
         // `--fix --diff` is `--diff`, as in ruff: nothing is written.
         let write = |text: &str| write_atomic(path, text.as_bytes(), Replace::Edit);
+        let module = self.module(path);
         let analysis = engine::analyze(
             engine::Input {
                 name: name.clone(),
@@ -1035,6 +1064,10 @@ impl Linter<'_> {
                 options,
                 rules,
                 suppressions: settings.suppressions(self.today),
+                module: module.as_deref(),
+                // A `file()` target is the string Terraform reads: a policy
+                // whatever its name.
+                plain: !follow,
                 jsonpath,
                 baseline: self.baseline,
                 fix: (args.fix || args.diff).then_some(args.unsafe_fixes),
@@ -1060,11 +1093,15 @@ impl Linter<'_> {
             };
             let root = root_of(&self.args.paths, path, *origin);
             match files::resolve(path, &root, &reference.path, self.cwd) {
+                // An input read as a plain policy is reported as that input;
+                // one its name gives to a host kind (`x.tf.json`, `x.yaml`)
+                // is not what `file()` reads, so it is followed as well.
                 Resolved::File(target)
                     if self
                         .inputs
                         .get_or_init(|| input_paths(self.items, self.cwd))
-                        .contains(&lexical(&self.cwd.join(&target))) => {}
+                        .contains(&lexical(&self.cwd.join(&target)))
+                        && !crate::host::read_by_kind(&target.to_string_lossy()) => {}
                 Resolved::File(target) => followed.push(files::links_inside(target, path, &root, self.cwd)),
                 _ => not_followed += 1,
             }

@@ -100,6 +100,34 @@ pub(crate) struct Instant {
     pub nanos: u32,
 }
 
+/// Whether `text` is an ISO 8601 calendar date alone, `YYYY-MM-DD`, naming
+/// a day that exists.
+pub(crate) fn is_calendar_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let digits = &text[range];
+        digits
+            .bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| digits.parse().ok())?
+    };
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
 /// Parses an ISO 8601 date-time with a `Z` or `±hh:mm` offset, such as
 /// `2026-12-31T23:00:00-02:00` or `2019-08-12T17:00:00.5+08:00`. Date-only
 /// values and local times without an offset are refused: RAM documents only

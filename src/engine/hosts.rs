@@ -7,11 +7,13 @@ use super::pipeline::{check_document, decode, decode_host, finalize, no_policy_f
 use crate::checks::LintOptions;
 use crate::core::{Diagnostic, Edit, FileReport, Fix, Origin, RuleSettings, Span};
 use crate::embedded::{selected_documents, Query, Selected};
+use crate::host::terraform::{self, Module};
 use crate::host::{count_unknown_in, lower, Document, Embedded, FileReference, Kind, Lowered};
 use crate::model::normalized_path;
 use crate::parse::{self, parse_diagnostics, Node};
 
-/// The documents of a file `kind` reads, linted, and the documents the
+/// The documents of a file `kind` reads (a Terraform file as one file of
+/// `module`, its folder's other `.tf` files, when the caller read it), linted, and the documents the
 /// input names by path (`file("x.json")`) for the caller to lint under
 /// their own names. An input whose only policies are such references is
 /// linted, not skipped.
@@ -22,14 +24,18 @@ pub(super) fn lint_host(
     origin: Origin,
     options: &LintOptions,
     settings: &RuleSettings,
+    module: Option<&Module>,
 ) -> (FileReport, Vec<FileReference>) {
     let (text, mut diagnostics) = decode_host(&name, bytes);
-    let extraction = (kind.extract)(&text);
+    let extraction = match module {
+        Some(module) if kind.name == terraform::KIND.name => terraform::extract_in(&text, module),
+        _ => (kind.extract)(&text),
+    };
     let documents = extraction.documents.len();
     let unknown = extraction.unknown + count_unknown_in(&extraction.documents);
     let files = extraction.files;
     if documents == 0 && extraction.diagnostics.is_empty() {
-        if extraction.unknown > 0 || !files.is_empty() {
+        if extraction.unknown > 0 || !files.is_empty() || extraction.elsewhere > 0 {
             // Policies are there, computed by the host or kept in other
             // files: nothing to check here, and nothing missing either.
             // The text stays when there is a finding to show in it (the
@@ -51,17 +57,18 @@ pub(super) fn lint_host(
     }
     diagnostics.extend(extraction.diagnostics);
     let mut unchecked_services = Vec::new();
+    // A document written as text that does not parse even with its holes
+    // filled is not read: it is counted as unknown, never as linted.
+    let mut read = 0;
     for document in &extraction.documents {
-        unchecked_services.extend(lint_document(
-            document,
-            &text,
-            options,
-            settings,
-            &mut diagnostics,
-        ));
+        if let Some(lowered) = lower(document, &text) {
+            read += 1;
+            unchecked_services.extend(lint_lowered(&lowered, options, settings, &mut diagnostics));
+        }
     }
+    let unknown = unknown + (documents - read);
     finalize(&mut diagnostics, None, settings);
-    let report = FileReport::linted(name, text, diagnostics, documents, unknown, unchecked_services);
+    let report = FileReport::linted(name, text, diagnostics, read, unknown, unchecked_services);
     (report, files)
 }
 
@@ -119,7 +126,7 @@ pub fn lint_lowered(
                 lowered.text,
                 options,
                 settings,
-                lowered.exact_text,
+                (lowered.exact_text, lowered.kind),
                 &mut found,
             );
         }
@@ -210,7 +217,8 @@ pub fn lint_selected(
         }
         if documents == 0 {
             if not_a_policy(root).is_none() {
-                unchecked_services = check_document(root, &text, options, settings, true, &mut diagnostics);
+                unchecked_services =
+                    check_document(root, &text, options, settings, (true, None), &mut diagnostics);
                 documents = 1;
             } else if selected == Selected::ByCommandLine(Origin::Walked) {
                 return FileReport::skipped(

@@ -12,6 +12,7 @@ use super::pipeline::lint_file;
 use crate::checks::LintOptions;
 use crate::core::{FileReport, Origin, RuleSettings};
 use crate::embedded::{Query, Selected};
+use crate::host::terraform::Module;
 use crate::host::{self, FileReference};
 
 /// What a row looks at to claim an input.
@@ -21,6 +22,9 @@ pub struct Claim<'a> {
     pub text: &'a str,
     /// The `--jsonpath` selection in force, if any.
     pub jsonpath: Option<(&'a Query, Selected)>,
+    /// The input is read as a plain policy whatever its name or content
+    /// (a file `file()` names: Terraform reads it as a string).
+    pub plain: bool,
 }
 
 /// An input claimed by a row, with what it is linted with.
@@ -29,6 +33,9 @@ pub struct Claimed<'a> {
     pub bytes: Vec<u8>,
     pub origin: Origin,
     pub jsonpath: Option<(&'a Query, Selected)>,
+    pub plain: bool,
+    /// The Terraform module a `.tf` input belongs to, when the caller read it.
+    pub module: Option<&'a Module>,
     pub options: &'a LintOptions,
     pub rules: &'a RuleSettings,
 }
@@ -70,7 +77,7 @@ const SELECTED: InputKind = InputKind {
 /// A file one of the host kinds (`host::KINDS`) reads.
 const HOST: InputKind = InputKind {
     name: "host file",
-    claims: |claim| host::kind_for(claim.name, claim.text).is_some(),
+    claims: |claim| !claim.plain && host::kind_for(claim.name, claim.text).is_some(),
     lint: |input| {
         let text = String::from_utf8_lossy(&input.bytes);
         match host::kind_for(&input.name, &text) {
@@ -81,6 +88,7 @@ const HOST: InputKind = InputKind {
                 input.origin,
                 input.options,
                 input.rules,
+                input.module,
             ),
             None => unreachable!("claimed only when a host kind reads it"),
         }
@@ -90,7 +98,7 @@ const HOST: InputKind = InputKind {
 /// A Terraform or YAML file no host kind reads: another tool's YAML.
 const FOREIGN_HOST: InputKind = InputKind {
     name: "YAML or Terraform with no policy",
-    claims: |claim| host::is_yaml_or_tf(claim.name),
+    claims: |claim| !claim.plain && host::is_yaml_or_tf(claim.name),
     lint: |input| {
         let sought = "a ROS template (`ROSTemplateFormatVersion`) or Terraform";
         let report = no_policy(
@@ -105,7 +113,7 @@ const FOREIGN_HOST: InputKind = InputKind {
     },
 };
 
-/// A file that is one plain policy document.
+/// A file that is one plain policy document (or read as one: `plain`).
 const PLAIN: InputKind = InputKind {
     name: "policy document",
     claims: |_| true,
@@ -131,6 +139,8 @@ pub fn lint_input(
         bytes,
         origin,
         jsonpath: None,
+        plain: false,
+        module: None,
         options,
         rules,
     };
@@ -150,6 +160,7 @@ pub fn lint(input: Claimed<'_>) -> Linted {
         name: &input.name,
         text: &text,
         jsonpath: input.jsonpath,
+        plain: input.plain,
     };
     let kind = KINDS.iter().find(|kind| (kind.claims)(&claim)).unwrap_or(&PLAIN);
     (kind.lint)(input)

@@ -42,6 +42,13 @@ pub struct Settings<'a> {
     /// The `[[suppress]]` entries in force (suppression comments are read
     /// from the input itself).
     pub suppressions: Vec<&'a Suppression>,
+    /// The Terraform module a `.tf` input belongs to (its folder's other
+    /// `.tf` files), when the caller read it: references to its data
+    /// sources and locals are resolved.
+    pub module: Option<&'a crate::host::terraform::Module>,
+    /// Read the input as a plain policy document whatever its name or
+    /// content (a file `file()` names: Terraform reads it as a string).
+    pub plain: bool,
     /// Documents chosen by a JSONPath expression instead of by host kind.
     pub jsonpath: Option<(&'a Query, Selected)>,
     /// Findings the baseline holds are dropped (or recorded).
@@ -95,6 +102,8 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
             bytes,
             origin,
             jsonpath: settings.jsonpath,
+            plain: settings.plain,
+            module: settings.module,
             options,
             rules,
         });

@@ -8,7 +8,7 @@ use crate::core::Span;
 use crate::core::Syntax;
 use crate::core::{Diagnostic, Severity};
 use crate::core::{FileReport, Origin, RuleSettings};
-use crate::model::{normalized_path, Policy};
+use crate::model::{normalized_path, Policy, PolicyKind};
 use crate::parse::{self, parse_diagnostics, Node};
 
 /// RAM's top-level elements (`Id` is undocumented but accepted).
@@ -82,7 +82,7 @@ pub fn lint_file(
     let undecodable = diagnostics.first().map(|d| d.span);
     diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
     let unchecked_services = match &parsed.root {
-        Some(root) => check_document(root, &text, options, settings, true, &mut diagnostics),
+        Some(root) => check_document(root, &text, options, settings, (true, None), &mut diagnostics),
         None => Vec::new(),
     };
     finalize(&mut diagnostics, parsed.root.as_ref(), settings);
@@ -134,6 +134,8 @@ pub fn decode_host(name: &str, bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
 /// Runs the checks on one parsed document whose spans index into `text`.
 /// `exact_text` says the root's span in `text` is the document exactly as
 /// RAM receives it (not a tree lowered from YAML or HCL), so it can be measured.
+/// `declared` is what the host says the document is (a session or control
+/// policy), which its content does not show.
 /// Returns the services its actions name that have no operation table.
 /// A check whose rules are all off in `settings` does not run.
 pub fn check_document(
@@ -141,11 +143,14 @@ pub fn check_document(
     text: &str,
     options: &LintOptions,
     settings: &RuleSettings,
-    exact_text: bool,
+    (exact_text, declared): (bool, Option<PolicyKind>),
     out: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
     match Policy::from_root(root) {
-        Some(policy) => {
+        Some(mut policy) => {
+            if let Some(kind) = declared {
+                policy.kind = kind;
+            }
             let cx = Context {
                 text,
                 options,

@@ -101,7 +101,11 @@ pub fn read(input: Input, out: &mut dyn Documents) -> Vec<FileReference> {
     if extraction.unknown > 0 {
         out.computed(&name, Computed::Whole(extraction.unknown));
     }
-    if extraction.documents.is_empty() && extraction.files.is_empty() && extraction.unknown == 0 {
+    if extraction.documents.is_empty()
+        && extraction.files.is_empty()
+        && extraction.unknown == 0
+        && extraction.elsewhere == 0
+    {
         if origin == Origin::Named {
             let why = format!("no policy document in this {} file", kind.name);
             out.skipped(name, &text, why);
@@ -163,7 +167,7 @@ fn read_plain(name: String, text: &str, utf8: Vec<Diagnostic>, origin: Origin, o
             text,
             &LintOptions::default(),
             &RuleSettings::default(),
-            true,
+            (true, None),
             &mut found,
         );
     }

@@ -11,8 +11,10 @@ pub mod map;
 pub mod ros;
 pub mod terraform;
 pub mod terraform_json;
+pub mod terraform_module;
 pub mod yaml;
 
+use crate::model::PolicyKind;
 use std::borrow::Cow;
 use std::path::Path;
 
@@ -33,6 +35,9 @@ pub struct Document<'h> {
     /// `Resources.ImagePolicy.Properties.PolicyDocument`.
     pub location: String,
     pub source: Source<'h>,
+    /// What the host's resource table says the document is, when that is
+    /// more than its content shows: a session or control policy.
+    pub kind: Option<PolicyKind>,
 }
 
 /// A document's tree, or the text it is written as.
@@ -67,6 +72,9 @@ pub struct Extraction<'h> {
     /// Documents left unknown because the host computes them whole (values
     /// inside the documents found are counted from the documents).
     pub unknown: usize,
+    /// Policies this file uses that another file of its Terraform module
+    /// holds (a data source, a local): linted there.
+    pub elsewhere: usize,
     /// Documents the host names by path (`file("x.json")`): the caller,
     /// which knows where the host lives, lints them under their own names.
     pub files: Vec<FileReference>,
@@ -136,6 +144,12 @@ pub fn comment_line(name: &str, text: &str, span: Span) -> Option<usize> {
     Some(line_of(opener.unwrap_or(span.start)))
 }
 
+/// Whether a host kind claims a file by its name alone (`.tf`, `.tf.json`,
+/// `.yaml`, `.yml`), so that it is never read as a plain policy when walked.
+pub fn read_by_kind(name: &str) -> bool {
+    is_yaml_or_tf(name) || name.to_ascii_lowercase().ends_with(".tf.json")
+}
+
 /// A name only a host kind reads (never a plain policy): one no kind
 /// claims holds no policy.
 pub fn is_yaml_or_tf(name: &str) -> bool {
@@ -157,6 +171,8 @@ pub struct Lowered<'t> {
     pub embedded: Option<&'t Embedded>,
     /// Parse errors, as findings with spans into `text`.
     pub errors: Vec<Diagnostic>,
+    /// The host's word on what the document is ([`Document::kind`]).
+    pub kind: Option<PolicyKind>,
     /// `text` is the document exactly as RAM receives it, so it can be
     /// measured (not a tree lowered from YAML or HCL, no interpolations).
     pub exact_text: bool,
@@ -187,6 +203,7 @@ pub fn lower<'t>(document: &'t Document<'_>, host: &'t str) -> Option<Lowered<'t
             text: host,
             embedded: None,
             errors: Vec::new(),
+            kind: document.kind,
             exact_text: false,
         }),
         Source::Text(embedded) => {
@@ -195,7 +212,7 @@ pub fn lower<'t>(document: &'t Document<'_>, host: &'t str) -> Option<Lowered<'t
                 return None;
             }
             let root = parsed.root.map(|mut root| {
-                mark_holes(&mut root, &embedded.holes);
+                mark_holes(&mut root, &embedded.holes, &embedded.text);
                 Cow::Owned(root)
             });
             Some(Lowered {
@@ -204,36 +221,63 @@ pub fn lower<'t>(document: &'t Document<'_>, host: &'t str) -> Option<Lowered<'t
                 text: &embedded.text,
                 embedded: Some(embedded),
                 errors: parse_diagnostics(&parsed.errors).collect(),
+                kind: document.kind,
                 exact_text: embedded.holes.is_empty(),
             })
         }
     }
 }
 
-/// Turns every value a hole touches into [`Value::Unknown`]; an object
-/// with an unknown key becomes unknown whole.
-fn mark_holes(root: &mut Node<'_>, holes: &[Span]) {
+/// Turns every value a hole touches into [`Value::Unknown`], or, for a
+/// string with literal text around its holes, into [`Value::Partial`]; an
+/// object with an unknown key becomes unknown whole.
+fn mark_holes(root: &mut Node<'_>, holes: &[Span], text: &str) {
     if holes.is_empty() {
         return;
     }
     let touches = |span: Span| holes.iter().any(|h| h.start < span.end && span.start < h.end);
-    fn walk(node: &mut Node<'_>, touches: &dyn Fn(Span) -> bool) {
+    fn walk(node: &mut Node<'_>, touches: &dyn Fn(Span) -> bool, holes: &[Span], text: &str) {
         if !touches(node.span) {
             return;
         }
         match &mut node.value {
-            Value::Array(items) => items.iter_mut().for_each(|item| walk(item, touches)),
+            Value::Array(items) => items.iter_mut().for_each(|item| walk(item, touches, holes, text)),
             Value::Object(members) => {
                 if members.iter().any(|m| touches(m.key_span)) {
                     node.value = Value::Unknown;
                     return;
                 }
-                members.iter_mut().for_each(|m| walk(&mut m.value, touches));
+                members
+                    .iter_mut()
+                    .for_each(|m| walk(&mut m.value, touches, holes, text));
             }
-            _ => node.value = Value::Unknown,
+            _ => node.value = partial(node.span, holes, text).unwrap_or(Value::Unknown),
         }
     }
-    walk(root, &touches);
+    walk(root, &touches, holes, text);
+}
+
+/// The string at `span` of `text` as literal segments around the holes
+/// inside it, when it is a JSON string written without escapes (so text
+/// offsets are value offsets) and holds some literal text.
+fn partial<'a>(span: Span, holes: &[Span], text: &str) -> Option<Value<'a>> {
+    let raw = text.get(span.start..span.end)?;
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    if inner.contains('\\') {
+        return None;
+    }
+    let (start, end) = (span.start + 1, span.end - 1);
+    let mut segments: Vec<Cow<str>> = Vec::new();
+    let mut at = start;
+    for hole in holes.iter().filter(|h| h.start < end && start < h.end) {
+        if hole.start < start || hole.end > end {
+            return None;
+        }
+        segments.push(Cow::Owned(text[at..hole.start].to_string()));
+        at = hole.end;
+    }
+    segments.push(Cow::Owned(text[at..end].to_string()));
+    (segments.len() >= 2 && segments.iter().any(|s| !s.is_empty())).then_some(Value::Partial(segments))
 }
 
 /// Unknown values inside the documents: interpolations in their text,
@@ -251,7 +295,7 @@ pub(crate) fn count_unknown_in(documents: &[Document<'_>]) -> usize {
 /// Counts the unknown values in a tree (for `--show-files`).
 fn count_unknown(node: &Node<'_>) -> usize {
     match &node.value {
-        Value::Unknown => 1,
+        Value::Unknown | Value::Partial(_) => 1,
         Value::Array(items) => items.iter().map(count_unknown).sum(),
         Value::Object(members) => members.iter().map(|m| count_unknown(&m.value)).sum(),
         _ => 0,
@@ -266,7 +310,9 @@ pub fn json_string_document<'h>(host: &str, span: Span, content: &str, template:
     let map = SourceMap::json_string(&host[span.start + 1..span.end - 1], span.start + 1);
     let mut text = content.to_string();
     let holes = if template {
-        terraform::template_holes(&mut text)
+        let holes = terraform::template_holes(&mut text);
+        terraform::repair_holes(&mut text, &holes);
+        holes
     } else {
         Vec::new()
     };
@@ -278,22 +324,25 @@ pub fn json_string_document<'h>(host: &str, span: Span, content: &str, template:
     })
 }
 
-/// The host spans of every unknown value in `documents`: what no finding
-/// may rest on.
-pub fn unknown_spans(documents: &[Document<'_>]) -> Vec<Span> {
-    fn walk(node: &Node<'_>, out: &mut Vec<Span>) {
+/// The host spans of every value in `documents` the host computes whole:
+/// what no finding may rest on. (A partly known string may hold one that
+/// is true whatever its holes hold.)
+pub fn unknown_spans(documents: &[Document<'_>], host: &str) -> Vec<Span> {
+    fn walk(node: &Node<'_>, out: &mut Vec<Span>, to_host: &dyn Fn(Span) -> Span) {
         match &node.value {
-            Value::Unknown => out.push(node.span),
-            Value::Array(items) => items.iter().for_each(|item| walk(item, out)),
-            Value::Object(members) => members.iter().for_each(|m| walk(&m.value, out)),
+            Value::Unknown => out.push(to_host(node.span)),
+            Value::Array(items) => items.iter().for_each(|item| walk(item, out, to_host)),
+            Value::Object(members) => members.iter().for_each(|m| walk(&m.value, out, to_host)),
             _ => {}
         }
     }
     let mut spans = Vec::new();
     for document in documents {
-        match &document.source {
-            Source::Tree(root) => walk(root, &mut spans),
-            Source::Text(embedded) => spans.extend(embedded.holes.iter().map(|h| embedded.map.span(*h))),
+        let Some(lowered) = lower(document, host) else {
+            continue;
+        };
+        if let Some(root) = lowered.root.as_deref() {
+            walk(root, &mut spans, &|span| lowered.host_span(span));
         }
     }
     spans

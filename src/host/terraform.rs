@@ -7,14 +7,16 @@
 //! through escapes and stripped indentation.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
 
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
-use hcl_edit::structure::{Block, BlockLabel, Body};
+use hcl_edit::structure::Block;
 
+pub use super::terraform_module::{attributes_for, Module, POLICY_DOCUMENT};
+use super::terraform_module::{label, local_name, table};
 use super::{Document, Embedded, Extraction, FileReference, Kind, Source, SourceMap};
 use crate::core::Span;
 use crate::fix::Encoding;
+use crate::model::PolicyKind;
 use crate::parse::json::MAX_DEPTH;
 use crate::parse::{Member, Node, Value};
 
@@ -24,36 +26,15 @@ pub const KIND: Kind = Kind {
     extract,
 };
 
-const TABLE: &str = include_str!("../../rules/data/terraform-resources.tsv");
-
-/// `(resource type, attribute path)` rows of the resource table.
-fn table() -> &'static [(&'static str, Vec<&'static str>)] {
-    static ROWS: OnceLock<Vec<(&'static str, Vec<&'static str>)>> = OnceLock::new();
-    ROWS.get_or_init(|| {
-        TABLE
-            .lines()
-            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-            .filter_map(|line| {
-                let mut fields = line.split('\t');
-                let resource = fields.next()?;
-                let attribute = fields.next()?;
-                Some((resource, attribute.split('.').collect()))
-            })
-            .collect()
-    })
-}
-
-/// The top-level attributes of resource type `kind` that hold a policy.
-pub fn attributes_for(kind: &str) -> impl Iterator<Item = &'static str> + '_ {
-    table()
-        .iter()
-        .filter(move |(t, path)| *t == kind && path.len() == 1)
-        .map(|(_, path)| path[0])
-}
-
-const POLICY_DOCUMENT: &str = "alicloud_ram_policy_document";
-
+/// The file's documents, read as a file alone (its siblings unknown).
 pub fn extract(text: &str) -> Extraction<'_> {
+    extract_in(text, &Module::default())
+}
+
+/// The file's documents, read as one file of `module`: a reference to a
+/// data source or local written in any file of it is resolved, and each
+/// policy is a document of the file that holds it.
+pub fn extract_in<'h>(text: &'h str, module: &Module) -> Extraction<'h> {
     let mut out = Extraction::default();
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(body) => body,
@@ -67,15 +48,39 @@ pub fn extract(text: &str) -> Extraction<'_> {
             return out;
         }
     };
-    let reader = Reader { text, body: &body };
+    let mut module = module.clone();
+    module.add(&body);
+    let reader = Reader {
+        text,
+        module: &module,
+    };
     for block in body.blocks() {
         let labels: Vec<&str> = block.labels.iter().map(label).collect();
         match (block.ident.as_str(), labels.as_slice()) {
-            ("resource", [kind, name]) => reader.resource(block, kind, name, &mut out),
+            ("resource", [kind, name]) => reader.resource(block, kind, &format!("{kind}.{name}"), &mut out),
+            // The provider's `assume_role { policy }`: a session policy that
+            // narrows what the assumed role's credentials may do.
+            ("provider", [name]) => {
+                let row = format!("provider.{name}");
+                reader.resource(block, &row, &row, &mut out);
+            }
+            // Every policy document data source is linted where it is
+            // written, whether a resource of this file, of another file of
+            // the module, or none uses it.
+            ("data", [POLICY_DOCUMENT, name]) => out.documents.push(Document {
+                location: format!("data.{POLICY_DOCUMENT}.{name}"),
+                source: Source::Tree(reader.statements_document(block)),
+                kind: None,
+            }),
             ("locals", []) => {
                 for attr in block.body.attributes() {
                     let location = format!("local.{}", attr.key.as_str());
-                    reader.nested_by_shape(&attr.value, location, &mut out, 0);
+                    if module.policy_locals.contains(attr.key.as_str()) {
+                        // A resource of the module takes it as its policy.
+                        reader.attribute(&attr.value, location, None, &mut out);
+                    } else {
+                        reader.nested_by_shape(&attr.value, location, &mut out, 0);
+                    }
                 }
             }
             ("variable", [name]) => {
@@ -96,21 +101,15 @@ pub fn extract(text: &str) -> Extraction<'_> {
     out
 }
 
-fn label(label: &BlockLabel) -> &str {
-    match label {
-        BlockLabel::Ident(ident) => ident.as_str(),
-        BlockLabel::String(string) => string.as_str(),
-    }
-}
-
 fn span_of(item: &impl hcl_edit::Span) -> Span {
     item.span()
         .map_or_else(Span::default, |r| Span::new(r.start, r.end))
 }
 
-struct Reader<'h, 'b> {
+struct Reader<'h, 'm> {
     text: &'h str,
-    body: &'b Body,
+    /// The module, this file included.
+    module: &'m Module,
 }
 
 /// What an expression holds, as far as a policy goes.
@@ -119,13 +118,18 @@ enum Found<'h> {
     /// `file("x.json")`: a policy in another file, at this path relative to
     /// the module's folder.
     File(String),
+    /// A data source or local of the module, linted in the file that
+    /// holds it.
+    Elsewhere,
     /// Computed by Terraform: a variable, a call, a conditional, ...
     Unknown,
 }
 
 impl<'h> Reader<'h, '_> {
-    fn resource(&self, block: &Block, kind: &str, name: &str, out: &mut Extraction<'h>) {
-        for (_, path) in table().iter().filter(|(t, _)| *t == kind) {
+    /// The policies of a block whose table row is `kind`, each located
+    /// under `at_block` (`alicloud_ram_policy.NAME`, `provider.alicloud`).
+    fn resource(&self, block: &Block, kind: &str, at_block: &str, out: &mut Extraction<'h>) {
+        for (_, path, policy) in table().iter().filter(|(t, _, _)| *t == kind) {
             let (attribute, blocks) = path.split_last().expect("rows have an attribute");
             let mut bodies = vec![(&block.body, String::new())];
             for nested in blocks {
@@ -144,12 +148,8 @@ impl<'h> Reader<'h, '_> {
                 let Some(attr) = body.get_attribute(attribute) else {
                     continue;
                 };
-                let location = format!("{kind}.{name}{at}.{attribute}");
-                match self.expression(&attr.value) {
-                    Found::Document(source) => out.documents.push(Document { location, source }),
-                    Found::File(path) => out.files.push(FileReference { location, path }),
-                    Found::Unknown => out.unknown += 1,
-                }
+                let location = format!("{at_block}{at}.{attribute}");
+                self.attribute(&attr.value, location, *policy, out);
             }
         }
         // Terraform 0.11's `statement = [{ effect = ..., ... }]`.
@@ -159,17 +159,39 @@ impl<'h> Reader<'h, '_> {
         ) {
             let tree = self.statement_list(block, &attr.key, &attr.value);
             out.documents.push(Document {
-                location: format!("{kind}.{name}.statement"),
+                location: format!("{at_block}.statement"),
                 source: Source::Tree(tree),
+                kind: None,
             });
         }
         // The deprecated `statement` blocks of `alicloud_ram_policy`.
         if kind == "alicloud_ram_policy" && block.body.blocks().any(|b| b.ident.as_str() == "statement") {
             let tree = self.statements_document(block);
             out.documents.push(Document {
-                location: format!("{kind}.{name}.statement"),
+                location: format!("{at_block}.statement"),
                 source: Source::Tree(tree),
+                kind: None,
             });
+        }
+    }
+
+    /// An attribute that holds a policy, at `location`.
+    fn attribute(
+        &self,
+        expr: &Expression,
+        location: String,
+        kind: Option<PolicyKind>,
+        out: &mut Extraction<'h>,
+    ) {
+        match self.expression(expr) {
+            Found::Document(source) => out.documents.push(Document {
+                location,
+                source,
+                kind,
+            }),
+            Found::File(path) => out.files.push(FileReference { location, path }),
+            Found::Elsewhere => out.elsewhere += 1,
+            Found::Unknown => out.unknown += 1,
         }
     }
 
@@ -182,7 +204,11 @@ impl<'h> Reader<'h, '_> {
                 Source::Text(embedded) => looks_like_policy(embedded),
             };
             if is_policy {
-                out.documents.push(Document { location, source });
+                out.documents.push(Document {
+                    location,
+                    source,
+                    kind: None,
+                });
             }
         }
     }
@@ -239,17 +265,24 @@ impl<'h> Reader<'h, '_> {
                     None => Found::Unknown,
                 }
             }
-            Expression::Traversal(traversal) => match self.data_reference(traversal) {
-                Some(block) => Found::Document(Source::Tree(self.statements_document(block))),
-                None => Found::Unknown,
-            },
+            Expression::Traversal(traversal) => {
+                let data = self.data_reference(traversal);
+                let local = local_name(expr);
+                if data.is_some_and(|name| self.module.data_documents.contains(name))
+                    || local.is_some_and(|name| self.module.locals.contains(name))
+                {
+                    Found::Elsewhere
+                } else {
+                    Found::Unknown
+                }
+            }
             _ => Found::Unknown,
         }
     }
 
-    /// `data.alicloud_ram_policy_document.NAME.document` (or `.json`, with an
-    /// optional `[0]` for a counted data source) in this file.
-    fn data_reference(&self, traversal: &hcl_edit::expr::Traversal) -> Option<&Block> {
+    /// The `NAME` of `data.alicloud_ram_policy_document.NAME.document` (or
+    /// `.json`, with an optional `[0]` for a counted data source).
+    fn data_reference<'t>(&self, traversal: &'t hcl_edit::expr::Traversal) -> Option<&'t str> {
         let Expression::Variable(root) = &traversal.expr else {
             return None;
         };
@@ -267,12 +300,7 @@ impl<'h> Reader<'h, '_> {
         let [POLICY_DOCUMENT, name, "document" | "json"] = names.as_slice() else {
             return None;
         };
-        self.body.blocks().find(|b| {
-            b.ident.as_str() == "data"
-                && b.labels.len() == 2
-                && label(&b.labels[0]) == POLICY_DOCUMENT
-                && label(&b.labels[1]) == *name
-        })
+        Some(*name)
     }
 
     /// An HCL expression as a JSON tree with host spans; what Terraform
@@ -309,6 +337,7 @@ impl<'h> Reader<'h, '_> {
                     Value::Object(members)
                 }
                 Expression::Parenthesis(inner) => return self.lower(inner.inner(), depth + 1),
+                Expression::StringTemplate(template) => template_value(template),
                 _ => Value::Unknown,
             }
         };
@@ -593,6 +622,29 @@ fn is_path_module(expr: &Expression) -> bool {
         && names == [Some("module")]
 }
 
+/// A quoted template (`"acs:ens:*:${var.account}:instance/*"`): its
+/// literal text around the interpolations, or unknown when a directive
+/// (`%{if}`) repeats or drops text, or when nothing is literal.
+fn template_value<'h>(template: &hcl_edit::template::StringTemplate) -> Value<'h> {
+    use hcl_edit::template::Element;
+    let mut segments = vec![String::new()];
+    for element in template.iter() {
+        match element {
+            Element::Literal(literal) => {
+                if let Some(last) = segments.last_mut() {
+                    last.push_str(literal.value());
+                }
+            }
+            Element::Interpolation(_) => segments.push(String::new()),
+            Element::Directive(_) => return Value::Unknown,
+        }
+    }
+    if segments.len() < 2 || segments.iter().all(String::is_empty) {
+        return Value::Unknown;
+    }
+    Value::Partial(segments.into_iter().map(Cow::Owned).collect())
+}
+
 fn synthetic<'h>(key: &'static str, span: Span, value: Value<'h>) -> Member<'h> {
     Member {
         key: Cow::Borrowed(key),
@@ -650,7 +702,8 @@ fn heredoc(host: &str, span: Span) -> Option<Embedded> {
         map.push(kept.len(), Span::new(start + cut, start + line.len()));
         text.push_str(kept);
     }
-    let holes = template_holes_checked(&mut text)?;
+    let holes = template_holes_checked(&mut text, &[])?;
+    repair_holes(&mut text, &holes);
     Some(Embedded {
         text,
         map,
@@ -667,6 +720,7 @@ fn quoted(host: &str, span: Span) -> Option<Embedded> {
     let mut map = SourceMap::default();
     let mut run_start = 0;
     let mut i = 0;
+    let mut escaped = Vec::new();
     let bytes = raw.as_bytes();
     while i < raw.len() {
         if bytes[i] != b'\\' {
@@ -679,6 +733,10 @@ fn quoted(host: &str, span: Span) -> Option<Embedded> {
         }
         let (decoded, len) = hcl_escape(&raw[i..]);
         map.push(decoded.len_utf8(), Span::new(base + i, base + i + len));
+        if matches!(decoded, '$' | '%') {
+            // `\u0024{` is the text `${`: HCL reads templates before escapes.
+            escaped.push(text.len());
+        }
         text.push(decoded);
         i += len;
         run_start = i;
@@ -690,7 +748,8 @@ fn quoted(host: &str, span: Span) -> Option<Embedded> {
         );
         text.push_str(&raw[run_start..]);
     }
-    let holes = template_holes_checked(&mut text)?;
+    let holes = template_holes_checked(&mut text, &escaped)?;
+    repair_holes(&mut text, &holes);
     Some(Embedded {
         text,
         map,
@@ -719,8 +778,9 @@ fn hcl_escape(raw: &str) -> (char, usize) {
     }
 }
 
-fn template_holes_checked(text: &mut String) -> Option<Vec<Span>> {
-    let holes = template_holes(text);
+/// [`template_holes_literal`], and `None` when the text holds a directive.
+fn template_holes_checked(text: &mut String, literal: &[usize]) -> Option<Vec<Span>> {
+    let holes = template_holes_literal(text, literal);
     // A directive repeats or drops text: the document is not known.
     (!holes.iter().any(|h| text.as_bytes()[h.start] == b'%')).then_some(holes)
 }
@@ -731,13 +791,19 @@ fn template_holes_checked(text: &mut String) -> Option<Vec<Span>> {
 /// string, a string of underscores where a value stands. Directives are
 /// left as they are (the caller gives up on such a text).
 pub fn template_holes(text: &mut String) -> Vec<Span> {
+    template_holes_literal(text, &[])
+}
+
+/// [`template_holes`], where a `$` or `%` at an offset of `literal` (an
+/// escape in the host, such as `\u0024`) opens nothing.
+fn template_holes_literal(text: &mut String, literal: &[usize]) -> Vec<Span> {
     let mut holes = Vec::new();
     let mut bytes = std::mem::take(text).into_bytes();
     let mut in_string = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if (b == b'$' || b == b'%') && bytes.get(i + 1) == Some(&b'{') {
+        if (b == b'$' || b == b'%') && bytes.get(i + 1) == Some(&b'{') && literal.binary_search(&i).is_err() {
             // `$${` and `%%{` are escapes for the literal text.
             if i > 0 && bytes[i - 1] == b {
                 i += 2;
@@ -764,6 +830,71 @@ pub fn template_holes(text: &mut String) -> Vec<Span> {
     // replaced from its `$` to its `}`), so the text is still UTF-8.
     *text = String::from_utf8(bytes).unwrap_or_default();
     holes
+}
+
+/// Templates with more holes than this are not repaired (each attempt
+/// parses the whole text).
+const MAX_REPAIRED_HOLES: usize = 64;
+
+/// What an interpolation outside a JSON string may stand for besides a
+/// value: one or more members of an object, with the commas around them
+/// (`{"Effect": "Allow", ${var.condition} "Action": ...}`).
+const MEMBER_FILLERS: &[&str] = &["\"\":0", "\"\":0,", ",\"\":0", ",\"\":0,"];
+
+/// A text whose holes, filled as values, do not parse: each hole before
+/// the first error is tried as members instead, until the text parses.
+/// A member filler's key lies in the hole, so the object holding it is
+/// unknown whole (`mark_holes`): nothing is concluded from what the
+/// object lacks. When no filling parses the text is left as it was (the
+/// document is then not read, and counted as unknown).
+pub(crate) fn repair_holes(text: &mut String, holes: &[Span]) {
+    if holes.is_empty() || holes.len() > MAX_REPAIRED_HOLES {
+        return;
+    }
+    let original = text.clone();
+    // Holes outside a string were filled as a quoted value.
+    let outside: Vec<Span> = holes
+        .iter()
+        .copied()
+        .filter(|h| original.as_bytes().get(h.start) == Some(&b'"'))
+        .collect();
+    let mut choice = vec![0usize; outside.len()];
+    let mut bytes = original.clone().into_bytes();
+    for _ in 0..=outside.len() * MEMBER_FILLERS.len() {
+        let Ok(candidate) = std::str::from_utf8(&bytes) else {
+            return;
+        };
+        let parsed = crate::parse::parse(candidate);
+        let Some(error) = parsed.errors.first() else {
+            *text = candidate.to_string();
+            return;
+        };
+        let Some(i) = outside.iter().rposition(|h| h.start <= error.span.start) else {
+            return;
+        };
+        // The next filler of that hole that fits it.
+        let hole = outside[i];
+        let fitted = loop {
+            choice[i] += 1;
+            let Some(filler) = MEMBER_FILLERS.get(choice[i] - 1) else {
+                break false;
+            };
+            let region = &original.as_bytes()[hole.start..hole.end];
+            if region.len() >= filler.len() && !region[..filler.len()].contains(&b'\n') {
+                for (k, b) in bytes[hole.start..hole.end].iter_mut().enumerate() {
+                    *b = match filler.as_bytes().get(k) {
+                        Some(&f) => f,
+                        None if region[k] == b'\n' => b'\n',
+                        None => b' ',
+                    };
+                }
+                break true;
+            }
+        };
+        if !fitted {
+            return;
+        }
+    }
 }
 
 /// The offset past the `}` that closes a template sequence opened before

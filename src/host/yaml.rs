@@ -2,7 +2,9 @@
 //! ROS templates written in YAML. saphyr-parser reports every event with
 //! its tag and its character range; ranges are turned into byte offsets
 //! here. Tagged nodes other than the core schema's (`!Ref`, `!Sub`,
-//! `!GetAtt`, ...) are computed by ROS, so they become [`Value::Unknown`].
+//! `!GetAtt`, ...) are computed by ROS, so they become [`Value::Unknown`];
+//! the core schema's tags, however written (`!!str`, the verbatim
+//! `!<tag:yaml.org,2002:str>`), and the non-specific `!` are plain YAML.
 //! Anchors, aliases and merge keys (`<<`) are plain YAML, resolved here as
 //! any YAML loader does, within [`MAX_EXPANDED_NODES`] so that nested
 //! aliases cannot multiply a small file into a huge tree.
@@ -52,7 +54,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
                     start: span.start,
                     anchor,
                     size: 1,
-                    computed: tag.as_deref().is_some_and(is_computed),
+                    computed: tag.as_deref().is_some_and(|tag| tagged(tag) == Tagged::Computed),
                     mapping: matches!(event, Event::MappingStart(..)),
                     items: Vec::new(),
                 });
@@ -174,9 +176,32 @@ fn mapping(items: Vec<Node<'_>>) -> Value<'_> {
     Value::Object(members)
 }
 
-/// A tag ROS evaluates: anything but the core schema's `!!str`, `!!int`, ...
-fn is_computed(tag: &Tag) -> bool {
-    !tag.is_yaml_core_schema()
+/// What a tag makes of its node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tagged<'t> {
+    /// A core schema tag by its name (`str`, `int`, `map`, ...), written
+    /// `!!str` or verbatim as `!<tag:yaml.org,2002:str>`.
+    Core(&'t str),
+    /// The non-specific tag `!`: YAML 1.2 (section 6.9.1) resolves a
+    /// scalar so tagged to a string and a collection to a map or sequence.
+    NonSpecific,
+    /// Any other tag: a ROS function (`!Ref`, `!Sub`, ...) computed at
+    /// deployment.
+    Computed,
+}
+
+/// How `tag` reads. saphyr gives a verbatim tag an empty handle and the
+/// whole URI as suffix, and `!` an empty handle and the suffix `!`.
+fn tagged(tag: &Tag) -> Tagged<'_> {
+    const CORE: &str = "tag:yaml.org,2002:";
+    if tag.is_yaml_core_schema() {
+        return Tagged::Core(&tag.suffix);
+    }
+    match (tag.handle.as_str(), tag.suffix.as_str()) {
+        ("", "!") => Tagged::NonSpecific,
+        ("", uri) => uri.strip_prefix(CORE).map_or(Tagged::Computed, Tagged::Core),
+        _ => Tagged::Computed,
+    }
 }
 
 fn scalar<'a>(
@@ -186,9 +211,9 @@ fn scalar<'a>(
     style: ScalarStyle,
     tag: Option<&Tag>,
 ) -> Node<'a> {
-    let value = match tag {
-        Some(tag) if is_computed(tag) => Value::Unknown,
-        Some(tag) if tag.suffix == "str" => Value::String(value),
+    let value = match tag.map(tagged) {
+        Some(Tagged::Computed) => Value::Unknown,
+        Some(Tagged::Core("str") | Tagged::NonSpecific) => Value::String(value),
         _ if style != ScalarStyle::Plain => Value::String(value),
         _ => plain(&text[span.start..span.end], value),
     };

@@ -94,6 +94,12 @@ pub(super) fn analyze(doc: &Document, workspace: &mut Workspace, encoding: Encod
         return linted;
     }
     let (options, rules) = settings.lint_settings();
+    // An open `.tf` file sees its module's other files as saved on disk.
+    let module = doc
+        .path
+        .as_deref()
+        .and_then(|path| crate::discover::terraform_module(path, crate::discover::DEFAULT_MAX_FILE_SIZE))
+        .map(|(_, module)| module);
     // As the command line does: `[[suppress]]` entries and comments hide
     // what they cover, and a comment that hides nothing is reported.
     let analysis = engine::analyze(
@@ -105,6 +111,8 @@ pub(super) fn analyze(doc: &Document, workspace: &mut Workspace, encoding: Encod
         &engine::Settings {
             options,
             rules,
+            module: module.as_ref(),
+            plain: false,
             suppressions: settings.suppressions(today()),
             jsonpath: settings
                 .config_jsonpath()

@@ -27,6 +27,68 @@ pub enum Value<'a> {
     /// never parsed here, it only says "something is written here". No
     /// finding may rest on it.
     Unknown,
+    /// A string the host computes in part (`"acs:ens:*:${var.account}:*"`):
+    /// the literal text around the holes, a hole between each two segments
+    /// (so at least two). Unknown as a whole ([`Node::is_unknown`]); only a
+    /// finding that holds whatever the holes hold may rest on it (see
+    /// [`Partial`]).
+    Partial(Vec<Cow<'a, str>>),
+}
+
+/// A partly known string: literal segments with a hole between each two.
+#[derive(Debug, Clone, Copy)]
+pub struct Partial<'v, 'a>(pub &'v [Cow<'a, str>]);
+
+impl Partial<'_, '_> {
+    /// Whether some value of the holes makes the string exactly `text`:
+    /// the segments appear in `text` in order, the first at its start and
+    /// the last at its end.
+    pub fn can_be(&self, text: &str) -> bool {
+        let Some((first, rest)) = self.0.split_first() else {
+            return true;
+        };
+        let Some(mut left) = text.strip_prefix(first.as_ref()) else {
+            return false;
+        };
+        let Some((last, middle)) = rest.split_last() else {
+            return left.is_empty();
+        };
+        for segment in middle {
+            match left.find(segment.as_ref()) {
+                Some(at) => left = &left[at + segment.len()..],
+                None => return false,
+            }
+        }
+        left.len() >= last.len() && left.ends_with(last.as_ref())
+    }
+
+    /// Whether some value of the holes makes every character of the string
+    /// `c` (as `*`, every resource or action): every segment is made of `c`.
+    pub fn can_be_all(&self, c: char) -> bool {
+        self.0.iter().all(|s| s.chars().all(|x| x == c))
+    }
+
+    /// Whether some literal segment holds `c`, which no value of the holes
+    /// removes.
+    pub fn holds(&self, c: impl Fn(char) -> bool) -> bool {
+        self.0.iter().any(|s| s.chars().any(&c))
+    }
+
+    /// The string as written, each hole shown as `${…}`.
+    pub fn shown(&self) -> String {
+        self.0.iter().map(|s| s.as_ref()).collect::<Vec<_>>().join("${…}")
+    }
+
+    /// The literal text before the first hole.
+    pub fn prefix(&self) -> &str {
+        self.0.first().map_or("", |s| s.as_ref())
+    }
+
+    /// The string with each hole written as RAM's `*`: every value the
+    /// holes may take gives a string this pattern matches.
+    pub fn as_pattern(&self) -> String {
+        self.0.iter().map(|s| s.as_ref()).collect::<Vec<_>>().join("*")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,8 +127,17 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// Unknown, wholly or in part ([`Value::Partial`]).
     pub fn is_unknown(&self) -> bool {
-        matches!(self.value, Value::Unknown)
+        matches!(self.value, Value::Unknown | Value::Partial(_))
+    }
+
+    /// The partly known string this is, if it is one.
+    pub fn as_partial(&self) -> Option<Partial<'_, 'a>> {
+        match &self.value {
+            Value::Partial(segments) => Some(Partial(segments)),
+            _ => None,
+        }
     }
 
     /// The first member named `key`, if this is an object.
@@ -95,6 +166,7 @@ impl<'a> Node<'a> {
                     .collect(),
             ),
             Value::Unknown => Value::Unknown,
+            Value::Partial(segments) => Value::Partial(segments.into_iter().map(owned).collect()),
         };
         Node {
             span: self.span,
@@ -111,7 +183,7 @@ impl<'a> Node<'a> {
             Value::String(_) => "a string",
             Value::Array(_) => "an array",
             Value::Object(_) => "an object",
-            Value::Unknown => "a value known only when deployed",
+            Value::Unknown | Value::Partial(_) => "a value known only when deployed",
         }
     }
 }

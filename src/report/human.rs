@@ -220,30 +220,7 @@ pub(crate) fn summary(totals: &Totals, run: &RunFacts) -> String {
         out = format!("Fixed {}.\n{out}", noun(totals.fixed, "problem"));
     }
     out.push_str(&fixable_line(totals, run.unsafe_fixes));
-    let mut passed_over = Vec::new();
-    if totals.skipped > 0 {
-        let verb = if totals.skipped == 1 { "holds" } else { "hold" };
-        passed_over.push(format!(
-            "skipped {} that {verb} no policy",
-            noun(totals.skipped, "file")
-        ));
-    }
-    if totals.excluded > 0 {
-        passed_over.push(format!(
-            "excluded {} by configuration",
-            noun(totals.excluded, "file")
-        ));
-    }
-    if totals.io_errors > 0 {
-        passed_over.push(format!("{} could not be read", noun(totals.io_errors, "file")));
-    }
-    if !passed_over.is_empty() {
-        let mut line = passed_over.join("; ");
-        if let Some(first) = line.get(..1) {
-            line = first.to_uppercase() + &line[1..];
-        }
-        out.push_str(&format!("\n{line}."));
-    }
+    out.push_str(&passed_over(totals));
     if totals.suppressed > 0 {
         out.push_str(&format!(
             "\nSuppressed {} (by `[[suppress]]` entries and `policy-check: ignore` comments).",
@@ -668,6 +645,43 @@ fn ceil(text: &str, mut offset: usize) -> usize {
         offset += 1;
     }
     offset
+}
+
+/// The summary's line on what was not linted: files that hold no policy,
+/// excluded or unreadable, and folders the walk left out; empty when none.
+fn passed_over(totals: &Totals) -> String {
+    let noun = crate::core::text::count;
+    let mut passed_over = Vec::new();
+    if totals.skipped > 0 {
+        let verb = if totals.skipped == 1 { "holds" } else { "hold" };
+        passed_over.push(format!(
+            "skipped {} that {verb} no policy",
+            noun(totals.skipped, "file")
+        ));
+    }
+    if totals.excluded > 0 {
+        passed_over.push(format!(
+            "excluded {} by configuration",
+            noun(totals.excluded, "file")
+        ));
+    }
+    if totals.io_errors > 0 {
+        passed_over.push(format!("{} could not be read", noun(totals.io_errors, "file")));
+    }
+    if totals.left_out > 0 {
+        passed_over.push(format!(
+            "left out {} (hidden, or a link; --show-files lists them)",
+            noun(totals.left_out, "folder")
+        ));
+    }
+    if !passed_over.is_empty() {
+        let mut line = passed_over.join("; ");
+        if let Some(first) = line.get(..1) {
+            line = first.to_uppercase() + &line[1..];
+        }
+        return format!("\n{line}.");
+    }
+    String::new()
 }
 
 #[cfg(test)]

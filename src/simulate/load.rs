@@ -197,8 +197,16 @@ impl Loaded {
             self.push_evaluated(name, text, tree());
             return;
         };
-        if policy.kind == PolicyKind::Trust {
-            let why = "a trust policy (its statements name a Principal), not an identity policy";
+        let declared = lowered.and_then(|l| l.kind);
+        let why = match declared.unwrap_or(policy.kind) {
+            PolicyKind::Identity => None,
+            PolicyKind::Trust => {
+                Some("a trust policy (its statements name a Principal), not an identity policy")
+            }
+            PolicyKind::Session => Some("a session policy, which only narrows the role's own policies"),
+            PolicyKind::Control => Some("a control policy, a guardrail that grants nothing by itself"),
+        };
+        if let Some(why) = why {
             let why = match lowered {
                 Some(lowered) => format!("{}: {why}", lowered.location),
                 None => why.to_string(),

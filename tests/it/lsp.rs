@@ -573,3 +573,25 @@ fn suppression_comments_apply_in_the_editor() {
     assert_eq!(codes, vec![json!("invalid-suppression"), json!("invalid-effect")]);
     client.finish();
 }
+
+/// An open `.tf` file sees its module's other files as saved on disk: a
+/// local that `main.tf` takes as its policy is linted in `locals.tf`, the
+/// file open in the editor (issue 22, item 1).
+#[test]
+fn an_open_tf_file_sees_its_module_on_disk() {
+    let mut client = Client::start("terraform-module", false);
+    let main = include_str!("../../testdata/hosts/fail-module/main.tf");
+    std::fs::write(client.dir.join("main.tf"), main).unwrap();
+    let locals = include_str!("../../testdata/hosts/fail-module/locals.tf");
+    let uri = client.open("locals.tf", "terraform", locals);
+    let diagnostics = client.diagnostics(&uri);
+    let codes: Vec<&str> = diagnostics.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(
+        codes,
+        ["invalid-statement", "unknown-element"],
+        "{diagnostics:#?}"
+    );
+    // `Statment` on line 6 (0-based 5), column 3.
+    assert_eq!(diagnostics[1]["range"], range(5, 2, 5, 12));
+    client.finish();
+}

@@ -64,6 +64,8 @@ mod tables;
 mod fixes;
 #[path = "hosts.rs"]
 mod hosts;
+#[path = "terraform_module.rs"]
+mod terraform_module;
 
 // The engine as a whole: one pipeline, parsed once, properties over every format.
 #[path = "agreement.rs"]

@@ -1209,3 +1209,51 @@ fn a_test_file_reads_no_policy_outside_the_tested_folders() {
         stdout(&output)
     );
 }
+
+/// A session policy and a control policy only narrow what other policies
+/// grant: `simulate`, which answers what identity policies allow, skips
+/// them by name instead of reading their Allow `*` on `*` as a grant.
+#[test]
+fn session_and_control_policies_are_skipped_not_read_as_grants() {
+    let main = r#"
+provider "alicloud" {
+  assume_role {
+    role_arn = var.role_arn
+    policy   = "{\"Statement\": [{\"Action\": \"*\", \"Effect\": \"Allow\", \"Resource\": \"*\"}], \"Version\": \"1\"}"
+  }
+}
+
+resource "alicloud_resource_manager_control_policy" "guard" {
+  policy_document = jsonencode({ Version = "1", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+"#;
+    let dir = tree("limiting", &[("infra/main.tf", main)]);
+    let output = run(
+        &[
+            "simulate",
+            "--format",
+            "json",
+            "--action",
+            "ens:CreateImage",
+            "infra/main.tf",
+        ],
+        &dir,
+    );
+    let doc: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("JSON ({e}): {}{}", stdout(&output), stderr(&output)));
+    assert_ne!(doc["decision"], "allow", "{doc}");
+    let reasons: Vec<&str> = doc["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .filter_map(|s| s["reason"].as_str())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "provider.alicloud.assume_role[0].policy: a session policy, which only narrows the role's own policies",
+            "alicloud_resource_manager_control_policy.guard.policy_document: a control policy, a guardrail that grants nothing by itself",
+        ],
+        "{doc}"
+    );
+}
