@@ -40,6 +40,9 @@ fn main() -> io::Result<()> {
     if let Some(at) = args.iter().position(|a| a == "--baseline") {
         return baseline(&args[at + 1..]);
     }
+    if let Some(at) = args.iter().position(|a| a == "--baseline-one-thread") {
+        return baseline_one_thread(&args[at + 1..]);
+    }
     if let Some(at) = args.iter().position(|a| a == "--baseline-hcl") {
         return baseline_hcl(&args[at + 1..]);
     }
@@ -52,6 +55,10 @@ fn main() -> io::Result<()> {
         return tables(&root);
     }
     let corpus = Corpus::ensure(&root)?;
+    if args.iter().any(|a| a == "--floor") {
+        // `cargo bench --bench throughput -- --floor`: issue 21's bound alone.
+        return floor(&root, &corpus);
+    }
     if args.iter().any(|a| a == "--terraform") {
         // `cargo bench --bench throughput -- --terraform`: the Terraform tree alone.
         return terraform_only(&root);
@@ -294,8 +301,74 @@ fn main() -> io::Result<()> {
         };
         println!("{name:<58} {measured:>8.2} {target_text:>8}  {verdict}");
     }
+    floor(&root, &corpus)?;
     tables(&root)?;
     hostile(&root.join("hostile"))
+}
+
+/// Issue 21: the lint of the 20,000-file tree against the parse-only floor
+/// run on one thread (walk, read, serde_json parse, no checks), paired
+/// (alternating runs), with the lint's peak memory.
+fn floor(root: &Path, corpus: &Corpus) -> io::Result<()> {
+    let tree = root.join("small");
+    let mut lint = Command::new(BIN);
+    lint.args(["--format", "json"]).arg(&tree);
+    let mut floor = Command::new(std::env::current_exe()?);
+    floor.arg("--baseline-one-thread").arg(&tree);
+    let [lint, floor] = measure_pair(&mut lint, &mut floor, RUNS)?;
+    let files = corpus.small_files;
+    println!(
+        "\nissue 21: {files} files, lint against the one-thread parse-only floor (best of {RUNS}, paired)"
+    );
+    println!(
+        "policy-check --format json: {:.1} ms wall, {:.1} ms CPU, {:.1} MiB peak",
+        ms(lint.wall),
+        ms(lint.cpu),
+        lint.max_rss_kib as f64 / 1024.0
+    );
+    println!(
+        "one-thread floor:           {:.1} ms wall, {:.1} ms CPU, {:.1} MiB peak",
+        ms(floor.wall),
+        ms(floor.cpu),
+        floor.max_rss_kib as f64 / 1024.0
+    );
+    let wall = ratio(&lint, &floor);
+    let peak = lint.max_rss_kib as f64 / 1024.0;
+    let verdict = |holds: bool| if holds { "holds" } else { "MISSED" };
+    println!(
+        "lint wall / floor wall: {wall:.2} (target <= 1.3: {})",
+        verdict(wall <= 1.3)
+    );
+    println!(
+        "lint peak memory: {peak:.1} MiB (target <= 20: {})",
+        verdict(peak <= 20.0)
+    );
+    Ok(())
+}
+
+/// [`baseline`] on one thread: the floor issue 21 measures the lint against.
+fn baseline_one_thread(paths: &[String]) -> io::Result<()> {
+    let mut parsed = 0usize;
+    let mut count = 0usize;
+    for path in paths {
+        let entries = WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !(e.file_type().is_dir() && e.file_name().to_string_lossy().starts_with('.'))
+            });
+        for entry in entries.filter_map(Result::ok) {
+            let json = entry.path().extension().is_some_and(|x| x == "json");
+            if json && entry.file_type().is_file() {
+                count += 1;
+                let bytes = fs::read(entry.path()).unwrap_or_default();
+                parsed += usize::from(serde_json::from_slice::<serde_json::Value>(&bytes).is_ok());
+            }
+        }
+    }
+    println!("{parsed} of {count} files parsed");
+    Ok(())
 }
 
 /// Issues 16 and 24: what the embedded operation tables cost. The binary's

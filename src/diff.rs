@@ -35,16 +35,14 @@ use crate::catalog::{catalog, ResourceType};
 use crate::conditions::evaluate;
 use crate::conditions::values::{parse_date_time, parse_ip_range, Instant};
 use crate::conditions::{vocabulary, Family, Quantifier};
+use crate::core::date::civil_from_days;
 use crate::core::Span;
-use crate::host::Embedded;
 use crate::model::{Effect, Element, Policy, Statement};
-use crate::parse::Node;
 use crate::simulate::eval::{decide, element_applies, evaluate_policy, Decision, Request, StatementResult};
-use crate::simulate::{to_host, FileStatus, PolicyFile, Reparsed};
+use crate::simulate::{to_host, FileStatus, PolicyFile};
 use crate::wildcard::{self, fold_str, Case};
 use lang::Item;
 use sat::{Lit, Solver};
-use std::borrow::Cow;
 
 /// Product states one automaton search may visit: a bound on memory for
 /// hostile input (about a hundred bytes a state), far above what policies
@@ -110,12 +108,10 @@ pub struct Unusable {
     pub files: Vec<PolicyFile>,
 }
 
-/// One side's documents, parsed once.
+/// One side's documents, as the engine read them.
 struct Side<'a> {
     files: &'a [PolicyFile],
     policies: Vec<(usize, Policy<'a>)>,
-    /// Per file, how a host document's spans lead back to host bytes.
-    embedded: Vec<Option<&'a Embedded>>,
 }
 
 impl<'a> Side<'a> {
@@ -130,7 +126,9 @@ impl<'a> Side<'a> {
         for (file, policy) in &self.policies {
             let found = evaluate_policy(*file, policy, request).map_err(|e| e.message)?;
             results.extend(found.into_iter().map(|mut r| {
-                to_host(&mut r, self.embedded[*file]);
+                if let Some(tree) = &self.files[*file].tree {
+                    to_host(&mut r, tree);
+                }
                 r
             }));
         }
@@ -157,38 +155,18 @@ pub fn compare_with_progress(
             });
         }
     }
-    let old_parsed: Vec<_> = old.iter().map(Reparsed::new).collect();
-    let new_parsed: Vec<_> = new.iter().map(Reparsed::new).collect();
-    let old_roots: Vec<_> = old_parsed.iter().map(Reparsed::root).collect();
-    let new_roots: Vec<_> = new_parsed.iter().map(Reparsed::root).collect();
-    let old_side = make_side(old, &old_roots);
-    let new_side = make_side(new, &new_roots);
-    Ok(run(&old_side, &new_side, progress))
+    // The trees the engine kept when it read the files: nothing is parsed here.
+    Ok(run(&make_side(old), &make_side(new), progress))
 }
 
-/// A document's tree and the way from its spans back to host bytes.
-type Root<'a> = Option<(Cow<'a, Node<'a>>, Option<&'a Embedded>)>;
-
-fn make_side<'a>(files: &'a [PolicyFile], roots: &'a [Root<'a>]) -> Side<'a> {
+fn make_side(files: &[PolicyFile]) -> Side<'_> {
     let policies = files
         .iter()
-        .zip(roots)
         .enumerate()
-        .filter(|(_, (file, _))| file.status == FileStatus::Evaluated)
-        .filter_map(|(i, (_, root))| {
-            let (root, _) = root.as_ref()?;
-            Policy::from_root(root).map(|p| (i, p))
-        })
+        .filter(|(_, file)| file.status == FileStatus::Evaluated)
+        .filter_map(|(i, file)| Policy::from_root(&file.tree.as_ref()?.root).map(|p| (i, p)))
         .collect();
-    let embedded = roots
-        .iter()
-        .map(|root| root.as_ref().and_then(|(_, e)| *e))
-        .collect();
-    Side {
-        files,
-        policies,
-        embedded,
-    }
+    Side { files, policies }
 }
 
 /// The actions worth asking, one or more per class of actions no statement
@@ -733,18 +711,9 @@ fn date_candidates<'a>(values: impl Iterator<Item = &'a str>) -> Option<Vec<Stri
 fn format_instant(nanos: i128) -> Option<String> {
     let seconds = i64::try_from(nanos.div_euclid(1_000_000_000)).ok()?;
     let fraction = nanos.rem_euclid(1_000_000_000);
-    let days = seconds.div_euclid(86_400);
     let rest = seconds.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    // The one calendar (core/date.rs), as the evaluator's own parser uses.
+    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
     if !(0..=9999).contains(&year) {
         return None;
     }
@@ -1171,7 +1140,7 @@ fn confirm(
     }
     // The rest of the group share every statement's verdict with it by
     // construction (the same statements apply, the same resource rule);
-    // tests/diff_differential.rs replays each of them through `simulate`.
+    // tests/it/diff_differential.rs replays each of them through `simulate`.
     let confirmed = actions.to_vec();
     let allowed_by = new_results
         .iter()
@@ -1221,15 +1190,6 @@ fn locate(file: &PolicyFile, result: &StatementResult) -> Located {
     }
 }
 
-/// `--format` of `diff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiffFormat {
-    /// Each new access with its witness request, then the verdict
-    Human,
-    /// One JSON document (shape in docs/diff.md)
-    Json,
-}
-
 /// Arguments of `policy-check diff`.
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
@@ -1245,7 +1205,8 @@ pub struct DiffArgs {
     /// this git revision (OLD), such as a pull request's base branch
     #[arg(long, value_name = "GIT-REV")]
     pub base: Option<String>,
-    /// Output format
+    /// Output format: each new access with its witness request, then the verdict; or one
+    /// JSON document (shape in docs/diff.md)
     #[arg(long, value_enum, default_value = "human")]
-    pub format: DiffFormat,
+    pub format: crate::report::DocumentFormat,
 }

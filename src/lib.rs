@@ -1,7 +1,7 @@
 //! policy-check: a linter and offline authorization evaluator for Alibaba
 //! Cloud RAM policy documents.
 //!
-//! Layers, bottom up (no module depends on one above it; `tests/modules.rs`
+//! Layers, bottom up (no module depends on one above it; `tests/it/modules.rs`
 //! checks there is no cycle): [`core`] (spans, the rule table and
 //! severities, findings, fix data, dates; imports nothing else of the crate)
 //! -> [`parse`] (bytes -> JSON tree with spans), [`model`] (typed policy

@@ -3,7 +3,7 @@
 
 pub mod json;
 
-pub use json::{parse, Member, Node, ParseError, Parsed, Partial, Value};
+pub use json::{count_parse, parse, parses_on_this_thread, Member, Node, ParseError, Parsed, Partial, Value};
 
 use crate::core::{Diagnostic, Edit, Fix, Rule, Span};
 
@@ -22,9 +22,16 @@ pub fn parse_diagnostics(errors: &[ParseError]) -> impl Iterator<Item = Diagnost
     })
 }
 
-/// The finding for text that does not parse (JSON, and for now the HCL and
-/// YAML of host files too), or is not UTF-8: the one place `invalid-json`
-/// findings are made.
+/// The finding for JSON text that does not parse, or is not UTF-8: the one
+/// place `invalid-json` findings are made.
 pub fn syntax_error(span: Span, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(Rule::InvalidJson, span, message)
+}
+
+/// The finding for a host file in another syntax (Terraform's HCL, YAML)
+/// that does not parse, or is not UTF-8: the one place `invalid-syntax`
+/// findings are made. The policies inside such a host are JSON or trees;
+/// their own syntax errors stay `invalid-json`.
+pub fn host_syntax_error(span: Span, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(Rule::InvalidSyntax, span, message)
 }

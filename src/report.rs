@@ -16,6 +16,9 @@ mod short;
 
 use std::io::{self, Write};
 
+pub use emitter::DocumentFormat;
+pub(crate) use emitter::{print, Lines, Printed};
+
 use crate::config::ConfigSummary;
 use crate::core::Applicability;
 use crate::core::Rule;

@@ -13,14 +13,15 @@ pub mod output;
 pub mod testfile;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use crate::core::Diagnostic;
 use crate::core::Rule;
 use crate::discover::{read_regular_file, DEFAULT_MAX_FILE_SIZE};
+use crate::engine::read::Tree;
 use crate::model::Policy;
-use crate::parse;
 use api::{ApiSpec, RequestCheck, Response};
 use eval::{decide, evaluate_policy, Decision, EvaluationError, Request, StatementResult};
 
@@ -29,9 +30,10 @@ use eval::{decide, evaluate_policy, Decision, EvaluationError, Request, Statemen
 /// missing or misspelled element, a duplicated key, a value of the wrong type
 /// that the model would drop). Other errors, such as an unknown action, leave
 /// the meaning clear: that statement just never applies.
-pub const BLOCKING: [Rule; 10] = [
+pub const BLOCKING: [Rule; 11] = [
     Rule::IoError,
     Rule::InvalidJson,
+    Rule::InvalidSyntax,
     Rule::InvalidDocument,
     Rule::InvalidStatement,
     Rule::InvalidEffect,
@@ -48,9 +50,23 @@ pub struct PolicyFile {
     pub name: String,
     pub text: String,
     pub status: FileStatus,
-    /// Which document of its host file this is; `None` when the file is
-    /// one plain policy.
-    pub document: Option<usize>,
+    /// The document's tree as the engine read it, for an evaluated one:
+    /// every request is evaluated on it, nothing is parsed again.
+    pub tree: Option<Arc<Tree>>,
+}
+
+impl PolicyFile {
+    /// The policies in `text`, read through the engine as a file named
+    /// `name` would be (for callers that hold a policy in memory).
+    pub fn read(name: &str, text: &str) -> Vec<PolicyFile> {
+        let mut loaded = load::Loaded::default();
+        loaded.add_unevaluated(
+            name.to_string(),
+            text.as_bytes().to_vec(),
+            crate::core::Origin::Named,
+        );
+        loaded.files
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,53 +132,12 @@ pub fn load_policies(paths: &[PathBuf]) -> load::Loaded {
     load::load(paths, None, DEFAULT_MAX_FILE_SIZE, None)
 }
 
-/// A loaded file's policy parsed again, to be evaluated for many requests:
-/// a plain document, or one document of its host.
-pub enum Reparsed<'t> {
-    Plain(parse::Parsed<'t>),
-    Host(crate::host::Extraction<'t>, usize, &'t str),
-}
-
-impl<'t> Reparsed<'t> {
-    pub fn new(file: &'t PolicyFile) -> Reparsed<'t> {
-        let kind = file
-            .document
-            .and_then(|index| crate::host::kind_for(&file.name, &file.text).map(|k| (k, index)));
-        match kind {
-            Some((kind, index)) => Reparsed::Host((kind.extract)(&file.text), index, &file.text),
-            None => Reparsed::Plain(parse::parse(&file.text)),
-        }
-    }
-
-    /// The document's tree, and the way from its spans back to host bytes
-    /// (`None` when they already are host bytes).
-    pub fn root(
-        &self,
-    ) -> Option<(
-        std::borrow::Cow<'_, parse::Node<'_>>,
-        Option<&crate::host::Embedded>,
-    )> {
-        match self {
-            Reparsed::Plain(parsed) => parsed
-                .root
-                .as_ref()
-                .map(|r| (std::borrow::Cow::Borrowed(r), None)),
-            Reparsed::Host(extraction, index, host) => {
-                let lowered = crate::host::lower(extraction.documents.get(*index)?, host)?;
-                Some((lowered.root?, lowered.embedded))
-            }
-        }
-    }
-}
-
-/// Moves the spans of `result` from a lowered document into its host.
-pub fn to_host(result: &mut StatementResult, embedded: Option<&crate::host::Embedded>) {
-    if let Some(embedded) = embedded {
-        result.span = embedded.map.span(result.span);
-        result.reason_span = embedded.map.span(result.reason_span);
-        for (span, _) in &mut result.evidence {
-            *span = embedded.map.span(*span);
-        }
+/// Moves the spans of `result` from a kept document into its host.
+pub fn to_host(result: &mut StatementResult, tree: &Tree) {
+    result.span = tree.host_span(result.span);
+    result.reason_span = tree.host_span(result.reason_span);
+    for (span, _) in &mut result.evidence {
+        *span = tree.host_span(*span);
     }
 }
 
@@ -183,16 +158,15 @@ pub fn simulate(
         if file.status != FileStatus::Evaluated {
             continue;
         }
-        let reparsed = Reparsed::new(file);
-        let Some((root, embedded)) = reparsed.root() else {
+        let Some(tree) = &file.tree else {
             continue;
         };
-        let Some(policy) = Policy::from_root(&root) else {
+        let Some(policy) = Policy::from_root(&tree.root) else {
             continue;
         };
         match evaluate_policy(index, &policy, &evaluated) {
             Ok(found) => results.extend(found.into_iter().map(|mut r| {
-                to_host(&mut r, embedded);
+                to_host(&mut r, tree);
                 r
             })),
             Err(error) => return Err(Failure::Evaluation { files, error }),

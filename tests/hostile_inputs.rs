@@ -2,6 +2,7 @@
 //! 5 and 8): each run must finish within the hang guard of `common::run`,
 //! where the code before took minutes or never returned.
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use common::{run, scratch, stderr};

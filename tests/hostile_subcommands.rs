@@ -6,6 +6,7 @@
 
 #![cfg(unix)]
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use std::fs;

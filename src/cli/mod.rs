@@ -1,15 +1,17 @@
 //! The command line: parses arguments, runs the pipeline over the inputs in
 //! parallel, prints from one thread in input order, and picks the exit code.
 //! Each subcommand other than linting has its glue in a file here
-//! ([`simulate`]; `diff`'s is still `crate::diff::output`).
+//! ([`simulate`], [`diff`]); every byte goes out through the emitter seam
+//! (`report::print` and the lint stream), and only this module names exit codes.
 
+mod diff;
 mod simulate;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use rayon::prelude::*;
@@ -215,7 +217,7 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Wr
             simulate::run_simulate(&args, terminal_style(ColorChoice::Auto, false), stdin, out, err)
         }
         Some(Command::Test(args)) => simulate::run_tests(&args, out),
-        Some(Command::Diff(args)) => crate::diff::output::run_diff(&args, out, err),
+        Some(Command::Diff(args)) => diff::run_diff(&args, out, err),
         // `main` runs the server before locking stdio; here (a caller of
         // `run` holding the locks) it could never read a message.
         Some(Command::Lsp) => writeln!(
@@ -275,6 +277,7 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         true => Some(read_limited(stdin, args.max_file_size, 0)?),
         false => None,
     };
+    let items = items(inputs, walk_errors, ignored, &stdin_name);
     let linter = Linter {
         args: &args,
         workspace: &workspace,
@@ -282,13 +285,13 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
         stdin_name: &stdin_name,
         stdin_path: &stdin_path,
         stdin_bytes: &stdin_bytes,
-        inputs: input_paths(&inputs, &walk_errors, &cwd),
+        items: &items,
+        inputs: OnceLock::new(),
         cwd: &cwd,
         today,
         baseline: baseline.as_ref(),
         modules: Default::default(),
     };
-    let items = items(inputs, walk_errors, ignored, &stdin_name);
     let mode = mode(&args);
     let renderer = report::Renderer::with_mode(args.format, mode, style).with_unsafe_fixes(args.unsafe_fixes);
     let target = match open_output(&args, out, err)? {
@@ -319,7 +322,8 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
             stdin_name: &stdin_name,
             stdin_path: &stdin_path,
             stdin_bytes: &None,
-            inputs: Default::default(),
+            items: &[],
+            inputs: OnceLock::new(),
             cwd: &cwd,
             today,
             baseline: baseline.as_ref(),
@@ -355,14 +359,14 @@ fn lint(args: LintArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn
 
 /// Where every input is, so that a `file()` target that is an input
 /// itself is not linted twice.
-fn input_paths(inputs: &[Input], walk_errors: &[crate::discover::WalkError], cwd: &Path) -> HashSet<PathBuf> {
-    inputs
+fn input_paths(items: &[(String, Item)], cwd: &Path) -> HashSet<PathBuf> {
+    items
         .iter()
-        .filter_map(|input| match input {
-            Input::File { path, .. } => Some(lexical(&cwd.join(path))),
-            Input::Stdin => None,
+        .filter_map(|(_, item)| match item {
+            Item::Input(Input::File { path, .. }) => Some(lexical(&cwd.join(path))),
+            Item::WalkError(e) => Some(lexical(&cwd.join(&e.name))),
+            Item::Input(Input::Stdin) | Item::Ignored(_) => None,
         })
-        .chain(walk_errors.iter().map(|e| lexical(&cwd.join(&e.name))))
         .collect()
 }
 
@@ -957,9 +961,13 @@ struct Linter<'a> {
     /// Standard input when `-` is among the paths; `Some(None)` when it was
     /// larger than `--max-file-size`.
     stdin_bytes: &'a Option<Option<Vec<u8>>>,
+    /// The run's inputs, walk errors and ignored files, by name.
+    items: &'a [(String, Item)],
     /// Every file input and unwalkable path, absolute and normalised: a file
     /// a `.tf` names with `file()` that is also one is reported by it alone.
-    inputs: HashSet<PathBuf>,
+    /// Built from `items` when the first `file()` reference is met: most
+    /// runs have none, and on a large tree the set is megabytes.
+    inputs: OnceLock<HashSet<PathBuf>>,
     cwd: &'a Path,
     /// Decides which suppressions have expired.
     today: Date,
@@ -1089,7 +1097,10 @@ impl Linter<'_> {
                 // one its name gives to a host kind (`x.tf.json`, `x.yaml`)
                 // is not what `file()` reads, so it is followed as well.
                 Resolved::File(target)
-                    if self.inputs.contains(&lexical(&self.cwd.join(&target)))
+                    if self
+                        .inputs
+                        .get_or_init(|| input_paths(self.items, self.cwd))
+                        .contains(&lexical(&self.cwd.join(&target)))
                         && !crate::host::read_by_kind(&target.to_string_lossy()) => {}
                 Resolved::File(target) => followed.push(files::links_inside(target, path, &root, self.cwd)),
                 _ => not_followed += 1,

@@ -7,20 +7,11 @@ use std::path::PathBuf;
 
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::discover::read_limited;
-use crate::report::escape;
+use crate::report::{escape, print, DocumentFormat, Lines, Style};
 use crate::simulate::eval::Request;
 use crate::simulate::{
     check_action, output, parse_context, parse_context_json, read_request, simulate_paths, testfile, Failure,
 };
-
-/// `--format` of `simulate`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SimulateFormat {
-    /// The decision, the deciding statements as snippets, every other statement's reason
-    Human,
-    /// One JSON document (schema in docs/simulate.md)
-    Json,
-}
 
 /// Arguments of `policy-check simulate`.
 #[derive(Debug, clap::Args)]
@@ -41,9 +32,10 @@ pub struct SimulateArgs {
     /// A JSON object of CreateImage parameters: also validate the request and simulate the API response
     #[arg(long, value_name = "FILE")]
     pub request: Option<PathBuf>,
-    /// Output format
+    /// Output format: the decision, the deciding statements as snippets and every other
+    /// statement's reason; or one JSON document (schema in docs/simulate.md)
     #[arg(long, value_enum, default_value = "human")]
-    pub format: SimulateFormat,
+    pub format: DocumentFormat,
     /// Largest file to read, standard input included (such as 512KiB, 10MiB or 1.5MB)
     #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = crate::discover::parse_size)]
     pub max_file_size: u64,
@@ -64,7 +56,7 @@ pub struct TestArgs {
 /// Runs `simulate`; returns the exit code (0 allowed and valid, 1 not, 2 error).
 pub(super) fn run_simulate(
     args: &SimulateArgs,
-    style: crate::report::Style,
+    style: Style,
     stdin: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -102,8 +94,7 @@ pub(super) fn run_simulate(
         None => None,
     };
     if let Some(message) = usage {
-        writeln!(err, "policy-check: {}", escape::text(&message))?;
-        return Ok(EXIT_ERROR);
+        return usage_error(&message, style, err);
     }
     let mut stdin_bytes = None;
     if args.policies.iter().any(|p| p.as_os_str() == "-") {
@@ -118,35 +109,44 @@ pub(super) fn run_simulate(
         parameters.as_ref(),
     ) {
         Ok(sim) => {
-            match args.format {
-                SimulateFormat::Human => output::write_human(&sim, style, out)?,
-                SimulateFormat::Json => output::write_json(&sim, out)?,
-            }
+            print(&sim, args.format, style, out)?;
             Ok(if sim.succeeded() {
                 EXIT_CLEAN
             } else {
                 EXIT_FINDINGS
             })
         }
-        Err(Failure::Usage(message)) => {
-            writeln!(err, "policy-check: {}", escape::text(&message))?;
-            Ok(EXIT_ERROR)
-        }
+        Err(Failure::Usage(message)) => usage_error(&message, style, err),
         Err(Failure::Unusable(files)) => {
-            output::write_unusable(&files, style, err)?;
+            print(&output::Unusable(&files), DocumentFormat::Human, style, err)?;
             Ok(EXIT_ERROR)
         }
         Err(Failure::Evaluation { files, error }) => {
-            output::write_evaluation_error(&files[error.file], error.span, &error.message, style, err)?;
+            let unevaluable = output::Unevaluable {
+                file: &files[error.file],
+                span: error.span,
+                message: &error.message,
+            };
+            print(&unevaluable, DocumentFormat::Human, style, err)?;
             Ok(EXIT_ERROR)
         }
     }
 }
 
+/// `policy-check: MESSAGE` on standard error, and the exit code of a usage error.
+pub(super) fn usage_error(message: &str, style: Style, err: &mut dyn Write) -> io::Result<u8> {
+    let line = format!("policy-check: {}\n", escape::text(message));
+    print(&Lines(&line), DocumentFormat::Human, style, err)?;
+    Ok(EXIT_ERROR)
+}
+
 /// Runs `test`; returns 0 when every case passes, 1 on a failure, 2 when a
 /// test file or a policy could not be used.
 pub(super) fn run_tests(args: &TestArgs, out: &mut dyn Write) -> io::Result<u8> {
-    let tally = testfile::run(&args.files, out)?;
+    let mut text = Vec::new();
+    let tally = testfile::run(&args.files, &mut text)?;
+    let text = String::from_utf8_lossy(&text);
+    print(&Lines(&text), DocumentFormat::Human, Style::default(), out)?;
     Ok(if tally.errors > 0 {
         EXIT_ERROR
     } else if tally.failed > 0 {

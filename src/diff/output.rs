@@ -1,70 +1,61 @@
 //! The reports of `policy-check diff`: human text and JSON (shape in
-//! docs/diff.md), and the command's exit code.
+//! docs/diff.md), printed through the emitter seam ([`crate::report::print`]),
+//! and the reading of OLD and NEW its arguments name.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
 use serde_json::{json, Map, Value};
 
-use super::{compare_with_progress, git, Comparison, DiffArgs, DiffFormat, NewAccess};
+use super::{git, Comparison, DiffArgs, NewAccess};
 use crate::discover::display_name;
-use crate::report::escape;
+use crate::report::{escape, Printed, Style};
 use crate::simulate::eval::Request;
 use crate::simulate::load::Loaded;
 use crate::simulate::{load_policies, FileStatus, PolicyFile};
 
-/// Runs `diff`; returns the exit code (0 no new access, 1 new access or
-/// unknown, 2 usage error or an unusable document).
-pub fn run_diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    use crate::core::exit::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
-    let (old, new) = match load_sides(args) {
-        Ok(sides) => sides,
-        Err(message) => {
-            writeln!(err, "policy-check diff: {}", escape::text(&message))?;
-            return Ok(EXIT_ERROR);
-        }
-    };
-    let progress = super::Progress::on_terminal();
-    let comparison = match compare_with_progress(&old, &new, progress.as_ref()) {
-        Ok(c) => c,
-        Err(unusable) => {
-            for file in &unusable.files {
-                if let FileStatus::Unusable(diagnostics) = &file.status {
-                    for d in diagnostics {
-                        writeln!(
-                            err,
-                            "policy-check diff: {} ({}): {}: {}",
-                            escape::text(&file.name),
-                            unusable.side,
-                            d.rule.id(),
-                            escape::text(&d.message)
-                        )?;
-                    }
+/// A finished comparison as each format prints it
+/// ([`crate::report::print`]).
+pub struct Report<'a> {
+    pub comparison: &'a Comparison,
+    pub old: &'a [PolicyFile],
+    pub new: &'a [PolicyFile],
+}
+
+impl Printed for Report<'_> {
+    fn human(&self, _style: Style, out: &mut dyn Write) -> io::Result<()> {
+        human(self.comparison, self.old, self.new, out)
+    }
+
+    fn json(&self) -> Option<io::Result<String>> {
+        Some(serde_json::to_string_pretty(&to_json(self.comparison)).map_err(io::Error::other))
+    }
+}
+
+/// The findings that make one side's documents impossible to compare.
+impl Printed for super::Unusable {
+    fn human(&self, _style: Style, out: &mut dyn Write) -> io::Result<()> {
+        for file in &self.files {
+            if let FileStatus::Unusable(diagnostics) = &file.status {
+                for d in diagnostics {
+                    writeln!(
+                        out,
+                        "policy-check diff: {} ({}): {}: {}",
+                        escape::text(&file.name),
+                        self.side,
+                        d.rule.id(),
+                        escape::text(&d.message)
+                    )?;
                 }
             }
-            writeln!(err, "policy-check diff: {} cannot be evaluated", unusable.side)?;
-            return Ok(EXIT_ERROR);
         }
-    };
-    match args.format {
-        DiffFormat::Human => human(&comparison, &old, &new, out)?,
-        DiffFormat::Json => {
-            let text = serde_json::to_string_pretty(&to_json(&comparison)).unwrap_or_default();
-            writeln!(out, "{}", escape::json(text))?;
-        }
+        writeln!(out, "policy-check diff: {} cannot be evaluated", self.side)
     }
-    Ok(
-        if !comparison.new_access.is_empty() || !comparison.unknown.is_empty() {
-            EXIT_FINDINGS
-        } else {
-            EXIT_CLEAN
-        },
-    )
 }
 
 /// OLD's and NEW's policies, as the arguments name them; a usage error
 /// otherwise.
-fn load_sides(args: &DiffArgs) -> Result<(Vec<PolicyFile>, Vec<PolicyFile>), String> {
+pub fn load_sides(args: &DiffArgs) -> Result<(Vec<PolicyFile>, Vec<PolicyFile>), String> {
     if let Some(rev) = &args.base {
         return load_base(rev, &args.paths);
     }
@@ -297,7 +288,7 @@ fn human(
         evaluated(old),
         evaluated(new)
     ));
-    out.write_all(escape::lines(&text).as_bytes())
+    out.write_all(text.as_bytes())
 }
 
 fn to_json(comparison: &Comparison) -> Value {

@@ -86,8 +86,9 @@ pub fn fix_until_stable(text: String, unsafe_fixes: bool, lint: impl Fn(&str) ->
 /// one has damaged the file, however well it still parses (a YAML block
 /// scalar that swallowed the next key; `effect` and `EFFECT` both renamed to
 /// `Effect`).
-const STRUCTURAL: [Rule; 6] = [
+const STRUCTURAL: [Rule; 7] = [
     Rule::InvalidJson,
+    Rule::InvalidSyntax,
     Rule::InvalidDocument,
     Rule::InvalidStatement,
     Rule::DuplicateKey,
@@ -108,12 +109,13 @@ fn no_worse(before: (&str, &FileReport), after: (&str, &FileReport)) -> bool {
     let comment_marks = |t: &str| t.matches('#').count() + t.matches("//").count() + t.matches("/*").count();
     // A text that did not parse hid its structure: once a fix makes it
     // parse, what it then shows (a lower-case `action`) is not damage.
-    let parsed_before = structural(before.1, Rule::InvalidJson) == 0;
+    let syntax = [Rule::InvalidJson, Rule::InvalidSyntax];
+    let parsed_before = syntax.iter().all(|&rule| structural(before.1, rule) == 0);
     let kept = |rule: Rule| structural(after.1, rule) <= structural(before.1, rule);
     let structure_kept = if parsed_before {
         STRUCTURAL.iter().all(|&rule| kept(rule))
     } else {
-        kept(Rule::InvalidJson)
+        syntax.iter().all(|&rule| kept(rule))
     };
     structure_kept
         && documents(after.1) >= documents(before.1)

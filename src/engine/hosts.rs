@@ -1,48 +1,24 @@
-//! The engine's path through a host file: a host kind (or a `--jsonpath`
+//! The engine's path through a host file, once a row of the registry
+//! ([`super::kinds`]) has claimed it: a host kind (or a `--jsonpath`
 //! selection) finds the documents, each is lowered and checked, and every
 //! finding, label and fix is mapped back to host bytes.
 
-use super::pipeline::{check_document, decode, finalize, lint_file, no_policy_found, not_a_policy};
+use super::pipeline::{check_document, decode, decode_host, finalize, no_policy_found, not_a_policy};
 use crate::checks::LintOptions;
 use crate::core::{Diagnostic, Edit, FileReport, Fix, Origin, RuleSettings, Span};
 use crate::embedded::{selected_documents, Query, Selected};
 use crate::host::terraform::{self, Module};
-use crate::host::{
-    count_unknown_in, is_yaml_or_tf, kind_for, lower, Document, Embedded, FileReference, Lowered,
-};
+use crate::host::{count_unknown_in, lower, Document, Embedded, FileReference, Kind, Lowered};
 use crate::model::normalized_path;
 use crate::parse::{self, parse_diagnostics, Node};
 
-/// Lints one input: a host kind when one claims it, else a plain policy.
-/// A walked file that holds no policy is skipped; a named one gets
-/// `no-policy-found`. Documents the input names by path are not followed
-/// (see [`lint_input_following`]).
-pub fn lint_input(
-    name: String,
-    bytes: Vec<u8>,
-    origin: Origin,
-    options: &LintOptions,
-    settings: &RuleSettings,
-) -> FileReport {
-    lint_input_following(name, bytes, origin, options, settings).0
-}
-
-/// [`lint_input`], and the documents the input names by path
-/// (`file("x.json")`) for the caller to lint under their own names. An
-/// input whose only policies are such references is linted, not skipped.
-pub fn lint_input_following(
-    name: String,
-    bytes: Vec<u8>,
-    origin: Origin,
-    options: &LintOptions,
-    settings: &RuleSettings,
-) -> (FileReport, Vec<FileReference>) {
-    lint_input_in(name, bytes, origin, options, settings, None)
-}
-
-/// [`lint_input_following`] for a Terraform file read as one file of
-/// `module` (its folder's other `.tf` files), when the caller knows it.
-pub fn lint_input_in(
+/// The documents of a file `kind` reads (a Terraform file as one file of
+/// `module`, its folder's other `.tf` files, when the caller read it), linted, and the documents the
+/// input names by path (`file("x.json")`) for the caller to lint under
+/// their own names. An input whose only policies are such references is
+/// linted, not skipped.
+pub(super) fn lint_host(
+    kind: &Kind,
     name: String,
     bytes: Vec<u8>,
     origin: Origin,
@@ -50,18 +26,7 @@ pub fn lint_input_in(
     settings: &RuleSettings,
     module: Option<&Module>,
 ) -> (FileReport, Vec<FileReference>) {
-    // Borrowed unless the file is not UTF-8, which `decode` reports.
-    let kind = kind_for(&name, &String::from_utf8_lossy(&bytes));
-    let Some(kind) = kind else {
-        if is_yaml_or_tf(&name) {
-            // Neither a ROS template nor Terraform: another tool's YAML.
-            let sought = "a ROS template (`ROSTemplateFormatVersion`) or Terraform";
-            let report = no_policy(name, bytes, origin, "not a ROS template", sought, settings);
-            return (report, Vec::new());
-        }
-        return (lint_file(name, bytes, origin, options, settings), Vec::new());
-    };
-    let (text, mut diagnostics) = decode(bytes);
+    let (text, mut diagnostics) = decode_host(&name, bytes);
     let extraction = match module {
         Some(module) if kind.name == terraform::KIND.name => terraform::extract_in(&text, module),
         _ => (kind.extract)(&text),
@@ -108,7 +73,7 @@ pub fn lint_input_in(
 }
 
 /// A host file with no policy: skipped when walked, `no-policy-found` when named.
-fn no_policy(
+pub(super) fn no_policy(
     name: String,
     bytes: Vec<u8>,
     origin: Origin,

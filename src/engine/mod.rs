@@ -8,8 +8,14 @@
 
 pub mod fix_loop;
 pub mod hosts;
+pub mod kinds;
 pub mod pipeline;
 pub mod read;
+
+/// How many JSON texts were parsed on the calling thread: every plain
+/// policy, JSON host and document written as text goes through the one
+/// parser, so a test can prove that a command parses each file once.
+pub use crate::parse::parses_on_this_thread;
 
 use std::cell::RefCell;
 
@@ -91,25 +97,31 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
     let lint = |bytes: Vec<u8>| {
         let comments = Comments::scan(&name, &bytes);
         let (options, rules) = (&settings.options, &settings.rules);
-        let (mut report, found) = match settings.jsonpath {
-            Some((query, selected)) => (
-                hosts::lint_selected(name.clone(), bytes, query, selected, options, rules),
-                Vec::new(),
-            ),
-            None if settings.plain => (
-                pipeline::lint_file(name.clone(), bytes, origin, options, rules),
-                Vec::new(),
-            ),
-            None => hosts::lint_input_in(name.clone(), bytes, origin, options, rules, settings.module),
-        };
+        let (mut report, found) = kinds::lint(kinds::Claimed {
+            name: name.clone(),
+            bytes,
+            origin,
+            jsonpath: settings.jsonpath,
+            plain: settings.plain,
+            module: settings.module,
+            options,
+            rules,
+        });
         *references.borrow_mut() = found;
         // Suppressed findings are not fixed either (as ruff's `noqa`): the
         // fix loop lints through here too.
         suppress::apply(&mut report, &settings.suppressions, comments, rules);
         report
     };
-    let (mut report, mut fixed) = match (settings.fix, String::from_utf8(bytes)) {
-        (Some(unsafe_fixes), Ok(text)) => {
+    // Only a text to fix is decoded here; linting decodes once, where it parses.
+    let to_fix = match settings.fix {
+        Some(unsafe_fixes) => String::from_utf8(bytes)
+            .map(|text| (unsafe_fixes, text))
+            .map_err(std::string::FromUtf8Error::into_bytes),
+        None => Err(bytes),
+    };
+    let (mut report, mut fixed) = match to_fix {
+        Ok((unsafe_fixes, text)) => {
             let result =
                 fix_loop::fix_until_stable(text.clone(), unsafe_fixes, |t| lint(t.as_bytes().to_vec()));
             let fixed = if result.text == text {
@@ -123,8 +135,7 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
             };
             (result.report, fixed)
         }
-        (_, Ok(text)) => (lint(text.into_bytes()), None),
-        (_, Err(e)) => (lint(e.into_bytes()), None),
+        Err(bytes) => (lint(bytes), None),
     };
     let mut references = references.into_inner();
     if let (Some(write), Some(done)) = (settings.write, &fixed) {

@@ -5,6 +5,7 @@
 use crate::checks::{self, Context, LintOptions};
 use crate::core::Rule;
 use crate::core::Span;
+use crate::core::Syntax;
 use crate::core::{Diagnostic, Severity};
 use crate::core::{FileReport, Origin, RuleSettings};
 use crate::model::{normalized_path, Policy, PolicyKind};
@@ -114,6 +115,20 @@ pub fn decode(bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
             (text, vec![diagnostic])
         }
     }
+}
+
+/// [`decode`] for a file a host kind reads: one in a syntax of its own
+/// (Terraform's HCL, YAML) that is not UTF-8 gets `invalid-syntax`, as any
+/// other syntax error in it would; a JSON host keeps `invalid-json`.
+pub fn decode_host(name: &str, bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
+    let (text, mut found) = decode(bytes);
+    if matches!(Syntax::of(name), Some(Syntax::Hcl | Syntax::Yaml)) {
+        for d in &mut found {
+            d.rule = Rule::InvalidSyntax;
+            d.help = Some("Terraform and YAML files must be UTF-8; re-save the file as UTF-8".into());
+        }
+    }
+    (text, found)
 }
 
 /// Runs the checks on one parsed document whose spans index into `text`.

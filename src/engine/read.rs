@@ -5,11 +5,11 @@
 //! parses the documents without checking them, for the editor's cursor.
 
 use super::hosts::lint_lowered;
-use super::pipeline::{check_document, decode, finalize, not_a_policy};
+use super::pipeline::{check_document, decode_host, finalize, not_a_policy};
 use super::Input;
 use crate::checks::LintOptions;
 use crate::core::{Diagnostic, Origin, RuleSettings, Span};
-use crate::host::{self, FileReference, Lowered, Source};
+use crate::host::{self, Embedded, FileReference, Lowered, Source};
 use crate::parse::{self, parse_diagnostics, Node};
 
 /// Values a host computes, so no policy can be read there.
@@ -36,6 +36,34 @@ pub struct Checked<'a, 't> {
     pub lowered: Option<(usize, &'a Lowered<'t>)>,
 }
 
+/// A document's tree as the engine read it, owned so that it outlives the
+/// reading: `simulate`, `test` and `diff` evaluate it as often as they like
+/// without reading or parsing the file again.
+#[derive(Debug)]
+pub struct Tree {
+    pub root: Node<'static>,
+    /// The host string the document was decoded from, when it was written
+    /// as text: its map leads from the tree's spans back to host bytes.
+    embedded: Option<Embedded>,
+}
+
+impl Tree {
+    /// Keeps `root`, a tree of the plain document or of `lowered`.
+    pub fn keep(root: &Node<'_>, lowered: Option<&Lowered<'_>>) -> Tree {
+        Tree {
+            root: root.clone().into_owned(),
+            embedded: lowered.and_then(|lowered| lowered.embedded.cloned()),
+        }
+    }
+
+    /// A span of the tree in host bytes.
+    pub fn host_span(&self, span: Span) -> Span {
+        self.embedded
+            .as_ref()
+            .map_or(span, |embedded| embedded.map.span(span))
+    }
+}
+
 /// What a reader does with what the engine finds in one input.
 pub trait Documents {
     /// A named input that holds no policy, and why.
@@ -52,7 +80,7 @@ pub trait Documents {
 /// `file()`. A walked input that holds no policy is passed over silently.
 pub fn read(input: Input, out: &mut dyn Documents) -> Vec<FileReference> {
     let Input { name, bytes, origin } = input;
-    let (text, utf8) = decode(bytes);
+    let (text, utf8) = decode_host(&name, bytes);
     let Some(kind) = host::kind_for(&name, &text) else {
         if host::is_yaml_or_tf(&name) {
             if origin == Origin::Named {

@@ -1,20 +1,18 @@
 //! `--diff`: a unified diff (as `diff -u` and ruff print it) between a file
-//! and its fixed text, by lines, with three lines of context.
+//! and its fixed text, by lines, with three lines of context, made by the
+//! `similar` crate (docs/design/dependencies.md).
+
+use std::time::Duration;
+
+use similar::{Algorithm, TextDiff};
 
 /// Lines of context around each change.
 const CONTEXT: usize = 3;
 
-/// Above this many lines (each side, after the common head and tail are
-/// cut) the changed middle is shown as one replaced block instead of being
-/// aligned line by line, which costs their product in time and memory.
-const MAX_ALIGNED: usize = 4000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Same(usize, usize),
-    Delete(usize),
-    Insert(usize),
-}
+/// How long the alignment may take before the rest of a change is shown as
+/// one replaced block: Myers' algorithm costs the product of the changed
+/// lines in the worst case, and `--diff` of a hostile file must stay quick.
+const DEADLINE: Duration = Duration::from_secs(2);
 
 /// The unified diff from `old` to `new`, labelled `a/<name>` and
 /// `b/<name>`; empty when they are equal.
@@ -22,134 +20,15 @@ pub(crate) fn unified_diff(name: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
-    let a: Vec<&str> = old.split_inclusive('\n').collect();
-    let b: Vec<&str> = new.split_inclusive('\n').collect();
-    let ops = align(&a, &b);
-    let mut out = format!("--- a/{name}\n+++ b/{name}\n");
-    // Indices of ops that change something, grouped into hunks whose
-    // contexts touch.
-    let changed: Vec<usize> = ops
-        .iter()
-        .enumerate()
-        .filter(|(_, op)| !matches!(op, Op::Same(..)))
-        .map(|(i, _)| i)
-        .collect();
-    let mut groups: Vec<(usize, usize)> = Vec::new();
-    for &i in &changed {
-        match groups.last_mut() {
-            Some((_, end)) if i <= *end + 2 * CONTEXT + 1 => *end = i,
-            _ => groups.push((i, i)),
-        }
-    }
-    for (first, last) in groups {
-        let start = first.saturating_sub(CONTEXT);
-        let end = (last + CONTEXT + 1).min(ops.len());
-        let hunk = &ops[start..end];
-        // Where the hunk starts in each file: the line of its first op.
-        let (mut a_line, mut b_line) = position(&ops[..start]);
-        let a_count = hunk.iter().filter(|op| !matches!(op, Op::Insert(_))).count();
-        let b_count = hunk.iter().filter(|op| !matches!(op, Op::Delete(_))).count();
-        if a_count > 0 {
-            a_line += 1;
-        }
-        if b_count > 0 {
-            b_line += 1;
-        }
-        out.push_str(&format!("@@ -{a_line},{a_count} +{b_line},{b_count} @@\n"));
-        for op in hunk {
-            let (sign, line) = match *op {
-                Op::Same(i, _) => (' ', a[i]),
-                Op::Delete(i) => ('-', a[i]),
-                Op::Insert(j) => ('+', b[j]),
-            };
-            out.push(sign);
-            out.push_str(line);
-            if !line.ends_with('\n') {
-                out.push_str("\n\\ No newline at end of file\n");
-            }
-        }
-    }
-    out
-}
-
-/// Lines of each file before the ops `done`.
-fn position(done: &[Op]) -> (usize, usize) {
-    done.iter().fold((0, 0), |(a, b), op| match op {
-        Op::Same(..) => (a + 1, b + 1),
-        Op::Delete(_) => (a + 1, b),
-        Op::Insert(_) => (a, b + 1),
-    })
-}
-
-/// An edit script from `a` to `b`: common head and tail kept, the middle
-/// aligned by longest common subsequence.
-fn align(a: &[&str], b: &[&str]) -> Vec<Op> {
-    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let tail = a[head..]
-        .iter()
-        .rev()
-        .zip(b[head..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (am, bm) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
-    let mut ops: Vec<Op> = (0..head).map(|i| Op::Same(i, i)).collect();
-    if am.len() > MAX_ALIGNED || bm.len() > MAX_ALIGNED {
-        ops.extend((0..am.len()).map(|i| Op::Delete(head + i)));
-        ops.extend((0..bm.len()).map(|j| Op::Insert(head + j)));
-    } else {
-        // lcs[i][j]: the longest common subsequence of am[i..] and bm[j..].
-        let width = bm.len() + 1;
-        let mut lcs = vec![0u32; (am.len() + 1) * width];
-        for i in (0..am.len()).rev() {
-            for j in (0..bm.len()).rev() {
-                lcs[i * width + j] = if am[i] == bm[j] {
-                    lcs[(i + 1) * width + j + 1] + 1
-                } else {
-                    lcs[(i + 1) * width + j].max(lcs[i * width + j + 1])
-                };
-            }
-        }
-        let (mut i, mut j) = (0, 0);
-        while i < am.len() || j < bm.len() {
-            if i < am.len() && j < bm.len() && am[i] == bm[j] {
-                ops.push(Op::Same(head + i, head + j));
-                i += 1;
-                j += 1;
-            } else if j < bm.len() && (i == am.len() || lcs[i * width + j + 1] >= lcs[(i + 1) * width + j]) {
-                ops.push(Op::Insert(head + j));
-                j += 1;
-            } else {
-                ops.push(Op::Delete(head + i));
-                i += 1;
-            }
-        }
-        // Deletions before insertions within a changed run, as diff prints.
-        normalize(&mut ops);
-    }
-    let (a_end, b_end) = (a.len() - tail, b.len() - tail);
-    ops.extend((0..tail).map(|k| Op::Same(a_end + k, b_end + k)));
-    ops
-}
-
-/// Within each run of changes, every deletion before every insertion.
-fn normalize(ops: &mut [Op]) {
-    let mut start = 0;
-    while start < ops.len() {
-        if matches!(ops[start], Op::Same(..)) {
-            start += 1;
-            continue;
-        }
-        let end = ops[start..]
-            .iter()
-            .position(|op| matches!(op, Op::Same(..)))
-            .map_or(ops.len(), |k| start + k);
-        ops[start..end].sort_by_key(|op| match op {
-            Op::Delete(i) => (0, *i),
-            Op::Insert(j) => (1, *j),
-            Op::Same(..) => (2, 0),
-        });
-        start = end;
-    }
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .timeout(DEADLINE)
+        .diff_lines(old, new);
+    diff.unified_diff()
+        .context_radius(CONTEXT)
+        .missing_newline_hint(true)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
 }
 
 #[cfg(test)]

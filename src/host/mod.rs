@@ -51,7 +51,7 @@ pub enum Source<'h> {
 }
 
 /// JSON text decoded from a host string, with the way back to host bytes.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Embedded {
     pub text: String,
     pub map: SourceMap,

@@ -5,7 +5,6 @@
 //! (`Ref`, `Fn::Sub`, `Fn::Join`, `Fn::GetAtt`, ..., and the YAML short
 //! tags) are computed at deployment, so they are unknown values.
 
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::{json_string_document, Document, Embedded, Extraction, Kind, Source, SourceMap};
@@ -293,8 +292,8 @@ fn push<'h>(
 fn as_ros_sends(mut root: Node<'_>) -> Node<'_> {
     if let Value::Object(members) = &mut root.value {
         for m in members.iter_mut().filter(|m| m.key == "Version") {
-            if let Value::Number(n) = m.value.value {
-                m.value.value = Value::String(Cow::Borrowed(n));
+            if let Value::Number(n) = &m.value.value {
+                m.value.value = Value::String(n.clone());
             }
         }
     }

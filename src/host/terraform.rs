@@ -41,7 +41,7 @@ pub fn extract_in<'h>(text: &'h str, module: &Module) -> Extraction<'h> {
         Err(error) => {
             let at = error.location().offset().min(text.len());
             let width = text[at..].chars().next().map_or(0, char::len_utf8);
-            out.diagnostics.push(crate::parse::syntax_error(
+            out.diagnostics.push(crate::parse::host_syntax_error(
                 Span::new(at, at + width),
                 format!("the Terraform file does not parse: {}", error.message()),
             ));
@@ -313,7 +313,7 @@ impl<'h> Reader<'h, '_> {
             match expr {
                 Expression::Null(_) => Value::Null,
                 Expression::Bool(b) => Value::Bool(*b.value()),
-                Expression::Number(_) => Value::Number(&self.text[span.start..span.end]),
+                Expression::Number(_) => Value::Number(Cow::Borrowed(&self.text[span.start..span.end])),
                 Expression::String(s) => Value::String(Cow::Owned(s.value().clone())),
                 Expression::Array(items) => {
                     Value::Array(items.iter().map(|e| self.lower(e, depth + 1)).collect())

@@ -35,7 +35,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
             Err(error) => {
                 let at = offsets.byte(error.marker().index());
                 let width = text[at..].chars().next().map_or(0, char::len_utf8);
-                return Err(Box::new(crate::parse::syntax_error(
+                return Err(Box::new(crate::parse::host_syntax_error(
                     Span::new(at, at + width),
                     format!("the YAML does not parse: {}", error.info()),
                 )));
@@ -45,7 +45,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
         let (node, anchor, size) = match event {
             Event::MappingStart(anchor, ref tag) | Event::SequenceStart(anchor, ref tag) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(Box::new(crate::parse::syntax_error(
+                    return Err(Box::new(crate::parse::host_syntax_error(
                         span,
                         format!("nesting deeper than {MAX_DEPTH} levels"),
                     )));
@@ -79,7 +79,7 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
                 Some((node, size)) => {
                     expanded += size;
                     if expanded > MAX_EXPANDED_NODES {
-                        return Err(Box::new(crate::parse::syntax_error(
+                        return Err(Box::new(crate::parse::host_syntax_error(
                             span,
                             format!(
                                 "the YAML's aliases expand to more than {MAX_EXPANDED_NODES} nodes; it was not read further"
@@ -142,7 +142,7 @@ fn mapping(items: Vec<Node<'_>>) -> Value<'_> {
     while let (Some(key), Some(value)) = (items.next(), items.next()) {
         let name = match key.value {
             Value::String(s) => s,
-            Value::Number(n) => Cow::Borrowed(n),
+            Value::Number(n) => n,
             Value::Bool(b) => Cow::Owned(b.to_string()),
             _ => return Value::Unknown,
         };
@@ -226,7 +226,7 @@ fn plain<'a>(lexeme: &'a str, value: Cow<'a, str>) -> Value<'a> {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),
-        v if is_number(v) && lexeme == v => Value::Number(lexeme),
+        v if is_number(v) && lexeme == v => Value::Number(Cow::Borrowed(lexeme)),
         _ => Value::String(value),
     }
 }

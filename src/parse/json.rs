@@ -18,7 +18,7 @@ pub enum Value<'a> {
     Null,
     Bool(bool),
     /// The number's exact lexeme, so `1` and `1.0` stay distinguishable.
-    Number(&'a str),
+    Number(Cow<'a, str>),
     String(Cow<'a, str>),
     Array(Vec<Node<'a>>),
     /// Members in source order; duplicates are kept so they can be reported.
@@ -145,6 +145,35 @@ impl<'a> Node<'a> {
         self.as_object()?.iter().find(|m| m.key == key)
     }
 
+    /// The tree with every borrowed string copied, so it outlives its text:
+    /// a reader keeps the documents it read instead of parsing them again.
+    pub fn into_owned(self) -> Node<'static> {
+        let owned = |s: Cow<'_, str>| Cow::Owned(s.into_owned());
+        let value = match self.value {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(b),
+            Value::Number(n) => Value::Number(owned(n)),
+            Value::String(s) => Value::String(owned(s)),
+            Value::Array(items) => Value::Array(items.into_iter().map(Node::into_owned).collect()),
+            Value::Object(members) => Value::Object(
+                members
+                    .into_iter()
+                    .map(|m| Member {
+                        key: owned(m.key),
+                        key_span: m.key_span,
+                        value: m.value.into_owned(),
+                    })
+                    .collect(),
+            ),
+            Value::Unknown => Value::Unknown,
+            Value::Partial(segments) => Value::Partial(segments.into_iter().map(owned).collect()),
+        };
+        Node {
+            span: self.span,
+            value,
+        }
+    }
+
     /// A short name for the value's JSON type, for messages.
     pub fn type_name(&self) -> &'static str {
         match self.value {
@@ -187,8 +216,27 @@ pub struct Parsed<'a> {
     pub errors: Vec<ParseError>,
 }
 
+thread_local! {
+    /// Texts parsed on this thread: see [`parses_on_this_thread`].
+    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many times [`parse`] (and a host kind's extraction, which the engine
+/// counts through [`count_parse`]) ran on the calling thread. A test reads it
+/// before and after a command to prove each file is parsed once; it is per
+/// thread so tests running side by side do not see each other's parses.
+pub fn parses_on_this_thread() -> usize {
+    PARSES.with(std::cell::Cell::get)
+}
+
+/// Counts one parse of a text on this thread.
+pub fn count_parse() {
+    PARSES.with(|n| n.set(n.get() + 1));
+}
+
 /// Parses `text` as one strict JSON value.
 pub fn parse(text: &str) -> Parsed<'_> {
+    count_parse();
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
@@ -550,7 +598,7 @@ impl<'a> Parser<'a> {
         }
         Ok(Node {
             span,
-            value: Value::Number(lexeme),
+            value: Value::Number(Cow::Borrowed(lexeme)),
         })
     }
 

@@ -1,11 +1,15 @@
-//! The seam every lint output format goes through: one [`Emitter`] per
-//! format, and [`for_format`], the one place a [`Format`] is matched. A new
-//! format is one file beside this one and one row there.
+//! The seam every printed byte goes through: one [`Emitter`] per format,
+//! and [`for_format`], the one place a [`Format`] is matched. A new format
+//! is one file beside this one and one row there. A lint run streams file
+//! reports through it; `simulate`, `test`, `diff` and their errors hand it a
+//! [`Printed`] result whole ([`print`]). Each emitter applies its format's
+//! last escaping guard, so no caller writes to the output itself.
 
 use std::io::{self, Write};
 
 use super::{
-    github, gitlab, human, json, junit, sarif, short, write_statistics, Format, RunFacts, Style, Totals,
+    escape, github, gitlab, human, json, junit, sarif, short, write_statistics, Format, RunFacts, Style,
+    Totals,
 };
 use crate::core::FileReport;
 
@@ -44,6 +48,62 @@ pub(crate) trait Emitter: Send + Sync {
     fn statistics(&self, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
         write_statistics(totals, out)
     }
+
+    /// A result printed whole, as line-based text with the lines guard
+    /// ([`escape::lines`]) applied.
+    fn document(&self, printed: &dyn Printed, style: Style, out: &mut dyn Write) -> io::Result<()> {
+        let mut text = Vec::new();
+        printed.human(style, &mut text)?;
+        out.write_all(escape::lines(&String::from_utf8_lossy(&text)).as_bytes())
+    }
+}
+
+/// A result a command other than the lint prints whole (`simulate`'s
+/// verdict, `test`'s cases, `diff`'s new access, their errors): what each
+/// format makes of it. Values taken from inputs are escaped as they are
+/// placed ([`escape::text`]); the emitter adds its format's last guard.
+pub(crate) trait Printed {
+    /// Line-based text for a reader.
+    fn human(&self, style: Style, out: &mut dyn Write) -> io::Result<()>;
+
+    /// The JSON document, serialized; `None` when the result has no JSON
+    /// form (it is then printed as text).
+    fn json(&self) -> Option<io::Result<String>> {
+        None
+    }
+}
+
+/// Lines of plain text (a usage error, a summary): printed as they are,
+/// through the lines guard.
+pub(crate) struct Lines<'a>(pub(crate) &'a str);
+
+impl Printed for Lines<'_> {
+    fn human(&self, _style: Style, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(self.0.as_bytes())
+    }
+}
+
+/// `--format` of the commands that print one result (`simulate`, `diff`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocumentFormat {
+    /// Text for a reader
+    Human,
+    /// One JSON document (its schema is in the command's docs)
+    Json,
+}
+
+/// Prints `printed` in `format` through its emitter.
+pub(crate) fn print(
+    printed: &dyn Printed,
+    format: DocumentFormat,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let format = match format {
+        DocumentFormat::Human => Format::Human,
+        DocumentFormat::Json => Format::Json,
+    };
+    for_format(format, style, false).document(printed, style, out)
 }
 
 /// The emitter of `format`; `unsafe_fixes` marks unsafe fixes fixable.
@@ -89,6 +149,15 @@ struct Json;
 impl Emitter for Json {
     fn start(&self, out: &mut dyn Write) -> io::Result<()> {
         json::write_start(out)
+    }
+
+    /// The JSON document with the JSON guard ([`escape::json`]) applied;
+    /// a result with no JSON form is printed as text.
+    fn document(&self, printed: &dyn Printed, style: Style, out: &mut dyn Write) -> io::Result<()> {
+        match printed.json() {
+            Some(document) => writeln!(out, "{}", escape::json(document?)),
+            None => Human::new(style, false).document(printed, style, out),
+        }
     }
 
     fn file(&self, report: FileReport) -> String {

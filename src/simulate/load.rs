@@ -10,13 +10,14 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::eval::{evaluate_policy, EvaluationError, Request, StatementResult};
 use super::{FileStatus, PolicyFile, BLOCKING};
 use crate::core::{Diagnostic, FileReport, Origin};
 use crate::discover::{discover, display_name, read_regular_file, Input};
 use crate::engine;
-use crate::engine::read::{Checked, Computed, Documents};
+use crate::engine::read::{Checked, Computed, Documents, Tree};
 use crate::host::files::{lexical, links_inside, resolve, root_of, Resolved};
 use crate::host::{FileReference, Lowered};
 use crate::model::{Policy, PolicyKind};
@@ -136,7 +137,7 @@ impl Loaded {
             name: report.name,
             text: String::new(),
             status: FileStatus::Unusable(report.diagnostics),
-            document: None,
+            tree: None,
         });
     }
 
@@ -190,10 +191,10 @@ impl Loaded {
         lowered: Option<(usize, &Lowered<'_>)>,
         request: Option<&Request>,
     ) {
-        let document = lowered.map(|(document, _)| document);
         let lowered = lowered.map(|(_, lowered)| lowered);
+        let tree = || Some(Arc::new(Tree::keep(root, lowered)));
         let Some(policy) = Policy::from_root(root) else {
-            self.push_evaluated(name, text, document);
+            self.push_evaluated(name, text, tree());
             return;
         };
         let declared = lowered.and_then(|l| l.kind);
@@ -218,7 +219,7 @@ impl Loaded {
             return;
         }
         let index = self.files.len();
-        self.push_evaluated(name, text, document);
+        self.push_evaluated(name, text, tree());
         let Some(request) = request else {
             return;
         };
@@ -239,12 +240,12 @@ impl Loaded {
         }
     }
 
-    fn push_evaluated(&mut self, name: String, text: &str, document: Option<usize>) {
+    fn push_evaluated(&mut self, name: String, text: &str, tree: Option<Arc<Tree>>) {
         self.files.push(PolicyFile {
             name,
             text: text.to_string(),
             status: FileStatus::Evaluated,
-            document,
+            tree,
         });
     }
 
@@ -253,7 +254,7 @@ impl Loaded {
             name,
             text: text.to_string(),
             status,
-            document: None,
+            tree: None,
         });
     }
 }

@@ -18,7 +18,7 @@ use crate::core::{LineIndex, Span};
 use crate::report::escape::{self, Shown};
 use crate::report::human::{handler, links_to, render, shown_diagnostic, IndexedSource};
 use crate::report::json::{json_span, JsonSpan};
-use crate::report::Style;
+use crate::report::{Printed, Style};
 
 /// Bumped on any incompatible change to the JSON document's shape.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -61,15 +61,37 @@ fn line_indexes(files: &[PolicyFile]) -> Vec<LineIndex> {
     files.iter().map(|f| LineIndex::new(&f.text)).collect()
 }
 
-/// Writes `text` with the last guard of line-based output applied.
-fn write_guarded(text: &[u8], out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(escape::lines(&String::from_utf8_lossy(text)).as_bytes())
+/// A simulation as each format prints it ([`crate::report::print`]).
+impl Printed for Simulation {
+    fn human(&self, style: Style, out: &mut dyn Write) -> io::Result<()> {
+        human(self, style, out)
+    }
+
+    fn json(&self) -> Option<io::Result<String>> {
+        Some(json(self))
+    }
 }
 
-pub fn write_human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    let mut text = Vec::new();
-    human(sim, style, &mut text)?;
-    write_guarded(&text, out)
+/// The findings of the documents that make a simulation impossible.
+pub struct Unusable<'a>(pub &'a [PolicyFile]);
+
+impl Printed for Unusable<'_> {
+    fn human(&self, style: Style, out: &mut dyn Write) -> io::Result<()> {
+        write_unusable(self.0, style, out)
+    }
+}
+
+/// A condition that cannot be evaluated, at its place in `file`.
+pub struct Unevaluable<'a> {
+    pub file: &'a PolicyFile,
+    pub span: Span,
+    pub message: &'a str,
+}
+
+impl Printed for Unevaluable<'_> {
+    fn human(&self, style: Style, out: &mut dyn Write) -> io::Result<()> {
+        write_evaluation_error(self.file, self.span, self.message, style, out)
+    }
 }
 
 fn human(sim: &Simulation, style: Style, out: &mut dyn Write) -> io::Result<()> {
@@ -247,7 +269,7 @@ impl<S: SourceCode> MietteDiagnostic for Snippet<'_, S> {
 }
 
 /// Findings of unusable documents, rendered like `policy-check` lint output.
-pub fn write_unusable(files: &[PolicyFile], style: Style, out: &mut dyn Write) -> io::Result<()> {
+fn write_unusable(files: &[PolicyFile], style: Style, out: &mut dyn Write) -> io::Result<()> {
     let handler = handler(style);
     let mut rendered = String::new();
     let mut count = 0;
@@ -268,7 +290,7 @@ pub fn write_unusable(files: &[PolicyFile], style: Style, out: &mut dyn Write) -
                 links_to(style),
                 &mut rendered,
             );
-            write_guarded(rendered.as_bytes(), out)?;
+            out.write_all(rendered.as_bytes())?;
         }
     }
     writeln!(
@@ -280,7 +302,7 @@ pub fn write_unusable(files: &[PolicyFile], style: Style, out: &mut dyn Write) -
 }
 
 /// A condition that cannot be evaluated, shown at its place in the policy.
-pub fn write_evaluation_error(
+fn write_evaluation_error(
     file: &PolicyFile,
     span: Span,
     message: &str,
@@ -308,7 +330,7 @@ pub fn write_evaluation_error(
             escape::text(&location(file, &LineIndex::new(&file.text), span))
         );
     }
-    write_guarded(rendered.as_bytes(), out)
+    out.write_all(rendered.as_bytes())
 }
 
 #[derive(Serialize)]
@@ -367,7 +389,7 @@ struct JsonParameterError<'a> {
     detail: &'a str,
 }
 
-pub fn write_json(sim: &Simulation, out: &mut dyn Write) -> io::Result<()> {
+fn json(sim: &Simulation) -> io::Result<String> {
     let indexes = line_indexes(&sim.files);
     let statements = sim
         .results
@@ -433,6 +455,5 @@ pub fn write_json(sim: &Simulation, out: &mut dyn Write) -> io::Result<()> {
         request,
         response: sim.call.as_ref().map(|call| &call.response),
     };
-    let document = serde_json::to_string_pretty(&document).map_err(io::Error::other)?;
-    writeln!(out, "{}", escape::json(document))
+    serde_json::to_string_pretty(&document).map_err(io::Error::other)
 }

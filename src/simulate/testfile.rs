@@ -150,7 +150,8 @@ pub fn run(paths: &[PathBuf], out: &mut dyn Write) -> io::Result<Tally> {
 /// test files and policies: escaped, a case cannot print a line of its own
 /// (such as a fake `9 passed, 0 failed`).
 fn line(out: &mut dyn Write, text: &str) -> io::Result<()> {
-    writeln!(out, "{}", escape::lines(&escape::text(text)))
+    // The lines guard is applied where the output is printed (`report::print`).
+    writeln!(out, "{}", escape::text(text))
 }
 
 /// The named files, and in named directories every `*.test.json` (hidden

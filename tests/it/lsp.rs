@@ -379,7 +379,7 @@ fn json_policy_diagnostics_hover_completion_and_actions() {
 #[test]
 fn terraform_heredoc() {
     let mut client = Client::start("terraform", false);
-    let text = include_str!("../testdata/hosts/fail-heredoc.tf");
+    let text = include_str!("../../testdata/hosts/fail-heredoc.tf");
     let uri = client.open("main.tf", "terraform", text);
     let diagnostics = client.diagnostics(&uri);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
@@ -556,7 +556,7 @@ fn malformed_input_never_stops_the_server() {
 #[test]
 fn suppression_comments_apply_in_the_editor() {
     let mut client = Client::start("suppress", false);
-    let text = include_str!("../testdata/hosts/fail-heredoc.tf");
+    let text = include_str!("../../testdata/hosts/fail-heredoc.tf");
     let suppressed = text.replace(
         "  policy_document = <<EOF",
         "  # policy-check: ignore[invalid-effect] kept for the migration\n  policy_document = <<EOF",
@@ -580,9 +580,9 @@ fn suppression_comments_apply_in_the_editor() {
 #[test]
 fn an_open_tf_file_sees_its_module_on_disk() {
     let mut client = Client::start("terraform-module", false);
-    let main = include_str!("../testdata/hosts/fail-module/main.tf");
+    let main = include_str!("../../testdata/hosts/fail-module/main.tf");
     std::fs::write(client.dir.join("main.tf"), main).unwrap();
-    let locals = include_str!("../testdata/hosts/fail-module/locals.tf");
+    let locals = include_str!("../../testdata/hosts/fail-module/locals.tf");
     let uri = client.open("locals.tf", "terraform", locals);
     let diagnostics = client.diagnostics(&uri);
     let codes: Vec<&str> = diagnostics.iter().filter_map(|d| d["code"].as_str()).collect();

@@ -456,7 +456,7 @@ fn the_added_iac_files_are_read_with_no_false_error() {
         if documents != *expected {
             failures.push(format!("{name}: {documents} documents, expected {expected}"));
         }
-        let report = policy_check::engine::hosts::lint_input(
+        let report = policy_check::engine::kinds::lint_input(
             name.clone(),
             text.clone().into_bytes(),
             Origin::Named,

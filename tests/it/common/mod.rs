@@ -17,7 +17,8 @@ const HANG_LIMIT: Duration = Duration::from_secs(60);
 /// A fresh, empty folder, private to this test binary and `name`.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(env!("CARGO_CRATE_NAME"))
+        // One folder per test module: they share one binary (tests/it/).
+        .join(module_path!().replace("::", "-"))
         .join(name);
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("create scratch dir");

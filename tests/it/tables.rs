@@ -139,7 +139,7 @@ fn simulate_says_an_incomplete_table_lacks_the_action() {
 /// vendored mapping: `product/version`, then `product`, else the product's
 /// code in lower case.
 fn ram_code(file: &str) -> String {
-    let mapping = include_str!("../rules/operations/product-codes.tsv");
+    let mapping = include_str!("../../rules/operations/product-codes.tsv");
     let product = file.split('/').next().unwrap_or(file);
     let row = |key: &str| {
         mapping
@@ -159,7 +159,7 @@ fn sampled_levels_agree_with_the_metadata_snapshot() {
     use policy_check::catalog::catalog;
     // Every 97th API of the snapshot the generator read, with the level its
     // systemTags give: written by the generator, read here without the clone.
-    let sample = include_str!("../testdata/operations/metadata-sample.tsv");
+    let sample = include_str!("../../testdata/operations/metadata-sample.tsv");
     let (mut checked, mut services) = (0, std::collections::BTreeSet::new());
     for line in sample.lines().filter(|l| !l.starts_with('#')).skip(1) {
         let cells: Vec<&str> = line.split('\t').collect();
@@ -215,7 +215,7 @@ fn the_audited_names_and_levels_are_fixed() {
 #[test]
 fn every_renamed_action_resolves() {
     use policy_check::catalog::catalog;
-    let renames = include_str!("../rules/operations/renames.tsv");
+    let renames = include_str!("../../rules/operations/renames.tsv");
     let rows: Vec<Vec<&str>> = renames
         .lines()
         .filter(|l| !l.starts_with('#'))

@@ -22,7 +22,7 @@ use policy_check::core::FileReport;
 use policy_check::core::Rule;
 use policy_check::core::{Origin, RuleSettings};
 use policy_check::engine::fix_loop::{fix_until_stable, Fixed};
-use policy_check::engine::hosts::lint_input;
+use policy_check::engine::kinds::lint_input;
 use policy_check::model::Policy;
 use policy_check::parse::{self, Node, Value};
 use policy_check::simulate::eval::{decide, evaluate_policy, Request};

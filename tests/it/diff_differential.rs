@@ -18,7 +18,7 @@ use policy_check::diff::compare;
 use policy_check::model::Policy;
 use policy_check::parse;
 use policy_check::simulate::eval::{decide, evaluate_policy, Decision, Request};
-use policy_check::simulate::{evaluated_resource, simulate, FileStatus, PolicyFile};
+use policy_check::simulate::{evaluated_resource, simulate, PolicyFile};
 
 const ACTIONS: &[&str] = &[
     "ecs:DescribeInstances",
@@ -156,12 +156,10 @@ fn statement(rng: &mut Rng) -> String {
 fn policy(rng: &mut Rng) -> Vec<PolicyFile> {
     let count = 1 + rng.below(3);
     let statements: Vec<String> = (0..count).map(|_| statement(rng)).collect();
-    vec![PolicyFile {
-        name: "p.json".into(),
-        text: format!(r#"{{"Version": "1", "Statement": [{}]}}"#, statements.join(", ")),
-        status: FileStatus::Evaluated,
-        document: None,
-    }]
+    PolicyFile::read(
+        "p.json",
+        &format!(r#"{{"Version": "1", "Statement": [{}]}}"#, statements.join(", ")),
+    )
 }
 
 fn requests(rng: &mut Rng) -> Vec<Request> {

@@ -35,9 +35,15 @@ const SUPPRESSION_RULES: &[Rule] = &[
     Rule::InvalidSuppression,
 ];
 
+/// Rules about host files themselves: their fixtures are hosts of every
+/// kind (`.tf`, `.yaml`, `.tf.json`, ROS JSON, plain policies), linted
+/// through the engine as the command line reads them; their examples are
+/// Terraform. See [`host_findings`].
+const HOST_RULES: &[Rule] = &[Rule::InvalidSyntax];
+
 /// Fixture extensions: policies, and the hosts suppression comments live in.
 fn is_fixture(path: &Path, rule: Rule) -> bool {
-    let extensions: &[&str] = if SUPPRESSION_RULES.contains(&rule) {
+    let extensions: &[&str] = if SUPPRESSION_RULES.contains(&rule) || HOST_RULES.contains(&rule) {
         &["json", "tf", "yaml"]
     } else {
         &["json"]
@@ -92,6 +98,22 @@ fn suppression_findings(
     }
     reports.retain(|r| !r.diagnostics.is_empty());
     reports
+}
+
+/// Lints `text` as the file `name` through the engine, with only `rule` on.
+fn host_findings(rule: Rule, name: &str, text: &str) -> FileReport {
+    engine::analyze(
+        engine::Input {
+            name: name.to_string(),
+            bytes: text.as_bytes().to_vec(),
+            origin: Origin::Named,
+        },
+        &engine::Settings {
+            rules: RuleSettings::only(rule),
+            ..Default::default()
+        },
+    )
+    .report
 }
 
 fn rules_dir() -> PathBuf {
@@ -182,6 +204,13 @@ fn fixtures_fire_exactly_where_their_snapshots_say() {
                 let config_name = format!("testdata/rules/{id}/policy-check.toml");
                 let config = config.as_deref().map(|text| (config_name.as_str(), text));
                 suppression_findings(rule, &shown, &file_name, &text, config)
+            } else if HOST_RULES.contains(&rule) {
+                let report = host_findings(rule, &shown, &text);
+                if report.diagnostics.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![report]
+                }
             } else {
                 let options = options_from(config.as_deref(), &file_name);
                 let report = lint_only(rule, shown.clone(), &text, &options);
@@ -251,6 +280,16 @@ fn documented_examples_behave_as_documented() {
             }
             continue;
         }
+        if HOST_RULES.contains(rule) {
+            let fires = |example: &str| !host_findings(*rule, "example.tf", example).diagnostics.is_empty();
+            if !fires(meta.bad) {
+                failures.push(format!("{}: the `bad` example does not fire", meta.id));
+            }
+            if fires(meta.good) {
+                failures.push(format!("{}: the `good` example fires", meta.id));
+            }
+            continue;
+        }
         let options = options_from(meta.config, "example.json");
         let fires = |text: &str| {
             !lint_only(*rule, String::new(), text, &options)
@@ -273,6 +312,41 @@ fn documented_examples_behave_as_documented() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `invalid-syntax` stays silent on a host written in JSON, or on a JSON
+/// policy inside a host that parses: there the JSON is what is broken, and
+/// `invalid-json` says so.
+#[test]
+fn broken_json_in_any_host_is_invalid_json_not_invalid_syntax() {
+    let dir = rules_dir().join("invalid-syntax");
+    let mut seen = 0;
+    for entry in fs::read_dir(&dir).expect("fixtures") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if !name.starts_with("pass-broken") {
+            continue;
+        }
+        seen += 1;
+        let text = fs::read_to_string(&path).expect("UTF-8 fixture");
+        let report = engine::analyze(
+            engine::Input {
+                name: name.clone(),
+                bytes: text.into_bytes(),
+                origin: Origin::Named,
+            },
+            &engine::Settings::default(),
+        )
+        .report;
+        let rules: Vec<Rule> = report.diagnostics.iter().map(|d| d.rule).collect();
+        assert!(rules.contains(&Rule::InvalidJson), "{name}: {rules:?}");
+        assert!(!rules.contains(&Rule::InvalidSyntax), "{name}: {rules:?}");
+    }
+    assert_eq!(seen, 4, "the four broken-JSON hosts");
 }
 
 /// The policy the `[[suppress]]` examples are linted against: its redundant

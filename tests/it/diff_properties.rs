@@ -7,7 +7,7 @@
 
 use policy_check::diff::compare;
 use policy_check::simulate::eval::{Decision, Request};
-use policy_check::simulate::{simulate, FileStatus, PolicyFile};
+use policy_check::simulate::{simulate, PolicyFile};
 use proptest::prelude::*;
 
 const ACTIONS: &[&str] = &[
@@ -117,12 +117,10 @@ fn statement() -> impl Strategy<Value = String> {
 
 fn policy() -> impl Strategy<Value = Vec<PolicyFile>> {
     prop::collection::vec(statement(), 1..4).prop_map(|statements| {
-        vec![PolicyFile {
-            name: "p.json".into(),
-            text: format!(r#"{{"Version": "1", "Statement": [{}]}}"#, statements.join(", ")),
-            status: FileStatus::Evaluated,
-            document: None,
-        }]
+        PolicyFile::read(
+            "p.json",
+            &format!(r#"{{"Version": "1", "Statement": [{}]}}"#, statements.join(", ")),
+        )
     })
 }
 
