@@ -728,6 +728,9 @@ struct DenyIndex<'d, 'a> {
     resources: Vec<&'a str>,
     resource_owner: Vec<usize>,
     resource_index: CoverIndex,
+    /// Denies (ascending) with `*` among their resources: the only ones
+    /// that cover a partly known resource.
+    every_resource: Vec<usize>,
 }
 
 impl<'d, 'a> DenyIndex<'d, 'a> {
@@ -735,6 +738,7 @@ impl<'d, 'a> DenyIndex<'d, 'a> {
         let mut actions: Vec<&Spanned<&str>> = Vec::new();
         let (mut action_owner, mut not_action) = (Vec::new(), Vec::new());
         let (mut resources, mut resource_owner) = (Vec::new(), Vec::new());
+        let mut every_resource = Vec::new();
         for (k, deny) in denies.iter().enumerate() {
             if let Some(element) = &deny.action {
                 // An unknown NotAction value might name any action.
@@ -745,6 +749,9 @@ impl<'d, 'a> DenyIndex<'d, 'a> {
                 action_owner.extend(std::iter::repeat_n(k, element.values.len()));
             }
             if let Some(element) = deny.resource.as_ref().filter(|r| !r.negated) {
+                if element.values.iter().any(|v| is_every_resource(v.value)) {
+                    every_resource.push(k);
+                }
                 resources.extend(element.values.iter().map(|v| v.value));
                 resource_owner.extend(std::iter::repeat_n(k, element.values.len()));
             }
@@ -759,6 +766,7 @@ impl<'d, 'a> DenyIndex<'d, 'a> {
             resource_index: CoverIndex::new(&resources, Case::Sensitive),
             resources,
             resource_owner,
+            every_resource,
         }
     }
 
@@ -778,20 +786,12 @@ impl<'d, 'a> DenyIndex<'d, 'a> {
         let mut covering: Option<Vec<usize>> = None;
         // A partly known resource is covered whatever its holes hold only
         // by a Deny of every resource (a hole may add any `/`).
-        let every: Vec<usize> = all
-            .clone()
-            .filter(|&k| {
-                self.denies[k]
-                    .resource
-                    .as_ref()
-                    .is_some_and(|r| !r.negated && r.values.iter().any(|v| is_every_resource(v.value)))
-            })
-            .collect();
+        let every = &self.every_resource;
         let partly = element.partial.iter().map(|_| None);
         for r in element.values.iter().map(Some).chain(partly) {
             let mut here: Vec<usize> = Vec::new();
             let Some(r) = r else {
-                here.clone_from(&every);
+                here.clone_from(every);
                 if here.is_empty() {
                     return here;
                 }
