@@ -112,3 +112,37 @@ fn to_value(node: &Node<'_>) -> serde_json::Value {
         ),
     }
 }
+
+/// Policy documents inside a JSON or YAML file that is neither a policy
+/// nor a template a host kind reads (a landing-zone config that Terraform
+/// reads with `jsondecode`, say): every object below the top with a
+/// `Statement` list and RAM's `Version` `"1"`, in document order. The
+/// version keeps out an AWS policy (`2012-10-17`) in a CloudFormation
+/// template, which RAM's grammar would misjudge.
+pub(crate) fn shaped_documents<'t, 'h>(root: &'t Node<'h>) -> Vec<&'t Node<'h>> {
+    let mut found = Vec::new();
+    let mut stack: Vec<&Node<'h>> = vec![root];
+    while let Some(node) = stack.pop() {
+        if !std::ptr::eq(node, root) && is_ram_policy(node) {
+            found.push(node);
+            continue;
+        }
+        match &node.value {
+            Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            _ => {}
+        }
+    }
+    found
+}
+
+fn is_ram_policy(node: &Node<'_>) -> bool {
+    let version_one = node.get("Version").is_some_and(|m| match &m.value.value {
+        Value::String(v) | Value::Number(v) => v == "1",
+        _ => false,
+    });
+    version_one
+        && node
+            .get("Statement")
+            .is_some_and(|m| m.value.as_array().is_some())
+}

@@ -71,6 +71,9 @@ pub struct Totals {
     pub io_errors: usize,
     /// Folders the walk left out (hidden, or reached through a link).
     pub left_out: usize,
+    /// Values a host computes (known only at deployment) or a document
+    /// it holds that could not be read: not checked.
+    pub unknown_values: usize,
     /// Services whose actions were not checked (no operation table), sorted.
     pub unchecked_services: std::collections::BTreeSet<String>,
     /// Findings with a safe fix, and with an unsafe one.
@@ -95,6 +98,7 @@ impl Default for Totals {
             excluded: 0,
             io_errors: 0,
             left_out: 0,
+            unknown_values: 0,
             unchecked_services: std::collections::BTreeSet::new(),
             fixable_safe: 0,
             fixable_unsafe: 0,
@@ -112,7 +116,10 @@ fn severity_slot(severity: Severity) -> usize {
 impl Totals {
     fn add_file(&mut self, report: &FileReport, fail_on: Severity) {
         match report.outcome {
-            Outcome::Linted { .. } => self.files += 1,
+            Outcome::Linted { unknown, .. } => {
+                self.files += 1;
+                self.unknown_values += unknown;
+            }
             Outcome::Skipped(_) => self.skipped += 1,
             Outcome::Excluded(_) => self.excluded += 1,
             Outcome::Unreadable => self.io_errors += 1,
@@ -143,6 +150,7 @@ impl Totals {
         self.files_with_findings += other.files_with_findings;
         self.io_errors += other.io_errors;
         self.left_out += other.left_out;
+        self.unknown_values += other.unknown_values;
         self.skipped += other.skipped;
         self.excluded += other.excluded;
         self.fixable_safe += other.fixable_safe;

@@ -8,9 +8,9 @@
 use std::borrow::Cow;
 
 use super::hosts::{lint_host, lint_selected, no_policy};
-use super::pipeline::lint_file;
+use super::pipeline::{check_shaped, lint_file};
 use crate::checks::LintOptions;
-use crate::core::{FileReport, Origin, RuleSettings};
+use crate::core::{FileReport, Origin, RuleSettings, Syntax};
 use crate::embedded::{Query, Selected};
 use crate::host::terraform::Module;
 use crate::host::{self, FileReference};
@@ -100,6 +100,9 @@ const FOREIGN_HOST: InputKind = InputKind {
     name: "YAML or Terraform with no policy",
     claims: |claim| !claim.plain && host::is_yaml_or_tf(claim.name),
     lint: |input| {
+        if let Some(report) = lint_shaped_yaml(&input) {
+            return (report, Vec::new());
+        }
         let sought = "a ROS template (`ROSTemplateFormatVersion`) or Terraform";
         let report = no_policy(
             input.name,
@@ -112,6 +115,26 @@ const FOREIGN_HOST: InputKind = InputKind {
         (report, Vec::new())
     },
 };
+
+/// Another tool's YAML that holds RAM policies by their shape (a config a
+/// Terraform module reads with `yamldecode`): linted, not skipped.
+fn lint_shaped_yaml(input: &Claimed<'_>) -> Option<FileReport> {
+    if Syntax::of(&input.name) != Some(Syntax::Yaml) {
+        return None;
+    }
+    let text = std::str::from_utf8(&input.bytes).ok()?;
+    let root = host::yaml::parse(text).ok()??;
+    let mut found = Vec::new();
+    let (documents, unchecked) = check_shaped(&root, text, false, input.options, input.rules, &mut found)?;
+    Some(FileReport::linted(
+        input.name.clone(),
+        text.to_string(),
+        found,
+        documents,
+        0,
+        unchecked,
+    ))
+}
 
 /// A file that is one plain policy document (or read as one: `plain`).
 const PLAIN: InputKind = InputKind {

@@ -8,6 +8,7 @@ use crate::core::Span;
 use crate::core::Syntax;
 use crate::core::{Diagnostic, Severity};
 use crate::core::{FileReport, Origin, RuleSettings};
+use crate::embedded::shaped_documents;
 use crate::model::{normalized_path, Policy, PolicyKind};
 use crate::parse::{self, parse_diagnostics, Node};
 
@@ -57,6 +58,11 @@ pub fn lint_file(
         None if text.contains("\"Statement\"") || text.contains("\"Version\"") => None,
         None => Some("it is not valid JSON and never names `Statement` or `Version`"),
     };
+    if let (Some(_), Some(root)) = (verdict, &parsed.root) {
+        if let Some(documents) = check_shaped(root, &text, true, options, settings, &mut diagnostics) {
+            return FileReport::linted(name, text, diagnostics, documents.0, 0, documents.1);
+        }
+    }
     if let Some(reason) = verdict {
         if origin == Origin::Walked {
             return FileReport::skipped(name, format!("not a policy: {reason}"));
@@ -210,4 +216,36 @@ pub fn lint_text(text: &str, options: &LintOptions) -> Vec<Diagnostic> {
         &RuleSettings::default(),
     )
     .diagnostics
+}
+
+/// Checks the policies a file that is no policy holds by their shape
+/// (`embedded::shaped_documents`); `None` when it holds none, so the caller
+/// says it holds no policy. Returns how many, and the services without an
+/// operation table. `exact_text`: the file is JSON, whose documents are
+/// measured as RAM receives them.
+pub fn check_shaped(
+    root: &Node<'_>,
+    text: &str,
+    exact_text: bool,
+    options: &LintOptions,
+    settings: &RuleSettings,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(usize, Vec<String>)> {
+    let found = shaped_documents(root);
+    if found.is_empty() {
+        return None;
+    }
+    let mut unchecked = Vec::new();
+    for document in &found {
+        unchecked.extend(check_document(
+            document,
+            text,
+            options,
+            settings,
+            (exact_text, None),
+            out,
+        ));
+    }
+    finalize(out, Some(root), settings);
+    Some((found.len(), unchecked))
 }

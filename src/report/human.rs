@@ -254,6 +254,12 @@ pub(crate) fn summary(totals: &Totals, run: &RunFacts) -> String {
         }
         None => {}
     }
+    if totals.unknown_values > 0 {
+        out.push_str(&format!(
+            "\nNot checked: {} the host computes or that could not be read (--show-files lists where).",
+            crate::core::text::count(totals.unknown_values, "value")
+        ));
+    }
     if !totals.unchecked_services.is_empty() {
         let names: Vec<&str> = totals.unchecked_services.iter().map(String::as_str).collect();
         out.push_str(&format!(

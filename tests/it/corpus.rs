@@ -487,15 +487,6 @@ fn the_added_iac_files_are_read_with_no_false_error() {
 /// read (take it off) or another joins them.
 const UNREAD: &[(&str, &str)] = &[
     ("032", "a MaxCompute role policy, not RAM's"),
-    (
-        "046",
-        "a non-ROS YAML config that Terraform reads with yamldecode",
-    ),
-    (
-        "047",
-        "a non-ROS JSON config that Terraform reads with jsondecode",
-    ),
-    ("063", "Terraform files embedded in a ROS `Transform` template"),
     ("118", "`Effect` is a parameter's name in ROS metadata, no policy"),
     ("121", "`Effect` is a parameter's name in ROS metadata, no policy"),
 ];

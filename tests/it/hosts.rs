@@ -595,3 +595,31 @@ fn folders_a_walk_leaves_out_are_counted_and_listed() {
     let stdout = String::from_utf8(output.stdout).expect("UTF-8");
     assert!(stdout.contains("iam/main.tf"), "{stdout}");
 }
+
+/// Another tool's JSON or YAML config that holds RAM policies (a landing
+/// zone's guardrails, read by Terraform's `jsondecode` or `yamldecode`) is
+/// linted where the policies sit, not skipped as holding none; an AWS policy
+/// in a CloudFormation template and a `package.json` stay skipped.
+#[test]
+fn policies_inside_other_configs_are_found_by_their_shape() {
+    let output = common::run(&repo(), &["--format", "short", "testdata/hosts/configs"], b"");
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        [
+            "testdata/hosts/configs/guardrail.json:7:19: error[invalid-effect] `Effect` must be \"Allow\" or \"Deny\", found \"deny\"",
+            "testdata/hosts/configs/guardrail.yaml:6:15: security-warning[allow-all] `*` on every resource without conditions grants full administrator access",
+        ]
+    );
+    let listed = common::run(&repo(), &["--show-files", "testdata/hosts/configs"], b"");
+    let listed = String::from_utf8(listed.stdout).expect("UTF-8");
+    for (file, status) in [
+        ("cloudformation.yaml", "skipped (not a policy"),
+        ("guardrail.json", "linted (1 policy document, 1 finding)"),
+        ("guardrail.yaml", "linted (1 policy document, 1 finding)"),
+        ("package.json", "skipped (not a policy"),
+    ] {
+        let line = format!("testdata/hosts/configs/{file}: {status}");
+        assert!(listed.contains(&line), "{line}\n{listed}");
+    }
+}
