@@ -3,7 +3,7 @@
 //! element paths, unused ones) and suppression comments in Terraform and
 //! YAML, through the real binary. docs/adopting.md describes what these pin.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,10 +1,10 @@
 //! The formats CI platforms read natively: GitLab Code Quality JSON and
 //! JUnit XML. Snapshots of both on one fixture (regenerate with
-//! `UPDATE_SNAPSHOTS=1 cargo test --test ci_formats`), the GitLab report
+//! `UPDATE_SNAPSHOTS=1 cargo test --test it ci_formats::`), the GitLab report
 //! against a schema written from GitLab's documentation, and untrusted text
 //! (a file's content, a file's name) escaped in each.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -21,12 +21,9 @@ fn run(dir: &Path, args: &[&str]) -> std::process::Output {
 
 fn check_snapshot(name: &str, rendered: &str) {
     let path = repo().join("testdata/formats").join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        fs::write(&path, rendered).expect("write snapshot");
+    if let Err(failure) = common::snapshot(&path, rendered) {
+        panic!("{failure}");
     }
-    let expected = fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("no snapshot {name} (run with UPDATE_SNAPSHOTS=1)\n{rendered}"));
-    assert_eq!(rendered, expected, "testdata/formats/{name}");
 }
 
 fn gitlab_validator() -> (boon::Schemas, boon::SchemaIndex) {

@@ -2,7 +2,7 @@
 //! order, both output formats, walking rules, and the rule documentation
 //! commands. Runs the real binary.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

@@ -5,7 +5,7 @@
 //! (`--stdin-filename`, size units, `--quiet`, `--output-file`,
 //! `--statistics`, `--color`).
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

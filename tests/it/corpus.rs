@@ -6,7 +6,7 @@
 //! policy in them counted, no false error, and no file that holds a policy
 //! passed over in silence by a walk.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;

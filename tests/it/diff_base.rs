@@ -3,7 +3,7 @@
 //! named from a subdirectory, and hostile revisions and paths. Needs the
 //! `git` command; without it every test says so and passes.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -4,7 +4,7 @@
 //! through the real binary, then a property test over random contents and
 //! names, run in process.
 
-mod common;
+use crate::common;
 
 use std::ffi::OsString;
 use std::fs;

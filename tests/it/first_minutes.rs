@@ -3,7 +3,7 @@
 //! the summary lines of `--write-baseline` and `--show-files` say what
 //! happened.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::fs;

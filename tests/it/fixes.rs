@@ -1,12 +1,12 @@
 //! The fix engine end to end. Fixtures in `testdata/fixes/<rule-id>/`:
 //! `safe-*` files are fixed with safe fixes only, `unsafe-*` with unsafe
 //! ones too; each has its fixed text beside it as `<file>.fixed`
-//! (regenerate with `UPDATE_SNAPSHOTS=1 cargo test --test fixes`, then
+//! (regenerate with `UPDATE_SNAPSHOTS=1 cargo test --test it fixes::`, then
 //! review the diff). Then properties over the real corpus: safe fixes of
 //! mutated real policies restore their meaning, and `--fix` on a copy of the
 //! corpus changes only what safe fixes may.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -201,7 +201,6 @@ fn has_fix(d: &Diagnostic, applicability: Applicability) -> bool {
 
 #[test]
 fn fixtures_fix_to_their_snapshots() {
-    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
     let mut failures = Vec::new();
     let files = fixture_files();
     assert!(files.len() >= 25, "fixtures are missing: {files:?}");
@@ -275,17 +274,8 @@ fn fixtures_fix_to_their_snapshots() {
         }
         covered.push((rule, applicability));
         let snapshot = path.with_file_name(format!("{file_name}.fixed"));
-        if update {
-            fs::write(&snapshot, &fixed.text).expect("write snapshot");
-            continue;
-        }
-        match fs::read_to_string(&snapshot) {
-            Ok(expected) if expected == fixed.text => {}
-            Ok(expected) => failures.push(format!(
-                "{shown}: fixed text differs from its snapshot\n--- expected\n{expected}\n--- got\n{}",
-                fixed.text
-            )),
-            Err(_) => failures.push(format!("{shown}: no snapshot (run with UPDATE_SNAPSHOTS=1)")),
+        if let Err(failure) = common::snapshot(&snapshot, &fixed.text) {
+            failures.push(format!("{shown}: the fixed text\n{failure}"));
         }
     }
     // Every fix the engine offers has a fixture.

@@ -4,7 +4,7 @@
 //! unknown values in every position), and the real IaC corpus in
 //! testdata/corpus/iac/ (see its SOURCES.md).
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -89,7 +89,6 @@ fn human(report: &FileReport) -> String {
 
 #[test]
 fn host_fixtures_fire_exactly_where_their_snapshots_say() {
-    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
     let mut failures = Vec::new();
     let mut seen = 0;
     for file in files_in(&repo().join("testdata/hosts")) {
@@ -121,15 +120,8 @@ fn host_fixtures_fire_exactly_where_their_snapshots_say() {
         }
         let rendered = human(&report);
         let snap = file.with_file_name(format!("{name}.snap"));
-        match fs::read_to_string(&snap) {
-            _ if update => fs::write(&snap, &rendered).expect("write snapshot"),
-            Ok(expected) if expected == rendered => {}
-            Ok(expected) => failures.push(format!(
-                "{shown}: output differs from its snapshot\n--- expected\n{expected}\n--- actual\n{rendered}"
-            )),
-            Err(_) => failures.push(format!(
-                "{shown}: no snapshot (run with UPDATE_SNAPSHOTS=1)\n{rendered}"
-            )),
+        if let Err(failure) = common::snapshot(&snap, &rendered) {
+            failures.push(failure);
         }
     }
     assert_eq!(seen, 29, "fixtures went missing or were added without this count");
@@ -374,15 +366,11 @@ fn a_terraform_file_that_is_not_utf8_gets_the_utf8_finding() {
 /// with spans into it, whether the `.tf` file is named or its folder walked.
 #[test]
 fn files_named_by_file_are_linted_in_their_own_lines() {
-    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
     let output = common::run(&repo(), &["testdata/hosts/fail-file/main.tf"], b"");
     let rendered = String::from_utf8(output.stdout).expect("UTF-8");
-    let snap = repo().join("testdata/hosts/fail-file.snap");
-    if update {
-        fs::write(&snap, &rendered).expect("write snapshot");
+    if let Err(failure) = common::snapshot(&repo().join("testdata/hosts/fail-file.snap"), &rendered) {
+        panic!("{failure}");
     }
-    let expected = fs::read_to_string(&snap).unwrap_or_default();
-    assert_eq!(rendered, expected, "testdata/hosts/fail-file.snap");
     assert_eq!(output.status.code(), Some(1));
 
     // Walked, named as well, or both: each finding once, in the JSON file.

@@ -5,7 +5,7 @@
 //! changed.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -5,10 +5,12 @@
 //!
 //! Layout: `testdata/rules/<rule-id>/fail-*.json` (+ `fail-*.snap`) and
 //! `pass-*.json`, with an optional `policy-check.toml` beside them.
-//! Regenerate snapshots with `UPDATE_SNAPSHOTS=1 cargo test --test rules`,
+//! Regenerate snapshots with `UPDATE_SNAPSHOTS=1 cargo test --test it rules::`,
 //! then review the diff.
 
 use std::fs;
+
+use crate::common;
 use std::path::{Path, PathBuf};
 
 use policy_check::checks::LintOptions;
@@ -168,7 +170,6 @@ fn every_rule_has_firing_and_silent_fixtures() {
 
 #[test]
 fn fixtures_fire_exactly_where_their_snapshots_say() {
-    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
     let mut failures = Vec::new();
     let mut dirs: Vec<PathBuf> = fs::read_dir(rules_dir())
         .expect("testdata/rules exists")
@@ -234,14 +235,8 @@ fn fixtures_fire_exactly_where_their_snapshots_say() {
             let mut rendered = Vec::new();
             report::write(Format::Human, &reports, Style::default(), &mut rendered).expect("renders");
             let rendered = String::from_utf8(rendered).expect("UTF-8 output");
-            let snap = file.with_extension("snap");
-            match fs::read_to_string(&snap) {
-                _ if update => fs::write(&snap, &rendered).expect("write snapshot"),
-                Ok(expected) if expected == rendered => {}
-                Ok(expected) => failures.push(format!(
-                    "{shown}: output differs from its snapshot\n--- expected\n{expected}\n--- actual\n{rendered}"
-                )),
-                Err(_) => failures.push(format!("{shown}: no snapshot (run with UPDATE_SNAPSHOTS=1)\n{rendered}")),
+            if let Err(failure) = common::snapshot(&file.with_extension("snap"), &rendered) {
+                failures.push(failure);
             }
         }
     }
@@ -387,7 +382,7 @@ fn readme_rule_table_matches_the_rule_data() {
     }
     assert_eq!(
         rows, expected,
-        "regenerate the table with `UPDATE_SNAPSHOTS=1 cargo test --test rules` \
+        "regenerate the table with `UPDATE_SNAPSHOTS=1 cargo test --test it rules::` \
          (or paste `cargo run -q -- rules --markdown`)"
     );
 }
@@ -412,7 +407,7 @@ fn docs_rule_reference_matches_the_rule_data() {
     assert!(
         actual == expected,
         "docs/rules.md differs from the rule data (first at line {}); regenerate it with `{}` \
-         (or `UPDATE_SNAPSHOTS=1 cargo test --test rules`) and review the diff",
+         (or `UPDATE_SNAPSHOTS=1 cargo test --test it rules::`) and review the diff",
         first_difference + 1,
         policy_check::rule_docs::REGENERATE
     );

@@ -3,7 +3,7 @@
 //! several files, unusable inputs, every request rule, both output formats,
 //! and the shipped example test files. Runs the real binary.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -975,13 +975,9 @@ fn walkthrough_output_matches_its_snapshots() {
         let mut all = vec!["simulate", "policies"];
         all.extend_from_slice(args);
         let output = run(&all, &testdata());
-        let expected = fs::read_to_string(testdata().join(snapshot)).expect("snapshot");
-        assert_eq!(
-            stdout(&output),
-            expected,
-            "{snapshot}: policy-check {}",
-            all.join(" ")
-        );
+        if let Err(failure) = common::snapshot(&testdata().join(snapshot), &stdout(&output)) {
+            panic!("policy-check {}: {failure}", all.join(" "));
+        }
     }
 }
 

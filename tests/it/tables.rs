@@ -2,7 +2,7 @@
 //! check, access levels declared under `extra-actions`, and the simulator's
 //! note for an action an incomplete table lacks.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

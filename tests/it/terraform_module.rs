@@ -4,9 +4,8 @@
 //! testdata/hosts/ has a snapshot of the human output beside it, whose
 //! underline sits on the token of the file that holds it.
 
-mod common;
+use crate::common;
 
-use std::fs;
 use std::path::PathBuf;
 
 fn repo() -> PathBuf {
@@ -18,12 +17,9 @@ fn repo() -> PathBuf {
 fn snapshot(args: &[&str], snap: &str) -> Option<i32> {
     let output = common::run(&repo(), args, b"");
     let rendered = String::from_utf8(output.stdout).expect("UTF-8");
-    let path = repo().join(snap);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        fs::write(&path, &rendered).expect("write snapshot");
+    if let Err(failure) = common::snapshot(&repo().join(snap), &rendered) {
+        panic!("{failure}");
     }
-    let expected = fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(rendered, expected, "{snap}");
     output.status.code()
 }
 

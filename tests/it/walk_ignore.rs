@@ -4,7 +4,7 @@
 //! command line is always linted, and `--show-files` says what was left
 //! out and by which pattern.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

@@ -3,7 +3,7 @@
 //! `--jsonpath` over host files, shell completions, and the example
 //! repository under `testdata/workflow/example-repo` end to end.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

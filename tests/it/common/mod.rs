@@ -254,3 +254,24 @@ pub fn run_on_terminal(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Opti
         String::from_utf8_lossy(&terminal).into_owned(),
     )
 }
+
+/// The one snapshot check of the suite: `rendered` against the file at
+/// `path`, which `UPDATE_SNAPSHOTS=1` writes instead. `Err` says what
+/// differs, for the caller to fail with or collect.
+pub fn snapshot(path: &Path, rendered: &str) -> Result<(), String> {
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        fs::write(path, rendered).map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(());
+    }
+    match fs::read_to_string(path) {
+        Ok(expected) if expected == rendered => Ok(()),
+        Ok(expected) => Err(format!(
+            "{}: differs from its snapshot\n--- expected\n{expected}\n--- actual\n{rendered}",
+            path.display()
+        )),
+        Err(_) => Err(format!(
+            "{}: no snapshot (run with UPDATE_SNAPSHOTS=1)\n{rendered}",
+            path.display()
+        )),
+    }
+}
