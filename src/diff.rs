@@ -510,16 +510,7 @@ pub struct Progress {
 impl Progress {
     /// A progress line, when standard error is a terminal outside CI.
     pub fn on_terminal() -> Option<Progress> {
-        use std::io::IsTerminal;
-        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
-        let allowed = std::io::stderr().is_terminal()
-            && !set("CI")
-            && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
-        let delay = std::env::var("POLICY_CHECK_PROGRESS_DELAY_MS")
-            .ok()
-            .and_then(|ms| ms.parse().ok())
-            .map_or(Duration::from_secs(1), Duration::from_millis);
-        allowed.then(|| Progress {
+        crate::progress::on_terminal().map(|delay| Progress {
             started: Clock::now(),
             delay,
             total: AtomicUsize::new(0),

@@ -25,18 +25,28 @@ pub struct Progress {
     shown: AtomicBool,
 }
 
+/// How long a run waits before it shows progress, or `None` when standard
+/// error is no terminal to show it on (a pipe, CI, a dumb terminal). The
+/// one rule for the linter's bar and `diff`'s line.
+pub fn on_terminal() -> Option<Duration> {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let allowed =
+        std::io::stderr().is_terminal() && !set("CI") && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
+    let delay = std::env::var("POLICY_CHECK_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(DEFAULT_DELAY, Duration::from_millis);
+    allowed.then_some(delay)
+}
+
 impl Progress {
     /// A bar over `total` files, hidden until the delay has passed, and
     /// for good unless standard error is a terminal outside CI.
     pub fn new(total: usize) -> Self {
-        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
-        let allowed = std::io::stderr().is_terminal()
-            && !set("CI")
-            && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
-        let delay = std::env::var("POLICY_CHECK_PROGRESS_DELAY_MS")
-            .ok()
-            .and_then(|ms| ms.parse().ok())
-            .map_or(DEFAULT_DELAY, Duration::from_millis);
+        let (allowed, delay) = match on_terminal() {
+            Some(delay) => (true, delay),
+            None => (false, DEFAULT_DELAY),
+        };
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
         bar.set_style(
             ProgressStyle::with_template("{spinner} {pos}/{len} files {wide_bar} {elapsed}")
