@@ -27,6 +27,24 @@ use crate::parse::{self, parse_diagnostics, Node, Value};
 pub use files::FileReference;
 pub use map::SourceMap;
 
+/// The rows of a host's resource table (`rules/data/*-resources.tsv`,
+/// whose shape build.rs has checked): the resource type, the property that
+/// holds a policy, and the policy kind when it grants nothing by itself
+/// (a session or control policy).
+pub(crate) fn resource_table(
+    table: &'static str,
+) -> impl Iterator<Item = (&'static str, &'static str, Option<PolicyKind>)> {
+    table
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let (kind, property) = (fields.next()?, fields.next()?);
+            let policy = PolicyKind::from_table(fields.next()?).filter(|k| !k.grants());
+            Some((kind, property, policy))
+        })
+}
+
 /// One policy document found in a host file.
 #[derive(Debug)]
 pub struct Document<'h> {

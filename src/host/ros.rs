@@ -88,14 +88,8 @@ const TABLE: &str = include_str!("../../rules/data/ros-resources.tsv");
 fn table() -> &'static [Row] {
     static ROWS: OnceLock<Vec<Row>> = OnceLock::new();
     ROWS.get_or_init(|| {
-        TABLE
-            .lines()
-            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-            .filter_map(|line| {
-                let mut fields = line.split('\t');
-                let kind = fields.next()?;
-                let property = fields.next()?;
-                let policy = PolicyKind::from_table(fields.next()?).filter(|k| !k.grants());
+        super::resource_table(TABLE)
+            .map(|(kind, property, policy)| {
                 let (kind, prefix) = match kind.strip_suffix('*') {
                     Some(prefix) => (prefix, true),
                     None => (kind, false),
@@ -107,12 +101,12 @@ fn table() -> &'static [Row] {
                     },
                     None => Place::Property(property.split('|').collect()),
                 };
-                Some(Row {
+                Row {
                     kind,
                     prefix,
                     place,
                     policy,
-                })
+                }
             })
             .collect()
     })

@@ -26,16 +26,8 @@ type Row = (&'static str, Vec<&'static str>, Option<PolicyKind>);
 pub(crate) fn table() -> &'static [Row] {
     static ROWS: OnceLock<Vec<Row>> = OnceLock::new();
     ROWS.get_or_init(|| {
-        TABLE
-            .lines()
-            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-            .filter_map(|line| {
-                let mut fields = line.split('\t');
-                let resource = fields.next()?;
-                let attribute = fields.next()?;
-                let kind = PolicyKind::from_table(fields.next()?).filter(|k| !k.grants());
-                Some((resource, attribute.split('.').collect(), kind))
-            })
+        super::resource_table(TABLE)
+            .map(|(resource, attribute, kind)| (resource, attribute.split('.').collect(), kind))
             .collect()
     })
 }
