@@ -123,6 +123,15 @@ fn lint_shaped_yaml(input: &Claimed<'_>) -> Option<FileReport> {
         return None;
     }
     let text = std::str::from_utf8(&input.bytes).ok()?;
+    // A cheap look first, so a repository's other YAML (workflows,
+    // manifests) is not parsed for nothing: a `Statement` key is spelt out,
+    // or hidden in an escape of a double-quoted key.
+    let may_hold = ["Statement", "\\x", "\\u", "\\U"]
+        .iter()
+        .any(|s| text.contains(s));
+    if !may_hold {
+        return None;
+    }
     let root = host::yaml::parse(text).ok()??;
     let mut found = Vec::new();
     let (documents, unchecked) = check_shaped(&root, text, false, input.options, input.rules, &mut found)?;
