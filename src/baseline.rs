@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::Diagnostic;
 use crate::core::Rule;
 use crate::core::{path, FileReport};
-use crate::settings::normalize;
+use crate::discover::normalize;
 
 /// The baseline file's format version (its `policy-check-baseline` field).
 pub(crate) const FORMAT_VERSION: u32 = 1;

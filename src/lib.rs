@@ -42,4 +42,5 @@ mod settings;
 pub mod simulate;
 pub mod suppress;
 mod wildcard;
+mod workspace;
 mod write;

@@ -13,13 +13,14 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::checks::LintOptions;
 use crate::config::{self, Config, ConfigError};
 use crate::core::Rule;
 use crate::core::Severity;
 use crate::core::{Date, Origin, RuleSettings};
+use crate::discover::normalize;
 use crate::embedded::Query;
 use crate::suppress::Suppression;
 
@@ -350,22 +351,6 @@ fn load(file: &Path, name: String) -> Result<LoadedConfig, LoadError> {
         name,
         text,
     })
-}
-
-/// Removes `.` and resolves `..` lexically; the walker reports paths as
-/// given (`./a/../b.json`) and globs must see `b.json`.
-pub(crate) fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
