@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::Diagnostic;
 use crate::core::Rule;
 use crate::core::{path, FileReport};
-use crate::discover::normalize;
+use crate::host::files::normalize;
 
 /// The baseline file's format version (its `policy-check-baseline` field).
 pub(crate) const FORMAT_VERSION: u32 = 1;
@@ -143,16 +143,9 @@ pub struct Recorder {
 }
 
 impl BaselineRun {
-    /// `--baseline FILE`: reads and validates it.
-    pub fn compare(path: &Path, name: String, cwd: &Path) -> Result<BaselineRun, String> {
-        // Same limit as a policy: a baseline holds at most one line a finding.
-        let bytes = crate::discover::read_bounded(path, crate::discover::DEFAULT_MAX_FILE_SIZE, false)
-            .map_err(|e| {
-                format!(
-                    "baseline: {}",
-                    e.message(&name, crate::discover::DEFAULT_MAX_FILE_SIZE)
-                )
-            })?;
+    /// `--baseline FILE`: validates its bytes (read by the caller, with the
+    /// workspace's bounded reader).
+    pub fn compare(bytes: Vec<u8>, path: &Path, name: String, cwd: &Path) -> Result<BaselineRun, String> {
         let text = String::from_utf8(bytes).map_err(|_| format!("baseline `{name}` is not UTF-8 text"))?;
         let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
             format!("baseline `{name}` is not a policy-check baseline ({e}); write one with --write-baseline")
@@ -210,9 +203,9 @@ impl BaselineRun {
         }
     }
 
-    /// After the run: writes the baseline when recording. Returns the
-    /// facts the summary reports.
-    pub fn finish(&self) -> io::Result<BaselineFacts> {
+    /// After the run: writes the baseline with `write` when recording (the
+    /// workspace's atomic writer). Returns the facts the summary reports.
+    pub fn finish(&self, write: impl FnOnce(&Path, &[u8]) -> io::Result<()>) -> io::Result<BaselineFacts> {
         match self {
             BaselineRun::Compare(baseline) => Ok(BaselineFacts {
                 file: baseline.name.clone(),
@@ -220,7 +213,10 @@ impl BaselineRun {
                 unmatched: baseline.unmatched(),
             }),
             BaselineRun::Record(recorder) => {
-                recorder.write().map_err(|e| {
+                recorder
+                    .contents()
+                    .and_then(|out| write(&recorder.path, out.as_bytes()))
+                    .map_err(|e| {
                     io::Error::new(
                         e.kind(),
                         format!("cannot write baseline `{}`: {e}", recorder.name),
@@ -327,9 +323,8 @@ impl Recorder {
         }
     }
 
-    /// Writes the baseline: sorted, one finding a line, through a temporary
-    /// file renamed into place.
-    fn write(&self) -> io::Result<()> {
+    /// The baseline's text: sorted, one finding a line.
+    fn contents(&self) -> io::Result<String> {
         let entries = self
             .entries
             .lock()
@@ -356,7 +351,7 @@ impl Recorder {
         } else {
             "\n  ]\n}\n"
         });
-        crate::write::write_atomic(&self.path, out.as_bytes(), crate::write::Replace::Output)
+        Ok(out)
     }
 }
 

@@ -18,7 +18,7 @@
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 
@@ -570,22 +570,6 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         .checked_mul(factor)
         .and_then(|bytes| bytes.checked_add(fraction_bytes))
         .ok_or_else(|| format!("`{text}` is too large"))
-}
-
-/// Removes `.` and resolves `..` lexically; the walker reports paths as
-/// given (`./a/../b.json`) and globs must see `b.json`.
-pub(crate) fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub(crate) mod human;
 pub(crate) mod json;
 mod junit;
 mod sarif;
+pub(crate) mod settings;
 mod short;
 
 use std::io::{self, Write};

@@ -20,7 +20,7 @@ use crate::config::{self, Config, ConfigError};
 use crate::core::Rule;
 use crate::core::Severity;
 use crate::core::{Date, Origin, RuleSettings};
-use crate::discover::normalize;
+use crate::host::files::normalize;
 use crate::embedded::Query;
 use crate::suppress::Suppression;
 

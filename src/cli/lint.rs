@@ -2,7 +2,6 @@
 //! a workspace run ([`crate::workspace`]), the renderer each file's findings
 //! go to, the output file, and the exit code the totals give.
 
-use std::borrow::Cow;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -10,15 +9,15 @@ use clap::Args;
 
 use super::{parse_jobs, terminal_style, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::baseline::BaselineRun;
-use crate::core::{date, Date, Origin, Rule, Severity};
+use crate::core::{date, Date, Rule, Severity};
 use crate::discover::{display_name, parse_size, WalkOptions};
 use crate::embedded::Query;
 use crate::fix::unified::unified_diff;
 use crate::host::files::lexical;
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::select::{Selector, SelectorParser};
-use crate::settings::{ConfigSource, FileSettings, LoadError, Overrides, Workspace};
-use crate::workspace::{Done, Options, Run};
+use crate::settings::{ConfigSource, LoadError, Overrides, Workspace};
+use crate::workspace::{baseline_file, Done, Options, Run};
 use crate::write::{AtomicFile, Replace};
 
 #[derive(Debug, Args)]
@@ -142,10 +141,42 @@ pub(super) fn run_lint(
         if !errors.is_empty() {
             return config_failure(&errors, style, err);
         }
-        show_settings(path, &workspace.for_path(path), today, out)?;
+        report::settings::write(path, &workspace.for_path(path), today, out)?;
         return Ok(EXIT_CLEAN);
     }
-    let options = Options {
+    let mut run = match Run::new(options(&args), workspace, cwd, today, baseline.as_ref(), stdin)? {
+        Ok(run) => run,
+        Err(errors) => return config_failure(&errors, style, err),
+    };
+    let mode = mode(&args);
+    let renderer = report::Renderer::with_mode(args.format, mode, style).with_unsafe_fixes(args.unsafe_fixes);
+    let target = match open_output(&args, out, err)? {
+        Ok(target) => target,
+        Err(code) => return Ok(code),
+    };
+    let mut out = io::BufWriter::new(target);
+    let mut stream = report::Stream::start(&renderer, &mut out)?;
+    if let Err(errors) = run.lint(|done| rendered(&args, &renderer, done), |r| stream.push(r))? {
+        return config_failure(&errors, style, err);
+    }
+    let facts = RunFacts {
+        configs: (run.settings().configs().iter())
+            .map(|c| c.config.summary(c.name.clone(), today))
+            .collect(),
+        unsafe_fixes: args.unsafe_fixes,
+        baseline: baseline.as_ref().map(baseline_file::finish).transpose()?,
+        listing: args.show_files,
+    };
+    let totals = stream.finish(&facts, args.quiet || args.diff)?;
+    out.into_inner()
+        .map_err(io::IntoInnerError::into_error)?
+        .commit()?;
+    finish(&args, &totals, mode, err)
+}
+
+/// What the lint run is asked to do.
+fn options(args: &LintArgs) -> Options<'_> {
+    Options {
         paths: &args.paths,
         stdin_filename: args.stdin_filename.as_deref(),
         force_exclude: args.force_exclude,
@@ -160,26 +191,18 @@ pub(super) fn run_lint(
         write_fixes: !args.diff,
         baseline_file: args.baseline.as_deref().or(args.write_baseline.as_deref()),
         jobs: args.jobs,
-    };
-    let mut run = match Run::new(options, workspace, cwd, today, baseline.as_ref(), stdin)? {
-        Ok(run) => run,
-        Err(errors) => return config_failure(&errors, style, err),
-    };
-    let mode = mode(&args);
-    let renderer = report::Renderer::with_mode(args.format, mode, style).with_unsafe_fixes(args.unsafe_fixes);
-    let target = match open_output(&args, out, err)? {
-        Ok(target) => target,
-        Err(code) => return Ok(code),
-    };
-    let mut out = io::BufWriter::new(target);
-    let mut stream = report::Stream::start(&renderer, &mut out)?;
-    let render = |done: Done<'_>| match done {
+    }
+}
+
+/// One file's result, rendered; with `--diff` only its diff is printed (and
+/// its line on stderr).
+fn rendered(args: &LintArgs, renderer: &report::Renderer, done: Done<'_>) -> report::Rendered {
+    match done {
         Done::File {
             report,
             fail_on,
             fixed,
         } => {
-            // With `--diff` only the diff is printed (and its line on stderr).
             let applied = fixed.as_ref().map_or(0, |f| f.applied);
             let diff = args.diff.then(|| {
                 fixed.map_or_else(String::new, |f| {
@@ -194,24 +217,9 @@ pub(super) fn run_lint(
         }
         Done::AsIs { report, fail_on } => renderer.render(report, fail_on),
         Done::Ignored(i) => report::ignored_line(&i.name, &i.reason, i.left_out, args.show_files),
-    };
-    if let Err(errors) = run.lint(render, |rendered| stream.push(rendered))? {
-        return config_failure(&errors, style, err);
     }
-    let facts = RunFacts {
-        configs: (run.settings().configs().iter())
-            .map(|c| c.config.summary(c.name.clone(), today))
-            .collect(),
-        unsafe_fixes: args.unsafe_fixes,
-        baseline: baseline.as_ref().map(BaselineRun::finish).transpose()?,
-        listing: args.show_files,
-    };
-    let totals = stream.finish(&facts, args.quiet || args.diff)?;
-    out.into_inner()
-        .map_err(io::IntoInnerError::into_error)?
-        .commit()?;
-    finish(&args, &totals, mode, err)
 }
+
 /// What the run prints instead of the findings, if anything.
 fn mode(args: &LintArgs) -> Mode {
     if args.show_files {
@@ -307,23 +315,16 @@ fn setup(args: &LintArgs, style: Style, err: &mut dyn Write) -> io::Result<Resul
         Ok(workspace) => workspace,
         Err(error) => return config_failure(&[error], style, err).map(Err),
     };
-    let today = match date::today() {
-        Ok(today) => today,
+    let dated = date::today().and_then(|today| {
+        let baseline = baseline_file::open(args.baseline.as_deref(), args.write_baseline.as_deref(), &cwd)?;
+        Ok((today, baseline))
+    });
+    let (today, baseline) = match dated {
+        Ok(dated) => dated,
         Err(message) => {
             writeln!(err, "policy-check: {}", escape::text(&message))?;
             return Ok(Err(EXIT_ERROR));
         }
-    };
-    let baseline = match (&args.baseline, &args.write_baseline) {
-        (Some(file), _) => match BaselineRun::compare(file, display_name(file), &cwd) {
-            Ok(baseline) => Some(baseline),
-            Err(message) => {
-                writeln!(err, "policy-check: {}", escape::text(&message))?;
-                return Ok(Err(EXIT_ERROR));
-            }
-        },
-        (None, Some(file)) => Some(BaselineRun::record(file, display_name(file), &cwd)),
-        (None, None) => None,
     };
     Ok(Ok(Setup {
         cwd,
@@ -456,87 +457,6 @@ fn config_failure(errors: &[LoadError], style: Style, err: &mut dyn Write) -> io
     Ok(EXIT_ERROR)
 }
 
-/// `--show-settings PATH`.
-fn show_settings(
-    path: &Path,
-    settings: &FileSettings<'_>,
-    today: Date,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let (options, rules) = settings.lint_settings();
-    let none = "(none)".to_string();
-    // Names and values come from the file system and the configuration:
-    // each is escaped where it is inserted.
-    let list = |items: &[String]| {
-        if items.is_empty() {
-            none.clone()
-        } else {
-            items
-                .iter()
-                .map(|i| escape::text(i))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    };
-    writeln!(out, "Settings for {}", escape::text(&display_name(path)))?;
-    writeln!(
-        out,
-        "  configuration: {}",
-        settings
-            .config()
-            .map_or(Cow::Borrowed("(none: built-in defaults)"), |c| escape::text(
-                &c.name
-            ))
-    )?;
-    writeln!(
-        out,
-        "  linted when found by walking: {}",
-        if settings.selects(Origin::Walked, false) {
-            "yes"
-        } else {
-            "no (excluded by include/exclude)"
-        }
-    )?;
-    writeln!(out, "  fail-on: {}", settings.fail_on())?;
-    writeln!(out, "  max-policy-length: {}", options.max_policy_length)?;
-    writeln!(
-        out,
-        "  jsonpath: {}",
-        settings
-            .config_jsonpath()
-            .map_or(Cow::Borrowed("(none)"), |q| escape::text(q.expression()))
-    )?;
-    writeln!(out, "  extra-actions: {}", list(&options.extra_actions))?;
-    writeln!(
-        out,
-        "  extra-condition-keys: {}",
-        list(&options.extra_condition_keys)
-    )?;
-    writeln!(
-        out,
-        "  allowed-access-levels: {}",
-        options
-            .allowed_access_levels
-            .as_deref()
-            .map_or_else(|| "(any)".to_string(), list)
-    )?;
-    let suppress: Vec<String> = settings
-        .suppressions(today)
-        .iter()
-        .map(|s| match &s.jsonpath {
-            Some(at) => format!("{} at {} ({})", s.rule.id(), at.text, s.reason),
-            None => format!("{} ({})", s.rule.id(), s.reason),
-        })
-        .collect();
-    writeln!(out, "  suppress: {}", list(&suppress))?;
-    writeln!(out, "  rules:")?;
-    let width = Rule::ALL.iter().map(|r| r.id().len()).max().unwrap_or(0);
-    for rule in Rule::ALL {
-        let level = rules.severity(*rule).map_or("off", Severity::as_str);
-        writeln!(out, "    {:width$}  {level}", rule.id())?;
-    }
-    Ok(())
-}
 
 /// 2 when a file could not be read, 1 when a finding blocks, else 0;
 /// `--show-files` only lists, so it fails only on unreadable files.

@@ -123,6 +123,24 @@ pub fn lexical(path: &Path) -> PathBuf {
     out.iter().collect()
 }
 
+/// Removes `.` and resolves `..` lexically, for absolute paths: the walker
+/// reports paths as given (`./a/../b.json`) and globs must see `b.json`.
+/// Unlike [`lexical`] it builds the path in place, without a list of
+/// components: it runs once per linted file.
+pub(crate) fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

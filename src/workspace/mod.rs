@@ -8,6 +8,7 @@
 //! are the front end's: each file's result goes to its callbacks, in input
 //! order whatever the thread count.
 
+pub(crate) mod baseline_file;
 mod file;
 mod follow;
 
@@ -21,11 +22,11 @@ use rayon::prelude::*;
 use crate::baseline::BaselineRun;
 use crate::core::{Date, FileReport, Origin, Severity};
 use crate::discover::{
-    discover_with, display_name, normalize, read_limited, Ignored, Input, WalkError, WalkOptions,
+    discover_with, display_name, read_limited, Ignored, Input, WalkError, WalkOptions,
 };
 use crate::embedded::Query;
 use crate::engine::Fixed;
-use crate::host::files::{lexical, Resolved};
+use crate::host::files::{lexical, normalize, Resolved};
 use crate::host::terraform::Module;
 use crate::progress::Progress;
 use crate::settings::{LoadError, Workspace};
