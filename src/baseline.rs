@@ -217,11 +217,11 @@ impl BaselineRun {
                     .contents()
                     .and_then(|out| write(&recorder.path, out.as_bytes()))
                     .map_err(|e| {
-                    io::Error::new(
-                        e.kind(),
-                        format!("cannot write baseline `{}`: {e}", recorder.name),
-                    )
-                })?;
+                        io::Error::new(
+                            e.kind(),
+                            format!("cannot write baseline `{}`: {e}", recorder.name),
+                        )
+                    })?;
                 Ok(BaselineFacts {
                     file: recorder.name.clone(),
                     written: true,

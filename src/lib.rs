@@ -8,11 +8,12 @@
 //! view), [`catalog`], [`conditions`], [`wildcard`] -> [`checks`] (findings
 //! per rule) -> [`host`] and [`embedded`] (input kinds: documents inside a
 //! Terraform, ROS or JSON host) -> [`engine`] (the one pipeline from bytes
-//! to findings) -> [`report`] (human, JSON, SARIF...), [`simulate`],
-//! [`diff`] (which read policies through [`engine::read`]) -> front ends:
-//! [`cli`] and [`lsp`] (which lint through [`engine::analyze`]).
-//! [`discover`] finds the files and [`settings`] the configuration that
-//! applies to each.
+//! to findings) -> `workspace` (files on disk: discovery, settings per path,
+//! the bounded reader and the atomic writer, a lint run with its
+//! follow-once queue of `file()` targets) -> [`report`] (human, JSON,
+//! SARIF...), [`simulate`], [`diff`] (which read policies through
+//! [`engine::read`]) -> front ends: [`cli`] and [`lsp`] (which lint through
+//! [`engine::analyze`]).
 
 #![cfg_attr(not(test), forbid(unsafe_code))]
 #![warn(unreachable_pub)]
@@ -26,7 +27,6 @@ mod conditions;
 pub mod config;
 pub mod core;
 pub mod diff;
-pub mod discover;
 mod embedded;
 pub mod engine;
 mod fix;
@@ -38,9 +38,10 @@ pub mod progress;
 pub mod report;
 pub mod rule_docs;
 mod select;
-mod settings;
 pub mod simulate;
 pub mod suppress;
 mod wildcard;
 mod workspace;
-mod write;
+// `lsp/actions.rs` still names the reader and the settings by their paths
+// from before they moved into the workspace.
+use workspace::{discover, settings};

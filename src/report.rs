@@ -437,7 +437,7 @@ pub fn write(
     let renderer = Renderer::new(format, style);
     let mut stream = Stream::start(&renderer, out)?;
     for report in reports {
-        stream.push(renderer.render(report.clone(), crate::settings::DEFAULT_FAIL_ON))?;
+        stream.push(renderer.render(report.clone(), crate::workspace::settings::DEFAULT_FAIL_ON))?;
     }
     stream.finish(&RunFacts::default(), false)
 }

@@ -10,15 +10,15 @@ use clap::Args;
 use super::{parse_jobs, terminal_style, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::baseline::BaselineRun;
 use crate::core::{date, Date, Rule, Severity};
-use crate::discover::{display_name, parse_size, WalkOptions};
 use crate::embedded::Query;
 use crate::fix::unified::unified_diff;
 use crate::host::files::lexical;
 use crate::report::{self, escape, Format, Mode, RunFacts, Style};
 use crate::select::{Selector, SelectorParser};
-use crate::settings::{ConfigSource, LoadError, Overrides, Workspace};
+use crate::workspace::discover::{display_name, parse_size, WalkOptions};
+use crate::workspace::settings::{ConfigSource, LoadError, Overrides, Workspace};
+use crate::workspace::write::{AtomicFile, Replace};
 use crate::workspace::{baseline_file, Done, Options, Run};
-use crate::write::{AtomicFile, Replace};
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
@@ -456,7 +456,6 @@ fn config_failure(errors: &[LoadError], style: Style, err: &mut dyn Write) -> io
     }
     Ok(EXIT_ERROR)
 }
-
 
 /// 2 when a file could not be read, 1 when a finding blocks, else 0;
 /// `--show-files` only lists, so it fails only on unreadable files.

@@ -20,8 +20,8 @@ use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::core::Origin;
-use crate::discover::{display_name, read_limited, too_large, DEFAULT_MAX_FILE_SIZE};
 use crate::simulate::load::Loaded;
+use crate::workspace::discover::{display_name, read_limited, too_large, DEFAULT_MAX_FILE_SIZE};
 
 /// A verified revision of the current directory's repository.
 #[derive(Debug, Clone)]

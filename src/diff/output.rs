@@ -8,11 +8,11 @@ use std::path::PathBuf;
 use serde_json::{json, Map, Value};
 
 use super::{git, Comparison, DiffArgs, NewAccess};
-use crate::discover::display_name;
 use crate::report::{escape, Printed, Style};
 use crate::simulate::eval::Request;
 use crate::simulate::load::Loaded;
 use crate::simulate::{load_policies, FileStatus, PolicyFile};
+use crate::workspace::discover::display_name;
 
 /// A finished comparison as each format prints it
 /// ([`crate::report::print`]).

@@ -13,10 +13,10 @@ use crate::config;
 use crate::core::Origin;
 use crate::core::{date, Date};
 use crate::core::{Diagnostic, Severity};
-use crate::discover::{format_size, DEFAULT_MAX_FILE_SIZE};
 use crate::embedded::Selected;
 use crate::engine;
-use crate::settings::{ConfigSource, LoadError, Overrides, Workspace};
+use crate::workspace::discover::{format_size, DEFAULT_MAX_FILE_SIZE};
+use crate::workspace::settings::{ConfigSource, LoadError, Overrides, Workspace};
 
 use super::documents::{file_uri, Document, Encoding, Text};
 
@@ -98,7 +98,12 @@ pub(super) fn analyze(doc: &Document, workspace: &mut Workspace, encoding: Encod
     let module = doc
         .path
         .as_deref()
-        .and_then(|path| crate::discover::terraform_module(path, crate::discover::DEFAULT_MAX_FILE_SIZE))
+        .and_then(|path| {
+            crate::workspace::discover::terraform_module(
+                path,
+                crate::workspace::discover::DEFAULT_MAX_FILE_SIZE,
+            )
+        })
         .map(|(_, module)| module);
     // As the command line does: `[[suppress]]` entries and comments hide
     // what they cover, and a comment that hides nothing is reported.

@@ -9,8 +9,8 @@ use std::path::Path;
 
 use super::escape;
 use crate::core::{Date, Origin, Rule, Severity};
-use crate::discover::display_name;
-use crate::settings::FileSettings;
+use crate::workspace::discover::display_name;
+use crate::workspace::settings::FileSettings;
 
 /// `--show-settings PATH`.
 pub(crate) fn write(

@@ -15,13 +15,13 @@ use std::sync::Arc;
 use super::eval::{evaluate_policy, EvaluationError, Request, StatementResult};
 use super::{FileStatus, PolicyFile, BLOCKING};
 use crate::core::{Diagnostic, FileReport, Origin};
-use crate::discover::{discover, display_name, read_regular_file, Input};
 use crate::engine;
 use crate::engine::read::{Checked, Computed, Documents, Tree};
 use crate::host::files::{lexical, links_inside, resolve, root_of, Resolved};
 use crate::host::{FileReference, Lowered};
 use crate::model::{Policy, PolicyKind};
 use crate::parse::Node;
+use crate::workspace::discover::{discover, display_name, read_regular_file, Input};
 
 /// Standard input as the simulator got it: its name, and its bytes or
 /// `None` when it was larger than the size limit.
@@ -65,7 +65,10 @@ pub fn load(paths: &[PathBuf], stdin: Option<Stdin<'_>>, max_size: u64, request:
                         let references = loaded.add(name.to_string(), bytes.to_vec(), Origin::Named, request);
                         loaded.not_followed(name, &references);
                     }
-                    None => loaded.unreadable(name.to_string(), crate::discover::too_large(name, max_size)),
+                    None => loaded.unreadable(
+                        name.to_string(),
+                        crate::workspace::discover::too_large(name, max_size),
+                    ),
                 }
             }
             Input::File {

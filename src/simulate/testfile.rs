@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 use super::eval::{Decision, Request};
 use super::output::decision_line;
 use super::{check_action, simulate_paths, Failure, FileStatus, Simulation};
-use crate::discover::{read_regular_file, DEFAULT_MAX_FILE_SIZE};
 use crate::report::escape;
+use crate::workspace::discover::{read_regular_file, DEFAULT_MAX_FILE_SIZE};
 
 /// One test file.
 #[derive(Debug, Deserialize)]
@@ -106,7 +106,7 @@ pub fn run(paths: &[PathBuf], out: &mut dyn Write) -> io::Result<Tally> {
     let roots = Roots::new(paths);
     for path in test_files(paths) {
         let path = &path;
-        let name = crate::discover::display_name(path);
+        let name = crate::workspace::discover::display_name(path);
         let file = match read_test_file(path) {
             Ok(file) => file,
             Err(message) => {
@@ -226,7 +226,7 @@ impl Roots {
         }
         Some(format!(
             "policy `{}` is outside the folders being tested; name its folder on the command line to read it",
-            crate::discover::display_name(policy)
+            crate::workspace::discover::display_name(policy)
         ))
     }
 }

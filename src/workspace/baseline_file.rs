@@ -5,13 +5,17 @@
 use std::io;
 use std::path::Path;
 
+use super::discover::{display_name, read_bounded, DEFAULT_MAX_FILE_SIZE};
+use super::write::{write_atomic, Replace};
 use crate::baseline::{BaselineFacts, BaselineRun};
-use crate::discover::{display_name, read_bounded, DEFAULT_MAX_FILE_SIZE};
-use crate::write::{write_atomic, Replace};
 
 /// `--baseline FILE` (`compare`) or `--write-baseline FILE` (`record`);
 /// `Err` says why the file to compare with cannot be used.
-pub(crate) fn open(compare: Option<&Path>, record: Option<&Path>, cwd: &Path) -> Result<Option<BaselineRun>, String> {
+pub(crate) fn open(
+    compare: Option<&Path>,
+    record: Option<&Path>,
+    cwd: &Path,
+) -> Result<Option<BaselineRun>, String> {
     match (compare, record) {
         (Some(file), _) => {
             let name = display_name(file);

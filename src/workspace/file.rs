@@ -5,14 +5,14 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use super::discover::{display_name, read_regular_file, too_large, Input};
+use super::write::{write_atomic, Replace};
 use super::{follow, Done, Run};
 use crate::core::{FileReport, Origin, Outcome};
-use crate::discover::{display_name, read_regular_file, too_large, Input};
 use crate::embedded::Selected;
 use crate::engine;
 use crate::host::files::{self, root_of, Resolved};
 use crate::host::terraform::Module;
-use crate::write::{write_atomic, Replace};
 
 impl Run<'_> {
     /// The module of the `.tf` file at `path`, read once per folder.
@@ -25,7 +25,7 @@ impl Run<'_> {
         if known.is_some() {
             return known;
         }
-        let (folder, module) = crate::discover::terraform_module(path, self.options.max_file_size)?;
+        let (folder, module) = super::discover::terraform_module(path, self.options.max_file_size)?;
         let module = Arc::new(module);
         if let Ok(mut modules) = self.modules.lock() {
             modules.insert(folder, Arc::clone(&module));

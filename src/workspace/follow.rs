@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::discover::{display_name, Input};
 use super::{Done, Item, Run, FILES_PER_CHUNK};
 use crate::core::{FileReport, Origin};
-use crate::discover::{display_name, Input};
 use crate::host::files::{lexical, Resolved};
 
 /// Where every input is, so that a `file()` target that is an input

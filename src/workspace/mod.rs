@@ -1,6 +1,6 @@
 //! The workspace: a lint run over files on disk, between the front ends and
-//! the engine. It walks the paths ([`crate::discover`]), gives each file the
-//! settings of its folder ([`crate::settings::Workspace`]), reads each input
+//! the engine. It walks the paths ([`discover`]), gives each file the
+//! settings of its folder ([`settings::Workspace`]), reads each input
 //! through the bounded reader, hands it to [`engine::analyze`] (which writes
 //! fixes through the atomic writer), follows the files `file()` calls name
 //! once each after the inputs ([`follow`]), and ends with the findings about
@@ -9,8 +9,11 @@
 //! order whatever the thread count.
 
 pub(crate) mod baseline_file;
+pub(crate) mod discover;
 mod file;
 mod follow;
+pub(crate) mod settings;
+pub(crate) mod write;
 
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Read};
@@ -19,17 +22,15 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
+use self::discover::{discover_with, display_name, read_limited, Ignored, Input, WalkError, WalkOptions};
+use self::settings::{LoadError, Workspace};
 use crate::baseline::BaselineRun;
 use crate::core::{Date, FileReport, Origin, Severity};
-use crate::discover::{
-    discover_with, display_name, read_limited, Ignored, Input, WalkError, WalkOptions,
-};
 use crate::embedded::Query;
 use crate::engine::Fixed;
 use crate::host::files::{lexical, normalize, Resolved};
 use crate::host::terraform::Module;
 use crate::progress::Progress;
-use crate::settings::{LoadError, Workspace};
 
 /// What a front end asks of a lint run.
 pub(crate) struct Options<'a> {

@@ -198,3 +198,34 @@ fn the_maker_search_finds_each_function() {
     );
     assert_eq!(variant("invalid-json"), "InvalidJson");
 }
+
+/// Lines the function that runs a subcommand may take: the command line is
+/// glue (arguments in, exit code out); the work is below it.
+const MAX_SUBCOMMAND_GLUE_LINES: usize = 100;
+
+/// Each subcommand is run by one `run_<name>` function in `src/cli/`, and
+/// none is longer than the glue limit.
+#[test]
+fn each_subcommand_runs_from_a_short_function() {
+    let cli = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/cli");
+    let runners: Vec<(String, usize)> = sources()
+        .iter()
+        .filter(|(file, _)| file.starts_with(&cli))
+        .flat_map(|(_, text)| function_lengths(text))
+        .filter(|(name, _)| name.starts_with("run_"))
+        .collect();
+    for subcommand in ["run_lint", "run_simulate", "run_tests", "run_diff"] {
+        assert!(
+            runners.iter().any(|(name, _)| name == subcommand),
+            "src/cli/ has no `{subcommand}`"
+        );
+    }
+    let long: Vec<&(String, usize)> = runners
+        .iter()
+        .filter(|(_, n)| *n > MAX_SUBCOMMAND_GLUE_LINES)
+        .collect();
+    assert!(
+        long.is_empty(),
+        "subcommand glue over {MAX_SUBCOMMAND_GLUE_LINES} lines: {long:?}"
+    );
+}

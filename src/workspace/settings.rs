@@ -20,8 +20,8 @@ use crate::config::{self, Config, ConfigError};
 use crate::core::Rule;
 use crate::core::Severity;
 use crate::core::{Date, Origin, RuleSettings};
-use crate::host::files::normalize;
 use crate::embedded::Query;
+use crate::host::files::normalize;
 use crate::suppress::Suppression;
 
 /// The lowest blocking severity when neither the command line nor the file says.
@@ -100,7 +100,7 @@ impl Workspace {
         };
         if let ConfigSource::Explicit(path) = source {
             let file = normalize(&cwd.join(&path));
-            let loaded = load(&file, crate::discover::display_name(&path))?;
+            let loaded = load(&file, super::discover::display_name(&path))?;
             workspace.configs.push(loaded);
         }
         Ok(workspace)
@@ -168,7 +168,7 @@ impl Workspace {
         let found = match discovered_file(dir)? {
             Some(file) => {
                 let shown = file.strip_prefix(&self.cwd).unwrap_or(&file);
-                let loaded = load(&file, crate::discover::display_name(shown))?;
+                let loaded = load(&file, super::discover::display_name(shown))?;
                 self.configs.push(loaded);
                 Some(self.configs.len() - 1)
             }
@@ -277,7 +277,7 @@ impl<'w> FileSettings<'w> {
 /// The `policy-check.toml` of `dir` itself, if it has one that may be read.
 fn discovered_file(dir: &Path) -> Result<Option<PathBuf>, LoadError> {
     let candidate = dir.join(config::FILE_NAME);
-    let shown = || crate::discover::display_name(&candidate);
+    let shown = || super::discover::display_name(&candidate);
     let metadata = match fs::symlink_metadata(&candidate) {
         Ok(metadata) => metadata,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -326,7 +326,7 @@ fn link_stays_in_repository(link: &Path, dir: &Path) -> bool {
 
 /// Reads and validates one configuration file, with a size limit.
 fn load(file: &Path, name: String) -> Result<LoadedConfig, LoadError> {
-    use crate::discover::{read_bounded, ReadError};
+    use super::discover::{read_bounded, ReadError};
     let bytes = read_bounded(file, MAX_CONFIG_SIZE, false).map_err(|e| {
         LoadError::Io(match e {
             ReadError::Io(e) => format!("cannot read configuration `{name}`: {e}"),
@@ -335,7 +335,7 @@ fn load(file: &Path, name: String) -> Result<LoadedConfig, LoadError> {
             }
             ReadError::TooLarge => format!(
                 "configuration `{name}` is larger than {} and was not read",
-                crate::discover::format_size(MAX_CONFIG_SIZE)
+                super::discover::format_size(MAX_CONFIG_SIZE)
             ),
         })
     })?;

@@ -26,7 +26,7 @@ use crate::core::Origin;
 
 /// One thing to read: a file (named or found by walking) or standard input.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Input {
+pub(crate) enum Input {
     Stdin,
     File {
         path: PathBuf,
@@ -39,7 +39,7 @@ pub enum Input {
 
 /// A path that could not be walked, with the reason.
 #[derive(Debug, Clone)]
-pub struct WalkError {
+pub(crate) struct WalkError {
     pub name: String,
     pub message: String,
 }
@@ -48,7 +48,7 @@ pub struct WalkError {
 /// ignore file leaves out (for `--show-files`), or a hidden folder or a
 /// folder link the walk does not enter (always, so the summary counts it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ignored {
+pub(crate) struct Ignored {
     pub name: String,
     pub reason: String,
     /// A folder the walk itself leaves out (hidden, or a link), counted in
@@ -58,7 +58,7 @@ pub struct Ignored {
 
 /// How directories are walked.
 #[derive(Debug, Clone, Copy)]
-pub struct WalkOptions {
+pub(crate) struct WalkOptions {
     /// Leave out what `.gitignore`, `.ignore`, `.git/info/exclude` and the
     /// global git ignore file ignore (off with `--no-ignore`).
     pub respect_ignore_files: bool,
@@ -80,7 +80,7 @@ impl Default for WalkOptions {
 /// the paths that could not be walked, the folders the walk left out, and
 /// (when asked) what ignore files left out.
 #[derive(Debug, Default)]
-pub struct Discovery {
+pub(crate) struct Discovery {
     pub inputs: Vec<Input>,
     pub errors: Vec<WalkError>,
     pub ignored: Vec<Ignored>,
@@ -88,13 +88,13 @@ pub struct Discovery {
 
 /// Expands `paths` into inputs sorted by display name, without duplicates,
 /// respecting ignore files.
-pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
+pub(crate) fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
     let found = discover_with(paths, WalkOptions::default());
     (found.inputs, found.errors)
 }
 
 /// [`discover`] with the walk's options.
-pub fn discover_with(paths: &[PathBuf], options: WalkOptions) -> Discovery {
+pub(crate) fn discover_with(paths: &[PathBuf], options: WalkOptions) -> Discovery {
     let mut found = Discovery::default();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -377,25 +377,28 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
         .is_some_and(|name| name.starts_with('.') && name != "." && name != "..")
 }
 
-pub use crate::core::display::display_name;
+pub(crate) use crate::core::display::display_name;
 
 /// Files larger than this are reported instead of read: twenty times the
 /// largest template body ROS's CreateStack accepts (524,288 bytes), and over
 /// 1,700 times RAM's 6,144-character policy limit.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 << 20;
+pub(crate) const DEFAULT_MAX_FILE_SIZE: u64 = 10 << 20;
 
 /// Reads a file that is expected to be a regular file of at most `max_size`
 /// bytes. Anything else (a FIFO, a device) is refused without being opened, so
 /// it cannot block the run, and a file over the limit is refused without being
 /// read, even if it grows after it was measured.
-pub fn read_regular_file(path: &Path, max_size: u64, listed_as_file: bool) -> Result<Vec<u8>, String> {
+pub(crate) fn read_regular_file(path: &Path, max_size: u64, listed_as_file: bool) -> Result<Vec<u8>, String> {
     read_bounded(path, max_size, listed_as_file).map_err(|e| e.message(&display_name(path), max_size))
 }
 
 /// The Terraform module a `.tf` file at `path` belongs to (its folder's
 /// `.tf` files, read through the one bounded reader): the folder, and the
 /// module when `path` is a `.tf` file.
-pub fn terraform_module(path: &Path, max_size: u64) -> Option<(PathBuf, crate::host::terraform::Module)> {
+pub(crate) fn terraform_module(
+    path: &Path,
+    max_size: u64,
+) -> Option<(PathBuf, crate::host::terraform::Module)> {
     if crate::core::Syntax::of(&path.to_string_lossy()) != Some(crate::core::Syntax::Hcl) {
         return None;
     }
@@ -407,7 +410,7 @@ pub fn terraform_module(path: &Path, max_size: u64) -> Option<(PathBuf, crate::h
 
 /// Why [`read_bounded`] read nothing.
 #[derive(Debug)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     Io(std::io::Error),
     /// Not a regular file (the kind, such as "a FIFO"); `opened` when the
     /// handle, not the path, showed it.
@@ -420,7 +423,7 @@ pub enum ReadError {
 
 impl ReadError {
     /// The message for a linted input named `name`.
-    pub fn message(&self, name: &str, max_size: u64) -> String {
+    pub(crate) fn message(&self, name: &str, max_size: u64) -> String {
         match self {
             ReadError::Io(e) => format!("cannot read `{name}`: {e}"),
             ReadError::NotRegular { kind, opened } => format!(
@@ -436,7 +439,7 @@ impl ReadError {
 /// `file()` targets, configurations, baselines, test and request files, the
 /// language server's look at a configuration): regular files only, opened
 /// without blocking, never more than `max_size` bytes read.
-pub fn read_bounded(path: &Path, max_size: u64, listed_as_file: bool) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_bounded(path: &Path, max_size: u64, listed_as_file: bool) -> Result<Vec<u8>, ReadError> {
     // A path of unknown type is asked about first, so a FIFO or device is
     // never opened; a listed regular file is opened straight away and checked
     // through the handle, which saves a path lookup per file on large trees.
@@ -479,14 +482,18 @@ fn open_nonblocking(path: &Path) -> std::io::Result<File> {
 }
 
 /// Reads at most `max_size` bytes; `None` when there was more.
-pub fn read_limited(reader: impl Read, max_size: u64, capacity: usize) -> std::io::Result<Option<Vec<u8>>> {
+pub(crate) fn read_limited(
+    reader: impl Read,
+    max_size: u64,
+    capacity: usize,
+) -> std::io::Result<Option<Vec<u8>>> {
     let mut bytes = Vec::with_capacity(capacity);
     reader.take(max_size.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= max_size).then_some(bytes))
 }
 
 /// The message for input over `--max-file-size`, naming the limit.
-pub fn too_large(name: &str, max_size: u64) -> String {
+pub(crate) fn too_large(name: &str, max_size: u64) -> String {
     format!(
         "`{name}` is larger than the {} limit and was not linted; raise it with --max-file-size",
         format_size(max_size)
@@ -517,7 +524,7 @@ fn kind(file_type: &fs::FileType) -> &'static str {
 const UNITS: [(&str, u64); 4] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("B", 1)];
 
 /// `10 MiB`, `1536 B`: the largest binary unit that divides the size exactly.
-pub fn format_size(size: u64) -> String {
+pub(crate) fn format_size(size: u64) -> String {
     let (unit, factor) = UNITS
         .iter()
         .find(|(_, factor)| size.is_multiple_of(*factor) && size >= *factor)
@@ -529,7 +536,7 @@ pub fn format_size(size: u64) -> String {
 /// Parses `--max-file-size`: a byte count with an optional unit, as people
 /// write them: binary `K`/`KiB`, `M`/`MiB`, `G`/`GiB` and decimal `KB`, `MB`,
 /// `GB` (case-insensitive), with a fraction allowed (`1.5M`).
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit() && c != '.')
