@@ -21,7 +21,7 @@ use crate::core::Diagnostic;
 use crate::core::Rule;
 use crate::engine::read::Tree;
 use crate::model::Policy;
-use crate::workspace::discover::{read_regular_file, DEFAULT_MAX_FILE_SIZE};
+use crate::workspace::read::{read_regular_file, DEFAULT_MAX_FILE_SIZE};
 use api::{ApiSpec, RequestCheck, Response};
 use eval::{decide, evaluate_policy, Decision, EvaluationError, Request, StatementResult};
 

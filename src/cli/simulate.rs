@@ -11,7 +11,7 @@ use crate::simulate::eval::Request;
 use crate::simulate::{
     check_action, output, parse_context, parse_context_json, read_request, simulate_paths, testfile, Failure,
 };
-use crate::workspace::discover::read_limited;
+use crate::workspace::read::read_limited;
 
 /// Arguments of `policy-check simulate`.
 #[derive(Debug, clap::Args)]
@@ -37,7 +37,7 @@ pub struct SimulateArgs {
     #[arg(long, value_enum, default_value = "human")]
     pub format: DocumentFormat,
     /// Largest file to read, standard input included (such as 512KiB, 10MiB or 1.5MB)
-    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = crate::workspace::discover::parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = crate::workspace::read::parse_size)]
     pub max_file_size: u64,
     /// The identity policies attached to the principal: policy files, Terraform, ROS templates or
     /// directories; `-` reads standard input

@@ -21,7 +21,8 @@ use std::process::{Command, Stdio};
 
 use crate::core::Origin;
 use crate::simulate::load::Loaded;
-use crate::workspace::discover::{display_name, read_limited, too_large, DEFAULT_MAX_FILE_SIZE};
+use crate::workspace::discover::display_name;
+use crate::workspace::read::{read_limited, too_large, DEFAULT_MAX_FILE_SIZE};
 
 /// A verified revision of the current directory's repository.
 #[derive(Debug, Clone)]

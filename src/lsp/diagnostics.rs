@@ -15,7 +15,7 @@ use crate::core::{date, Date};
 use crate::core::{Diagnostic, Severity};
 use crate::embedded::Selected;
 use crate::engine;
-use crate::workspace::discover::{format_size, DEFAULT_MAX_FILE_SIZE};
+use crate::workspace::read::{format_size, DEFAULT_MAX_FILE_SIZE};
 use crate::workspace::settings::{ConfigSource, LoadError, Overrides, Workspace};
 
 use super::documents::{file_uri, Document, Encoding, Text};
@@ -99,10 +99,7 @@ pub(super) fn analyze(doc: &Document, workspace: &mut Workspace, encoding: Encod
         .path
         .as_deref()
         .and_then(|path| {
-            crate::workspace::discover::terraform_module(
-                path,
-                crate::workspace::discover::DEFAULT_MAX_FILE_SIZE,
-            )
+            crate::workspace::read::terraform_module(path, crate::workspace::read::DEFAULT_MAX_FILE_SIZE)
         })
         .map(|(_, module)| module);
     // As the command line does: `[[suppress]]` entries and comments hide

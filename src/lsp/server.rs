@@ -613,7 +613,7 @@ impl Server {
 /// Whether a document is over the size the linter reads: hover and
 /// completion, which scan it, stay off it too.
 fn too_large(doc: &Document) -> bool {
-    doc.text.text.len() as u64 > crate::workspace::discover::DEFAULT_MAX_FILE_SIZE
+    doc.text.text.len() as u64 > crate::workspace::read::DEFAULT_MAX_FILE_SIZE
 }
 
 /// Whether the document is read as YAML (a ROS template).

@@ -21,7 +21,8 @@ use crate::host::files::{lexical, links_inside, resolve, root_of, Resolved};
 use crate::host::{FileReference, Lowered};
 use crate::model::{Policy, PolicyKind};
 use crate::parse::Node;
-use crate::workspace::discover::{discover, display_name, read_regular_file, Input};
+use crate::workspace::discover::{discover, display_name, Input};
+use crate::workspace::read::read_regular_file;
 
 /// Standard input as the simulator got it: its name, and its bytes or
 /// `None` when it was larger than the size limit.
@@ -67,7 +68,7 @@ pub fn load(paths: &[PathBuf], stdin: Option<Stdin<'_>>, max_size: u64, request:
                     }
                     None => loaded.unreadable(
                         name.to_string(),
-                        crate::workspace::discover::too_large(name, max_size),
+                        crate::workspace::read::too_large(name, max_size),
                     ),
                 }
             }

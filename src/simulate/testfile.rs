@@ -12,7 +12,7 @@ use super::eval::{Decision, Request};
 use super::output::decision_line;
 use super::{check_action, simulate_paths, Failure, FileStatus, Simulation};
 use crate::report::escape;
-use crate::workspace::discover::{read_regular_file, DEFAULT_MAX_FILE_SIZE};
+use crate::workspace::read::{read_regular_file, DEFAULT_MAX_FILE_SIZE};
 
 /// One test file.
 #[derive(Debug, Deserialize)]

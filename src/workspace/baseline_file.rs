@@ -5,7 +5,8 @@
 use std::io;
 use std::path::Path;
 
-use super::discover::{display_name, read_bounded, DEFAULT_MAX_FILE_SIZE};
+use super::discover::display_name;
+use super::read::{read_bounded, DEFAULT_MAX_FILE_SIZE};
 use super::write::{write_atomic, Replace};
 use crate::baseline::{BaselineFacts, BaselineRun};
 

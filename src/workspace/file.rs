@@ -5,7 +5,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::discover::{display_name, read_regular_file, too_large, Input};
+use super::discover::{display_name, Input};
+use super::read::{read_regular_file, too_large};
 use super::write::{write_atomic, Replace};
 use super::{follow, Done, Run};
 use crate::core::{FileReport, Origin, Outcome};
@@ -25,7 +26,7 @@ impl Run<'_> {
         if known.is_some() {
             return known;
         }
-        let (folder, module) = super::discover::terraform_module(path, self.options.max_file_size)?;
+        let (folder, module) = super::read::terraform_module(path, self.options.max_file_size)?;
         let module = Arc::new(module);
         if let Ok(mut modules) = self.modules.lock() {
             modules.insert(folder, Arc::clone(&module));

@@ -12,6 +12,7 @@ pub(crate) mod baseline_file;
 pub(crate) mod discover;
 mod file;
 mod follow;
+pub(crate) mod read;
 pub(crate) mod settings;
 pub(crate) mod write;
 
@@ -22,7 +23,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
-use self::discover::{discover_with, display_name, read_limited, Ignored, Input, WalkError, WalkOptions};
+use self::discover::{discover_with, display_name, Ignored, Input, WalkError, WalkOptions};
+use self::read::read_limited;
 use self::settings::{LoadError, Workspace};
 use crate::baseline::BaselineRun;
 use crate::core::{Date, FileReport, Origin, Severity};

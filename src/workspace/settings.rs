@@ -326,7 +326,7 @@ fn link_stays_in_repository(link: &Path, dir: &Path) -> bool {
 
 /// Reads and validates one configuration file, with a size limit.
 fn load(file: &Path, name: String) -> Result<LoadedConfig, LoadError> {
-    use super::discover::{read_bounded, ReadError};
+    use super::read::{read_bounded, ReadError};
     let bytes = read_bounded(file, MAX_CONFIG_SIZE, false).map_err(|e| {
         LoadError::Io(match e {
             ReadError::Io(e) => format!("cannot read configuration `{name}`: {e}"),
@@ -335,7 +335,7 @@ fn load(file: &Path, name: String) -> Result<LoadedConfig, LoadError> {
             }
             ReadError::TooLarge => format!(
                 "configuration `{name}` is larger than {} and was not read",
-                super::discover::format_size(MAX_CONFIG_SIZE)
+                super::read::format_size(MAX_CONFIG_SIZE)
             ),
         })
     })?;
