@@ -396,6 +396,7 @@ fn walk(
         WalkOptions {
             respect_ignore_files: !args.no_ignore,
             list_ignored: args.show_files,
+            threads: args.jobs.unwrap_or(0),
         },
     );
     (

@@ -101,7 +101,8 @@ fn clip_quoted(message: String) -> String {
         .split('`')
         .skip(1)
         .step_by(2)
-        .any(|token| token.chars().nth(MAX_QUOTED_CHARS).is_some());
+        // A token of at most that many bytes has at most that many chars.
+        .any(|token| token.len() > MAX_QUOTED_CHARS && token.chars().nth(MAX_QUOTED_CHARS).is_some());
     if !long {
         return message;
     }
