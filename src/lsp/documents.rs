@@ -9,6 +9,7 @@ use lsp_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
 use crate::core::Diagnostic;
 use crate::core::{LineIndex, Span};
+use crate::host::outline::Outline;
 
 /// How LSP positions count characters within a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +117,10 @@ pub(super) struct Document {
     /// The findings last published, on the text they were computed for
     /// (code actions and hover read them).
     pub findings: Vec<Diagnostic>,
+    /// The statements and embedded texts of that same text, as the engine
+    /// read them when it found the findings: hover and the suppression
+    /// action read them instead of parsing the text again.
+    pub outline: Outline,
 }
 
 impl Document {
@@ -133,6 +138,7 @@ impl Document {
             text: Text::new(text),
             pending: None,
             findings: Vec::new(),
+            outline: Outline::default(),
         }
     }
 }

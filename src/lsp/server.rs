@@ -470,6 +470,7 @@ impl Server {
         }
         let linted = diagnostics::lint(doc, &mut self.workspace, encoding);
         doc.findings = linted.findings;
+        doc.outline = linted.outline;
         let mut published: Vec<lsp_types::Diagnostic> = doc
             .findings
             .iter()
@@ -518,10 +519,9 @@ impl Server {
             .filter(|d| !too_large(d))?;
         let offset = doc.text.offset(position.position, encoding);
         let (markdown, span) = super::hover::hover(
-            &doc.name,
             &doc.text.text,
             offset,
-            &doc.findings,
+            (&doc.findings, &doc.outline),
             is_yaml(&doc.name),
         )?;
         Some(Hover {
