@@ -2,6 +2,7 @@
 //! and the conversion between the linter's byte offsets and LSP positions in
 //! the negotiated encoding (UTF-8 when the client offers it, else UTF-16).
 
+use std::cell::OnceCell;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -121,6 +122,9 @@ pub(super) struct Document {
     /// read them when it found the findings: hover and the suppression
     /// action read them instead of parsing the text again.
     pub outline: Outline,
+    /// The text with its safe fixes applied (`None`: no fix changes it),
+    /// once fix-all has asked the engine for it on that same text.
+    pub fixed: OnceCell<Option<String>>,
 }
 
 impl Document {
@@ -139,6 +143,7 @@ impl Document {
             pending: None,
             findings: Vec::new(),
             outline: Outline::default(),
+            fixed: OnceCell::new(),
         }
     }
 }

@@ -179,17 +179,18 @@ fn the_language_server_parses_a_version_once_however_often_the_cursor_asks() {
         let params = json!({"textDocument": {"uri": uri}, "position": position(needle)});
         Request::new(RequestId::from(id), "textDocument/hover".into(), params).into()
     };
-    // Quick fixes and suppressions only: fixing everything lints the fixed
-    // text, which is another text.
-    let actions = |id: i32, needle: &str| -> Message {
+    // Every kind of code action, or quick fixes and suppressions only.
+    let code_actions = |id: i32, needle: &str, quick: bool| -> Message {
         let at = position(needle);
-        let params = json!({
-            "textDocument": {"uri": uri},
-            "range": {"start": at, "end": at},
-            "context": {"diagnostics": [], "only": ["quickfix"]}
-        });
+        let mut context = json!({"diagnostics": []});
+        if quick {
+            context["only"] = json!(["quickfix"]);
+        }
+        let params =
+            json!({"textDocument": {"uri": uri}, "range": {"start": at, "end": at}, "context": context});
         Request::new(RequestId::from(id), "textDocument/codeAction".into(), params).into()
     };
+    let actions = |id: i32, needle: &str| code_actions(id, needle, true);
 
     // Opening the document analyses it once: the host and the heredoc.
     let (opened, _) = serve_counting(dir.path(), vec![open(HEREDOC)]);
@@ -229,6 +230,26 @@ fn the_language_server_parses_a_version_once_however_often_the_cursor_asks() {
         json!({"line": 2, "character": 0}),
         "above the heredoc"
     );
+
+    // Fixing everything lints the fixed text, another text: that is done
+    // once per version, however often it is offered, and not at all when
+    // nothing of that version has a safe fix.
+    let fix_all = |id| code_actions(id, "allow", false);
+    let (once, _) = serve_counting(dir.path(), vec![open(HEREDOC), fix_all(1)]);
+    assert!(once > opened, "the fix loop lints the fixed text");
+    let (thrice, answers) = serve_counting(
+        dir.path(),
+        vec![open(HEREDOC), fix_all(1), fix_all(2), fix_all(3)],
+    );
+    assert_eq!(thrice, once, "fix-all ran the fix loop again");
+    let offered = answers[3].1.as_array().expect("code actions");
+    assert!(
+        offered.iter().any(|a| a["kind"] == "source.fixAll.policy-check"),
+        "{offered:#?}"
+    );
+    let fixed = HEREDOC.replace("allow", "Allow");
+    let (nothing_to_fix, _) = serve_counting(dir.path(), vec![open(&fixed), fix_all(1), fix_all(2)]);
+    assert_eq!(nothing_to_fix, opened, "fix-all ran with no safe fix to apply");
 
     // A change is analysed before the hover that follows it: once more.
     let changed = HEREDOC.replace("\"x\"", "\"a longer value\"");
