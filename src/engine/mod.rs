@@ -4,7 +4,9 @@
 //! documents (a host kind, a `--jsonpath` selection or a plain policy),
 //! checks them ([`pipeline`], [`hosts`]), applies `[[suppress]]` entries and
 //! comments, runs the fix loop when asked ([`fix_loop`]) and writes its
-//! result, and filters by the baseline, once, in that order.
+//! result, and filters by the baseline, once, in that order. Asked, it also
+//! keeps what the editor's cursor needs of the documents it lowered
+//! ([`Analysis::outline`]), so the language server never parses again.
 
 pub mod fix_loop;
 pub mod hosts;
