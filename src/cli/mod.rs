@@ -1073,6 +1073,7 @@ impl Linter<'_> {
                 baseline: self.baseline,
                 fix: (args.fix || args.diff).then_some(args.unsafe_fixes),
                 write: (!args.diff).then_some(&write),
+                outline: false,
             },
         );
         let mut report = analysis.report;
