@@ -18,11 +18,9 @@
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
-use std::sync::{Arc, Mutex};
-
-use ignore::{ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
+use ignore::WalkBuilder;
 
 use crate::core::Origin;
 
@@ -67,8 +65,6 @@ pub struct WalkOptions {
     /// Also list what they left out, and why (`--show-files`). Costs a
     /// second walk, so only when asked.
     pub list_ignored: bool,
-    /// Threads to walk with (`--jobs`); 0 picks one per core.
-    pub threads: usize,
 }
 
 impl Default for WalkOptions {
@@ -76,7 +72,6 @@ impl Default for WalkOptions {
         WalkOptions {
             respect_ignore_files: true,
             list_ignored: false,
-            threads: 0,
         }
     }
 }
@@ -119,36 +114,56 @@ pub fn discover_with(paths: &[PathBuf], options: WalkOptions) -> Discovery {
         errors,
         ignored,
     } = &mut found;
-    // Cached: the key allocates, and a comparison sort would rebuild it
-    // twice per comparison. Shown name first (output order), then the path's
-    // own bytes, so two names that look alike still sort the same way
-    // whatever the order they were found in.
-    inputs.sort_by_cached_key(|input| match input {
-        Input::Stdin => (String::new(), PathBuf::new(), Origin::Named),
-        Input::File { path, origin, .. } => (display_name(path), without_dots(path), *origin),
-    });
+    // Shown name first (output order), then the path's own components, so
+    // two names that look alike still sort the same way whatever the order
+    // they were found in. The name is made once per input.
+    let mut named: Vec<(String, Input)> = std::mem::take(inputs)
+        .into_iter()
+        .map(|input| match &input {
+            Input::Stdin => (String::new(), input),
+            Input::File { path, .. } => (display_name(path), input),
+        })
+        .collect();
+    named.sort_by(|(a_name, a), (b_name, b)| a_name.cmp(b_name).then_with(|| order(a, b)));
     // By the path itself, not its shown name: `x.json` named and `./x.json`
     // walked are one file, and the named one (sorted first) is kept because
     // named files are always linted; `a\xff.json` and `a\u{fffd}.json` are two.
-    inputs.dedup_by(|a, b| match (a, b) {
-        (Input::File { path: a, .. }, Input::File { path: b, .. }) => without_dots(a) == without_dots(b),
+    named.dedup_by(|(_, a), (_, b)| match (a, b) {
+        (Input::File { path: a, .. }, Input::File { path: b, .. }) => dotless(a).eq(dotless(b)),
         (Input::Stdin, Input::Stdin) => true,
         _ => false,
     });
-    // Whole values, not names alone: the walk's threads find things in any
-    // order, and two entries may share a name.
-    errors.sort_by(|a, b| (&a.name, &a.message).cmp(&(&b.name, &b.message)));
+    *inputs = named.into_iter().map(|(_, input)| input).collect();
+    errors.sort_by(|a, b| a.name.cmp(&b.name));
     // A folder given twice is walked twice; an ignored entry is listed once.
-    ignored.sort_by(|a, b| (&a.name, &a.reason, a.left_out).cmp(&(&b.name, &b.reason, b.left_out)));
+    ignored.sort_by(|a, b| a.name.cmp(&b.name));
     ignored.dedup();
     found
 }
 
-/// The path without `.` components, for telling inputs apart.
-fn without_dots(path: &Path) -> PathBuf {
-    path.components()
-        .filter(|c| *c != std::path::Component::CurDir)
-        .collect()
+/// The path's components without `.`, for telling inputs apart.
+fn dotless(path: &Path) -> impl Iterator<Item = Component<'_>> {
+    path.components().filter(|c| *c != Component::CurDir)
+}
+
+/// Two inputs of the same shown name: by their paths' components, then
+/// named before walked.
+fn order(a: &Input, b: &Input) -> std::cmp::Ordering {
+    match (a, b) {
+        (
+            Input::File {
+                path: a,
+                origin: a_origin,
+                ..
+            },
+            Input::File {
+                path: b,
+                origin: b_origin,
+                ..
+            },
+        ) => dotless(a).cmp(dotless(b)).then(a_origin.cmp(b_origin)),
+        _ => a.cmp(b),
+    }
 }
 
 fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {
@@ -158,8 +173,8 @@ fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {
     let canonical_root = fs::canonicalize(root).ok();
     let mut builder = WalkBuilder::new(root);
     // Hidden folders the filter below leaves out, to be counted.
-    let hidden = Arc::new(Mutex::new(Vec::new()));
-    let seen_hidden = Arc::clone(&hidden);
+    let hidden = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen_hidden = std::sync::Arc::clone(&hidden);
     builder
         .standard_filters(options.respect_ignore_files)
         // Hidden files are linted; hidden folders are skipped below.
@@ -168,10 +183,6 @@ fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {
         // unpacked archive, a folder before `git init`).
         .require_git(false)
         .follow_links(false)
-        // On all cores: on a large tree the walk is a tenth of the run, and
-        // linting starts only once it is done. The order found in does not
-        // matter, as everything found is sorted.
-        .threads(options.threads)
         .filter_entry(move |entry| {
             let skip = entry.depth() > 0 && is_hidden_dir(entry);
             if skip && !is_vcs_dir(entry.file_name()) {
@@ -181,82 +192,16 @@ fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {
             }
             !skip
         });
-    let shared = Mutex::new(Walked::default());
-    builder.build_parallel().visit(&mut Visitors {
-        root,
-        canonical_root: canonical_root.as_deref(),
-        options,
-        shared: &shared,
-    });
-    let walked = shared
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    found.inputs.extend(walked.found.inputs);
-    found.errors.extend(walked.found.errors);
-    found.ignored.extend(walked.found.ignored);
-    let hidden = hidden
-        .lock()
-        .map(|mut h| std::mem::take(&mut *h))
-        .unwrap_or_default();
-    for folder in hidden {
-        found.ignored.push(left_out(
-            &folder,
-            "a hidden folder, not walked; name it to lint it",
-        ));
-    }
-    if options.list_ignored && options.respect_ignore_files {
-        list_ignored(root, &walked.seen, &mut found.ignored);
-    }
-}
-
-/// What the walk's threads found together, and every path they saw (so a
-/// second walk can tell what was left out).
-#[derive(Default)]
-struct Walked {
-    found: Discovery,
-    seen: HashSet<PathBuf>,
-}
-
-/// Makes a [`Visitor`] for each walking thread.
-struct Visitors<'s> {
-    root: &'s Path,
-    canonical_root: Option<&'s Path>,
-    options: WalkOptions,
-    shared: &'s Mutex<Walked>,
-}
-
-impl<'s> ParallelVisitorBuilder<'s> for Visitors<'s> {
-    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
-        Box::new(Visitor {
-            root: self.root,
-            canonical_root: self.canonical_root,
-            options: self.options,
-            walked: Walked::default(),
-            shared: self.shared,
-        })
-    }
-}
-
-/// One walking thread: keeps what it finds, and adds it to the walk's when
-/// the thread is done (one lock per thread, not per file).
-struct Visitor<'s> {
-    root: &'s Path,
-    canonical_root: Option<&'s Path>,
-    options: WalkOptions,
-    walked: Walked,
-    shared: &'s Mutex<Walked>,
-}
-
-impl ParallelVisitor for Visitor<'_> {
-    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
-        let found = &mut self.walked.found;
+    // Every path the walk saw, so a second walk can tell what it left out.
+    let mut seen = HashSet::new();
+    for entry in builder.build() {
         match entry {
             Ok(entry) => {
                 let Some(file_type) = entry.file_type() else {
-                    return WalkState::Continue;
+                    continue;
                 };
-                if self.options.list_ignored {
-                    self.walked.seen.insert(entry.path().to_path_buf());
+                if options.list_ignored {
+                    seen.insert(entry.path().to_path_buf());
                 }
                 if entry.depth() > 0
                     && file_type.is_symlink()
@@ -266,22 +211,22 @@ impl ParallelVisitor for Visitor<'_> {
                         entry.path(),
                         "a symbolic link to a folder, not followed while walking; name the folder to lint it",
                     ));
-                    return WalkState::Continue;
+                    continue;
                 }
                 // `.json`, `.tf`, `.yaml`, `.yml`: the kinds of `crate::host`.
                 if !crate::host::is_walked_name(entry.path()) || !is_lintable(entry.path(), file_type) {
-                    return WalkState::Continue;
+                    continue;
                 }
-                if file_type.is_symlink() && leaves(entry.path(), self.canonical_root) {
+                if file_type.is_symlink() && leaves(entry.path(), canonical_root.as_deref()) {
                     found.errors.push(WalkError {
                         name: display_name(entry.path()),
                         message: format!(
                             "`{}` is a symbolic link that leads outside `{}`; it was not followed",
                             display_name(entry.path()),
-                            display_name(self.root)
+                            display_name(root)
                         ),
                     });
-                    return WalkState::Continue;
+                    continue;
                 }
                 found.inputs.push(Input::File {
                     listed_as_file: file_type.is_file(),
@@ -293,25 +238,23 @@ impl ParallelVisitor for Visitor<'_> {
             // it, and so does the walk (it can only make more files linted).
             Err(error) if is_ignore_file_error(&error) => {}
             Err(error) => found.errors.push(WalkError {
-                name: error_path(&error).map_or_else(|| display_name(self.root), display_name),
+                name: error_path(&error).map_or_else(|| display_name(root), display_name),
                 message: error.to_string(),
             }),
         }
-        WalkState::Continue
     }
-}
-
-impl Drop for Visitor<'_> {
-    fn drop(&mut self) {
-        let mine = std::mem::take(&mut self.walked);
-        let mut shared = self
-            .shared
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        shared.found.inputs.extend(mine.found.inputs);
-        shared.found.errors.extend(mine.found.errors);
-        shared.found.ignored.extend(mine.found.ignored);
-        shared.seen.extend(mine.seen);
+    let hidden = hidden
+        .lock()
+        .map(|mut h| std::mem::take(&mut *h))
+        .unwrap_or_default();
+    for folder in hidden {
+        found.ignored.push(left_out(
+            &folder,
+            "a hidden folder, not walked; name it to lint it",
+        ));
+    }
+    if options.list_ignored && options.respect_ignore_files {
+        list_ignored(root, &seen, &mut found.ignored);
     }
 }
 

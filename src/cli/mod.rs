@@ -396,7 +396,6 @@ fn walk(
         WalkOptions {
             respect_ignore_files: !args.no_ignore,
             list_ignored: args.show_files,
-            threads: args.jobs.unwrap_or(0),
         },
     );
     (
