@@ -416,6 +416,20 @@ mod tests {
     }
 
     #[test]
+    fn a_json_string_escapes_what_it_must_at_every_offset() {
+        // Each special character after 0 to 17 plain bytes: before, inside
+        // and after the eight-byte steps of the scan.
+        for special in ["\"", "\\", "\n", "\u{1}", "\u{7f}", "\u{9b}", "\u{202e}", "\u{e0041}", "##[", "é"] {
+            for plain in 0..18 {
+                let value = format!("{}{special}{}", "a".repeat(plain), "b".repeat(plain % 5));
+                let mut written = String::new();
+                push_json_string(&mut written, &value);
+                assert_eq!(written, json(serde_json::to_string(&value).unwrap()), "{value:?}");
+            }
+        }
+    }
+
+    #[test]
     fn json_escapes_decode_to_the_same_value() {
         let value = "a\u{7f}\u{9b}\u{202e}\u{200b}\u{e0041} ##[x";
         let document = serde_json::to_string_pretty(&[value]).unwrap();
