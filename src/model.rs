@@ -306,7 +306,9 @@ fn condition_blocks<'a>(node: &'a Node<'a>) -> Vec<ConditionBlock<'a>> {
 /// The RFC 9535 normalized path of the deepest element whose key or value
 /// holds `span`, such as `$['Statement'][0]['Action'][1]`.
 pub fn normalized_path(root: &Node<'_>, span: Span) -> String {
-    let mut path = String::from("$");
+    // Room for a statement element's path, so it is not grown four times.
+    let mut path = String::with_capacity(48);
+    path.push('$');
     let mut node = root;
     loop {
         let next = match &node.value {

@@ -97,11 +97,25 @@ const CLIPPED_END_CHARS: usize = 36;
 /// `message` with every backtick-quoted token longer than
 /// [`MAX_QUOTED_CHARS`] cut to its two ends around an ellipsis.
 fn clip_quoted(message: String) -> String {
-    let long = message
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .any(|token| token.chars().nth(MAX_QUOTED_CHARS).is_some());
+    // A token of at most that many bytes has at most that many chars: one
+    // pass over the bytes settles nearly every message.
+    let mut quoted = false;
+    let mut run = 0;
+    let may_be_long = message.bytes().any(|byte| {
+        if byte == b'`' {
+            quoted = !quoted;
+            run = 0;
+        } else if quoted {
+            run += 1;
+        }
+        run > MAX_QUOTED_CHARS
+    });
+    let long = may_be_long
+        && message
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .any(|token| token.chars().nth(MAX_QUOTED_CHARS).is_some());
     if !long {
         return message;
     }

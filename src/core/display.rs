@@ -6,6 +6,10 @@ use std::path::Path;
 /// and bytes that are not UTF-8 written `\xff`, so two names that differ
 /// only there stay apart.
 pub fn display_name(path: &Path) -> String {
+    // Nearly every name is UTF-8: one copy, no escaping pass.
+    if let Some(name) = path.to_str() {
+        return name.strip_prefix("./").unwrap_or(name).to_owned();
+    }
     let name = lossless(path);
     name.strip_prefix("./").unwrap_or(&name).to_string()
 }

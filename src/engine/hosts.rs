@@ -7,8 +7,9 @@ use super::pipeline::{check_document, decode, decode_host, finalize, no_policy_f
 use crate::checks::LintOptions;
 use crate::core::{Diagnostic, Edit, FileReport, Fix, Origin, RuleSettings, Span};
 use crate::embedded::{selected_documents, Query, Selected};
+use crate::host::outline::Outline;
 use crate::host::terraform::{self, Module};
-use crate::host::{count_unknown_in, lower, Document, Embedded, FileReference, Kind, Lowered};
+use crate::host::{count_unknown_in, lower, Embedded, FileReference, Kind, Lowered, Source};
 use crate::model::normalized_path;
 use crate::parse::{self, parse_diagnostics, Node};
 
@@ -16,15 +17,16 @@ use crate::parse::{self, parse_diagnostics, Node};
 /// `module`, its folder's other `.tf` files, when the caller read it), linted, and the documents the
 /// input names by path (`file("x.json")`) for the caller to lint under
 /// their own names. An input whose only policies are such references is
-/// linted, not skipped.
+/// linted, not skipped. What the editor's cursor needs of the documents
+/// lowered is kept in `outline`, when given.
 pub(super) fn lint_host(
     kind: &Kind,
     name: String,
     bytes: Vec<u8>,
     origin: Origin,
-    options: &LintOptions,
-    settings: &RuleSettings,
+    (options, settings): (&LintOptions, &RuleSettings),
     module: Option<&Module>,
+    mut outline: Option<&mut Outline>,
 ) -> (FileReport, Vec<FileReference>) {
     let (text, mut diagnostics) = decode_host(&name, bytes);
     let extraction = match module {
@@ -61,8 +63,12 @@ pub(super) fn lint_host(
     // filled is not read: it is counted as unknown, never as linted.
     let mut read = 0;
     for document in &extraction.documents {
+        if let (Some(outline), Source::Text(embedded)) = (outline.as_deref_mut(), &document.source) {
+            outline.text(embedded);
+        }
         if let Some(lowered) = lower(document, &text) {
             read += 1;
+            keep(outline.as_deref_mut(), &lowered);
             unchecked_services.extend(lint_lowered(&lowered, options, settings, &mut diagnostics));
         }
     }
@@ -70,6 +76,13 @@ pub(super) fn lint_host(
     finalize(&mut diagnostics, None, settings);
     let report = FileReport::linted(name, text, diagnostics, read, unknown, unchecked_services);
     (report, files)
+}
+
+/// Keeps the statements of a lowered document in `outline`, when given.
+fn keep(outline: Option<&mut Outline>, lowered: &Lowered<'_>) {
+    if let (Some(outline), Some(root)) = (outline, lowered.root.as_deref()) {
+        outline.document(root, &|span| lowered.host_span(span));
+    }
 }
 
 /// A host file with no policy: skipped when walked, `no-policy-found` when named.
@@ -93,23 +106,9 @@ pub(super) fn no_policy(
     FileReport::linted(name, text, found, 0, 0, Vec::new())
 }
 
-/// Checks one document; findings carry host spans, the element path inside
-/// the document and the document's location.
+/// Checks one lowered document; findings carry host spans, the element
+/// path inside the document and the document's location.
 /// Returns the services its actions name that have no operation table.
-pub fn lint_document(
-    document: &Document<'_>,
-    host: &str,
-    options: &LintOptions,
-    settings: &RuleSettings,
-    out: &mut Vec<Diagnostic>,
-) -> Vec<String> {
-    match lower(document, host) {
-        Some(lowered) => lint_lowered(&lowered, options, settings, out),
-        None => Vec::new(),
-    }
-}
-
-/// [`lint_document`] on a document already lowered.
 pub fn lint_lowered(
     lowered: &Lowered<'_>,
     options: &LintOptions,
@@ -185,16 +184,17 @@ fn set_paths(found: &mut [Diagnostic], root: &Node<'_>) {
 }
 
 /// Lints every policy `query` selects in the host file; the host itself is
-/// not a policy, so only its JSON syntax is checked. When the expression
+/// not a policy, so only its JSON syntax is checked; the statements of the
+/// documents are kept in `outline`, when given. When the expression
 /// selects nothing the file is linted as a policy if it is one (plain policy
 /// files in a `--jsonpath` run), else it gets `no-policy-found` or is skipped.
 pub fn lint_selected(
     name: String,
     bytes: Vec<u8>,
-    query: &Query,
-    selected: Selected,
+    (query, selected): (&Query, Selected),
     options: &LintOptions,
     settings: &RuleSettings,
+    mut outline: Option<&mut Outline>,
 ) -> FileReport {
     let (text, mut diagnostics) = decode(bytes);
     let parsed = parse::parse(&text);
@@ -207,16 +207,16 @@ pub fn lint_selected(
         let found = selected_documents(root, &text, query);
         documents = found.len();
         for document in &found {
-            unchecked_services.extend(lint_document(
-                document,
-                &text,
-                options,
-                settings,
-                &mut diagnostics,
-            ));
+            if let Some(lowered) = lower(document, &text) {
+                keep(outline.as_deref_mut(), &lowered);
+                unchecked_services.extend(lint_lowered(&lowered, options, settings, &mut diagnostics));
+            }
         }
         if documents == 0 {
             if not_a_policy(root).is_none() {
+                if let Some(outline) = outline {
+                    outline.document(root, &|span| span);
+                }
                 unchecked_services =
                     check_document(root, &text, options, settings, (true, None), &mut diagnostics);
                 documents = 1;

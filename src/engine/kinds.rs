@@ -8,10 +8,11 @@
 use std::borrow::Cow;
 
 use super::hosts::{lint_host, lint_selected, no_policy};
-use super::pipeline::{check_shaped, lint_file};
+use super::pipeline::{check_shaped, lint_plain};
 use crate::checks::LintOptions;
 use crate::core::{FileReport, Origin, RuleSettings, Syntax};
 use crate::embedded::{Query, Selected};
+use crate::host::outline::Outline;
 use crate::host::terraform::Module;
 use crate::host::{self, FileReference};
 
@@ -38,6 +39,9 @@ pub struct Claimed<'a> {
     pub module: Option<&'a Module>,
     pub options: &'a LintOptions,
     pub rules: &'a RuleSettings,
+    /// Where to keep what the editor's cursor needs of the documents the row
+    /// lowers, when the caller wants it (the language server).
+    pub outline: Option<&'a mut Outline>,
 }
 
 /// The findings in an input, and the documents it names by path.
@@ -63,10 +67,10 @@ const SELECTED: InputKind = InputKind {
             let report = lint_selected(
                 input.name,
                 input.bytes,
-                query,
-                selected,
+                (query, selected),
                 input.options,
                 input.rules,
+                input.outline,
             );
             (report, Vec::new())
         }
@@ -86,9 +90,9 @@ const HOST: InputKind = InputKind {
                 input.name,
                 input.bytes,
                 input.origin,
-                input.options,
-                input.rules,
+                (input.options, input.rules),
                 input.module,
+                input.outline,
             ),
             None => unreachable!("claimed only when a host kind reads it"),
         }
@@ -99,8 +103,8 @@ const HOST: InputKind = InputKind {
 const FOREIGN_HOST: InputKind = InputKind {
     name: "YAML or Terraform with no policy",
     claims: |claim| !claim.plain && host::is_yaml_or_tf(claim.name),
-    lint: |input| {
-        if let Some(report) = lint_shaped_yaml(&input) {
+    lint: |mut input| {
+        if let Some(report) = lint_shaped_yaml(&mut input) {
             return (report, Vec::new());
         }
         let sought = "a ROS template (`ROSTemplateFormatVersion`) or Terraform";
@@ -118,7 +122,7 @@ const FOREIGN_HOST: InputKind = InputKind {
 
 /// Another tool's YAML that holds RAM policies by their shape (a config a
 /// Terraform module reads with `yamldecode`): linted, not skipped.
-fn lint_shaped_yaml(input: &Claimed<'_>) -> Option<FileReport> {
+fn lint_shaped_yaml(input: &mut Claimed<'_>) -> Option<FileReport> {
     if Syntax::of(&input.name) != Some(Syntax::Yaml) {
         return None;
     }
@@ -134,7 +138,14 @@ fn lint_shaped_yaml(input: &Claimed<'_>) -> Option<FileReport> {
     }
     let root = host::yaml::parse(text).ok()??;
     let mut found = Vec::new();
-    let (documents, unchecked) = check_shaped(&root, text, false, input.options, input.rules, &mut found)?;
+    let (documents, unchecked) = check_shaped(
+        &root,
+        text,
+        false,
+        (input.options, input.rules),
+        input.outline.as_deref_mut(),
+        &mut found,
+    )?;
     Some(FileReport::linted(
         input.name.clone(),
         text.to_string(),
@@ -150,7 +161,13 @@ const PLAIN: InputKind = InputKind {
     name: "policy document",
     claims: |_| true,
     lint: |input| {
-        let report = lint_file(input.name, input.bytes, input.origin, input.options, input.rules);
+        let report = lint_plain(
+            input.name,
+            input.bytes,
+            input.origin,
+            (input.options, input.rules),
+            input.outline,
+        );
         (report, Vec::new())
     },
 };
@@ -175,6 +192,7 @@ pub fn lint_input(
         module: None,
         options,
         rules,
+        outline: None,
     };
     lint(input).0
 }

@@ -4,7 +4,9 @@
 //! documents (a host kind, a `--jsonpath` selection or a plain policy),
 //! checks them ([`pipeline`], [`hosts`]), applies `[[suppress]]` entries and
 //! comments, runs the fix loop when asked ([`fix_loop`]) and writes its
-//! result, and filters by the baseline, once, in that order.
+//! result, and filters by the baseline, once, in that order. Asked, it also
+//! keeps what the editor's cursor needs of the documents it lowered
+//! ([`Analysis::outline`]), so the language server never parses again.
 
 pub mod fix_loop;
 pub mod hosts;
@@ -23,6 +25,7 @@ use crate::baseline::BaselineRun;
 use crate::checks::LintOptions;
 use crate::core::{FileReport, Origin, RuleSettings};
 use crate::embedded::{Query, Selected};
+use crate::host::outline::Outline;
 use crate::host::FileReference;
 use crate::suppress::{self, Comments, Suppression};
 
@@ -60,6 +63,9 @@ pub struct Settings<'a> {
     /// findings; when it fails the input is reported unreadable instead.
     /// `None` leaves the text to the caller (`--diff`, the editor).
     pub write: Option<&'a Write<'a>>,
+    /// Keep what the editor's cursor needs of the documents read
+    /// ([`Analysis::outline`]), so hover and code actions need no parse.
+    pub outline: bool,
 }
 
 /// Writes a fixed text back where the input came from.
@@ -87,6 +93,9 @@ pub struct Analysis {
     pub references: Vec<FileReference>,
     /// Set when fixes changed the text.
     pub fixed: Option<Fixed>,
+    /// With [`Settings::outline`]: the statements and embedded texts of the
+    /// documents of the last text linted (the fixed one, when fixing).
+    pub outline: Option<Outline>,
 }
 
 /// Analyzes one input with `settings`.
@@ -94,9 +103,11 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
     let Input { name, bytes, origin } = input;
     // The references of the last text linted: when fixing, the fixed one.
     let references = RefCell::new(Vec::new());
+    let outline = RefCell::new(None);
     let lint = |bytes: Vec<u8>| {
         let comments = Comments::scan(&name, &bytes);
         let (options, rules) = (&settings.options, &settings.rules);
+        let mut kept = settings.outline.then(|| Outline::new(&name));
         let (mut report, found) = kinds::lint(kinds::Claimed {
             name: name.clone(),
             bytes,
@@ -106,8 +117,10 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
             module: settings.module,
             options,
             rules,
+            outline: kept.as_mut(),
         });
         *references.borrow_mut() = found;
+        *outline.borrow_mut() = kept;
         // Suppressed findings are not fixed either (as ruff's `noqa`): the
         // fix loop lints through here too.
         suppress::apply(&mut report, &settings.suppressions, comments, rules);
@@ -138,10 +151,12 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
         Err(bytes) => (lint(bytes), None),
     };
     let mut references = references.into_inner();
+    let mut outline = outline.into_inner();
     if let (Some(write), Some(done)) = (settings.write, &fixed) {
         if let Err(e) = write(&done.after) {
             report = FileReport::io_error(name, format!("cannot write the fixed file: {e}"));
             references.clear();
+            outline = None;
             fixed = None;
         }
     }
@@ -152,6 +167,7 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
         report,
         references,
         fixed,
+        outline,
     }
 }
 

@@ -9,6 +9,7 @@ use crate::core::Syntax;
 use crate::core::{Diagnostic, Severity};
 use crate::core::{FileReport, Origin, RuleSettings};
 use crate::embedded::shaped_documents;
+use crate::host::outline::Outline;
 use crate::model::{normalized_path, Policy, PolicyKind};
 use crate::parse::{self, parse_diagnostics, Node};
 
@@ -49,6 +50,18 @@ pub fn lint_file(
     options: &LintOptions,
     settings: &RuleSettings,
 ) -> FileReport {
+    lint_plain(name, bytes, origin, (options, settings), None)
+}
+
+/// [`lint_file`], keeping what the editor's cursor needs of the documents
+/// in `outline` when it is given.
+pub(super) fn lint_plain(
+    name: String,
+    bytes: Vec<u8>,
+    origin: Origin,
+    (options, settings): (&LintOptions, &RuleSettings),
+    mut outline: Option<&mut Outline>,
+) -> FileReport {
     let (text, mut diagnostics) = decode(bytes);
     let parsed = parse::parse(&text);
     let verdict = match &parsed.root {
@@ -59,7 +72,15 @@ pub fn lint_file(
         None => Some("it is not valid JSON and never names `Statement` or `Version`"),
     };
     if let (Some(_), Some(root)) = (verdict, &parsed.root) {
-        if let Some(documents) = check_shaped(root, &text, true, options, settings, &mut diagnostics) {
+        let shaped = check_shaped(
+            root,
+            &text,
+            true,
+            (options, settings),
+            outline.as_deref_mut(),
+            &mut diagnostics,
+        );
+        if let Some(documents) = shaped {
             return FileReport::linted(name, text, diagnostics, documents.0, 0, documents.1);
         }
     }
@@ -88,7 +109,12 @@ pub fn lint_file(
     let undecodable = diagnostics.first().map(|d| d.span);
     diagnostics.extend(parse_diagnostics(&parsed.errors).filter(|d| Some(d.span) != undecodable));
     let unchecked_services = match &parsed.root {
-        Some(root) => check_document(root, &text, options, settings, (true, None), &mut diagnostics),
+        Some(root) => {
+            if let Some(outline) = outline {
+                outline.document(root, &|span| span);
+            }
+            check_document(root, &text, options, settings, (true, None), &mut diagnostics)
+        }
         None => Vec::new(),
     };
     finalize(&mut diagnostics, parsed.root.as_ref(), settings);
@@ -219,16 +245,17 @@ pub fn lint_text(text: &str, options: &LintOptions) -> Vec<Diagnostic> {
 }
 
 /// Checks the policies a file that is no policy holds by their shape
-/// (`embedded::shaped_documents`); `None` when it holds none, so the caller
-/// says it holds no policy. Returns how many, and the services without an
+/// (`embedded::shaped_documents`), keeping their statements in `outline`
+/// when given; `None` when it holds none, so the caller says it holds no
+/// policy. Returns how many, and the services without an
 /// operation table. `exact_text`: the file is JSON, whose documents are
 /// measured as RAM receives them.
 pub fn check_shaped(
     root: &Node<'_>,
     text: &str,
     exact_text: bool,
-    options: &LintOptions,
-    settings: &RuleSettings,
+    (options, settings): (&LintOptions, &RuleSettings),
+    mut outline: Option<&mut Outline>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<(usize, Vec<String>)> {
     let found = shaped_documents(root);
@@ -237,6 +264,9 @@ pub fn check_shaped(
     }
     let mut unchecked = Vec::new();
     for document in &found {
+        if let Some(outline) = outline.as_deref_mut() {
+            outline.document(document, &|span| span);
+        }
         unchecked.extend(check_document(
             document,
             text,

@@ -1,15 +1,14 @@
 //! The engine for a reader of policies (`simulate`, `test`, `diff`): each
 //! document of an input is found, lowered and checked exactly as the linter
 //! does it, at the built-in settings, and handed over with its tree, so the
-//! tree that is checked is the tree that is evaluated. [`trees`] finds and
-//! parses the documents without checking them, for the editor's cursor.
+//! tree that is checked is the tree that is evaluated.
 
 use super::hosts::lint_lowered;
 use super::pipeline::{check_document, decode_host, finalize, not_a_policy};
 use super::Input;
 use crate::checks::LintOptions;
 use crate::core::{Diagnostic, Origin, RuleSettings, Span};
-use crate::host::{self, Embedded, FileReference, Lowered, Source};
+use crate::host::{self, Embedded, FileReference, Lowered};
 use crate::parse::{self, parse_diagnostics, Node};
 
 /// Values a host computes, so no policy can be read there.
@@ -179,33 +178,4 @@ fn read_plain(name: String, text: &str, utf8: Vec<Diagnostic>, origin: Origin, o
         root: parsed.root.as_ref(),
         lowered: None,
     });
-}
-
-/// Maps a span of a document's tree to host bytes.
-pub type ToHost<'a> = dyn Fn(Span) -> Span + 'a;
-
-/// The tree of each document of a file (a host kind's documents, else the
-/// file as one plain policy), with the way from its spans to host bytes,
-/// parsed but not checked: for the language server's cursor. `visit`
-/// returns `true` to stop. A document written as text is read as it is
-/// written, interpolations included.
-pub fn trees(name: &str, text: &str, visit: &mut dyn FnMut(&Node<'_>, &ToHost<'_>) -> bool) {
-    let Some(kind) = host::kind_for(name, text) else {
-        if let Some(root) = parse::parse(text).root.as_ref() {
-            visit(root, &|span| span);
-        }
-        return;
-    };
-    for document in (kind.extract)(text).documents {
-        let stop = match &document.source {
-            Source::Tree(root) => visit(root, &|span| span),
-            Source::Text(embedded) => match parse::parse(&embedded.text).root.as_ref() {
-                Some(root) => visit(root, &|span| embedded.map.span(span)),
-                None => false,
-            },
-        };
-        if stop {
-            return;
-        }
-    }
 }

@@ -3,11 +3,13 @@
 //! many). Each input kind is one module that turns the host's text into
 //! [`Document`]s, and one row of [`KINDS`]; everything after that (checks,
 //! element paths, severities, spans into the host bytes) is the engine's
-//! (`engine::hosts`); lowering a document to its tree, and where a
-//! suppression comment goes ([`comment_line`]), are here.
+//! (`engine::hosts`); lowering a document to its tree, and what the
+//! editor's cursor needs of the documents lowered ([`outline`]: statements
+//! for hover, where a suppression comment goes), are here.
 
 pub mod files;
 pub mod map;
+pub mod outline;
 pub mod ros;
 pub mod terraform;
 pub mod terraform_json;
@@ -132,34 +134,6 @@ pub fn is_walked_name(path: &Path) -> bool {
         return false;
     };
     Syntax::of(&name.to_string_lossy()).is_some()
-}
-
-/// Where a suppression comment for a finding at `span` of the file `name`
-/// (with `text`) goes, for the language server to place one: the start of
-/// the finding's line, or, when the finding is in a policy written as text
-/// (a heredoc, a quoted string, a YAML block scalar), of the line that opens
-/// that text, since a comment covers the construct starting on the next
-/// line. `None` for hosts without comments (JSON).
-pub fn comment_line(name: &str, text: &str, span: Span) -> Option<usize> {
-    if !Syntax::of(name).is_some_and(Syntax::has_comments) {
-        return None;
-    }
-    let line_of = |offset: usize| text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let Some(kind) = kind_for(name, text) else {
-        return Some(line_of(span.start));
-    };
-    let extraction = (kind.extract)(text);
-    let opener = extraction
-        .documents
-        .iter()
-        .find_map(|document| match &document.source {
-            Source::Text(embedded) => {
-                let whole = embedded.map.span(Span::new(0, embedded.text.len()));
-                (whole.start <= span.start && span.start <= whole.end).then(|| whole.start.saturating_sub(1))
-            }
-            Source::Tree(_) => None,
-        });
-    Some(line_of(opener.unwrap_or(span.start)))
 }
 
 /// Whether a host kind claims a file by its name alone (`.tf`, `.tf.json`,

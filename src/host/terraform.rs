@@ -36,6 +36,7 @@ pub fn extract(text: &str) -> Extraction<'_> {
 /// policy is a document of the file that holds it.
 pub fn extract_in<'h>(text: &'h str, module: &Module) -> Extraction<'h> {
     let mut out = Extraction::default();
+    crate::parse::count_parse();
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(body) => body,
         Err(error) => {

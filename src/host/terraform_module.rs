@@ -123,8 +123,11 @@ impl Module {
             };
             if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
                 module.add_json(&text);
-            } else if let Ok(body) = hcl_edit::parser::parse_body(&text) {
-                module.add(&body);
+            } else {
+                crate::parse::count_parse();
+                if let Ok(body) = hcl_edit::parser::parse_body(&text) {
+                    module.add(&body);
+                }
             }
         }
         module

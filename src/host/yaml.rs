@@ -24,6 +24,7 @@ const MAX_EXPANDED_NODES: usize = 1_000_000;
 
 /// The first document of `text` as a tree, or the reason it does not parse.
 pub fn parse(text: &str) -> Result<Option<Node<'_>>, Box<Diagnostic>> {
+    crate::parse::count_parse();
     let offsets = ByteOffsets::new(text);
     let mut stack: Vec<Open<'_>> = Vec::new();
     // Each anchored node, with how many nodes it holds.

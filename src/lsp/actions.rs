@@ -22,7 +22,6 @@ use crate::config;
 use crate::core::Applicability;
 use crate::core::Diagnostic;
 use crate::core::Span;
-use crate::host;
 
 use super::diagnostics::nearest_config;
 use super::documents::{file_uri, Document, Encoding, Text};
@@ -102,8 +101,9 @@ pub(super) fn minimal_edit(old: &Text, new: &str, encoding: Encoding) -> TextEdi
 /// The reason written into a new suppression, for the user to replace.
 pub(super) const REASON: &str = "TODO: say why this finding is accepted";
 
-/// The suppression action for `finding` in `doc`; `None` when the finding
-/// cannot be suppressed here (an untitled JSON document has no
+/// The suppression action for `finding` in `doc`, placed where the
+/// document's outline (the engine's reading of its text) says; `None` when
+/// the finding cannot be suppressed here (an untitled JSON document has no
 /// configuration to hold the entry).
 // lsp-types keys edits by `Uri`, whose parsed form caches lazily; the
 // key never changes once built.
@@ -116,7 +116,7 @@ pub(super) fn suppression(
     can_create: bool,
 ) -> Option<CodeAction> {
     let rule = finding.rule.id();
-    let (edit, title) = match host::comment_line(&doc.name, &doc.text.text, finding.span) {
+    let (edit, title) = match doc.outline.comment_line(&doc.text.text, finding.span) {
         Some(line_start) => {
             let text = &doc.text.text;
             let indent: String = text[line_start..]

@@ -15,6 +15,7 @@ use crate::core::{date, Date};
 use crate::core::{Diagnostic, Severity};
 use crate::embedded::Selected;
 use crate::engine;
+use crate::host::outline::Outline;
 use crate::workspace::read::{format_size, DEFAULT_MAX_FILE_SIZE};
 use crate::workspace::settings::{ConfigSource, LoadError, Overrides, Workspace};
 
@@ -40,6 +41,9 @@ pub(super) struct Linted {
     pub config_problems: Vec<ConfigProblem>,
     /// The text with its safe fixes applied, when asked for and different.
     pub fixed: Option<String>,
+    /// What hover and code actions need of the documents, as the engine
+    /// read them (empty when the document was not linted).
+    pub outline: Outline,
 }
 
 /// A fresh set of configuration lookups, rooted at `root`: rebuilt whenever
@@ -122,10 +126,12 @@ pub(super) fn analyze(doc: &Document, workspace: &mut Workspace, encoding: Encod
             baseline: None,
             fix: fix.then_some(false),
             write: None,
+            outline: !fix,
         },
     );
     linted.findings = analysis.report.diagnostics;
     linted.fixed = analysis.fixed.map(|fixed| fixed.after);
+    linted.outline = analysis.outline.unwrap_or_default();
     linted
 }
 

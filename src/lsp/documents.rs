@@ -2,6 +2,7 @@
 //! and the conversion between the linter's byte offsets and LSP positions in
 //! the negotiated encoding (UTF-8 when the client offers it, else UTF-16).
 
+use std::cell::OnceCell;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -9,6 +10,7 @@ use lsp_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
 use crate::core::Diagnostic;
 use crate::core::{LineIndex, Span};
+use crate::host::outline::Outline;
 
 /// How LSP positions count characters within a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +118,13 @@ pub(super) struct Document {
     /// The findings last published, on the text they were computed for
     /// (code actions and hover read them).
     pub findings: Vec<Diagnostic>,
+    /// The statements and embedded texts of that same text, as the engine
+    /// read them when it found the findings: hover and the suppression
+    /// action read them instead of parsing the text again.
+    pub outline: Outline,
+    /// The text with its safe fixes applied (`None`: no fix changes it),
+    /// once fix-all has asked the engine for it on that same text.
+    pub fixed: OnceCell<Option<String>>,
 }
 
 impl Document {
@@ -133,6 +142,8 @@ impl Document {
             text: Text::new(text),
             pending: None,
             findings: Vec::new(),
+            outline: Outline::default(),
+            fixed: OnceCell::new(),
         }
     }
 }

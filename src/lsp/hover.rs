@@ -11,9 +11,7 @@ use crate::conditions::{vocabulary, Compare, Quantifier};
 use crate::core::Diagnostic;
 use crate::core::Rule;
 use crate::core::Span;
-use crate::engine;
-use crate::model::Policy;
-use crate::parse::Node;
+use crate::host::outline::Outline;
 
 use super::context::{self, Slot};
 
@@ -22,11 +20,11 @@ const LISTED: usize = 40;
 
 /// The hover text (Markdown) at `offset` of a document, and the span it is
 /// about; `None` when there is nothing to say.
+/// `findings` and `outline` are the engine's reading of `text`.
 pub(super) fn hover(
-    name: &str,
     text: &str,
     offset: usize,
-    findings: &[Diagnostic],
+    (findings, outline): (&[Diagnostic], &Outline),
     yaml: bool,
 ) -> Option<(String, Span)> {
     let at = context::at(text, offset, yaml);
@@ -43,7 +41,7 @@ pub(super) fn hover(
             sections.extend(operator(word));
         }
         if sections.is_empty() {
-            sections.extend(condition_key(word, statement_actions(name, text, offset)));
+            sections.extend(condition_key(word, outline.statement_actions(offset)));
         }
     }
     // Every finding under the cursor explains its rule.
@@ -209,7 +207,7 @@ fn operator(word: &str) -> Option<String> {
 
 /// A condition key: a global key's type and meaning, or which of the
 /// statement's actions list a service key.
-fn condition_key(word: &str, actions: Option<Vec<String>>) -> Option<String> {
+fn condition_key(word: &str, actions: Option<&[String]>) -> Option<String> {
     if let Some(key) = vocabulary().global_key(word) {
         return Some(format!(
             "**{word}**: global condition key, {}\n\n{}\n\nEvery action can be conditioned on a global key.",
@@ -260,38 +258,19 @@ fn condition_key(word: &str, actions: Option<Vec<String>>) -> Option<String> {
     Some(out)
 }
 
-/// The actions of the statement around `offset`, when the document parses.
-fn statement_actions(name: &str, text: &str, offset: usize) -> Option<Vec<String>> {
-    let found = |root: &Node<'_>, map: &dyn Fn(Span) -> Span| -> Option<Vec<String>> {
-        let policy = Policy::from_root(root)?;
-        let statement = policy.statements.iter().find(|s| {
-            let span = map(s.node.span);
-            span.start <= offset && offset < span.end
-        })?;
-        Some(
-            statement
-                .action
-                .as_ref()
-                .map(|a| a.values.iter().map(|v| v.value.to_string()).collect())
-                .unwrap_or_default(),
-        )
-    };
-    let mut actions = None;
-    engine::read::trees(name, text, &mut |root, map| {
-        actions = found(root, map);
-        actions.is_some()
-    });
-    actions
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The hover with no findings and no statements known.
+    fn bare(text: &str, offset: usize) -> Option<(String, Span)> {
+        hover(text, offset, (&[], &Outline::default()), false)
+    }
+
     #[test]
     fn a_wildcard_lists_what_it_covers() {
         let text = r#"{"Statement": [{"Action": "ens:Create*"}]}"#;
-        let (hover, span) = hover("p.json", text, 30, &[], false).unwrap();
+        let (hover, span) = bare(text, 30).unwrap();
         assert!(hover.contains("`ens:CreateImage`: create"), "{hover}");
         assert_eq!(&text[span.start..span.end], "ens:Create*");
     }
@@ -300,11 +279,34 @@ mod tests {
     fn operators_keys_and_rules() {
         let text = r#"{"Statement": [{"Action": "ens:CreateImage", "Condition": {"IpAddress": {"acs:SourceIp": "1.2.3.4"}}}]}"#;
         let at = |needle: &str| text.find(needle).unwrap() + 2;
-        let (op, _) = hover("p.json", text, at("IpAddress"), &[], false).unwrap();
+        let (op, _) = bare(text, at("IpAddress")).unwrap();
         assert!(op.contains("condition operator"), "{op}");
-        let (key, _) = hover("p.json", text, at("acs:SourceIp"), &[], false).unwrap();
+        let (key, _) = bare(text, at("acs:SourceIp")).unwrap();
         assert!(key.contains("global condition key"), "{key}");
-        let (rule, _) = hover("x.toml", "unknown-action", 3, &[], false).unwrap();
+        let (rule, _) = bare("unknown-action", 3).unwrap();
         assert!(rule.starts_with("**unknown-action**"), "{rule}");
+    }
+
+    #[test]
+    fn a_service_key_is_judged_against_the_statement_the_engine_read() {
+        let text = r#"{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ens:CreateImage", "Resource": "*", "Condition": {"StringEquals": {"ens:NoSuchKey": "x"}}}]}"#;
+        let analysis = crate::engine::analyze(
+            crate::engine::Input {
+                name: "p.json".into(),
+                bytes: text.as_bytes().to_vec(),
+                origin: crate::core::Origin::Named,
+            },
+            &crate::engine::Settings {
+                outline: true,
+                ..Default::default()
+            },
+        );
+        let outline = analysis.outline.expect("asked for");
+        let at = text.find("ens:NoSuchKey").unwrap() + 2;
+        let (key, _) = hover(text, at, (&[], &outline), false).unwrap();
+        assert!(key.contains("None of this statement's actions lists it"), "{key}");
+        // Without the engine's reading, nothing is said of the statement.
+        let (key, _) = bare(text, at).unwrap();
+        assert!(!key.contains("this statement"), "{key}");
     }
 }

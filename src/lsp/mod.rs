@@ -19,13 +19,24 @@ pub mod transport;
 
 use std::io;
 
+use crossbeam_channel::{Receiver, Sender};
+use lsp_server::Message;
+
 /// Serves on standard input and output until the client says `exit`;
 /// returns the exit code the protocol asks for.
 pub fn run() -> io::Result<u8> {
     let (sender, receiver, threads) = transport::stdio();
-    let code = server::Server::new(sender, receiver).run();
+    let code = serve(sender, receiver);
     // The server (and with it the last sender) is gone: the writer drains
     // what is queued and stops.
     threads.join()?;
     Ok(code)
+}
+
+/// Serves the messages `receiver` yields, on the calling thread, answering
+/// on `sender`, until `exit` or until `receiver` has nothing more; returns
+/// the exit code the protocol asks for. [`run`] serves stdio with it; a
+/// test serves channels, and so sees what the server does on its thread.
+pub fn serve(sender: Sender<Message>, receiver: Receiver<Message>) -> u8 {
+    server::Server::new(sender, receiver).run()
 }

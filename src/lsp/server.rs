@@ -4,6 +4,7 @@
 //! client sends ends the loop except `exit` (or the end of its input): a
 //! bad request gets an error response, a bad notification a log message.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -470,6 +471,8 @@ impl Server {
         }
         let linted = diagnostics::lint(doc, &mut self.workspace, encoding);
         doc.findings = linted.findings;
+        doc.outline = linted.outline;
+        doc.fixed = OnceCell::new();
         let mut published: Vec<lsp_types::Diagnostic> = doc
             .findings
             .iter()
@@ -518,10 +521,9 @@ impl Server {
             .filter(|d| !too_large(d))?;
         let offset = doc.text.offset(position.position, encoding);
         let (markdown, span) = super::hover::hover(
-            &doc.name,
             &doc.text.text,
             offset,
-            &doc.findings,
+            (&doc.findings, &doc.outline),
             is_yaml(&doc.name),
         )?;
         Some(Hover {
@@ -589,7 +591,9 @@ impl Server {
     /// Every safe fix of the document, applied by the engine's fix loop as
     /// `--fix` applies them (a fix that would make the document parse worse
     /// is left out, the others kept), as one edit; `None` when there is
-    /// nothing to fix.
+    /// nothing to fix. The loop runs at most once per version, and not at
+    /// all when no finding of that version has a safe fix: it would start
+    /// from those very findings.
     // lsp-types keys edits by `Uri`, whose parsed form caches lazily; the
     // key never changes once built.
     #[allow(clippy::mutable_key_type)]
@@ -597,8 +601,15 @@ impl Server {
         let encoding = self.encoding;
         self.current(uri)?;
         let doc = self.documents.get(uri)?;
-        let text = diagnostics::analyze(doc, &mut self.workspace, encoding, true).fixed?;
-        let edit = actions::minimal_edit(&doc.text, &text, encoding);
+        let fixable = |f: &crate::core::Diagnostic| f.fix.as_ref().is_some_and(|fix| fix.applies(false));
+        if !doc.findings.iter().any(fixable) {
+            return None;
+        }
+        let workspace = &mut self.workspace;
+        let fixed = doc
+            .fixed
+            .get_or_init(|| diagnostics::analyze(doc, workspace, encoding, true).fixed);
+        let edit = actions::minimal_edit(&doc.text, fixed.as_ref()?, encoding);
         let mut changes = HashMap::new();
         changes.insert(uri.clone(), vec![edit]);
         Some(lsp_types::CodeAction {

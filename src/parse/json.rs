@@ -221,8 +221,9 @@ thread_local! {
     static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-/// How many times [`parse`] (and a host kind's extraction, which the engine
-/// counts through [`count_parse`]) ran on the calling thread. A test reads it
+/// How many texts were parsed on the calling thread: by [`parse`], and by
+/// the Terraform and YAML parsers of the host kinds, which count through
+/// [`count_parse`]. A test reads it
 /// before and after a command to prove each file is parsed once; it is per
 /// thread so tests running side by side do not see each other's parses.
 pub fn parses_on_this_thread() -> usize {

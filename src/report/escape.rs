@@ -235,6 +235,90 @@ pub fn json(document: String) -> String {
     out
 }
 
+/// Appends `value` as a JSON string, quotes included, escaped as
+/// `serde_json` and then [`json`] would escape it: `"`, `\\` and C0 as
+/// serde_json writes them, every other character no output shows raw as
+/// `\uXXXX`, and the `[` of `##[` as `\u005b`. One pass over the value, for
+/// the reporters that write findings by the megabyte.
+pub fn push_json_string(out: &mut String, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let bytes = value.as_bytes();
+    // Start of the run of characters copied as they are.
+    let mut plain = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        at += calm_prefix(&bytes[at..]);
+        if at == bytes.len() {
+            break;
+        }
+        let c = value[at..].chars().next().unwrap_or_default();
+        let escape: Option<&str> = match c {
+            '"' => Some("\\\""),
+            '\\' => Some("\\\\"),
+            '\u{8}' => Some("\\b"),
+            '\u{c}' => Some("\\f"),
+            '\n' => Some("\\n"),
+            '\r' => Some("\\r"),
+            '\t' => Some("\\t"),
+            _ => None,
+        };
+        let unsafe_char = c < ' ' || is_unsafe(c) || (c == '[' && escaped_bracket(value, at));
+        if escape.is_none() && !unsafe_char {
+            at += c.len_utf8();
+            continue;
+        }
+        out.push_str(&value[plain..at]);
+        match escape {
+            Some(escape) => out.push_str(escape),
+            None => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str("\\u");
+                    for shift in [12, 8, 4, 0] {
+                        out.push(char::from(HEX[usize::from((*unit >> shift) & 0xf)]));
+                    }
+                }
+            }
+        }
+        at += c.len_utf8();
+        plain = at;
+    }
+    out.push_str(&value[plain..]);
+    out.push('"');
+}
+
+/// How many bytes at the start of `bytes` a JSON string holds as they are
+/// (printable ASCII other than `"`, `\\` and `[`), eight at a time: most of
+/// what the JSON reporters write is such text.
+fn calm_prefix(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // A high bit set in the lane of each zero byte of `word`.
+    let zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGH;
+    let equal = |word: u64, byte: u8| zero(word ^ ONES.wrapping_mul(u64::from(byte)));
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_ne_bytes(chunk.try_into().unwrap_or_default());
+        // Below a space, DEL, non-ASCII, or one of the three.
+        let below_space = word.wrapping_sub(ONES.wrapping_mul(0x20)) & !word & HIGH;
+        let stirred = below_space
+            | (word & HIGH)
+            | equal(word, 0x7f)
+            | equal(word, b'"')
+            | equal(word, b'\\')
+            | equal(word, b'[');
+        if stirred != 0 {
+            break;
+        }
+        at += 8;
+    }
+    at + bytes[at..]
+        .iter()
+        .take_while(|&&b| (0x20..0x7f).contains(&b) && !matches!(b, b'"' | b'\\' | b'['))
+        .count()
+}
+
 /// A value for XML text or a quoted attribute: escaped as [`text`] (XML 1.0
 /// cannot carry most control characters at all, not even as `&#1;`), then
 /// the five markup characters as entities.
@@ -316,6 +400,44 @@ mod tests {
         );
         assert_eq!(lines("::a ##[b\n"), "\\u003a:a ##\\u005bb\n");
         assert_eq!(lines("x: a::b\n"), Cow::Borrowed("x: a::b\n"));
+    }
+
+    proptest::proptest! {
+        /// The one-pass string writer writes what serde_json and the
+        /// document guard write together, byte for byte.
+        #[test]
+        fn a_json_string_is_written_as_serde_json_and_the_guard_write_it(
+            value in "(\\PC|[\\x00-\\x1f\\x7f-\\u{9f}\\u{200b}-\\u{200f}\\u{202a}-\\u{202e}\\u{e0000}-\\u{e007f}\"\\\\#\\[]){0,24}"
+        ) {
+            let mut written = String::new();
+            push_json_string(&mut written, &value);
+            proptest::prop_assert_eq!(written, json(serde_json::to_string(&value).unwrap()));
+        }
+    }
+
+    #[test]
+    fn a_json_string_escapes_what_it_must_at_every_offset() {
+        // Each special character after 0 to 17 plain bytes: before, inside
+        // and after the eight-byte steps of the scan.
+        for special in [
+            "\"",
+            "\\",
+            "\n",
+            "\u{1}",
+            "\u{7f}",
+            "\u{9b}",
+            "\u{202e}",
+            "\u{e0041}",
+            "##[",
+            "é",
+        ] {
+            for plain in 0..18 {
+                let value = format!("{}{special}{}", "a".repeat(plain), "b".repeat(plain % 5));
+                let mut written = String::new();
+                push_json_string(&mut written, &value);
+                assert_eq!(written, json(serde_json::to_string(&value).unwrap()), "{value:?}");
+            }
+        }
     }
 
     #[test]

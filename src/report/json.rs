@@ -4,9 +4,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::escape::push_json_string;
 use super::{RunFacts, Totals};
 use crate::core::FileReport;
-use crate::core::{Diagnostic, Severity};
+use crate::core::Severity;
 use crate::core::{LineIndex, Span};
 
 /// Bumped on any incompatible change to the document's shape.
@@ -25,43 +26,6 @@ struct Summary {
     suggestion: usize,
     /// Findings at or above their file's `fail-on` threshold.
     blocking: usize,
-}
-
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    file: &'a str,
-    rule: &'static str,
-    severity: &'static str,
-    message: &'a str,
-    help: Option<&'a str>,
-    document: Option<&'a str>,
-    /// `null` for a file that could not be read.
-    path: Option<&'a str>,
-    span: JsonSpan,
-    labels: Vec<JsonLabel<'a>>,
-    /// `null` when the tool knows no fix.
-    fix: Option<JsonFix<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonFix<'a> {
-    applicability: &'static str,
-    message: &'a str,
-    edits: Vec<JsonEdit<'a>>,
-}
-
-/// Byte offset and length into the host file, and the text that replaces them.
-#[derive(Serialize)]
-struct JsonEdit<'a> {
-    offset: usize,
-    length: usize,
-    content: &'a str,
-}
-
-#[derive(Serialize)]
-struct JsonLabel<'a> {
-    message: &'a str,
-    span: JsonSpan,
 }
 
 #[derive(Serialize)]
@@ -95,47 +59,15 @@ pub(crate) fn json_span(index: &LineIndex, text: &str, span: Span) -> JsonSpan {
     }
 }
 
-fn json_diagnostic<'a>(index: &LineIndex, report: &'a FileReport, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
-    JsonDiagnostic {
-        file: &report.name,
-        rule: d.rule.id(),
-        severity: d.severity.as_str(),
-        message: &d.message,
-        help: d.help.as_deref(),
-        document: d.document.as_deref(),
-        path: d.path.as_deref(),
-        span: json_span(index, &report.text, d.span),
-        labels: d
-            .labels
-            .iter()
-            .map(|l| JsonLabel {
-                message: &l.message,
-                span: json_span(index, &report.text, l.span),
-            })
-            .collect(),
-        fix: d.fix.as_ref().map(|fix| JsonFix {
-            applicability: fix.applicability.as_str(),
-            message: &fix.message,
-            edits: fix
-                .edits
-                .iter()
-                .map(|e| JsonEdit {
-                    offset: e.span.start,
-                    length: e.span.len(),
-                    content: &e.content,
-                })
-                .collect(),
-        }),
-    }
-}
-
 /// Opens the document. The totals come after the findings, so findings can
 /// be written as each file is done instead of being held for the whole run.
 pub(crate) fn write_start(out: &mut dyn Write) -> io::Result<()> {
     write!(out, "{{\"version\":{SCHEMA_VERSION},\"diagnostics\":[")
 }
 
-/// One file's findings as JSON objects separated by commas.
+/// One file's findings as JSON objects separated by commas, fields in the
+/// order docs/formats.md lists them. Written by hand rather than through
+/// serde: this is most of the work of a run with many findings.
 pub(crate) fn render_file(report: &FileReport) -> String {
     if report.diagnostics.is_empty() {
         return String::new();
@@ -143,16 +75,97 @@ pub(crate) fn render_file(report: &FileReport) -> String {
     // About what one finding takes, so a file with many findings is not
     // copied again at every doubling.
     let each = 512 + report.name.len();
-    let mut out = Vec::with_capacity(report.diagnostics.len().saturating_mul(each));
+    let mut out = String::with_capacity(report.diagnostics.len().saturating_mul(each));
     let index = LineIndex::new(&report.text);
+    let span = |out: &mut String, span: Span| write_span(out, &json_span(&index, &report.text, span));
     for (i, d) in report.diagnostics.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
+        out.push_str(if i > 0 { ",{\"file\":" } else { "{\"file\":" });
+        push_json_string(&mut out, &report.name);
+        out.push_str(",\"rule\":");
+        push_json_string(&mut out, d.rule.id());
+        out.push_str(",\"severity\":");
+        push_json_string(&mut out, d.severity.as_str());
+        out.push_str(",\"message\":");
+        push_json_string(&mut out, &d.message);
+        for (key, value) in [("help", &d.help), ("document", &d.document), ("path", &d.path)] {
+            out.push_str(",\"");
+            out.push_str(key);
+            out.push_str("\":");
+            push_optional(&mut out, value.as_deref());
         }
-        // Serializing plain structs into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut out, &json_diagnostic(&index, report, d));
+        out.push_str(",\"span\":");
+        span(&mut out, d.span);
+        out.push_str(",\"labels\":[");
+        for (i, label) in d.labels.iter().enumerate() {
+            out.push_str(if i > 0 { ",{\"message\":" } else { "{\"message\":" });
+            push_json_string(&mut out, &label.message);
+            out.push_str(",\"span\":");
+            span(&mut out, label.span);
+            out.push('}');
+        }
+        out.push_str("],\"fix\":");
+        match &d.fix {
+            None => out.push_str("null"),
+            Some(fix) => {
+                out.push_str("{\"applicability\":");
+                push_json_string(&mut out, fix.applicability.as_str());
+                out.push_str(",\"message\":");
+                push_json_string(&mut out, &fix.message);
+                out.push_str(",\"edits\":[");
+                for (i, edit) in fix.edits.iter().enumerate() {
+                    out.push_str(if i > 0 { ",{\"offset\":" } else { "{\"offset\":" });
+                    push_number(&mut out, edit.span.start);
+                    out.push_str(",\"length\":");
+                    push_number(&mut out, edit.span.len());
+                    out.push_str(",\"content\":");
+                    push_json_string(&mut out, &edit.content);
+                    out.push('}');
+                }
+                out.push_str("]}");
+            }
+        }
+        out.push('}');
     }
-    super::escape::json(String::from_utf8(out).unwrap_or_default())
+    out
+}
+
+fn push_optional(out: &mut String, value: Option<&str>) {
+    match value {
+        Some(value) => push_json_string(out, value),
+        None => out.push_str("null"),
+    }
+}
+
+fn write_span(out: &mut String, span: &JsonSpan) {
+    for (key, number) in [
+        ("{\"offset\":", span.offset),
+        (",\"length\":", span.length),
+        (",\"start\":{\"line\":", span.start.line),
+        (",\"column\":", span.start.column),
+        ("},\"end\":{\"line\":", span.end.line),
+        (",\"column\":", span.end.column),
+    ] {
+        out.push_str(key);
+        push_number(out, number);
+    }
+    out.push_str("}}");
+}
+
+/// `number` in decimal, without the formatting machinery: a run with many
+/// findings writes six of these per span.
+fn push_number(out: &mut String, number: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = number;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 /// Closes the document with the run's totals.

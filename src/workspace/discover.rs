@@ -17,7 +17,7 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use ignore::WalkBuilder;
 
@@ -116,22 +116,26 @@ pub(crate) fn discover_with(paths: &[PathBuf], options: WalkOptions) -> Discover
         errors,
         ignored,
     } = &mut found;
-    // Cached: the key allocates, and a comparison sort would rebuild it
-    // twice per comparison. Shown name first (output order), then the path's
-    // own bytes, so two names that look alike still sort the same way
-    // whatever the order they were found in.
-    inputs.sort_by_cached_key(|input| match input {
-        Input::Stdin => (String::new(), PathBuf::new(), Origin::Named),
-        Input::File { path, origin, .. } => (display_name(path), without_dots(path), *origin),
-    });
+    // Shown name first (output order), then the path's own components, so
+    // two names that look alike still sort the same way whatever the order
+    // they were found in. The name is made once per input.
+    let mut named: Vec<(String, Input)> = std::mem::take(inputs)
+        .into_iter()
+        .map(|input| match &input {
+            Input::Stdin => (String::new(), input),
+            Input::File { path, .. } => (display_name(path), input),
+        })
+        .collect();
+    named.sort_by(|(a_name, a), (b_name, b)| a_name.cmp(b_name).then_with(|| order(a, b)));
     // By the path itself, not its shown name: `x.json` named and `./x.json`
     // walked are one file, and the named one (sorted first) is kept because
     // named files are always linted; `a\xff.json` and `a\u{fffd}.json` are two.
-    inputs.dedup_by(|a, b| match (a, b) {
-        (Input::File { path: a, .. }, Input::File { path: b, .. }) => without_dots(a) == without_dots(b),
+    named.dedup_by(|(_, a), (_, b)| match (a, b) {
+        (Input::File { path: a, .. }, Input::File { path: b, .. }) => dotless(a).eq(dotless(b)),
         (Input::Stdin, Input::Stdin) => true,
         _ => false,
     });
+    *inputs = named.into_iter().map(|(_, input)| input).collect();
     errors.sort_by(|a, b| a.name.cmp(&b.name));
     // A folder given twice is walked twice; an ignored entry is listed once.
     ignored.sort_by(|a, b| a.name.cmp(&b.name));
@@ -139,11 +143,29 @@ pub(crate) fn discover_with(paths: &[PathBuf], options: WalkOptions) -> Discover
     found
 }
 
-/// The path without `.` components, for telling inputs apart.
-fn without_dots(path: &Path) -> PathBuf {
-    path.components()
-        .filter(|c| *c != std::path::Component::CurDir)
-        .collect()
+/// The path's components without `.`, for telling inputs apart.
+fn dotless(path: &Path) -> impl Iterator<Item = Component<'_>> {
+    path.components().filter(|c| *c != Component::CurDir)
+}
+
+/// Two inputs of the same shown name: by their paths' components, then
+/// named before walked.
+fn order(a: &Input, b: &Input) -> std::cmp::Ordering {
+    match (a, b) {
+        (
+            Input::File {
+                path: a,
+                origin: a_origin,
+                ..
+            },
+            Input::File {
+                path: b,
+                origin: b_origin,
+                ..
+            },
+        ) => dotless(a).cmp(dotless(b)).then(a_origin.cmp(b_origin)),
+        _ => a.cmp(b),
+    }
 }
 
 fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {

@@ -100,6 +100,7 @@ impl Run<'_> {
                 baseline: self.baseline,
                 fix: options.fix,
                 write: options.write_fixes.then_some(&write),
+                outline: false,
             },
         );
         let mut report = analysis.report;
