@@ -42,6 +42,3 @@ pub mod simulate;
 pub mod suppress;
 mod wildcard;
 mod workspace;
-// `lsp/actions.rs` still names the reader (`discover::read_bounded`) and
-// the settings by their paths from before they moved into the workspace.
-use workspace::{read as discover, settings};

@@ -184,7 +184,12 @@ fn config_entry(
     let uri: Uri = file_uri(&config_path)?;
     match existing {
         Some(path) => {
-            let bytes = crate::discover::read_bounded(&path, crate::settings::MAX_CONFIG_SIZE, false).ok()?;
+            let bytes = crate::workspace::read::read_bounded(
+                &path,
+                crate::workspace::settings::MAX_CONFIG_SIZE,
+                false,
+            )
+            .ok()?;
             let text = Text::new(String::from_utf8(bytes).ok()?);
             let end = text.position(text.text.len(), encoding);
             let separator = if text.text.is_empty() {
