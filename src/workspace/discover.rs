@@ -131,7 +131,10 @@ pub(crate) fn discover_with(paths: &[PathBuf], options: WalkOptions) -> Discover
     // walked are one file, and the named one (sorted first) is kept because
     // named files are always linted; `a\xff.json` and `a\u{fffd}.json` are two.
     named.dedup_by(|(_, a), (_, b)| match (a, b) {
-        (Input::File { path: a, .. }, Input::File { path: b, .. }) => dotless(a).eq(dotless(b)),
+        // Different last names settle it without walking both paths.
+        (Input::File { path: a, .. }, Input::File { path: b, .. }) => {
+            a.file_name() == b.file_name() && dotless(a).eq(dotless(b))
+        }
         (Input::Stdin, Input::Stdin) => true,
         _ => false,
     });

@@ -113,11 +113,19 @@ impl Workspace {
         if !self.discover {
             return errors;
         }
+        // Walked files come sorted, a folder's together: a file beside the
+        // last one that was settled needs no lookup (nor a path built).
+        let mut settled: Option<&Path> = None;
         for path in paths {
+            if path.parent().is_some_and(|parent| settled == Some(parent)) {
+                continue;
+            }
             let absolute = normalize(&self.cwd.join(path));
+            settled = None;
             if let Some(dir) = absolute.parent() {
-                if let Err(error) = self.config_of_dir(dir) {
-                    errors.push(error);
+                match self.config_of_dir(dir) {
+                    Ok(_) => settled = path.parent(),
+                    Err(error) => errors.push(error),
                 }
             }
         }
