@@ -184,6 +184,10 @@ fn partial_service<'v>(value: &Partial<'v, '_>) -> Option<&'v str> {
 /// A documentation or template placeholder left in the value:
 /// `{#accountId}`, `${var.name}` or `<bucket-name>`.
 fn placeholder(value: &str) -> Option<&str> {
+    // Every value comes through here; nearly none holds an opening.
+    if !value.bytes().any(|b| matches!(b, b'{' | b'$' | b'<')) {
+        return None;
+    }
     for (open, close) in [("{#", "}"), ("${", "}"), ("<", ">")] {
         if let Some(start) = value.find(open) {
             if let Some(len) = value[start..].find(close) {

@@ -155,7 +155,8 @@ pub(super) fn run_lint(
         Ok(target) => target,
         Err(code) => return Ok(code),
     };
-    let mut out = io::BufWriter::new(target);
+    // Large writes: a run with many findings prints megabytes.
+    let mut out = io::BufWriter::with_capacity(1 << 16, target);
     let mut stream = report::Stream::start(&renderer, &mut out)?;
     if let Err(errors) = run.lint(|done| rendered(&args, &renderer, done), |r| stream.push(r))? {
         return config_failure(&errors, style, err);

@@ -99,17 +99,22 @@ const CLIPPED_END_CHARS: usize = 36;
 fn clip_quoted(message: String) -> String {
     // A token of at most that many bytes has at most that many chars: one
     // pass over the bytes settles nearly every message.
-    let mut quoted = false;
-    let mut run = 0;
-    let may_be_long = message.bytes().any(|byte| {
+    let mut opened: Option<usize> = None;
+    let mut may_be_long = false;
+    for (at, &byte) in message.as_bytes().iter().enumerate() {
         if byte == b'`' {
-            quoted = !quoted;
-            run = 0;
-        } else if quoted {
-            run += 1;
+            match opened.take() {
+                Some(start) if at - start - 1 > MAX_QUOTED_CHARS => {
+                    may_be_long = true;
+                    break;
+                }
+                Some(_) => {}
+                None => opened = Some(at),
+            }
         }
-        run > MAX_QUOTED_CHARS
-    });
+    }
+    // A quote left open runs to the end of the message.
+    may_be_long |= opened.is_some_and(|start| message.len() - start - 1 > MAX_QUOTED_CHARS);
     let long = may_be_long
         && message
             .split('`')
