@@ -229,3 +229,70 @@ fn each_subcommand_runs_from_a_short_function() {
         "subcommand glue over {MAX_SUBCOMMAND_GLUE_LINES} lines: {long:?}"
     );
 }
+
+/// Where the pipeline's stages may be called from: the engine runs them, and
+/// each stage's own module (and the host kinds, which parse their syntax).
+fn runs_the_pipeline(file: &Path) -> bool {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let relative = file.strip_prefix(&src).unwrap_or(file);
+    let top = relative
+        .components()
+        .next()
+        .map(|c| {
+            c.as_os_str()
+                .to_string_lossy()
+                .trim_end_matches(".rs")
+                .to_string()
+        })
+        .unwrap_or_default();
+    matches!(top.as_str(), "engine" | "parse" | "host" | "checks")
+}
+
+/// The calls that are the pipeline's stages: the policy parser, the host
+/// parsers, a host kind's extraction and lowering, and the checks.
+const STAGES: [&str; 8] = [
+    "parse::parse(",
+    "hcl_edit::parser::",
+    "saphyr_parser::",
+    ".extract)(",
+    "::extract(",
+    "::extract_in(",
+    "host::lower(",
+    "checks::run(",
+];
+
+#[test]
+fn only_the_engine_calls_the_parsers_the_extraction_and_the_checks() {
+    let mut outside = Vec::new();
+    for (file, text) in sources() {
+        if runs_the_pipeline(&file) {
+            continue;
+        }
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for stage in STAGES {
+            if code.contains(stage) {
+                outside.push(format!("{}: {stage}", file.display()));
+            }
+        }
+    }
+    // The one exception, said plainly: a Terraform file that holds a
+    // suppression marker is parsed a second time by hcl-edit to tell its
+    // comments from its strings (only such files: the marker is looked for
+    // first).
+    outside.retain(|entry| !entry.ends_with("src/suppress.rs: hcl_edit::parser::"));
+    assert!(
+        outside.is_empty(),
+        "pipeline stages called outside the engine: {outside:#?}"
+    );
+}
+
+#[test]
+fn the_stage_search_sees_a_call_outside_the_engine() {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    assert!(runs_the_pipeline(&src.join("engine/pipeline.rs")));
+    assert!(runs_the_pipeline(&src.join("checks.rs")));
+    assert!(!runs_the_pipeline(&src.join("simulate/load.rs")));
+    assert!(STAGES
+        .iter()
+        .any(|stage| "let parsed = crate::parse::parse(text);".contains(stage)));
+}
