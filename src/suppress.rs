@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use globset::GlobMatcher;
 
 use crate::core::path::ElementPattern;
+use crate::core::syntax::{holds_suppression_marker, SUPPRESSION_MARKER as MARKER};
 use crate::core::Diagnostic;
 use crate::core::FileReport;
 use crate::core::Rule;
@@ -71,9 +72,6 @@ pub fn is_suppression_rule(rule: Rule) -> bool {
     )
 }
 
-/// The marker a suppression comment starts with, after `#` or `//`.
-const MARKER: &str = "policy-check:";
-
 /// A `# policy-check: ignore[...] reason` comment.
 #[derive(Debug)]
 struct Comment {
@@ -103,25 +101,47 @@ enum Syntax {
     Yaml,
 }
 
+/// A commented host file that holds a suppression marker, its comments not
+/// read yet.
+#[derive(Debug)]
+pub struct Marked {
+    text: String,
+    syntax: Syntax,
+}
+
+impl Marked {
+    /// Its suppression comments, `None` when it has none. A Terraform
+    /// file's comments are told from its strings by where its parser found
+    /// the strings: `strings` gives them (`None` when it does not parse).
+    pub fn read(self, strings: impl FnOnce(&str) -> Option<Vec<std::ops::Range<usize>>>) -> Option<Comments> {
+        let comments = match self.syntax {
+            Syntax::Hcl => {
+                strings(&self.text).map_or_else(Vec::new, |strings| hcl_comments(&self.text, &strings))
+            }
+            Syntax::Yaml => yaml_comments(&self.text),
+        };
+        (!comments.is_empty()).then_some(Comments {
+            text: self.text,
+            comments,
+        })
+    }
+}
+
 impl Comments {
-    /// The suppression comments of a file named `name`, or `None` when the
-    /// file is no commented host (a `.tf`, `.yaml` or `.yml` file) or has none.
-    pub fn scan(name: &str, bytes: &[u8]) -> Option<Comments> {
+    /// A file named `name` that may hold suppression comments: `None` when
+    /// it is no commented host (a `.tf`, `.yaml` or `.yml` file) or holds no
+    /// suppression marker.
+    pub fn marked(name: &str, bytes: &[u8]) -> Option<Marked> {
         let syntax = match crate::core::Syntax::of(name) {
             Some(crate::core::Syntax::Hcl) => Syntax::Hcl,
             Some(crate::core::Syntax::Yaml) => Syntax::Yaml,
             Some(crate::core::Syntax::Json) | None => return None,
         };
-        // Cheap test first: almost no file has a suppression comment.
-        if !bytes.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()) {
+        if !holds_suppression_marker(bytes) {
             return None;
         }
         let text = String::from_utf8_lossy(bytes).into_owned();
-        let comments = match syntax {
-            Syntax::Hcl => hcl_comments(&text),
-            Syntax::Yaml => yaml_comments(&text),
-        };
-        (!comments.is_empty()).then_some(Comments { text, comments })
+        Some(Marked { text, syntax })
     }
 }
 
@@ -317,19 +337,13 @@ fn line_of(lines: &[Line], offset: usize) -> usize {
     lines.partition_point(|l| l.start <= offset).saturating_sub(1)
 }
 
-/// HCL: the parser (hcl-edit) says where strings, templates and heredocs
-/// are; outside them `#`, `//` and `/* */` are always comments, so no text of
-/// a string is read as one, and no bracket in a comment or a string counts
-/// towards a construct. A file that does not parse has no suppression
-/// comments: its findings are all shown.
-fn hcl_comments(text: &str) -> Vec<Comment> {
-    let Ok(body) = hcl_edit::parser::parse_body(text) else {
-        return Vec::new();
-    };
-    let mut strings = StringSpans(Vec::new());
-    hcl_edit::visit::Visit::visit_body(&mut strings, &body);
-    let mut strings = strings.0;
-    strings.sort_by_key(|s| s.start);
+/// HCL: the host's parser says where strings, templates and heredocs are
+/// (`strings`, in order); outside them `#`, `//` and `/* */` are always
+/// comments, so no text of a string is read as one, and no bracket in a
+/// comment or a string counts towards a construct. A file that does not
+/// parse has no suppression comments ([`Marked::read`]): its findings are
+/// all shown.
+fn hcl_comments(text: &str, strings: &[std::ops::Range<usize>]) -> Vec<Comment> {
     // The code with comments and strings blanked out (line breaks kept).
     let bytes = text.as_bytes();
     let mut code = bytes.to_vec();
@@ -413,27 +427,6 @@ fn hcl_comments(text: &str) -> Vec<Comment> {
 fn blank(bytes: &mut [u8]) {
     for b in bytes.iter_mut().filter(|b| **b != b'\n') {
         *b = b' ';
-    }
-}
-
-/// The byte ranges of every string literal, quoted template and heredoc.
-struct StringSpans(Vec<std::ops::Range<usize>>);
-
-impl StringSpans {
-    fn add(&mut self, node: &impl hcl_edit::Span) {
-        self.0.extend(node.span());
-    }
-}
-
-impl hcl_edit::visit::Visit for StringSpans {
-    fn visit_string(&mut self, node: &hcl_edit::Decorated<String>) {
-        self.add(node);
-    }
-    fn visit_string_template(&mut self, node: &hcl_edit::template::StringTemplate) {
-        self.add(node);
-    }
-    fn visit_heredoc_template(&mut self, node: &hcl_edit::template::HeredocTemplate) {
-        self.add(node);
     }
 }
 
@@ -659,8 +652,13 @@ fn unused(span: Span, message: String, remove: &str) -> Diagnostic {
 mod tests {
     use super::*;
 
+    /// A file's comments, read as the engine reads them.
+    fn scan(name: &str, bytes: &[u8]) -> Option<Comments> {
+        Comments::marked(name, bytes)?.read(crate::host::terraform::string_spans)
+    }
+
     fn covered(text: &str, name: &str) -> Vec<(String, Vec<Option<Rule>>, &'static str)> {
-        let comments = Comments::scan(name, text.as_bytes())
+        let comments = scan(name, text.as_bytes())
             .map(|c| c.comments)
             .unwrap_or_default();
         comments
@@ -693,7 +691,7 @@ mod tests {
         ) {
             let text: String = parts.concat();
             let name = if yaml { "t.yaml" } else { "m.tf" };
-            if let Some(comments) = Comments::scan(name, text.as_bytes()) {
+            if let Some(comments) = scan(name, text.as_bytes()) {
                 for c in &comments.comments {
                     for span in [c.span, c.covers].into_iter().chain(c.ids.iter().map(|(_, s)| *s)) {
                         proptest::prop_assert!(text.get(span.start..span.end).is_some(), "{span:?} in {text:?}");
@@ -740,6 +738,6 @@ mod tests {
             ["invalid", "invalid", "ok"]
         );
         assert_eq!(found[2].1, vec![None]);
-        assert!(Comments::scan("p.json", bad.as_bytes()).is_none());
+        assert!(scan("p.json", bad.as_bytes()).is_none());
     }
 }

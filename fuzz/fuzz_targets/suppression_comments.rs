@@ -3,10 +3,11 @@
 //! by the engine to the same bytes.
 #![no_main]
 
+use policy_check::host::terraform::string_spans;
 use policy_check::suppress::Comments;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     for name in ["main.tf", "template.yaml"] {
-        let _ = Comments::scan(name, data);
+        let _ = Comments::marked(name, data).and_then(|marked| marked.read(string_spans));
     }
 });

@@ -19,6 +19,18 @@ const EXTENSIONS: &[(&str, Syntax)] = &[
     (".yml", Syntax::Yaml),
 ];
 
+/// What a suppression comment starts with, after `#` or `//`, in every host
+/// that has comments.
+pub const SUPPRESSION_MARKER: &str = "policy-check:";
+
+/// Whether `bytes` hold a suppression marker: almost no file does, so this
+/// cheap look comes before any reading of comments.
+pub fn holds_suppression_marker(bytes: &[u8]) -> bool {
+    bytes
+        .windows(SUPPRESSION_MARKER.len())
+        .any(|w| w == SUPPRESSION_MARKER.as_bytes())
+}
+
 impl Syntax {
     /// The syntax of a file named `name`, by its extension in any case;
     /// `None` for a name policy-check does not read.

@@ -13,12 +13,16 @@ use crate::host::{count_unknown_in, lower, Embedded, FileReference, Kind, Lowere
 use crate::model::normalized_path;
 use crate::parse::{self, parse_diagnostics, Node};
 
+/// Where a host's strings are, from its one parse (`host::Extraction::strings`).
+pub(super) type HostStrings = Option<Vec<std::ops::Range<usize>>>;
+
 /// The documents of a file `kind` reads (a Terraform file as one file of
 /// `module`, its folder's other `.tf` files, when the caller read it), linted, and the documents the
 /// input names by path (`file("x.json")`) for the caller to lint under
 /// their own names. An input whose only policies are such references is
 /// linted, not skipped. What the editor's cursor needs of the documents
-/// lowered is kept in `outline`, when given.
+/// lowered is kept in `outline`, and where the host's strings are (for its
+/// suppression comments) in `strings`, when given: `Some` once read.
 pub(super) fn lint_host(
     kind: &Kind,
     name: String,
@@ -26,13 +30,16 @@ pub(super) fn lint_host(
     origin: Origin,
     (options, settings): (&LintOptions, &RuleSettings),
     module: Option<&Module>,
-    mut outline: Option<&mut Outline>,
+    (mut outline, strings): (Option<&mut Outline>, Option<&mut Option<HostStrings>>),
 ) -> (FileReport, Vec<FileReference>) {
     let (text, mut diagnostics) = decode_host(&name, bytes);
-    let extraction = match module {
+    let mut extraction = match module {
         Some(module) if kind.name == terraform::KIND.name => terraform::extract_in(&text, module),
         _ => (kind.extract)(&text),
     };
+    if let Some(strings) = strings {
+        *strings = Some(extraction.strings.take());
+    }
     let documents = extraction.documents.len();
     let unknown = extraction.unknown + count_unknown_in(&extraction.documents);
     let files = extraction.files;

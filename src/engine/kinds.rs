@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::hosts::{lint_host, lint_selected, no_policy};
+use super::hosts::{lint_host, lint_selected, no_policy, HostStrings};
 use super::pipeline::{check_shaped, lint_plain};
 use crate::checks::LintOptions;
 use crate::core::{FileReport, Origin, RuleSettings, Syntax};
@@ -42,6 +42,10 @@ pub struct Claimed<'a> {
     /// Where to keep what the editor's cursor needs of the documents the row
     /// lowers, when the caller wants it (the language server).
     pub outline: Option<&'a mut Outline>,
+    /// Where to keep where a host's strings are, from the parse that found
+    /// its documents, when the caller reads its suppression comments.
+    /// `Some` once a row has parsed the host.
+    pub strings: Option<&'a mut Option<HostStrings>>,
 }
 
 /// The findings in an input, and the documents it names by path.
@@ -92,7 +96,7 @@ const HOST: InputKind = InputKind {
                 input.origin,
                 (input.options, input.rules),
                 input.module,
-                input.outline,
+                (input.outline, input.strings),
             ),
             None => unreachable!("claimed only when a host kind reads it"),
         }
@@ -193,6 +197,7 @@ pub fn lint_input(
         options,
         rules,
         outline: None,
+        strings: None,
     };
     lint(input).0
 }

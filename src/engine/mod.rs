@@ -105,7 +105,11 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
     let references = RefCell::new(Vec::new());
     let outline = RefCell::new(None);
     let lint = |bytes: Vec<u8>| {
-        let comments = Comments::scan(&name, &bytes);
+        // A cheap look for a suppression marker first; a marked Terraform
+        // file's comments are then read with the string spans of the parse
+        // that finds its documents, not a parse of their own.
+        let marked = Comments::marked(&name, &bytes);
+        let mut strings = None;
         let (options, rules) = (&settings.options, &settings.rules);
         let mut kept = settings.outline.then(|| Outline::new(&name));
         let (mut report, found) = kinds::lint(kinds::Claimed {
@@ -118,6 +122,14 @@ pub fn analyze(input: Input, settings: &Settings<'_>) -> Analysis {
             options,
             rules,
             outline: kept.as_mut(),
+            strings: marked.is_some().then_some(&mut strings),
+        });
+        let comments = marked.and_then(|marked| {
+            marked.read(|text| {
+                strings
+                    .take()
+                    .unwrap_or_else(|| crate::host::terraform::string_spans(text))
+            })
         });
         *references.borrow_mut() = found;
         *outline.borrow_mut() = kept;

@@ -98,6 +98,11 @@ pub struct Extraction<'h> {
     /// Documents the host names by path (`file("x.json")`): the caller,
     /// which knows where the host lives, lints them under their own names.
     pub files: Vec<FileReference>,
+    /// Where the host's strings are (byte ranges), taken from the parse that
+    /// found the documents, for reading its suppression comments without
+    /// parsing it again: filled by a host whose comments need its parser
+    /// (Terraform), and only when the file holds a suppression marker.
+    pub strings: Option<Vec<std::ops::Range<usize>>>,
 }
 
 /// A registered input kind.

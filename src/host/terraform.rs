@@ -26,6 +26,47 @@ pub const KIND: Kind = Kind {
     extract,
 };
 
+/// Where a Terraform file's strings, templates and heredocs are, for a
+/// caller that reads its comments without having extracted it (outside them
+/// `#`, `//` and `/* */` always start comments); `None` when it does not
+/// parse.
+pub fn string_spans(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    crate::parse::count_parse();
+    hcl_edit::parser::parse_body(text)
+        .ok()
+        .map(|body| string_spans_of(&body))
+}
+
+/// The byte ranges of a parsed body's strings, templates and heredocs.
+fn string_spans_of(body: &hcl_edit::structure::Body) -> Vec<std::ops::Range<usize>> {
+    let mut strings = StringSpans(Vec::new());
+    hcl_edit::visit::Visit::visit_body(&mut strings, body);
+    let mut strings = strings.0;
+    strings.sort_by_key(|s| s.start);
+    strings
+}
+
+/// Collects the spans of every string, template and heredoc of a body.
+struct StringSpans(Vec<std::ops::Range<usize>>);
+
+impl StringSpans {
+    fn add(&mut self, node: &impl hcl_edit::Span) {
+        self.0.extend(node.span());
+    }
+}
+
+impl hcl_edit::visit::Visit for StringSpans {
+    fn visit_string(&mut self, node: &hcl_edit::Decorated<String>) {
+        self.add(node);
+    }
+    fn visit_string_template(&mut self, node: &hcl_edit::template::StringTemplate) {
+        self.add(node);
+    }
+    fn visit_heredoc_template(&mut self, node: &hcl_edit::template::HeredocTemplate) {
+        self.add(node);
+    }
+}
+
 /// The file's documents, read as a file alone (its siblings unknown).
 pub fn extract(text: &str) -> Extraction<'_> {
     extract_in(text, &Module::default())
@@ -49,6 +90,9 @@ pub fn extract_in<'h>(text: &'h str, module: &Module) -> Extraction<'h> {
             return out;
         }
     };
+    if crate::core::syntax::holds_suppression_marker(text.as_bytes()) {
+        out.strings = Some(string_spans_of(&body));
+    }
     let mut module = module.clone();
     module.add(&body);
     let reader = Reader {

@@ -94,6 +94,39 @@ fn the_counter_sees_a_parse() {
     assert_eq!(parses, 1, "{output}");
 }
 
+#[test]
+fn a_suppression_comment_costs_a_terraform_file_no_parse() {
+    // The comment is told from the file's strings by the parse that finds
+    // its documents: the file parses as often as without it, and the
+    // comment still hides its finding.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    // Each run on a thread of its own: a thread joins one counting pool.
+    let lint = |text: &str| {
+        let path = dir.path().join("main.tf");
+        std::fs::write(&path, text).expect("written");
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| run_counting(&["policy-check", path.to_str().expect("UTF-8")]))
+                .join()
+                .expect("the run ends")
+        })
+    };
+    let (_, plain, output) = lint(HEREDOC);
+    assert!(output.contains("invalid-effect"), "{output}");
+    let commented = HEREDOC.replacen(
+        "  policy_document = <<EOF",
+        "  # policy-check: ignore[invalid-effect] fixed upstream\n  policy_document = <<EOF",
+        1,
+    );
+    let (_, parses, output) = lint(&commented);
+    assert_eq!(parses, plain, "{output}");
+    assert!(
+        !output.contains("invalid-effect"),
+        "the comment hides the finding: {output}"
+    );
+    assert!(output.contains("Suppressed 1 finding"), "{output}");
+}
+
 /// A Terraform policy written as a heredoc: the host and the policy text
 /// are two parses. Its effect is misspelt (one finding, with a fix) and its
 /// condition names a service key no ENS operation lists.
