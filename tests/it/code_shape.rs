@@ -10,22 +10,8 @@ use std::path::{Path, PathBuf};
 /// Lines a function may take, signature and closing brace included.
 const MAX_FUNCTION_LINES: usize = 120;
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).expect("src/ is readable") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 fn sources() -> Vec<(PathBuf, String)> {
-    let mut files = Vec::new();
-    rust_files(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
-    files.sort();
-    files
+    crate::common::library_sources()
         .into_iter()
         .map(|f| {
             let text = fs::read_to_string(&f).expect("readable");

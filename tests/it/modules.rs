@@ -26,17 +26,6 @@ fn module_of(src: &Path, file: &Path) -> String {
     parts.join("::")
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).expect("src/ is readable") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 /// The file's tokens with comments, strings and character literals left out.
 fn tokens(text: &str) -> Vec<String> {
     let bytes = text.as_bytes();
@@ -223,8 +212,7 @@ fn referenced_paths(module: &str, text: &str) -> Vec<Vec<String>> {
 /// The module graph: each file module and the file modules it depends on.
 fn graph() -> BTreeMap<String, BTreeSet<String>> {
     let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    let mut files = crate::common::library_sources();
     // `main.rs` is the binary; it reaches the library by its crate name.
     files.retain(|f| f != &src.join("main.rs") && !f.starts_with(src.join("bin")));
     let modules: BTreeMap<String, PathBuf> = files.iter().map(|f| (module_of(&src, f), f.clone())).collect();

@@ -14,6 +14,25 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_policy-check");
 /// Generous: every run here takes milliseconds; only a hang comes near it.
 const HANG_LIMIT: Duration = Duration::from_secs(60);
 
+/// Every `.rs` file under `src/`, sorted: what the code-shape and module
+/// tests read.
+pub fn library_sources() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in fs::read_dir(dir).expect("src/ is readable") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    files.sort();
+    files
+}
+
 /// A fresh, empty folder, private to this test binary and `name`.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
