@@ -79,11 +79,12 @@ impl Default for WalkOptions {
 }
 
 /// What a walk found: the inputs sorted by display name without duplicates,
+/// each with that name (empty for standard input, which the caller names),
 /// the paths that could not be walked, the folders the walk left out, and
 /// (when asked) what ignore files left out.
 #[derive(Debug, Default)]
 pub(crate) struct Discovery {
-    pub inputs: Vec<Input>,
+    pub inputs: Vec<(String, Input)>,
     pub errors: Vec<WalkError>,
     pub ignored: Vec<Ignored>,
 }
@@ -92,7 +93,8 @@ pub(crate) struct Discovery {
 /// respecting ignore files.
 pub(crate) fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
     let found = discover_with(paths, WalkOptions::default());
-    (found.inputs, found.errors)
+    let inputs = found.inputs.into_iter().map(|(_, input)| input).collect();
+    (inputs, found.errors)
 }
 
 /// [`discover`] with the walk's options.
@@ -100,15 +102,16 @@ pub(crate) fn discover_with(paths: &[PathBuf], options: WalkOptions) -> Discover
     let mut found = Discovery::default();
     for path in paths {
         if path.as_os_str() == "-" {
-            found.inputs.push(Input::Stdin);
+            found.inputs.push((String::new(), Input::Stdin));
         } else if path.is_dir() {
             walk(path, options, &mut found);
         } else {
-            found.inputs.push(Input::File {
+            let input = Input::File {
                 path: path.clone(),
                 origin: Origin::Named,
                 listed_as_file: false,
-            });
+            };
+            found.inputs.push((display_name(path), input));
         }
     }
     let Discovery {
@@ -118,19 +121,12 @@ pub(crate) fn discover_with(paths: &[PathBuf], options: WalkOptions) -> Discover
     } = &mut found;
     // Shown name first (output order), then the path's own components, so
     // two names that look alike still sort the same way whatever the order
-    // they were found in. The name is made once per input.
-    let mut named: Vec<(String, Input)> = std::mem::take(inputs)
-        .into_iter()
-        .map(|input| match &input {
-            Input::Stdin => (String::new(), input),
-            Input::File { path, .. } => (display_name(path), input),
-        })
-        .collect();
-    named.sort_by(|(a_name, a), (b_name, b)| a_name.cmp(b_name).then_with(|| order(a, b)));
+    // they were found in.
+    inputs.sort_by(|(a_name, a), (b_name, b)| a_name.cmp(b_name).then_with(|| order(a, b)));
     // By the path itself, not its shown name: `x.json` named and `./x.json`
     // walked are one file, and the named one (sorted first) is kept because
     // named files are always linted; `a\xff.json` and `a\u{fffd}.json` are two.
-    named.dedup_by(|(_, a), (_, b)| match (a, b) {
+    inputs.dedup_by(|(_, a), (_, b)| match (a, b) {
         // Different last names settle it without walking both paths.
         (Input::File { path: a, .. }, Input::File { path: b, .. }) => {
             a.file_name() == b.file_name() && dotless(a).eq(dotless(b))
@@ -138,7 +134,6 @@ pub(crate) fn discover_with(paths: &[PathBuf], options: WalkOptions) -> Discover
         (Input::Stdin, Input::Stdin) => true,
         _ => false,
     });
-    *inputs = named.into_iter().map(|(_, input)| input).collect();
     errors.sort_by(|a, b| a.name.cmp(&b.name));
     // A folder given twice is walked twice; an ignored entry is listed once.
     ignored.sort_by(|a, b| a.name.cmp(&b.name));
@@ -233,11 +228,13 @@ fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {
                     });
                     continue;
                 }
-                found.inputs.push(Input::File {
+                let name = display_name(entry.path());
+                let input = Input::File {
                     listed_as_file: file_type.is_file(),
                     path: entry.into_path(),
                     origin: Origin::Walked,
-                });
+                };
+                found.inputs.push((name, input));
             }
             // A line of an ignore file that is not a valid glob: git skips
             // it, and so does the walk (it can only make more files linted).

@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
-use self::discover::{discover_with, display_name, Ignored, Input, WalkError, WalkOptions};
+use self::discover::{discover_with, Ignored, Input, WalkError, WalkOptions};
 use self::read::read_limited;
 use self::settings::{LoadError, Workspace};
 use crate::baseline::BaselineRun;
@@ -124,14 +124,14 @@ impl<'a> Run<'a> {
         let inputs = without_baseline(found.inputs, options.baseline_file, &cwd);
         let stdin_name = options.stdin_filename.unwrap_or("<stdin>").to_string();
         let stdin_path = PathBuf::from(options.stdin_filename.unwrap_or("-"));
-        let errors = settings.resolve(inputs.iter().map(|input| match input {
+        let errors = settings.resolve(inputs.iter().map(|(_, input)| match input {
             Input::Stdin => stdin_path.as_path(),
             Input::File { path, .. } => path.as_path(),
         }));
         if !errors.is_empty() {
             return Ok(Err(errors));
         }
-        let stdin_bytes = match inputs.contains(&Input::Stdin) {
+        let stdin_bytes = match inputs.iter().any(|(_, input)| *input == Input::Stdin) {
             true => Some(read_limited(stdin, options.max_file_size, 0)?),
             false => None,
         };
@@ -302,10 +302,14 @@ impl Drop for IncOnDrop<'_> {
 /// The inputs without the baseline file: it is this tool's own output, not
 /// an input, so walked it is left out instead of being counted as a skipped
 /// file. Named, it is linted like any named file.
-fn without_baseline(mut inputs: Vec<Input>, baseline: Option<&Path>, cwd: &Path) -> Vec<Input> {
+fn without_baseline(
+    mut inputs: Vec<(String, Input)>,
+    baseline: Option<&Path>,
+    cwd: &Path,
+) -> Vec<(String, Input)> {
     if let Some(file) = baseline {
         let file = lexical(&cwd.join(file));
-        inputs.retain(|input| match input {
+        inputs.retain(|(_, input)| match input {
             Input::File {
                 path,
                 origin: Origin::Walked,
@@ -320,16 +324,16 @@ fn without_baseline(mut inputs: Vec<Input>, baseline: Option<&Path>, cwd: &Path)
 /// Inputs, unwalkable paths and (for `--show-files`) ignored ones, in
 /// output order (by shown name).
 fn items(
-    inputs: Vec<Input>,
+    inputs: Vec<(String, Input)>,
     walk_errors: Vec<WalkError>,
     ignored: Vec<Ignored>,
     stdin_name: &str,
 ) -> Vec<(String, Item)> {
     let mut items: Vec<(String, Item)> = inputs
         .into_iter()
-        .map(|input| match &input {
+        .map(|(name, input)| match input {
             Input::Stdin => (stdin_name.to_string(), Item::Input(input)),
-            Input::File { path, .. } => (display_name(path), Item::Input(input)),
+            Input::File { .. } => (name, Item::Input(input)),
         })
         .chain(
             walk_errors
