@@ -92,19 +92,24 @@ pub(crate) struct Discovery {
 /// Expands `paths` into inputs sorted by display name, without duplicates,
 /// respecting ignore files.
 pub(crate) fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
-    let found = discover_with(paths, WalkOptions::default());
+    let found = discover_with(paths, WalkOptions::default(), None);
     let inputs = found.inputs.into_iter().map(|(_, input)| input).collect();
     (inputs, found.errors)
 }
 
-/// [`discover`] with the walk's options.
-pub(crate) fn discover_with(paths: &[PathBuf], options: WalkOptions) -> Discovery {
+/// [`discover`] with the walk's options; with a `pool` of several threads,
+/// the folders of each walked root are walked side by side on it.
+pub(crate) fn discover_with(
+    paths: &[PathBuf],
+    options: WalkOptions,
+    pool: Option<&rayon::ThreadPool>,
+) -> Discovery {
     let mut found = Discovery::default();
     for path in paths {
         if path.as_os_str() == "-" {
             found.inputs.push((String::new(), Input::Stdin));
         } else if path.is_dir() {
-            walk(path, options, &mut found);
+            walk(path, options, pool, &mut found);
         } else {
             let input = Input::File {
                 path: path.clone(),
@@ -122,7 +127,9 @@ pub(crate) fn discover_with(paths: &[PathBuf], options: WalkOptions) -> Discover
     // Shown name first (output order), then the path's own components, so
     // two names that look alike still sort the same way whatever the order
     // they were found in.
-    inputs.sort_by(|(a_name, a), (b_name, b)| a_name.cmp(b_name).then_with(|| order(a, b)));
+    // Unstable: it needs no buffer as large as the list (megabytes on a large
+    // tree), and inputs it calls equal are one file, which dedup keeps once.
+    inputs.sort_unstable_by(|(a_name, a), (b_name, b)| a_name.cmp(b_name).then_with(|| order(a, b)));
     // By the path itself, not its shown name: `x.json` named and `./x.json`
     // walked are one file, and the named one (sorted first) is kept because
     // named files are always linted; `a\xff.json` and `a\u{fffd}.json` are two.
@@ -166,86 +173,55 @@ fn order(a: &Input, b: &Input) -> std::cmp::Ordering {
     }
 }
 
-fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {
-    // A link that leads out of the tree being linted is not followed: a pull
-    // request could otherwise link `policies/x.json` to a credentials file
-    // and have its lines echoed in the snippets.
-    let canonical_root = fs::canonicalize(root).ok();
-    let mut builder = WalkBuilder::new(root);
-    // Hidden folders the filter below leaves out, to be counted.
-    let hidden = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let seen_hidden = std::sync::Arc::clone(&hidden);
-    builder
-        .standard_filters(options.respect_ignore_files)
-        // Hidden files are linted; hidden folders are skipped below.
-        .hidden(false)
-        // As ruff: a `.gitignore` counts outside a git repository too (an
-        // unpacked archive, a folder before `git init`).
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(move |entry| {
-            let skip = entry.depth() > 0 && is_hidden_dir(entry);
-            if skip && !is_vcs_dir(entry.file_name()) {
-                if let Ok(mut hidden) = seen_hidden.lock() {
-                    hidden.push(entry.path().to_path_buf());
-                }
-            }
-            !skip
-        });
+/// The most folders of a walked root walked side by side: each is walked as
+/// its own root, which reads the ignore files of every folder above it
+/// again, so a root with more folders than this is walked in one go.
+const MOST_FOLDERS_SIDE_BY_SIDE: usize = 256;
+
+fn walk(root: &Path, options: WalkOptions, pool: Option<&rayon::ThreadPool>, found: &mut Discovery) {
+    let walker = Walker::new(root, options);
     // Every path the walk saw, so a second walk can tell what it left out.
     let mut seen = HashSet::new();
-    for entry in builder.build() {
-        match entry {
-            Ok(entry) => {
-                let Some(file_type) = entry.file_type() else {
-                    continue;
-                };
-                if options.list_ignored {
-                    seen.insert(entry.path().to_path_buf());
+    match pool.filter(|pool| pool.current_num_threads() > 1) {
+        None => {
+            walker.collect(root, false, found, &mut seen);
+        }
+        Some(pool) => {
+            // The root's own entries first; its folders, each walked as a
+            // root of its own (ignore files above it still apply, as they do
+            // for `rg pattern folder/`), on the pool's threads.
+            let folders = walker.collect(root, true, found, &mut seen);
+            if folders.len() > MOST_FOLDERS_SIDE_BY_SIDE {
+                for folder in &folders {
+                    walker.collect(folder, false, found, &mut seen);
                 }
-                if entry.depth() > 0
-                    && file_type.is_symlink()
-                    && fs::metadata(entry.path()).is_ok_and(|m| m.is_dir())
-                {
-                    found.ignored.push(left_out(
-                        entry.path(),
-                        "a symbolic link to a folder, not followed while walking; name the folder to lint it",
-                    ));
-                    continue;
+            } else {
+                let parts: Vec<(Discovery, HashSet<PathBuf>)> = pool.install(|| {
+                    use rayon::prelude::*;
+                    folders
+                        .par_iter()
+                        .map(|folder| {
+                            let mut part = Discovery::default();
+                            let mut part_seen = HashSet::new();
+                            walker.collect(folder, false, &mut part, &mut part_seen);
+                            (part, part_seen)
+                        })
+                        .collect()
+                });
+                found
+                    .inputs
+                    .reserve_exact(parts.iter().map(|(part, _)| part.inputs.len()).sum());
+                for (part, part_seen) in parts {
+                    found.inputs.extend(part.inputs);
+                    found.errors.extend(part.errors);
+                    found.ignored.extend(part.ignored);
+                    seen.extend(part_seen);
                 }
-                // `.json`, `.tf`, `.yaml`, `.yml`: the kinds of `crate::host`.
-                if !crate::host::is_walked_name(entry.path()) || !is_lintable(entry.path(), file_type) {
-                    continue;
-                }
-                if file_type.is_symlink() && leaves(entry.path(), canonical_root.as_deref()) {
-                    found.errors.push(WalkError {
-                        name: display_name(entry.path()),
-                        message: format!(
-                            "`{}` is a symbolic link that leads outside `{}`; it was not followed",
-                            display_name(entry.path()),
-                            display_name(root)
-                        ),
-                    });
-                    continue;
-                }
-                let name = display_name(entry.path());
-                let input = Input::File {
-                    listed_as_file: file_type.is_file(),
-                    path: entry.into_path(),
-                    origin: Origin::Walked,
-                };
-                found.inputs.push((name, input));
             }
-            // A line of an ignore file that is not a valid glob: git skips
-            // it, and so does the walk (it can only make more files linted).
-            Err(error) if is_ignore_file_error(&error) => {}
-            Err(error) => found.errors.push(WalkError {
-                name: error_path(&error).map_or_else(|| display_name(root), display_name),
-                message: error.to_string(),
-            }),
         }
     }
-    let hidden = hidden
+    let hidden = walker
+        .hidden
         .lock()
         .map(|mut h| std::mem::take(&mut *h))
         .unwrap_or_default();
@@ -257,6 +233,121 @@ fn walk(root: &Path, options: WalkOptions, found: &mut Discovery) {
     }
     if options.list_ignored && options.respect_ignore_files {
         list_ignored(root, &seen, &mut found.ignored);
+    }
+}
+
+/// One walked root's rules, shared by the walks of its folders.
+struct Walker<'r> {
+    root: &'r Path,
+    options: WalkOptions,
+    /// A link that leads out of the tree being linted is not followed: a
+    /// pull request could otherwise link `policies/x.json` to a credentials
+    /// file and have its lines echoed in the snippets.
+    canonical_root: Option<PathBuf>,
+    /// Hidden folders the walk leaves out, to be counted.
+    hidden: std::sync::Arc<std::sync::Mutex<Vec<PathBuf>>>,
+}
+
+impl<'r> Walker<'r> {
+    fn new(root: &'r Path, options: WalkOptions) -> Self {
+        Walker {
+            root,
+            options,
+            canonical_root: fs::canonicalize(root).ok(),
+            hidden: std::sync::Arc::default(),
+        }
+    }
+
+    /// Walks `start` (the root or one of its folders) into `found`; with
+    /// `list_only`, the entries of `start` alone, returning its folders.
+    fn collect(
+        &self,
+        start: &Path,
+        list_only: bool,
+        found: &mut Discovery,
+        seen: &mut HashSet<PathBuf>,
+    ) -> Vec<PathBuf> {
+        let seen_hidden = std::sync::Arc::clone(&self.hidden);
+        let mut builder = WalkBuilder::new(start);
+        builder
+            .standard_filters(self.options.respect_ignore_files)
+            // Hidden files are linted; hidden folders are skipped below.
+            .hidden(false)
+            // As ruff: a `.gitignore` counts outside a git repository too (an
+            // unpacked archive, a folder before `git init`).
+            .require_git(false)
+            .follow_links(false)
+            .max_depth(list_only.then_some(1))
+            .filter_entry(move |entry| {
+                let skip = entry.depth() > 0 && is_hidden_dir(entry);
+                if skip && !is_vcs_dir(entry.file_name()) {
+                    if let Ok(mut hidden) = seen_hidden.lock() {
+                        hidden.push(entry.path().to_path_buf());
+                    }
+                }
+                !skip
+            });
+        let mut folders = Vec::new();
+        for entry in builder.build() {
+            match entry {
+                Ok(entry) => {
+                    let Some(file_type) = entry.file_type() else {
+                        continue;
+                    };
+                    if self.options.list_ignored {
+                        seen.insert(entry.path().to_path_buf());
+                    }
+                    if list_only && entry.depth() == 1 && file_type.is_dir() {
+                        folders.push(entry.into_path());
+                        continue;
+                    }
+                    self.entry(entry, file_type, found);
+                }
+                // A line of an ignore file that is not a valid glob: git skips
+                // it, and so does the walk (it can only make more files linted).
+                Err(error) if is_ignore_file_error(&error) => {}
+                Err(error) => found.errors.push(WalkError {
+                    name: error_path(&error).map_or_else(|| display_name(self.root), display_name),
+                    message: error.to_string(),
+                }),
+            }
+        }
+        folders
+    }
+
+    /// One entry the walk kept: an input, a folder link left out, a link
+    /// that leads out of the root, or nothing to lint.
+    fn entry(&self, entry: ignore::DirEntry, file_type: fs::FileType, found: &mut Discovery) {
+        if entry.depth() > 0 && file_type.is_symlink() && fs::metadata(entry.path()).is_ok_and(|m| m.is_dir())
+        {
+            found.ignored.push(left_out(
+                entry.path(),
+                "a symbolic link to a folder, not followed while walking; name the folder to lint it",
+            ));
+            return;
+        }
+        // `.json`, `.tf`, `.yaml`, `.yml`: the kinds of `crate::host`.
+        if !crate::host::is_walked_name(entry.path()) || !is_lintable(entry.path(), file_type) {
+            return;
+        }
+        if file_type.is_symlink() && leaves(entry.path(), self.canonical_root.as_deref()) {
+            found.errors.push(WalkError {
+                name: display_name(entry.path()),
+                message: format!(
+                    "`{}` is a symbolic link that leads outside `{}`; it was not followed",
+                    display_name(entry.path()),
+                    display_name(self.root)
+                ),
+            });
+            return;
+        }
+        let name = display_name(entry.path());
+        let input = Input::File {
+            listed_as_file: file_type.is_file(),
+            path: entry.into_path(),
+            origin: Origin::Walked,
+        };
+        found.inputs.push((name, input));
     }
 }
 

@@ -57,7 +57,6 @@ impl Run<'_> {
         referenced: &[Resolved],
         render: &(impl Fn(Done<'_>) -> R + Sync),
         emit: &mut impl FnMut(R) -> io::Result<()>,
-        pool: &rayon::ThreadPool,
     ) -> io::Result<()> {
         let lint_one = |resolved: &Resolved| match resolved {
             Resolved::File(path) => {
@@ -75,7 +74,7 @@ impl Run<'_> {
             Resolved::NotFollowed => unreachable!("not-followed references count as unknown values"),
         };
         for chunk in referenced.chunks(FILES_PER_CHUNK) {
-            let rendered: Vec<R> = pool.install(|| chunk.par_iter().map(lint_one).collect());
+            let rendered: Vec<R> = self.pool.install(|| chunk.par_iter().map(lint_one).collect());
             for rendered in rendered {
                 emit(rendered)?;
             }

@@ -107,6 +107,8 @@ pub(crate) struct Run<'a> {
     inputs: OnceLock<HashSet<PathBuf>>,
     /// The Terraform module of each folder a `.tf` input sits in, read once.
     modules: Mutex<HashMap<PathBuf, Arc<Module>>>,
+    /// The worker threads (`--jobs`): they walk the folders, then lint.
+    pool: rayon::ThreadPool,
 }
 
 impl<'a> Run<'a> {
@@ -120,7 +122,11 @@ impl<'a> Run<'a> {
         baseline: Option<&'a BaselineRun>,
         stdin: &mut dyn Read,
     ) -> io::Result<Result<Self, Vec<LoadError>>> {
-        let found = discover_with(options.paths, options.walk);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(options.jobs.unwrap_or(0))
+            .build()
+            .map_err(io::Error::other)?;
+        let found = discover_with(options.paths, options.walk, Some(&pool));
         let inputs = without_baseline(found.inputs, options.baseline_file, &cwd);
         let stdin_name = options.stdin_filename.unwrap_or("<stdin>").to_string();
         let stdin_path = PathBuf::from(options.stdin_filename.unwrap_or("-"));
@@ -148,6 +154,7 @@ impl<'a> Run<'a> {
             items,
             inputs: OnceLock::new(),
             modules: Mutex::default(),
+            pool,
         }))
     }
 
@@ -166,11 +173,7 @@ impl<'a> Run<'a> {
         render: impl Fn(Done<'_>) -> R + Sync,
         mut emit: impl FnMut(R) -> io::Result<()>,
     ) -> io::Result<Result<(), Vec<LoadError>>> {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.options.jobs.unwrap_or(0))
-            .build()
-            .map_err(io::Error::other)?;
-        let referenced = self.lint_items(&render, &mut emit, &pool)?;
+        let referenced = self.lint_items(&render, &mut emit)?;
         if !referenced.is_empty() {
             // The set is megabytes on a large tree and no target needs it;
             // a target's folder is read afresh, after `--fix` wrote the inputs.
@@ -180,7 +183,7 @@ impl<'a> Run<'a> {
             if !errors.is_empty() {
                 return Ok(Err(errors));
             }
-            self.lint_referenced(&referenced, &render, &mut emit, &pool)?;
+            self.lint_referenced(&referenced, &render, &mut emit)?;
         }
         self.entry_findings(&render, &mut emit)?;
         Ok(Ok(()))
@@ -193,7 +196,6 @@ impl<'a> Run<'a> {
         &self,
         render: &(impl Fn(Done<'_>) -> R + Sync),
         emit: &mut impl FnMut(R) -> io::Result<()>,
-        pool: &rayon::ThreadPool,
     ) -> io::Result<Vec<Resolved>> {
         // Drawn only on a terminal outside CI, once the run takes a second.
         let progress = Progress::new(self.items.len());
@@ -226,7 +228,7 @@ impl<'a> Run<'a> {
             // at a time. Within a chunk an indexed parallel iterator collects in
             // input order, so output is the same whatever the thread count.
             for chunk in self.items.chunks(FILES_PER_CHUNK) {
-                let rendered: Vec<_> = pool.install(|| chunk.par_iter().map(lint_item).collect());
+                let rendered: Vec<_> = self.pool.install(|| chunk.par_iter().map(lint_item).collect());
                 progress.suspend(|| -> io::Result<()> {
                     for (rendered, found) in rendered {
                         emit(rendered)?;
@@ -322,26 +324,117 @@ fn without_baseline(
 }
 
 /// Inputs, unwalkable paths and (for `--show-files`) ignored ones, in
-/// output order (by shown name).
+/// output order: by shown name, and of equal names standard input, the other
+/// inputs, walk errors, ignored entries. Each list comes sorted by name, so
+/// they are merged: sorting the whole list again would need a buffer as large
+/// as it.
 fn items(
     inputs: Vec<(String, Input)>,
     walk_errors: Vec<WalkError>,
     ignored: Vec<Ignored>,
     stdin_name: &str,
 ) -> Vec<(String, Item)> {
-    let mut items: Vec<(String, Item)> = inputs
-        .into_iter()
-        .map(|(name, input)| match input {
-            Input::Stdin => (stdin_name.to_string(), Item::Input(input)),
-            Input::File { .. } => (name, Item::Input(input)),
-        })
-        .chain(
+    let mut items = Vec::with_capacity(inputs.len() + walk_errors.len() + ignored.len());
+    let mut inputs = inputs.into_iter().peekable();
+    // Standard input sorts first among the inputs (its name is empty until
+    // here), and goes where its own name puts it.
+    let stdin = inputs
+        .next_if(|(_, input)| *input == Input::Stdin)
+        .map(|(_, input)| (stdin_name.to_string(), Item::Input(input)));
+    let mut sources: [Box<dyn Iterator<Item = (String, Item)>>; 4] = [
+        Box::new(stdin.into_iter()),
+        Box::new(inputs.map(|(name, input)| (name, Item::Input(input)))),
+        Box::new(
             walk_errors
                 .into_iter()
                 .map(|e| (e.name.clone(), Item::WalkError(e))),
-        )
-        .chain(ignored.into_iter().map(|i| (i.name.clone(), Item::Ignored(i))))
-        .collect();
-    items.sort_by(|a, b| a.0.cmp(&b.0));
-    items
+        ),
+        Box::new(ignored.into_iter().map(|i| (i.name.clone(), Item::Ignored(i)))),
+    ];
+    let mut heads: Vec<Option<(String, Item)>> = sources.iter_mut().map(Iterator::next).collect();
+    loop {
+        // The source whose next name is smallest; the earlier one on a tie.
+        let mut least: Option<usize> = None;
+        for (at, head) in heads.iter().enumerate() {
+            let Some((name, _)) = head else { continue };
+            if least.is_none_or(|least| heads[least].as_ref().is_some_and(|(other, _)| name < other)) {
+                least = Some(at);
+            }
+        }
+        let Some(at) = least else {
+            return items;
+        };
+        items.extend(std::mem::replace(&mut heads[at], sources[at].next()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str) -> (String, Input) {
+        let input = Input::File {
+            path: PathBuf::from(name),
+            origin: Origin::Walked,
+            listed_as_file: true,
+        };
+        (name.to_string(), input)
+    }
+
+    fn shown(items: &[(String, Item)]) -> Vec<String> {
+        let kind = |item: &Item| match item {
+            Item::Input(Input::Stdin) => "stdin",
+            Item::Input(_) => "input",
+            Item::WalkError(_) => "error",
+            Item::Ignored(_) => "ignored",
+        };
+        items
+            .iter()
+            .map(|(name, item)| format!("{name} {}", kind(item)))
+            .collect()
+    }
+
+    #[test]
+    fn items_merge_in_the_order_one_stable_sort_by_name_gives() {
+        let error = |name: &str| WalkError {
+            name: name.to_string(),
+            message: "cannot read".to_string(),
+        };
+        let ignored = |name: &str| Ignored {
+            name: name.to_string(),
+            reason: "hidden".to_string(),
+            left_out: true,
+        };
+        // As the walk hands them over: each list sorted by name, standard
+        // input first among the inputs (its name is empty until named here).
+        let mut inputs = vec![(String::new(), Input::Stdin)];
+        inputs.extend(["a.json", "b/c.json", "m.json", "z.json"].map(file));
+        let errors = vec![error("b/c.json"), error("l.json"), error("zz.json")];
+        let left_out = vec![ignored(".h/"), ignored("b/c.json"), ignored("n/")];
+
+        let merged = items(inputs.clone(), errors.clone(), left_out.clone(), "m.json");
+
+        let mut expected: Vec<(String, Item)> = inputs
+            .into_iter()
+            .map(|(name, input)| match input {
+                Input::Stdin => ("m.json".to_string(), Item::Input(input)),
+                _ => (name, Item::Input(input)),
+            })
+            .chain(errors.into_iter().map(|e| (e.name.clone(), Item::WalkError(e))))
+            .chain(left_out.into_iter().map(|i| (i.name.clone(), Item::Ignored(i))))
+            .collect();
+        expected.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(shown(&merged), shown(&expected));
+        assert_eq!(
+            shown(&merged)[..5],
+            [
+                ".h/ ignored",
+                "a.json input",
+                "b/c.json input",
+                "b/c.json error",
+                "b/c.json ignored"
+            ]
+        );
+        assert_eq!(shown(&merged)[6..8], ["m.json stdin", "m.json input"]);
+    }
 }

@@ -138,3 +138,54 @@ fn show_files_says_what_was_ignored_and_by_which_pattern() {
     let output = run(&dir, &["--show-files", "--no-ignore", "."]);
     assert!(!stdout(&output).contains("ignored"), "{}", stdout(&output));
 }
+
+#[test]
+fn a_root_whose_folders_are_walked_side_by_side_leaves_out_what_one_walk_does() {
+    // With more than one thread each folder of the root is walked as a root
+    // of its own; the root's ignore files, anchored patterns among them,
+    // must still apply inside it, as in the one walk `--jobs 1` makes.
+    let dir = tree(
+        "side-by-side",
+        &[
+            (".gitignore", "/a/skip.json\nb/deep/\n*.tmp.json\n"),
+            (".ignore", "!b/deep/\n"),
+            ("a/skip.json", BAD),
+            ("a/keep.json", BAD),
+            ("a/x.tmp.json", BAD),
+            ("a/nested/skip.json", BAD),
+            ("b/deep/kept-by-ignore.json", BAD),
+            ("b/.hidden/p.json", BAD),
+            ("b/nested/.gitignore", "*.json\n"),
+            ("b/nested/dropped.json", BAD),
+            ("c/d/e/f.json", BAD),
+            ("top.json", BAD),
+        ],
+    );
+    let mut outputs = Vec::new();
+    for jobs in ["1", "2", "3"] {
+        let output = run(&dir, &["--show-files", "--jobs", jobs, "."]);
+        // Listing files fails on nothing.
+        assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+        outputs.push(stdout(&output));
+    }
+    let linted: Vec<&str> = outputs[0]
+        .lines()
+        .filter_map(|l| l.strip_suffix(" (1 policy document, 1 finding)"))
+        .filter_map(|l| l.strip_suffix(": linted"))
+        .collect();
+    assert_eq!(
+        linted,
+        [
+            "a/keep.json",
+            "a/nested/skip.json",
+            "b/deep/kept-by-ignore.json",
+            "c/d/e/f.json",
+            "top.json"
+        ],
+        "{}",
+        outputs[0]
+    );
+    assert!(outputs[0].contains("b/.hidden/"), "{}", outputs[0]);
+    assert_eq!(outputs[0], outputs[1], "--jobs 1 against --jobs 2");
+    assert_eq!(outputs[0], outputs[2], "--jobs 1 against --jobs 3");
+}
