@@ -486,21 +486,21 @@ impl Catalog {
     /// literal head names one (`ecs:Describe*`), else those whose code starts
     /// with the head (`e*` reaches eci, ecs, ens and ess; `*` every table).
     fn tables_for<'c>(&'c self, pattern: &str) -> impl Iterator<Item = &'c Table> + 'c {
-        let head = wildcard::fold_str(literal_head(pattern)).into_owned();
-        let (service, exact) = match head.split_once(':') {
-            Some((service, _)) => (service.to_string(), true),
-            None => (head, false),
+        let head = wildcard::fold_str(literal_head(pattern));
+        // `SERVICES` is sorted by code: a named service is one entry, and the
+        // codes a head starts are one run of entries.
+        let reached = match head.split_once(':') {
+            Some((service, _)) => match SERVICES.binary_search_by(|entry| entry.code.cmp(service)) {
+                Ok(i) => i..i + 1,
+                Err(_) => 0..0,
+            },
+            None => {
+                let start = SERVICES.partition_point(|entry| entry.code < head.as_ref());
+                let run = SERVICES[start..].partition_point(|entry| entry.code.starts_with(head.as_ref()));
+                start..start + run
+            }
         };
-        (0..SERVICES.len())
-            .filter(move |&i| {
-                let code = SERVICES[i].code;
-                if exact {
-                    code == service
-                } else {
-                    code.starts_with(service.as_str())
-                }
-            })
-            .map(|i| self.table_at(i))
+        reached.map(|i| self.table_at(i))
     }
 }
 

@@ -201,6 +201,11 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
         }
         return;
     }
+    // A pattern that matches in the documented case is fine, and finding one
+    // such operation is cheaper than listing all it covers.
+    if catalog.matches_any_with(text, Case::Sensitive) {
+        return;
+    }
     let covered = catalog.resolve(text);
     if covered.is_empty() {
         if !extra(text) {
@@ -224,20 +229,18 @@ fn action_value(catalog: &Catalog, value: &Spanned<&str>, cx: &Context<'_>, out:
         }
         return;
     }
-    if !catalog.matches_any_with(text, Case::Sensitive) {
-        out.push(
-            Diagnostic::new(
-                Rule::ActionCase,
-                value.span,
-                format!(
-                    "`{text}` matches {} only when case is ignored, such as `{}`",
-                    operations(covered.len()),
-                    covered[0].action
-                ),
-            )
-            .with_help("spell the pattern in the documented case; RAM matches most actions in any case, but not every service promises it"),
-        );
-    }
+    out.push(
+        Diagnostic::new(
+            Rule::ActionCase,
+            value.span,
+            format!(
+                "`{text}` matches {} only when case is ignored, such as `{}`",
+                operations(covered.len()),
+                covered[0].action
+            ),
+        )
+        .with_help("spell the pattern in the documented case; RAM matches most actions in any case, but not every service promises it"),
+    );
 }
 
 fn unknown_action(value: &Spanned<&str>, code: &str, cx: &Context<'_>) -> Diagnostic {
@@ -621,15 +624,10 @@ fn broad_wildcard(
     if !reaches("ens") || !wildcard::matches(pattern, CREATE_IMAGE, Case::Insensitive) {
         return;
     }
-    let covered: Vec<_> = catalog
-        .resolve(pattern)
-        .into_iter()
-        .filter(|op| reaches(op.service()))
-        .collect();
     let every_service = has_wildcard(service_pattern);
     let message = if every_service && !has_wildcard(name_pattern) {
         format!("`{pattern}` covers the action of that name in every service, including {CREATE_IMAGE}")
-    } else if covered.len() > 1 {
+    } else if let covered @ 2.. = reached_operations(catalog, pattern, reaches) {
         let scope = if every_service {
             "operations of several services"
         } else {
@@ -640,10 +638,7 @@ fn broad_wildcard(
         } else {
             ""
         };
-        format!(
-            "`{pattern}` covers {} {scope}{within}, including {CREATE_IMAGE}",
-            covered.len()
-        )
+        format!("`{pattern}` covers {covered} {scope}{within}, including {CREATE_IMAGE}")
     } else {
         return;
     };
@@ -653,6 +648,24 @@ fn broad_wildcard(
             "to grant image creation, write `{CREATE_IMAGE}`; name every other operation the principal needs"
         ),
     ));
+}
+
+/// How many catalogued operations `pattern` covers in the services
+/// `reaches` accepts. The operations come grouped by service, so each
+/// service is asked about once.
+fn reached_operations(catalog: &Catalog, pattern: &str, reaches: impl Fn(&str) -> bool) -> usize {
+    let mut last: Option<(&str, bool)> = None;
+    let mut count = 0;
+    for op in catalog.resolve(pattern) {
+        let service = op.service();
+        let reached = match last {
+            Some((seen, reached)) if seen == service => reached,
+            _ => reaches(service),
+        };
+        last = Some((service, reached));
+        count += usize::from(reached);
+    }
+    count
 }
 
 /// `a`, `a and b`, `a, b and c`.
