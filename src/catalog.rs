@@ -308,6 +308,15 @@ impl Table {
         out.extend(self.matching(pattern, case, run));
     }
 
+    /// How many operations `pattern` matches, ignoring case.
+    fn count_matching(&self, pattern: &str) -> usize {
+        let (head, run) = self.run(pattern);
+        if pattern.len() == head + 1 && pattern.ends_with('*') {
+            return run.len();
+        }
+        self.matching(pattern, Case::Insensitive, run).count()
+    }
+
     fn matches_any(&self, pattern: &str, case: Case) -> bool {
         let (_, run) = self.run(pattern);
         self.matching(pattern, case, run).next().is_some()
@@ -438,6 +447,12 @@ impl Catalog {
         SERVICES.iter().map(|s| s.code).filter(move |code| keep(code))
     }
 
+    /// How many operations the catalogue holds, without decoding a table
+    /// (decoding all of them costs megabytes).
+    pub fn operation_count(&self) -> usize {
+        SERVICES.iter().map(|entry| entry.rows as usize).sum()
+    }
+
     /// Every catalogued operation, in catalogue order.
     pub fn operations(&self) -> impl Iterator<Item = &Operation> {
         self.tables().flat_map(|table| table.operations.iter())
@@ -474,6 +489,16 @@ impl Catalog {
             table.resolve_into(pattern, case, &mut out);
         }
         out
+    }
+
+    /// How many operations [`Catalog::resolve`] finds in each service the
+    /// pattern reaches: (service code, count), in catalogue order.
+    pub fn covered_per_service<'c>(
+        &'c self,
+        pattern: &'c str,
+    ) -> impl Iterator<Item = (&'static str, usize)> + 'c {
+        self.tables_for(pattern)
+            .map(move |table| (table.service(), table.count_matching(pattern)))
     }
 
     /// Whether [`Catalog::resolve_with`] would find anything.
@@ -612,6 +637,7 @@ mod tests {
             }
         }
         assert_eq!(ens().operations().len(), 371);
+        assert_eq!(catalog.operation_count(), catalog.operations().count());
         assert!(catalog.tables().count() >= 250, "{}", catalog.tables().count());
         // Only the hand-checked ENS table: a `ram` block lists a product's
         // API actions, not its console-only ones (`odps:GetJobCount`).
@@ -907,6 +933,18 @@ mod tests {
                     proptest::prop_assert_eq!(catalog().matches_any_with(&pattern, case), !slow.is_empty());
                     proptest::prop_assert_eq!(fast, slow, "{} {:?}", pattern, case);
                 }
+                // Counted per service, as the broad-wildcard check asks.
+                let mut slow: Vec<(&str, usize)> = Vec::new();
+                for action in resolve_by_scan(&pattern, Case::Insensitive) {
+                    let service = action.split_once(':').map_or(action, |(s, _)| s);
+                    match slow.last_mut() {
+                        Some((last, count)) if *last == service => *count += 1,
+                        _ => slow.push((service, 1)),
+                    }
+                }
+                let fast: Vec<(&str, usize)> =
+                    catalog().covered_per_service(&pattern).filter(|&(_, count)| count > 0).collect();
+                proptest::prop_assert_eq!(fast, slow, "{}", pattern);
             }
         }
     }

@@ -580,7 +580,7 @@ fn broad_wildcard(
         let granted: Vec<String> = match &reached {
             None if has_wildcard(service_pattern) => {
                 if whole_service_resources(statement, "*") {
-                    let count = catalog.operations().count();
+                    let count = catalog.operation_count();
                     out.push(diagnostic(
                         format!(
                             "`{pattern}` grants every action of every service ({count} catalogued operations, ens:CreateImage among them)"
@@ -651,21 +651,13 @@ fn broad_wildcard(
 }
 
 /// How many catalogued operations `pattern` covers in the services
-/// `reaches` accepts. The operations come grouped by service, so each
-/// service is asked about once.
+/// `reaches` accepts.
 fn reached_operations(catalog: &Catalog, pattern: &str, reaches: impl Fn(&str) -> bool) -> usize {
-    let mut last: Option<(&str, bool)> = None;
-    let mut count = 0;
-    for op in catalog.resolve(pattern) {
-        let service = op.service();
-        let reached = match last {
-            Some((seen, reached)) if seen == service => reached,
-            _ => reaches(service),
-        };
-        last = Some((service, reached));
-        count += usize::from(reached);
-    }
-    count
+    catalog
+        .covered_per_service(pattern)
+        .filter(|(service, _)| reaches(service))
+        .map(|(_, count)| count)
+        .sum()
 }
 
 /// `a`, `a and b`, `a, b and c`.
