@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::discover::{display_name, Input};
-use super::read::{read_regular_file, too_large};
+use super::read::{read_listed_file, too_large, Folder};
 use super::write::{write_atomic, Replace};
 use super::{follow, Done, Run};
 use crate::core::{FileReport, Origin, Outcome};
@@ -37,7 +37,13 @@ impl Run<'_> {
     /// Lints one input. With `follow`, the files its `file()` calls name
     /// that are not inputs themselves are returned, for the run to lint
     /// once each after the inputs.
-    pub(super) fn lint_file(&self, input: &Input, follow: bool) -> (Done<'static>, Vec<Resolved>) {
+    /// Walked files are opened through `folder` (see [`Folder`]).
+    pub(super) fn lint_file(
+        &self,
+        input: &Input,
+        follow: bool,
+        folder: &mut Folder,
+    ) -> (Done<'static>, Vec<Resolved>) {
         let options = &self.options;
         let (name, path, origin) = match input {
             Input::Stdin => (self.stdin_name.clone(), self.stdin_path.as_path(), Origin::Named),
@@ -71,7 +77,7 @@ impl Run<'_> {
                 .flatten()
                 .ok_or_else(|| too_large(&self.stdin_name, options.max_file_size)),
             Input::File { listed_as_file, .. } => {
-                read_regular_file(path, options.max_file_size, *listed_as_file)
+                read_listed_file(folder, path, options.max_file_size, *listed_as_file)
             }
         };
         let bytes = match bytes {

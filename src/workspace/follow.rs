@@ -9,16 +9,17 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::discover::{display_name, Input};
+use super::read::Folder;
 use super::{Done, Item, Run, FILES_PER_CHUNK};
 use crate::core::{FileReport, Origin};
 use crate::host::files::{lexical, Resolved};
 
 /// Where every input is, so that a `file()` target that is an input
 /// itself is not linted twice.
-pub(super) fn input_paths(items: &[(String, Item)], cwd: &Path) -> HashSet<PathBuf> {
+pub(super) fn input_paths(items: &[Item], cwd: &Path) -> HashSet<PathBuf> {
     items
         .iter()
-        .filter_map(|(_, item)| match item {
+        .filter_map(|item| match item {
             Item::Input(Input::File { path, .. }) => Some(lexical(&cwd.join(path))),
             Item::WalkError(e) => Some(lexical(&cwd.join(&e.name))),
             Item::Input(Input::Stdin) | Item::Ignored(_) => None,
@@ -65,7 +66,7 @@ impl Run<'_> {
                     origin: Origin::Named,
                     listed_as_file: false,
                 };
-                render(self.lint_file(&input, false).0)
+                render(self.lint_file(&input, false, &mut Folder::default()).0)
             }
             Resolved::Refused(path, message) => render(Done::AsIs {
                 report: self.unanalyzed(FileReport::io_error(display_name(path), message.clone())),

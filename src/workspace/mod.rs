@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use rayon::prelude::*;
 
 use self::discover::{discover_with, Ignored, Input, WalkError, WalkOptions};
-use self::read::read_limited;
+use self::read::{read_limited, Folder};
 use self::settings::{LoadError, Workspace};
 use crate::baseline::BaselineRun;
 use crate::core::{Date, FileReport, Origin, Severity};
@@ -73,11 +73,12 @@ pub(crate) enum Done<'r> {
     Ignored(&'r Ignored),
 }
 
-/// Something to report on, in output order.
+/// Something to report on, in output order. The rare kinds are boxed: a
+/// tree of 20,000 files holds 20,000 of these for the whole run.
 enum Item {
     Input(Input),
-    WalkError(WalkError),
-    Ignored(Ignored),
+    WalkError(Box<WalkError>),
+    Ignored(Box<Ignored>),
 }
 
 /// Files linted between two writes: enough to keep every worker busy, few
@@ -98,8 +99,9 @@ pub(crate) struct Run<'a> {
     /// Standard input when `-` is among the paths; `Some(None)` when it was
     /// larger than the size limit.
     stdin_bytes: Option<Option<Vec<u8>>>,
-    /// The run's inputs, walk errors and ignored files, by name.
-    items: Vec<(String, Item)>,
+    /// The run's inputs, walk errors and ignored files, in output order. An
+    /// input's shown name is made again when it is linted, not kept here.
+    items: Vec<Item>,
     /// Every file input and unwalkable path, absolute and normalised: a file
     /// a `.tf` names with `file()` that is also one is reported by it alone.
     /// Built from `items` when the first `file()` reference is met: most
@@ -199,11 +201,11 @@ impl<'a> Run<'a> {
     ) -> io::Result<Vec<Resolved>> {
         // Drawn only on a terminal outside CI, once the run takes a second.
         let progress = Progress::new(self.items.len());
-        let lint_item = |(_, item): &(String, Item)| {
+        let lint_item = |folder: &mut Folder, item: &Item| {
             let _done = IncOnDrop(&progress);
             match item {
                 Item::Input(input) => {
-                    let (done, referenced) = self.lint_file(input, true);
+                    let (done, referenced) = self.lint_file(input, true, folder);
                     (render(done), referenced)
                 }
                 Item::WalkError(e) => {
@@ -214,12 +216,13 @@ impl<'a> Run<'a> {
                     };
                     (render(done), Vec::new())
                 }
-                Item::Ignored(i) => (render(Done::Ignored(i)), Vec::new()),
+                Item::Ignored(ignored) => (render(Done::Ignored(ignored)), Vec::new()),
             }
         };
         let mut referenced = Vec::new();
         if self.items.len() <= 1 {
-            for (rendered, found) in self.items.iter().map(lint_item) {
+            let mut folder = Folder::default();
+            for (rendered, found) in self.items.iter().map(|item| lint_item(&mut folder, item)) {
                 emit(rendered)?;
                 referenced.extend(found);
             }
@@ -228,7 +231,9 @@ impl<'a> Run<'a> {
             // at a time. Within a chunk an indexed parallel iterator collects in
             // input order, so output is the same whatever the thread count.
             for chunk in self.items.chunks(FILES_PER_CHUNK) {
-                let rendered: Vec<_> = self.pool.install(|| chunk.par_iter().map(lint_item).collect());
+                let rendered: Vec<_> = self
+                    .pool
+                    .install(|| chunk.par_iter().map_init(Folder::default, lint_item).collect());
                 progress.suspend(|| -> io::Result<()> {
                     for (rendered, found) in rendered {
                         emit(rendered)?;
@@ -333,7 +338,7 @@ fn items(
     walk_errors: Vec<WalkError>,
     ignored: Vec<Ignored>,
     stdin_name: &str,
-) -> Vec<(String, Item)> {
+) -> Vec<Item> {
     let mut items = Vec::with_capacity(inputs.len() + walk_errors.len() + ignored.len());
     let mut inputs = inputs.into_iter().peekable();
     // Standard input sorts first among the inputs (its name is empty until
@@ -341,30 +346,48 @@ fn items(
     let stdin = inputs
         .next_if(|(_, input)| *input == Input::Stdin)
         .map(|(_, input)| (stdin_name.to_string(), Item::Input(input)));
+    // Each with the name it sorts by: an input's own; a walk error and an
+    // ignored entry carry theirs (see `sort_name`).
     let mut sources: [Box<dyn Iterator<Item = (String, Item)>>; 4] = [
         Box::new(stdin.into_iter()),
         Box::new(inputs.map(|(name, input)| (name, Item::Input(input)))),
         Box::new(
             walk_errors
                 .into_iter()
-                .map(|e| (e.name.clone(), Item::WalkError(e))),
+                .map(|e| (String::new(), Item::WalkError(Box::new(e)))),
         ),
-        Box::new(ignored.into_iter().map(|i| (i.name.clone(), Item::Ignored(i)))),
+        Box::new(
+            ignored
+                .into_iter()
+                .map(|i| (String::new(), Item::Ignored(Box::new(i)))),
+        ),
     ];
     let mut heads: Vec<Option<(String, Item)>> = sources.iter_mut().map(Iterator::next).collect();
     loop {
         // The source whose next name is smallest; the earlier one on a tie.
-        let mut least: Option<usize> = None;
+        let mut least: Option<(usize, &str)> = None;
         for (at, head) in heads.iter().enumerate() {
-            let Some((name, _)) = head else { continue };
-            if least.is_none_or(|least| heads[least].as_ref().is_some_and(|(other, _)| name < other)) {
-                least = Some(at);
+            let Some(name) = head.as_ref().map(sort_name) else {
+                continue;
+            };
+            if least.is_none_or(|(_, smallest)| name < smallest) {
+                least = Some((at, name));
             }
         }
-        let Some(at) = least else {
+        let Some((at, _)) = least else {
             return items;
         };
-        items.extend(std::mem::replace(&mut heads[at], sources[at].next()));
+        let next = std::mem::replace(&mut heads[at], sources[at].next());
+        items.extend(next.map(|(_, item)| item));
+    }
+}
+
+/// The name an item of [`items`] sorts by.
+fn sort_name((name, item): &(String, Item)) -> &str {
+    match item {
+        Item::Input(_) => name,
+        Item::WalkError(error) => &error.name,
+        Item::Ignored(ignored) => &ignored.name,
     }
 }
 
@@ -381,16 +404,15 @@ mod tests {
         (name.to_string(), input)
     }
 
-    fn shown(items: &[(String, Item)]) -> Vec<String> {
-        let kind = |item: &Item| match item {
-            Item::Input(Input::Stdin) => "stdin",
-            Item::Input(_) => "input",
-            Item::WalkError(_) => "error",
-            Item::Ignored(_) => "ignored",
-        };
+    fn shown(items: &[Item]) -> Vec<String> {
         items
             .iter()
-            .map(|(name, item)| format!("{name} {}", kind(item)))
+            .map(|item| match item {
+                Item::Input(Input::Stdin) => "m.json stdin".to_string(),
+                Item::Input(Input::File { path, .. }) => format!("{} input", path.display()),
+                Item::WalkError(e) => format!("{} error", e.name),
+                Item::Ignored(i) => format!("{} ignored", i.name),
+            })
             .collect()
     }
 
@@ -420,10 +442,19 @@ mod tests {
                 Input::Stdin => ("m.json".to_string(), Item::Input(input)),
                 _ => (name, Item::Input(input)),
             })
-            .chain(errors.into_iter().map(|e| (e.name.clone(), Item::WalkError(e))))
-            .chain(left_out.into_iter().map(|i| (i.name.clone(), Item::Ignored(i))))
+            .chain(
+                errors
+                    .into_iter()
+                    .map(|e| (e.name.clone(), Item::WalkError(Box::new(e)))),
+            )
+            .chain(
+                left_out
+                    .into_iter()
+                    .map(|i| (i.name.clone(), Item::Ignored(Box::new(i)))),
+            )
             .collect();
         expected.sort_by(|a, b| a.0.cmp(&b.0));
+        let expected: Vec<Item> = expected.into_iter().map(|(_, item)| item).collect();
         assert_eq!(shown(&merged), shown(&expected));
         assert_eq!(
             shown(&merged)[..5],

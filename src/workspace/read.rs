@@ -71,6 +71,77 @@ impl ReadError {
 /// language server's look at a configuration): regular files only, opened
 /// without blocking, never more than `max_size` bytes read.
 pub(crate) fn read_bounded(path: &Path, max_size: u64, listed_as_file: bool) -> Result<Vec<u8>, ReadError> {
+    read_through(&mut Folder::default(), path, max_size, listed_as_file)
+}
+
+/// The folder the last walked file was read from, kept open so the next
+/// file listed in it is opened by its name alone: the kernel then looks up
+/// one path component instead of all of them, which was 4% of a run's CPU
+/// on a tree of 20,000 files. Held for one batch of files, not for a
+/// session, so a folder replaced later is never read through an old handle.
+#[derive(Default)]
+pub(crate) struct Folder {
+    #[cfg(unix)]
+    open: Option<(PathBuf, std::os::fd::OwnedFd)>,
+}
+
+impl Folder {
+    /// Opens a listed regular file for reading, through the folder it is
+    /// in; as [`open_nonblocking`] does, it never waits on a FIFO.
+    #[cfg(unix)]
+    fn open(&mut self, path: &Path) -> std::io::Result<File> {
+        use rustix::fs::{Mode, OFlags};
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return open_nonblocking(path);
+        };
+        let folder = match &self.open {
+            Some((open, folder)) if open == parent => folder,
+            _ => {
+                let shown = if parent.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    parent
+                };
+                let folder = rustix::fs::open(
+                    shown,
+                    OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                    Mode::empty(),
+                )?;
+                &self.open.insert((parent.to_path_buf(), folder)).1
+            }
+        };
+        let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC;
+        Ok(File::from(rustix::fs::openat(
+            folder,
+            name,
+            flags,
+            Mode::empty(),
+        )?))
+    }
+
+    #[cfg(not(unix))]
+    fn open(&mut self, path: &Path) -> std::io::Result<File> {
+        open_nonblocking(path)
+    }
+}
+
+/// [`read_regular_file`], opening a listed file through `folder`.
+pub(crate) fn read_listed_file(
+    folder: &mut Folder,
+    path: &Path,
+    max_size: u64,
+    listed_as_file: bool,
+) -> Result<Vec<u8>, String> {
+    read_through(folder, path, max_size, listed_as_file).map_err(|e| e.message(&display_name(path), max_size))
+}
+
+/// [`read_bounded`], opening a listed file through `folder`.
+fn read_through(
+    folder: &mut Folder,
+    path: &Path,
+    max_size: u64,
+    listed_as_file: bool,
+) -> Result<Vec<u8>, ReadError> {
     // A path of unknown type is asked about first, so a FIFO or device is
     // never opened; a listed regular file is opened straight away and checked
     // through the handle, which saves a path lookup per file on large trees.
@@ -84,7 +155,11 @@ pub(crate) fn read_bounded(path: &Path, max_size: u64, listed_as_file: bool) -> 
     // The path may have been replaced since it was listed or asked about:
     // open without blocking (a FIFO would wait for a writer) and check what
     // the handle is before reading from it.
-    let file = open_nonblocking(path).map_err(ReadError::Io)?;
+    let file = match listed_as_file {
+        true => folder.open(path),
+        false => open_nonblocking(path),
+    }
+    .map_err(ReadError::Io)?;
     let metadata = file.metadata().map_err(ReadError::Io)?;
     if !metadata.is_file() {
         let kind = kind(&metadata.file_type());
