@@ -35,10 +35,15 @@ impl Syntax {
     /// The syntax of a file named `name`, by its extension in any case;
     /// `None` for a name policy-check does not read.
     pub fn of(name: &str) -> Option<Syntax> {
-        let lower = name.to_ascii_lowercase();
+        // Asked of every input, several times: compared in place, not lowered
+        // into a copy (the extensions are lower-case ASCII).
+        let name = name.as_bytes();
         EXTENSIONS
             .iter()
-            .find(|(extension, _)| lower.ends_with(extension))
+            .find(|(extension, _)| {
+                name.len() >= extension.len()
+                    && name[name.len() - extension.len()..].eq_ignore_ascii_case(extension.as_bytes())
+            })
             .map(|(_, syntax)| *syntax)
     }
 
@@ -61,6 +66,8 @@ mod tests {
         assert_eq!(Syntax::of("t.Yaml"), Some(Syntax::Yaml));
         assert_eq!(Syntax::of("notes.txt"), None);
         assert_eq!(Syntax::of("tf"), None);
+        assert_eq!(Syntax::of("é.TF"), Some(Syntax::Hcl));
+        assert_eq!(Syntax::of("p.jsoné"), None);
         assert!(!Syntax::Json.has_comments() && Syntax::Hcl.has_comments());
     }
 }
