@@ -933,6 +933,13 @@ mod tests {
                     proptest::prop_assert_eq!(catalog().matches_any_with(&pattern, case), !slow.is_empty());
                     proptest::prop_assert_eq!(fast, slow, "{} {:?}", pattern, case);
                 }
+                // A literal action is looked up as a full scan finds it.
+                if !wildcard::has_wildcard(&pattern) {
+                    let found = catalog().lookup(&pattern).map(|op| op.action);
+                    let folded = wildcard::fold_str(&pattern);
+                    let slow = catalog().operations().find(|op| wildcard::fold_str(op.action) == folded).map(|op| op.action);
+                    proptest::prop_assert_eq!(found, slow, "{}", pattern);
+                }
                 // Counted per service, as the broad-wildcard check asks.
                 let mut slow: Vec<(&str, usize)> = Vec::new();
                 for action in resolve_by_scan(&pattern, Case::Insensitive) {

@@ -128,7 +128,8 @@ pub fn lexical(path: &Path) -> PathBuf {
 /// Unlike [`lexical`] it builds the path in place, without a list of
 /// components: it runs once per linted file.
 pub(crate) fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
+    // Asked of every input (its settings are found by it): one allocation.
+    let mut out = PathBuf::with_capacity(path.as_os_str().len());
     for component in path.components() {
         match component {
             Component::CurDir => {}
