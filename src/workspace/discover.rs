@@ -173,40 +173,39 @@ fn order(a: &Input, b: &Input) -> std::cmp::Ordering {
     }
 }
 
-/// Groups of a root's folders per worker thread, so one slow folder does
-/// not hold the others back. A root with more folders than groups is walked
-/// in one go: each folder walked as a root costs about 15 system calls more
-/// (its ignore-file parents and its real path are looked up again), which a
-/// tree of many small folders does not win back (measured: 300 folders of 3
-/// files, 4% slower).
-const GROUPS_PER_THREAD: usize = 4;
+/// The most folders per worker thread a root may have to be walked folder
+/// by folder. Each folder walked as a root of its own costs about 15 system
+/// calls more (the ignore files of every folder above it, and its real path,
+/// are looked up again), which a root of many small folders does not win
+/// back (measured: 300 folders of 3 files, 4% slower); such a root is walked
+/// in one go.
+const FOLDERS_PER_THREAD: usize = 4;
 
 fn walk(root: &Path, options: WalkOptions, pool: Option<&rayon::ThreadPool>, found: &mut Discovery) {
     let walker = Walker::new(root, options);
     // Every path the walk saw, so a second walk can tell what it left out.
     let mut seen = HashSet::new();
-    let groups = pool.map_or(1, |pool| pool.current_num_threads() * GROUPS_PER_THREAD);
-    match pool.filter(|pool| pool.current_num_threads() > 1 && folders_at_most(root, groups)) {
+    let few_folders = |pool: &&rayon::ThreadPool| {
+        pool.current_num_threads() > 1
+            && folders_at_most(root, pool.current_num_threads() * FOLDERS_PER_THREAD)
+    };
+    match pool.filter(few_folders) {
         None => {
-            walker.collect(&[root], false, found, &mut seen);
+            walker.collect(root, false, found, &mut seen);
         }
         Some(pool) => {
-            // The root's own entries first; then its folders, in groups on
-            // the pool's threads, each group one walk with its folders as
-            // roots. Ignore files above a folder still apply, as they do for
-            // `rg pattern folder/`; a group's walk reads them once, not once
-            // per folder.
-            let folders = walker.collect(&[root], true, found, &mut seen);
-            let per_group = folders.len().div_ceil(groups).max(1);
+            // The root's own entries first; then each of its folders, walked
+            // as a root of its own on the pool's threads. Ignore files above
+            // a folder still apply, as they do for `rg pattern folder/`.
+            let folders = walker.collect(root, true, found, &mut seen);
             let parts: Vec<(Discovery, HashSet<PathBuf>)> = pool.install(|| {
                 use rayon::prelude::*;
                 folders
-                    .par_chunks(per_group)
-                    .map(|group| {
-                        let group: Vec<&Path> = group.iter().map(PathBuf::as_path).collect();
+                    .par_iter()
+                    .map(|folder| {
                         let mut part = Discovery::default();
                         let mut part_seen = HashSet::new();
-                        walker.collect(&group, false, &mut part, &mut part_seen);
+                        walker.collect(folder, false, &mut part, &mut part_seen);
                         (part, part_seen)
                     })
                     .collect()
@@ -276,23 +275,17 @@ impl<'r> Walker<'r> {
         }
     }
 
-    /// Walks `starts` (the root, or some of its folders) into `found`; with
-    /// `list_only`, the entries of the starts alone, returning their folders.
+    /// Walks `start` (the root or one of its folders) into `found`; with
+    /// `list_only`, the entries of `start` alone, returning its folders.
     fn collect(
         &self,
-        starts: &[&Path],
+        start: &Path,
         list_only: bool,
         found: &mut Discovery,
         seen: &mut HashSet<PathBuf>,
     ) -> Vec<PathBuf> {
-        let Some((first, rest)) = starts.split_first() else {
-            return Vec::new();
-        };
         let seen_hidden = std::sync::Arc::clone(&self.hidden);
-        let mut builder = WalkBuilder::new(first);
-        for start in rest {
-            builder.add(start);
-        }
+        let mut builder = WalkBuilder::new(start);
         builder
             .standard_filters(self.options.respect_ignore_files)
             // Hidden files are linted; hidden folders are skipped below.
