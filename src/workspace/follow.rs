@@ -74,8 +74,9 @@ impl Run<'_> {
             }),
             Resolved::NotFollowed => unreachable!("not-followed references count as unknown values"),
         };
+        let pool = self.pool()?;
         for chunk in referenced.chunks(FILES_PER_CHUNK) {
-            let rendered: Vec<R> = self.pool.install(|| chunk.par_iter().map(lint_one).collect());
+            let rendered: Vec<R> = pool.install(|| chunk.par_iter().map(lint_one).collect());
             for rendered in rendered {
                 emit(rendered)?;
             }

@@ -110,7 +110,9 @@ pub(crate) struct Run<'a> {
     /// The Terraform module of each folder a `.tf` input sits in, read once.
     modules: Mutex<HashMap<PathBuf, Arc<Module>>>,
     /// The worker threads (`--jobs`): they walk the folders, then lint.
-    pool: rayon::ThreadPool,
+    /// Started only when there is more than one thing to do: a run on one
+    /// named file (a pre-commit hook's) spends no time starting threads.
+    pool: OnceLock<rayon::ThreadPool>,
 }
 
 impl<'a> Run<'a> {
@@ -124,11 +126,11 @@ impl<'a> Run<'a> {
         baseline: Option<&'a BaselineRun>,
         stdin: &mut dyn Read,
     ) -> io::Result<Result<Self, Vec<LoadError>>> {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(options.jobs.unwrap_or(0))
-            .build()
-            .map_err(io::Error::other)?;
-        let found = discover_with(options.paths, options.walk, Some(&pool));
+        let pool = OnceLock::new();
+        if options.paths.iter().any(|path| path.is_dir()) {
+            let _ = pool.set(thread_pool(options.jobs)?);
+        }
+        let found = discover_with(options.paths, options.walk, pool.get());
         let inputs = without_baseline(found.inputs, options.baseline_file, &cwd);
         let stdin_name = options.stdin_filename.unwrap_or("<stdin>").to_string();
         let stdin_path = PathBuf::from(options.stdin_filename.unwrap_or("-"));
@@ -158,6 +160,15 @@ impl<'a> Run<'a> {
             modules: Mutex::default(),
             pool,
         }))
+    }
+
+    /// The worker threads, started on first use.
+    fn pool(&self) -> io::Result<&rayon::ThreadPool> {
+        if let Some(pool) = self.pool.get() {
+            return Ok(pool);
+        }
+        let pool = thread_pool(self.options.jobs)?;
+        Ok(self.pool.get_or_init(|| pool))
     }
 
     /// The settings of every path, and the configuration files they come from.
@@ -230,10 +241,10 @@ impl<'a> Run<'a> {
             // Chunks keep memory flat: only one chunk's rendered output is alive
             // at a time. Within a chunk an indexed parallel iterator collects in
             // input order, so output is the same whatever the thread count.
+            let pool = self.pool()?;
             for chunk in self.items.chunks(FILES_PER_CHUNK) {
-                let rendered: Vec<_> = self
-                    .pool
-                    .install(|| chunk.par_iter().map_init(Folder::default, lint_item).collect());
+                let rendered: Vec<_> =
+                    pool.install(|| chunk.par_iter().map_init(Folder::default, lint_item).collect());
                 progress.suspend(|| -> io::Result<()> {
                     for (rendered, found) in rendered {
                         emit(rendered)?;
@@ -295,6 +306,14 @@ impl<'a> Run<'a> {
         }
         Ok(())
     }
+}
+
+/// A pool of `jobs` worker threads (`None`: one per core).
+fn thread_pool(jobs: Option<usize>) -> io::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+        .map_err(io::Error::other)
 }
 
 /// Counts a file done when its linting ends, however it ends.
