@@ -92,17 +92,18 @@ pub(crate) struct Discovery {
 /// Expands `paths` into inputs sorted by display name, without duplicates,
 /// respecting ignore files.
 pub(crate) fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
-    let found = discover_with(paths, WalkOptions::default(), None);
+    let found = discover_with(paths, WalkOptions::default(), &|| None);
     let inputs = found.inputs.into_iter().map(|(_, input)| input).collect();
     (inputs, found.errors)
 }
 
-/// [`discover`] with the walk's options; with a `pool` of several threads,
-/// the folders of each walked root are walked side by side on it.
-pub(crate) fn discover_with(
+/// [`discover`] with the walk's options. A walked root's folders are walked
+/// side by side on the threads `pool` starts, when it starts several; it is
+/// asked only when a folder is walked.
+pub(crate) fn discover_with<'p>(
     paths: &[PathBuf],
     options: WalkOptions,
-    pool: Option<&rayon::ThreadPool>,
+    pool: &dyn Fn() -> Option<&'p rayon::ThreadPool>,
 ) -> Discovery {
     let mut found = Discovery::default();
     for path in paths {
@@ -181,7 +182,12 @@ fn order(a: &Input, b: &Input) -> std::cmp::Ordering {
 /// in one go.
 const FOLDERS_PER_THREAD: usize = 4;
 
-fn walk(root: &Path, options: WalkOptions, pool: Option<&rayon::ThreadPool>, found: &mut Discovery) {
+fn walk<'p>(
+    root: &Path,
+    options: WalkOptions,
+    pool: &dyn Fn() -> Option<&'p rayon::ThreadPool>,
+    found: &mut Discovery,
+) {
     let walker = Walker::new(root, options);
     // Every path the walk saw, so a second walk can tell what it left out.
     let mut seen = HashSet::new();
@@ -189,7 +195,7 @@ fn walk(root: &Path, options: WalkOptions, pool: Option<&rayon::ThreadPool>, fou
         pool.current_num_threads() > 1
             && folders_at_most(root, pool.current_num_threads() * FOLDERS_PER_THREAD)
     };
-    match pool.filter(few_folders) {
+    match pool().filter(few_folders) {
         None => {
             walker.collect(root, false, found, &mut seen);
         }

@@ -110,8 +110,8 @@ pub(crate) struct Run<'a> {
     /// The Terraform module of each folder a `.tf` input sits in, read once.
     modules: Mutex<HashMap<PathBuf, Arc<Module>>>,
     /// The worker threads (`--jobs`): they walk the folders, then lint.
-    /// Started only when there is more than one thing to do: a run on one
-    /// named file (a pre-commit hook's) spends no time starting threads.
+    /// Started by the first folder walked or the first run of more than one
+    /// item: a run on one named file (a pre-commit hook's) starts none.
     pool: OnceLock<rayon::ThreadPool>,
 }
 
@@ -127,10 +127,15 @@ impl<'a> Run<'a> {
         stdin: &mut dyn Read,
     ) -> io::Result<Result<Self, Vec<LoadError>>> {
         let pool = OnceLock::new();
-        if options.paths.iter().any(|path| path.is_dir()) {
-            let _ = pool.set(thread_pool(options.jobs)?);
-        }
-        let found = discover_with(options.paths, options.walk, pool.get());
+        // Started by the first folder walked; a pool that cannot start
+        // leaves the walk on this thread, and linting reports why.
+        let start_pool = || match pool.get() {
+            Some(pool) => Some(pool),
+            None => thread_pool(options.jobs)
+                .ok()
+                .map(|started| pool.get_or_init(|| started)),
+        };
+        let found = discover_with(options.paths, options.walk, &start_pool);
         let inputs = without_baseline(found.inputs, options.baseline_file, &cwd);
         let stdin_name = options.stdin_filename.unwrap_or("<stdin>").to_string();
         let stdin_path = PathBuf::from(options.stdin_filename.unwrap_or("-"));

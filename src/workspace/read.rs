@@ -20,7 +20,7 @@ pub(crate) const DEFAULT_MAX_FILE_SIZE: u64 = 10 << 20;
 /// it cannot block the run, and a file over the limit is refused without being
 /// read, even if it grows after it was measured.
 pub(crate) fn read_regular_file(path: &Path, max_size: u64, listed_as_file: bool) -> Result<Vec<u8>, String> {
-    read_bounded(path, max_size, listed_as_file).map_err(|e| e.message(&display_name(path), max_size))
+    read_listed_file(&mut Folder::default(), path, max_size, listed_as_file)
 }
 
 /// The Terraform module a `.tf` file at `path` belongs to (its folder's
